@@ -1,0 +1,198 @@
+#requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, packages and demonstrates SBKube.
+.DESCRIPTION
+    Build   assembles the importable module folder out/SBKube and the Helm/kubectl simulators in out/helmsim.
+    Test    builds, runs the xunit and Pester suites and ends with "tests: N passed, M failed".
+    Demo    runs the seed's scenarios 1 and 2 on examples/state-management against HelmSim.
+    Bench   prints speed figures (import time, unchanged apply, state queries on a large DB).
+    Package builds out/SBKube.<version>.nupkg for PSGallery.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Pester only: run the files whose name matches.
+    [string] $PesterFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'SBKube'
+$SimOut = Join-Path $Out 'helmsim'
+$NativeRids = 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64', 'win-x64'
+
+function Invoke-Native {
+    param([string] $File, [string[]] $Arguments)
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-NuGetRoot {
+    $line = & dotnet nuget locals global-packages --list
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+# SQLitePCLRaw's natives are not copied for a netstandard library: take them from the restored package.
+function Copy-SqliteNatives([string] $Destination) {
+    $assets = Get-Content (Join-Path $Root 'src/SBKube.Core/obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
+    $lib = $assets.libraries.Keys | Where-Object { $_ -like 'SQLitePCLRaw.lib.e_sqlite3/*' } | Select-Object -First 1
+    if (-not $lib) { throw 'SQLitePCLRaw.lib.e_sqlite3 is not among the restored packages of SBKube.Core.' }
+    $package = Join-Path (Get-NuGetRoot) $assets.libraries[$lib].path
+    foreach ($rid in $NativeRids) {
+        $from = Join-Path $package "runtimes/$rid/native"
+        if (-not (Test-Path $from)) { throw "No e_sqlite3 native for $rid in $package" }
+        $to = Join-Path $Destination "runtimes/$rid/native"
+        New-Item -ItemType Directory -Force -Path $to | Out-Null
+        Copy-Item (Join-Path $from '*') $to -Force
+    }
+}
+
+function Invoke-Build {
+    $publish = Join-Path $Out 'publish'
+    Remove-Item $publish, $ModuleOut -Recurse -Force -ErrorAction Ignore
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/SBKube.PowerShell/SBKube.PowerShell.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
+
+    # Root: the cmdlet assembly and the manifest. deps/: the engine and its dependencies, loaded privately.
+    $deps = Join-Path $ModuleOut 'deps'
+    New-Item -ItemType Directory -Force -Path $deps | Out-Null
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    Copy-Item (Join-Path $publish 'SBKube.PowerShell.dll') $ModuleOut
+    Get-ChildItem $publish -Filter *.dll | Where-Object Name -ne 'SBKube.PowerShell.dll' | Copy-Item -Destination $deps
+    Copy-SqliteNatives $deps
+    $helpBuilder = Join-Path $Root 'build/Build-Help.ps1'
+    if (Test-Path $helpBuilder) { & $helpBuilder -DocsPath (Join-Path $Root 'docs') -ModulePath $ModuleOut }
+
+    # The simulators: executables named helm and kubectl, with their chart catalog.
+    Remove-Item $SimOut -Recurse -Force -ErrorAction Ignore
+    foreach ($sim in 'HelmSim', 'KubectlSim') {
+        $proj = Join-Path $Root "tests/$sim/$sim.csproj"
+        if (Test-Path $proj) {
+            Invoke-Native dotnet @('build', $proj, '-c', $Configuration, '-o', $SimOut, '--nologo', '-v', 'q')
+        }
+    }
+    Write-Host "Built module: $ModuleOut"
+}
+
+function Get-HelmSim { Join-Path $SimOut ($IsWindows ? 'helm.exe' : 'helm') }
+function Get-KubectlSim { Join-Path $SimOut ($IsWindows ? 'kubectl.exe' : 'kubectl') }
+
+function Install-TestPrerequisites {
+    # The seed's SQL is checked with the sqlite3 CLI, metrics with promtool: Debian packages.
+    $missing = @(
+        if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { 'sqlite3' }
+        if (-not (Get-Command promtool -ErrorAction Ignore)) { 'prometheus' }
+    )
+    if ($missing -and (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Host "Installing $($missing -join ', ') (apt-get)"
+        $sudo = if ((& id -u) -ne '0') { @('sudo') } else { @() }
+        & @sudo apt-get update -qq 2>&1 | Out-Null
+        & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends @missing 2>&1 | Out-Null
+    }
+}
+
+function Get-Pester {
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'build/Tools.csproj'), '--nologo', '-v', 'q')
+    $manifest = Join-Path (Get-NuGetRoot) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester was not restored to $manifest" }
+    $manifest
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $Out 'test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($proj in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter *.Tests.csproj) {
+        $name = $proj.BaseName
+        & dotnet test $proj.FullName -c $Configuration --nologo -v q --logger "trx;LogFileName=$name.trx" --results-directory $results | Out-Host
+        $trx = Join-Path $results "$name.trx"
+        if (-not (Test-Path $trx)) { $failed++; Write-Host "No results for $name (build failure?)"; continue }
+        [xml] $doc = Get-Content $trx -Raw
+        $c = $doc.TestRun.ResultSummary.Counters
+        $passed += [int]$c.passed
+        $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $skipped += [int]$c.notExecuted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+}
+
+function Invoke-PesterTests {
+    $pester = Get-Pester
+    $summary = Join-Path $Out 'pester-summary.json'
+    Remove-Item $summary -ErrorAction Ignore
+    $env:SBKUBE_TEST_MODULE = Join-Path $ModuleOut 'SBKube.psd1'
+    $env:SBKUBE_TEST_HELMSIM = Get-HelmSim
+    $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
+    $env:SBKUBE_TEST_ROOT = $Root
+    $script = @"
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = (Get-ChildItem '$(Join-Path $Root 'tests/pester')' -Filter '$PesterFilter.Tests.ps1').FullName
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    # A fresh pwsh, as a user would have: no profile, nothing of this build session loaded.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $s = Get-Content $summary -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; Skipped = [int]$s.Skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Install-TestPrerequisites
+    $x = Invoke-XunitTests
+    $p = Invoke-PesterTests
+    $passed = $x.Passed + $p.Passed
+    $failed = $x.Failed + $p.Failed
+    $skipped = $x.Skipped + $p.Skipped
+    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; pester: $($p.Passed) passed, $($p.Failed) failed"
+    $line = "tests: $passed passed, $failed failed" + ($(if ($skipped) { ", $skipped skipped" } else { '' }))
+    Write-Host $line
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $work = Join-Path ([IO.Path]::GetTempPath()) ("sbkube-demo-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    Copy-Item (Join-Path $Root 'examples/state-management') $work -Recurse
+    $example = Join-Path $work 'state-management'
+    $env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
+    $env:HELMSIM_HOME = Join-Path $work 'helmsim'
+    $env:SBKUBE_HELM = Get-HelmSim
+    $env:SBKUBE_KUBECTL = Get-KubectlSim
+    $demo = Join-Path $Root 'examples/state-management/Demo.ps1'
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $demo -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -ExamplePath $example
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit $LASTEXITCODE)." }
+    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $bench = Join-Path $Root 'build/Bench.ps1'
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -HelmSim (Get-HelmSim)
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit $LASTEXITCODE)." }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    & (Join-Path $Root 'build/New-Package.ps1') -ModulePath $ModuleOut -OutputPath $Out
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
+}

@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'SBKube.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'c246a843-1a63-4089-b0b1-6787032c80c4'
+    Author               = 'SBKube contributors'
+    CompanyName          = 'SBKube'
+    Copyright            = '(c) SBKube contributors. MIT License.'
+    Description          = 'Deploys Helm charts and Kubernetes manifests from a declarative config.yaml, records every deployment in a SQLite state database, and gives state, history, revision details, diffs, locks, pruning, metrics and rollback to any recorded revision.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('SBKube.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Invoke-SbkubeApply'
+        'Get-SbkubeState'
+        'Get-SbkubeHistory'
+        'Get-SbkubeDeployment'
+        'Compare-SbkubeRevision'
+        'Invoke-SbkubeRollback'
+        'Remove-SbkubeApp'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kubernetes', 'Helm', 'Deployment', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/sbkube/sbkube-powershell/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/sbkube/sbkube-powershell'
+            ReleaseNotes = 'First release: apply, state, history, show, compare, rollback, delete.'
+        }
+    }
+}

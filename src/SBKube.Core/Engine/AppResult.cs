@@ -1,0 +1,43 @@
+using System;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    public enum AppOutcome
+    {
+        Installed,
+        Upgraded,
+        Unchanged,
+        RolledBack,
+        Uninstalled,
+        Failed,
+        Skipped,
+        /// <summary>-WhatIf: what would happen; nothing was recorded.</summary>
+        Planned,
+    }
+
+    /// <summary>What happened to one app in an apply, rollback or delete.</summary>
+    public sealed class AppResult
+    {
+        public string Namespace { get; set; } = "";
+        public string App { get; set; } = "";
+        public string ReleaseName { get; set; } = "";
+        public string Operation { get; set; } = "";
+        public AppOutcome Outcome { get; set; }
+        public int? Revision { get; set; }
+        public int? HelmRevision { get; set; }
+        public string? Status { get; set; }
+        public string? Chart { get; set; }
+        public string? Description { get; set; }
+        /// <summary>Why it failed or was skipped (secrets redacted).</summary>
+        public string? Message { get; set; }
+        /// <summary>Stable error class for failures (e.g. HelmTimeout, ChartNotFound).</summary>
+        public string? ErrorId { get; set; }
+        public TimeSpan Duration { get; set; }
+        public DeploymentRecord? Record { get; set; }
+
+        public bool Succeeded => Outcome != AppOutcome.Failed && Outcome != AppOutcome.Skipped;
+
+        public override string ToString() => $"{Namespace}/{App}: {Outcome}" + (Revision.HasValue ? $" (revision {Revision})" : "");
+    }
+}

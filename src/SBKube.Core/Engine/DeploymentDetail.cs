@@ -1,0 +1,138 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SBKube.Core.Config;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>One revision with its values (seed: state show), secrets masked unless asked.</summary>
+    public sealed class DeploymentDetail
+    {
+        public string Namespace { get; set; } = "";
+        public string App { get; set; } = "";
+        public int Revision { get; set; }
+        public string Status { get; set; } = "";
+        public string? Chart { get; set; }
+        public DateTime DeployedAt { get; set; }
+        public string? Description { get; set; }
+        public string ReleaseName { get; set; } = "";
+        public string? ChartRef { get; set; }
+        public string? ChartVersion { get; set; }
+        public int? HelmRevision { get; set; }
+        public string Context { get; set; } = "";
+        public string AppType { get; set; } = "helm";
+        /// <summary>Merged values as nested ordered dictionaries, in the snapshot's order.</summary>
+        public OrderedDictionary Values { get; set; } = new OrderedDictionary();
+        /// <summary>Manifest apps: the recorded manifest files.</summary>
+        public string[] Manifests { get; set; } = Array.Empty<string>();
+        internal JsonObject ValuesJson { get; set; } = new JsonObject();
+
+        public static DeploymentDetail From(DeploymentRecord r, SecretRedactor redactor, bool showSecrets)
+        {
+            RevisionSnapshot s = RevisionSnapshot.FromJson(r.Config ?? "{}");
+            JsonObject values = showSecrets ? s.Values : (JsonObject)redactor.Redact(s.Values)!;
+            return new DeploymentDetail
+            {
+                Namespace = r.Namespace,
+                App = r.App,
+                Revision = r.Revision,
+                Status = r.Status,
+                Chart = r.Chart,
+                DeployedAt = r.DeployedAt,
+                Description = showSecrets ? r.Description : redactor.RedactText(r.Description),
+                ReleaseName = r.ReleaseName,
+                ChartRef = r.ChartRef,
+                ChartVersion = r.ChartVersion,
+                HelmRevision = r.HelmRevision,
+                Context = r.Context,
+                AppType = r.AppType,
+                Values = (OrderedDictionary)JsonPlain.ToPlain(values)!,
+                Manifests = s.Manifests.Select(m => m.File).ToArray(),
+                ValuesJson = values,
+            };
+        }
+
+        /// <summary>The seed's YAML shape: namespace, app, revision, status, chart, deployed_at, values.</summary>
+        public string ToYaml() => YamlValues.ToYaml(Document()).TrimEnd('\n');
+
+        public string ToJson() => Document().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+        private JsonObject Document() => new JsonObject
+            {
+                ["namespace"] = Namespace,
+                ["app"] = App,
+                ["revision"] = Revision,
+                ["status"] = Status,
+                ["chart"] = Chart,
+                ["deployed_at"] = DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                ["values"] = ValuesJson.DeepClone(),
+            };
+    }
+
+    /// <summary>JsonNode ⇄ plain .NET values (OrderedDictionary, object[], string, long, double, bool).</summary>
+    public static class JsonPlain
+    {
+        public static object? ToPlain(JsonNode? node)
+        {
+            switch (node)
+            {
+                case null:
+                    return null;
+                case JsonObject o:
+                    var d = new OrderedDictionary(StringComparer.Ordinal);
+                    foreach (KeyValuePair<string, JsonNode?> kv in o)
+                    {
+                        d[kv.Key] = ToPlain(kv.Value);
+                    }
+                    return d;
+                case JsonArray a:
+                    return a.Select(ToPlain).ToArray();
+                default:
+                    JsonElement e = node.GetValue<JsonElement>();
+                    switch (e.ValueKind)
+                    {
+                        case JsonValueKind.String: return e.GetString();
+                        case JsonValueKind.True: return true;
+                        case JsonValueKind.False: return false;
+                        case JsonValueKind.Number: return e.TryGetInt64(out long l) ? (object)l : e.GetDouble();
+                        default: return null;
+                    }
+            }
+        }
+
+        /// <summary>Values from PowerShell (hashtables, arrays, scalars) to JSON.</summary>
+        public static JsonNode? FromPlain(object? value)
+        {
+            switch (value)
+            {
+                case null: return null;
+                case JsonNode n: return n.DeepClone();
+                case string s: return JsonValue.Create(s);
+                case bool b: return JsonValue.Create(b);
+                case int i: return JsonValue.Create(i);
+                case long l: return JsonValue.Create(l);
+                case double dbl: return JsonValue.Create(dbl);
+                case decimal m: return JsonValue.Create(m);
+                case IDictionary dict:
+                    var o = new JsonObject();
+                    foreach (DictionaryEntry kv in dict)
+                    {
+                        o[Convert.ToString(kv.Key, CultureInfo.InvariantCulture)!] = FromPlain(kv.Value);
+                    }
+                    return o;
+                case IEnumerable list:
+                    return new JsonArray(list.Cast<object?>().Select(FromPlain).ToArray());
+                default:
+                    return JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture));
+            }
+        }
+    }
+}

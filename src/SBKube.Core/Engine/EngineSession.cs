@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Helm;
+using SBKube.Core.Kubectl;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+using SBKube.Core.Tools;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>Everything one operation needs: the store, the cluster tools, the redactor and the log.</summary>
+    public sealed class EngineSession
+    {
+        public EngineSession(StateStore store, string context, HelmClient helm, KubectlClient kubectl,
+            SecretRedactor redactor, IEngineLog log)
+        {
+            Store = store;
+            Context = context;
+            Helm = helm;
+            Kubectl = kubectl;
+            Redactor = redactor;
+            Log = log;
+        }
+
+        public StateStore Store { get; }
+        /// <summary>The kube context recorded with each revision ('' when unknown).</summary>
+        public string Context { get; }
+        public HelmClient Helm { get; }
+        public KubectlClient Kubectl { get; }
+        public SecretRedactor Redactor { get; }
+        public IEngineLog Log { get; }
+
+        /// <summary>Builds a session whose tools log through <paramref name="log"/> with secrets masked.</summary>
+        public static EngineSession Create(StateStore store, string? kubeContext, string? kubeconfig, IEngineLog log)
+        {
+            var redactor = SecretRedactor.FromEnvironment();
+            var helm = new HelmClient(new HelmOptions
+            {
+                KubeContext = kubeContext,
+                Kubeconfig = kubeconfig,
+                Verbose = m => log.Verbose("helm: " + redactor.RedactText(m)),
+                Debug = m => log.Debug(redactor.RedactText(m) ?? ""),
+            });
+            var kubectl = new KubectlClient(new KubectlOptions
+            {
+                KubeContext = kubeContext,
+                Kubeconfig = kubeconfig,
+                Verbose = m => log.Verbose("kubectl: " + redactor.RedactText(m)),
+                Debug = m => log.Debug(redactor.RedactText(m) ?? ""),
+            });
+            string context = kubeContext ?? KubeconfigReader.CurrentContext(kubeconfig) ?? "";
+            return new EngineSession(store, context, helm, kubectl, redactor, log);
+        }
+
+        /// <summary>Deploys a snapshot: helm upgrade --install with the recorded values, or kubectl apply of the recorded manifests.</summary>
+        public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, bool force, string? description, CancellationToken ct)
+        {
+            if (s.AppType == "yaml")
+            {
+                var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
+                try
+                {
+                    await Kubectl.ApplyAsync(files.Select(f => f.Path), s.Namespace, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    files.ForEach(f => f.Dispose());
+                }
+                return new DeployOutcome(null, null, null);
+            }
+            using PrivateTempFile values = PrivateTempFile.Create(s.Values.ToJsonString());
+            var request = new HelmUpgradeRequest
+            {
+                Release = s.ReleaseName,
+                Chart = s.ChartRef ?? throw new InvalidOperationException("The snapshot has no chart."),
+                Namespace = s.Namespace,
+                Version = s.ChartVersion,
+                Wait = s.Wait,
+                Timeout = s.Timeout,
+                Atomic = s.Atomic,
+                Force = force,
+                CreateNamespace = s.CreateNamespace,
+                HistoryMax = s.HistoryMax,
+                Description = description,
+            };
+            request.ValuesFiles.Add(values.Path);
+            HelmRelease release = await Helm.UpgradeInstallAsync(request, ct).ConfigureAwait(false);
+            return new DeployOutcome(release.Version, release.ChartName, release.ChartVersion);
+        }
+
+        /// <summary>Removes what a snapshot deployed: helm uninstall (history kept) or kubectl delete.</summary>
+        public async Task RemoveAsync(RevisionSnapshot s, CancellationToken ct)
+        {
+            if (s.AppType == "yaml")
+            {
+                var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
+                try
+                {
+                    await Kubectl.DeleteAsync(files.Select(f => f.Path), s.Namespace, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    files.ForEach(f => f.Dispose());
+                }
+                return;
+            }
+            await Helm.UninstallAsync(s.ReleaseName, s.Namespace, keepHistory: true, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>Turns a tool failure into a result message and a stable ErrorId.</summary>
+        public (string Message, string ErrorId) Describe(Exception e)
+        {
+            switch (e)
+            {
+                case HelmException h:
+                    return (Redactor.RedactText(h.HelmMessage)!, "Helm" + h.Kind);
+                case KubectlException k:
+                    return (Redactor.RedactText(k.Message)!, "KubectlFailed");
+                case ToolNotFoundException t:
+                    return (t.Message, "ToolNotFound");
+                case StateStoreException st:
+                    return (st.Message, "StateStore" + st.Kind);
+                default:
+                    return (Redactor.RedactText(e.Message)!, "EngineError");
+            }
+        }
+    }
+
+    public sealed class DeployOutcome
+    {
+        public DeployOutcome(int? helmRevision, string? chartName, string? chartVersion)
+        {
+            HelmRevision = helmRevision;
+            ChartName = chartName;
+            ChartVersion = chartVersion;
+        }
+
+        public int? HelmRevision { get; }
+        public string? ChartName { get; }
+        public string? ChartVersion { get; }
+    }
+}

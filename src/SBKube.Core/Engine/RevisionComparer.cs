@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>One difference between two revisions.</summary>
+    public sealed class RevisionDifference
+    {
+        public string Namespace { get; set; } = "";
+        public string App { get; set; } = "";
+        public int ReferenceRevision { get; set; }
+        public int DifferenceRevision { get; set; }
+        /// <summary><c>chart</c>, <c>version</c>, or <c>values.a.b</c> / <c>values.list[0]</c>.</summary>
+        public string Path { get; set; } = "";
+        public object? Reference { get; set; }
+        public object? Difference { get; set; }
+
+        public override string ToString() => $"{Path}: {Reference} → {Difference}";
+    }
+
+    /// <summary>Compares chart, version, values (and manifests) of two revisions, secrets masked alike.</summary>
+    public static class RevisionComparer
+    {
+        public static IReadOnlyList<RevisionDifference> Compare(DeploymentRecord reference, DeploymentRecord difference,
+            SecretRedactor redactor, bool showSecrets)
+        {
+            RevisionSnapshot a = RevisionSnapshot.FromJson(reference.Config ?? "{}");
+            RevisionSnapshot b = RevisionSnapshot.FromJson(difference.Config ?? "{}");
+            var list = new List<RevisionDifference>();
+            void Add(string path, JsonNode? x, JsonNode? y) => list.Add(new RevisionDifference
+            {
+                Namespace = reference.Namespace,
+                App = reference.App,
+                ReferenceRevision = reference.Revision,
+                DifferenceRevision = difference.Revision,
+                Path = path,
+                Reference = JsonPlain.ToPlain(x),
+                Difference = JsonPlain.ToPlain(y),
+            });
+            if (a.ChartRef != b.ChartRef) Add("chart", a.ChartRef, b.ChartRef);
+            if (a.ChartVersion != b.ChartVersion) Add("version", a.ChartVersion, b.ChartVersion);
+            JsonNode? va = showSecrets ? a.Values : redactor.Redact(a.Values);
+            JsonNode? vb = showSecrets ? b.Values : redactor.Redact(b.Values);
+            // Masked secrets compare equal; compare the originals so a changed password still shows (as ***).
+            Walk("values", a.Values, b.Values, va, vb, Add);
+            var ma = a.Manifests.ToDictionary(m => m.File, m => m.Content);
+            var mb = b.Manifests.ToDictionary(m => m.File, m => m.Content);
+            foreach (string file in ma.Keys.Union(mb.Keys).OrderBy(f => f))
+            {
+                ma.TryGetValue(file, out string? ca);
+                mb.TryGetValue(file, out string? cb);
+                if (ca != cb) Add("manifests." + file, ca, cb);
+            }
+            return list;
+        }
+
+        private static void Walk(string path, JsonNode? a, JsonNode? b, JsonNode? shownA, JsonNode? shownB,
+            System.Action<string, JsonNode?, JsonNode?> add)
+        {
+            if (a is JsonObject oa && b is JsonObject ob)
+            {
+                foreach (string key in oa.Select(p => p.Key).Concat(ob.Select(p => p.Key).Where(k => !oa.ContainsKey(k))))
+                {
+                    Walk(path + "." + key, oa[key], ob[key], shownA?[key], shownB?[key], add);
+                }
+                return;
+            }
+            if (!JsonNode.DeepEquals(a, b))
+            {
+                add(path, shownA, shownB);
+            }
+        }
+    }
+}

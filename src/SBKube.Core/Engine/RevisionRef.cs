@@ -1,0 +1,56 @@
+using System.Globalization;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>A revision as users write it: a positive number, or <c>current</c> (the deployed one).</summary>
+    public sealed class RevisionRef
+    {
+        private RevisionRef(int? number) => Number = number;
+
+        public int? Number { get; }
+        public bool IsCurrent => Number == null;
+
+        public static RevisionRef Parse(string? text, string parameterName = "-Revision")
+        {
+            string t = (text ?? "").Trim();
+            if (string.Equals(t, "current", System.StringComparison.OrdinalIgnoreCase))
+            {
+                return new RevisionRef(null);
+            }
+            if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+            {
+                return new RevisionRef(n);
+            }
+            throw new SbkubeException(
+                $"{parameterName} '{text}' is not valid: expected a revision number from 1 to {int.MaxValue} or 'current'.",
+                "InvalidRevision", SbkubeException.InvalidArgument, text);
+        }
+
+        /// <summary>The record this reference names; a clear ObjectNotFound error otherwise.</summary>
+        public DeploymentRecord Resolve(StateStore store, string ns, string app, string? context)
+        {
+            DeploymentRecord? record = IsCurrent
+                ? store.GetDeployed(ns, app, context) ?? store.GetLatest(ns, app, context)
+                : store.Get(ns, app, Number!.Value, context);
+            if (record != null)
+            {
+                return record;
+            }
+            DeploymentRecord? latest = store.GetLatest(ns, app, context);
+            if (latest == null)
+            {
+                throw AppNotFound(ns, app);
+            }
+            throw new SbkubeException(
+                $"{ns}/{app} has no revision {Number}; its revisions go from 1 to {latest.Revision}.",
+                "RevisionNotFound", SbkubeException.ObjectNotFound, $"{ns}/{app}");
+        }
+
+        public static SbkubeException AppNotFound(string ns, string app) => new SbkubeException(
+            $"No app '{app}' in namespace '{ns}' is recorded in the state database. See Get-SbkubeState for what is.",
+            "AppNotFound", SbkubeException.ObjectNotFound, $"{ns}/{app}");
+
+        public override string ToString() => IsCurrent ? "current" : Number!.Value.ToString(CultureInfo.InvariantCulture);
+    }
+}

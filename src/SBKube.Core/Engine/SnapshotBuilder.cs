@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using SBKube.Core.Config;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>Turns an app of the config into the self-contained snapshot stored with its revision.</summary>
+    public static class SnapshotBuilder
+    {
+        public static RevisionSnapshot Build(AppConfig app)
+        {
+            var s = new RevisionSnapshot
+            {
+                AppType = app.Type == AppType.Yaml ? "yaml" : "helm",
+                ReleaseName = app.ReleaseName,
+                Namespace = app.Namespace,
+                Wait = app.Wait,
+                Timeout = app.Timeout,
+                Atomic = app.Atomic,
+                CreateNamespace = app.CreateNamespace,
+                HistoryMax = app.HistoryMax,
+                DependsOn = app.DependsOn.ToList(),
+            };
+            if (app.Type == AppType.Yaml)
+            {
+                foreach (string file in app.Manifests)
+                {
+                    s.Manifests.Add(new ManifestFile(Path.GetFileName(file), File.ReadAllText(file)));
+                }
+                return s;
+            }
+
+            s.Values = ValuesMerger.Merge(app.ValuesFiles.Select(YamlValues.LoadFile), app.Set);
+            if (app.ChartPath != null)
+            {
+                JsonObject chart = YamlValues.LoadFile(Path.Combine(app.ChartPath, "Chart.yaml"));
+                s.ChartRef = app.ChartPath;
+                s.ChartName = (string?)chart["name"] ?? Path.GetFileName(app.ChartPath);
+                s.ChartVersion = app.Version ?? chart["version"]?.ToString();
+            }
+            else
+            {
+                s.ChartRef = app.Chart;
+                s.ChartName = ChartName(app.Chart ?? "");
+                s.ChartVersion = app.Version;
+            }
+            return s;
+        }
+
+        /// <summary><c>bitnami/redis</c> → <c>redis</c>; <c>oci://host/path/chart</c> → <c>chart</c>.</summary>
+        public static string ChartName(string chartRef)
+        {
+            string trimmed = chartRef.TrimEnd('/');
+            int slash = trimmed.LastIndexOf('/');
+            return slash >= 0 ? trimmed.Substring(slash + 1) : trimmed;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Tools;
+
+namespace SBKube.Core.Helm
+{
+    /// <summary>Where helm runs and which cluster it talks to.</summary>
+    public sealed class HelmOptions
+    {
+        /// <summary><c>$env:SBKUBE_HELM</c>, else <c>helm</c> on PATH.</summary>
+        public string Executable { get; set; } = DefaultExecutable();
+        public string? KubeContext { get; set; }
+        public string? Kubeconfig { get; set; }
+        public Action<string>? Verbose { get; set; }
+        public Action<string>? Debug { get; set; }
+
+        public static string DefaultExecutable() =>
+            Environment.GetEnvironmentVariable("SBKUBE_HELM") is { Length: > 0 } helm ? helm : "helm";
+    }
+
+    /// <summary>
+    /// Typed access to the helm commands SBKube uses (HELM-CONTRACT.md). Builds argument arrays for the
+    /// detected major version (3 or 4) and throws <see cref="HelmException"/> with Helm's own error line.
+    /// </summary>
+    public sealed class HelmClient
+    {
+        private readonly HelmOptions _options;
+        private readonly ToolRunner _runner;
+        private readonly SemaphoreSlim _versionGate = new SemaphoreSlim(1, 1);
+        private int? _major;
+
+        public HelmClient(HelmOptions options)
+        {
+            _options = options;
+            _runner = new ToolRunner(options.Executable) { Verbose = options.Verbose, Debug = options.Debug };
+        }
+
+        public HelmOptions Options => _options;
+
+        /// <summary>Helm's major version, asked once per client.</summary>
+        public async Task<int> GetMajorVersionAsync(CancellationToken ct = default)
+        {
+            if (_major.HasValue)
+            {
+                return _major.Value;
+            }
+            await _versionGate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                if (!_major.HasValue)
+                {
+                    ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, ct, global: false).ConfigureAwait(false);
+                    _major = HelmOutput.ParseMajorVersion(r.StandardOutput);
+                }
+                return _major.Value;
+            }
+            finally
+            {
+                _versionGate.Release();
+            }
+        }
+
+        public async Task<HelmRelease> UpgradeInstallAsync(HelmUpgradeRequest request, CancellationToken ct = default)
+        {
+            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
+            var args = new List<string> { "upgrade", "--install", request.Release, request.Chart, "--namespace", request.Namespace };
+            if (request.CreateNamespace) args.Add("--create-namespace");
+            if (!string.IsNullOrEmpty(request.Version)) args.AddRange(new[] { "--version", request.Version! });
+            foreach (string file in request.ValuesFiles) args.AddRange(new[] { "-f", file });
+            if (request.Wait) args.Add("--wait");
+            if (!string.IsNullOrEmpty(request.Timeout)) args.AddRange(new[] { "--timeout", request.Timeout! });
+            if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
+            if (request.Force) args.Add(major >= 4 ? "--force-replace" : "--force");
+            if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
+            if (!string.IsNullOrEmpty(request.Description)) args.AddRange(new[] { "--description", request.Description! });
+            args.AddRange(new[] { "-o", "json" });
+            ToolResult r = await RunAsync(args, null, ct).ConfigureAwait(false);
+            return HelmOutput.ParseRelease(r.StandardOutput);
+        }
+
+        public async Task<IReadOnlyList<HelmHistoryEntry>> HistoryAsync(string release, string ns, CancellationToken ct = default)
+        {
+            ToolResult r = await RunAsync(new List<string> { "history", release, "--namespace", ns, "--max", "256", "-o", "json" }, null, ct)
+                .ConfigureAwait(false);
+            return HelmOutput.ParseHistory(r.StandardOutput);
+        }
+
+        /// <summary>History, or an empty list when Helm does not know the release.</summary>
+        public async Task<IReadOnlyList<HelmHistoryEntry>> HistoryOrEmptyAsync(string release, string ns, CancellationToken ct = default)
+        {
+            try
+            {
+                return await HistoryAsync(release, ns, ct).ConfigureAwait(false);
+            }
+            catch (HelmException e) when (e.Kind == HelmErrorKind.ReleaseNotFound)
+            {
+                return Array.Empty<HelmHistoryEntry>();
+            }
+        }
+
+        /// <summary>Every release of a namespace whatever its status (Helm 3 needs -a; Helm 4 has no such flag).</summary>
+        public async Task<IReadOnlyList<HelmListEntry>> ListAsync(string ns, CancellationToken ct = default)
+        {
+            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
+            var args = new List<string> { "list", "--namespace", ns };
+            if (major < 4) args.Add("-a");
+            args.AddRange(new[] { "-o", "json" });
+            ToolResult r = await RunAsync(args, null, ct).ConfigureAwait(false);
+            return HelmOutput.ParseList(r.StandardOutput);
+        }
+
+        public async Task RollbackAsync(string release, string ns, int revision, bool force, bool wait, string? timeout,
+            int? historyMax, CancellationToken ct = default)
+        {
+            var args = new List<string> { "rollback", release, revision.ToString(CultureInfo.InvariantCulture), "--namespace", ns };
+            if (force) args.Add("--force");
+            if (wait) args.Add("--wait");
+            if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
+            if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });
+            await RunAsync(args, null, ct).ConfigureAwait(false);
+        }
+
+        public async Task UninstallAsync(string release, string ns, bool keepHistory, CancellationToken ct = default)
+        {
+            var args = new List<string> { "uninstall", release, "--namespace", ns };
+            if (keepHistory) args.Add("--keep-history");
+            await RunAsync(args, null, ct).ConfigureAwait(false);
+        }
+
+        public async Task<IReadOnlyList<HelmRepoEntry>> RepoListAsync(CancellationToken ct = default)
+        {
+            try
+            {
+                ToolResult r = await RunAsync(new List<string> { "repo", "list", "-o", "json" }, null, ct, global: false).ConfigureAwait(false);
+                return HelmOutput.ParseRepoList(r.StandardOutput);
+            }
+            catch (HelmException e) when (e.HelmMessage.Contains("no repositories"))
+            {
+                return Array.Empty<HelmRepoEntry>();
+            }
+        }
+
+        /// <summary>Adds or re-points a repository; a password goes through stdin, never the argument list.</summary>
+        public async Task RepoAddAsync(string name, string url, string? username, string? password, bool forceUpdate,
+            CancellationToken ct = default)
+        {
+            var args = new List<string> { "repo", "add", name, url };
+            if (forceUpdate) args.Add("--force-update");
+            if (!string.IsNullOrEmpty(username)) args.AddRange(new[] { "--username", username! });
+            string? stdin = null;
+            if (!string.IsNullOrEmpty(password))
+            {
+                args.Add("--password-stdin");
+                stdin = password;
+            }
+            await RunAsync(args, stdin, ct, global: false).ConfigureAwait(false);
+        }
+
+        public async Task RepoUpdateAsync(IEnumerable<string> names, CancellationToken ct = default)
+        {
+            var args = new List<string> { "repo", "update" };
+            args.AddRange(names);
+            await RunAsync(args, null, ct, global: false).ConfigureAwait(false);
+        }
+
+        private async Task<ToolResult> RunAsync(List<string> args, string? stdin, CancellationToken ct, bool global = true)
+        {
+            if (global)
+            {
+                if (!string.IsNullOrEmpty(_options.KubeContext)) args.AddRange(new[] { "--kube-context", _options.KubeContext! });
+                if (!string.IsNullOrEmpty(_options.Kubeconfig)) args.AddRange(new[] { "--kubeconfig", _options.Kubeconfig! });
+            }
+            ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
+            if (r.ExitCode != 0)
+            {
+                string line = HelmErrors.ErrorLine(r.StandardError);
+                throw new HelmException(HelmErrors.Classify(line), line, r.ExitCode);
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+
+namespace SBKube.Core.Helm
+{
+    /// <summary>One entry of <c>helm history -o json</c>.</summary>
+    public sealed class HelmHistoryEntry
+    {
+        public int Revision { get; set; }
+        public DateTime? Updated { get; set; }
+        public string Status { get; set; } = "";
+        public string Chart { get; set; } = "";
+        public string? AppVersion { get; set; }
+        public string? Description { get; set; }
+    }
+
+    /// <summary>One entry of <c>helm list -o json</c> (revision arrives as a string).</summary>
+    public sealed class HelmListEntry
+    {
+        public string Name { get; set; } = "";
+        public string Namespace { get; set; } = "";
+        public int Revision { get; set; }
+        public string? Updated { get; set; }
+        public string Status { get; set; } = "";
+        public string Chart { get; set; } = "";
+        public string? AppVersion { get; set; }
+    }
+
+    /// <summary>The release object of <c>upgrade -o json</c> / <c>status -o json</c>.</summary>
+    public sealed class HelmRelease
+    {
+        public string Name { get; set; } = "";
+        public string Namespace { get; set; } = "";
+        public int Version { get; set; }
+        public string Status { get; set; } = "";
+        public string? Description { get; set; }
+        public DateTime? LastDeployed { get; set; }
+        public string? ChartName { get; set; }
+        public string? ChartVersion { get; set; }
+        public string? AppVersion { get; set; }
+        public JsonObject? Config { get; set; }
+    }
+
+    public sealed class HelmRepoEntry
+    {
+        public string Name { get; set; } = "";
+        public string Url { get; set; } = "";
+    }
+
+    /// <summary>What <c>helm upgrade --install</c> is asked to do.</summary>
+    public sealed class HelmUpgradeRequest
+    {
+        public string Release { get; set; } = "";
+        public string Chart { get; set; } = "";
+        public string Namespace { get; set; } = "default";
+        public string? Version { get; set; }
+        public IList<string> ValuesFiles { get; } = new List<string>();
+        public bool Wait { get; set; }
+        public string? Timeout { get; set; }
+        public bool Atomic { get; set; }
+        public bool Force { get; set; }
+        public bool CreateNamespace { get; set; } = true;
+        public int? HistoryMax { get; set; }
+        public string? Description { get; set; }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Tools;
+
+namespace SBKube.Core.Kubectl
+{
+    public sealed class KubectlOptions
+    {
+        /// <summary><c>$env:SBKUBE_KUBECTL</c>, else <c>kubectl</c> on PATH.</summary>
+        public string Executable { get; set; } =
+            Environment.GetEnvironmentVariable("SBKUBE_KUBECTL") is { Length: > 0 } k ? k : "kubectl";
+        public string? KubeContext { get; set; }
+        public string? Kubeconfig { get; set; }
+        public Action<string>? Verbose { get; set; }
+        public Action<string>? Debug { get; set; }
+    }
+
+    public sealed class KubectlException : Exception
+    {
+        public KubectlException(string message, int exitCode) : base(message)
+        {
+            ExitCode = exitCode;
+        }
+
+        public int ExitCode { get; }
+    }
+
+    /// <summary>kubectl apply/delete for manifest apps (argument arrays only).</summary>
+    public sealed class KubectlClient
+    {
+        private readonly KubectlOptions _options;
+        private readonly ToolRunner _runner;
+
+        public KubectlClient(KubectlOptions options)
+        {
+            _options = options;
+            _runner = new ToolRunner(options.Executable) { Verbose = options.Verbose, Debug = options.Debug };
+        }
+
+        public Task<string> ApplyAsync(IEnumerable<string> files, string ns, CancellationToken ct = default)
+        {
+            var args = new List<string> { "apply", "--namespace", ns };
+            foreach (string f in files) args.AddRange(new[] { "-f", f });
+            return RunAsync(args, ct);
+        }
+
+        public Task<string> DeleteAsync(IEnumerable<string> files, string ns, CancellationToken ct = default)
+        {
+            var args = new List<string> { "delete", "--namespace", ns, "--ignore-not-found" };
+            foreach (string f in files) args.AddRange(new[] { "-f", f });
+            return RunAsync(args, ct);
+        }
+
+        private async Task<string> RunAsync(List<string> args, CancellationToken ct)
+        {
+            if (!string.IsNullOrEmpty(_options.KubeContext)) args.AddRange(new[] { "--context", _options.KubeContext! });
+            if (!string.IsNullOrEmpty(_options.Kubeconfig)) args.AddRange(new[] { "--kubeconfig", _options.Kubeconfig! });
+            ToolResult r = await _runner.RunAsync(args, null, ct).ConfigureAwait(false);
+            if (r.ExitCode != 0)
+            {
+                string line = r.StandardError.Trim();
+                int nl = line.LastIndexOf('\n');
+                throw new KubectlException(nl >= 0 ? line.Substring(nl + 1) : line.Length > 0 ? line : "kubectl failed", r.ExitCode);
+            }
+            return r.StandardOutput;
+        }
+    }
+}

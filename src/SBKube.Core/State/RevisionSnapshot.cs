@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SBKube.Core.State
+{
+    /// <summary>
+    /// Everything needed to redeploy a revision without the original files; stored as JSON in
+    /// deployments.config. Its hash decides whether an apply changes anything.
+    /// </summary>
+    public sealed class RevisionSnapshot
+    {
+        public string AppType { get; set; } = "helm";
+        public string ReleaseName { get; set; } = "";
+        public string Namespace { get; set; } = "";
+        public string? ChartRef { get; set; }
+        public string? ChartName { get; set; }
+        public string? ChartVersion { get; set; }
+        public JsonObject Values { get; set; } = new JsonObject();
+        public bool Wait { get; set; }
+        public string? Timeout { get; set; }
+        public bool Atomic { get; set; }
+        public bool CreateNamespace { get; set; } = true;
+        public int? HistoryMax { get; set; }
+        /// <summary>Apps (same namespace) this one depends on, so a delete from state can order itself.</summary>
+        public List<string> DependsOn { get; set; } = new List<string>();
+        /// <summary>Manifest apps: file name → content.</summary>
+        public List<ManifestFile> Manifests { get; set; } = new List<ManifestFile>();
+
+        public JsonObject ToJson()
+        {
+            var o = new JsonObject
+            {
+                ["app_type"] = AppType,
+                ["release_name"] = ReleaseName,
+                ["namespace"] = Namespace,
+                ["chart_ref"] = ChartRef,
+                ["chart_name"] = ChartName,
+                ["chart_version"] = ChartVersion,
+                ["values"] = Values.DeepClone(),
+                ["flags"] = new JsonObject
+                {
+                    ["wait"] = Wait,
+                    ["timeout"] = Timeout,
+                    ["atomic"] = Atomic,
+                    ["create_namespace"] = CreateNamespace,
+                    ["history_max"] = HistoryMax,
+                },
+                ["depends_on"] = new JsonArray(DependsOn.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
+            };
+            if (Manifests.Count > 0)
+            {
+                var list = new JsonArray();
+                foreach (ManifestFile m in Manifests)
+                {
+                    list.Add(new JsonObject { ["file"] = m.File, ["content"] = m.Content });
+                }
+                o["manifests"] = list;
+            }
+            return o;
+        }
+
+        public string ToJsonString() => ToJson().ToJsonString();
+
+        public static RevisionSnapshot FromJson(string json)
+        {
+            JsonObject o = JsonNode.Parse(json) as JsonObject
+                ?? throw new FormatException("The revision snapshot is not a JSON object.");
+            JsonObject flags = o["flags"] as JsonObject ?? new JsonObject();
+            var s = new RevisionSnapshot
+            {
+                AppType = (string?)o["app_type"] ?? "helm",
+                ReleaseName = (string?)o["release_name"] ?? "",
+                Namespace = (string?)o["namespace"] ?? "",
+                ChartRef = (string?)o["chart_ref"],
+                ChartName = (string?)o["chart_name"],
+                ChartVersion = (string?)o["chart_version"],
+                Values = (o["values"] as JsonObject)?.DeepClone() as JsonObject ?? new JsonObject(),
+                Wait = (bool?)flags["wait"] ?? false,
+                Timeout = (string?)flags["timeout"],
+                Atomic = (bool?)flags["atomic"] ?? false,
+                CreateNamespace = (bool?)flags["create_namespace"] ?? true,
+                HistoryMax = (int?)flags["history_max"],
+            };
+            if (o["depends_on"] is JsonArray dependsOn)
+            {
+                s.DependsOn.AddRange(dependsOn.Select(d => (string?)d).Where(d => d != null)!);
+            }
+            if (o["manifests"] is JsonArray manifests)
+            {
+                foreach (JsonNode? m in manifests)
+                {
+                    s.Manifests.Add(new ManifestFile((string?)m?["file"] ?? "", (string?)m?["content"] ?? ""));
+                }
+            }
+            return s;
+        }
+
+        /// <summary>SHA-256 over the snapshot with map keys sorted, so reordering a values file is no change.</summary>
+        public string ComputeHash()
+        {
+            var sb = new StringBuilder();
+            AppendCanonical(ToJson(), sb);
+            using SHA256 sha = SHA256.Create();
+            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
+            return string.Concat(hash.Select(b => b.ToString("x2")));
+        }
+
+        private static void AppendCanonical(JsonNode? node, StringBuilder sb)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    sb.Append('{');
+                    bool first = true;
+                    foreach (KeyValuePair<string, JsonNode?> kv in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        if (!first) sb.Append(',');
+                        first = false;
+                        sb.Append(JsonSerializer.Serialize(kv.Key)).Append(':');
+                        AppendCanonical(kv.Value, sb);
+                    }
+                    sb.Append('}');
+                    break;
+                case JsonArray arr:
+                    sb.Append('[');
+                    for (int i = 0; i < arr.Count; i++)
+                    {
+                        if (i > 0) sb.Append(',');
+                        AppendCanonical(arr[i], sb);
+                    }
+                    sb.Append(']');
+                    break;
+                case null:
+                    sb.Append("null");
+                    break;
+                default:
+                    sb.Append(node.ToJsonString());
+                    break;
+            }
+        }
+    }
+
+    public sealed class ManifestFile
+    {
+        public ManifestFile(string file, string content)
+        {
+            File = file;
+            Content = content;
+        }
+
+        public string File { get; }
+        public string Content { get; }
+    }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+
+namespace SBKube.Core.State
+{
+    /// <summary>What a new revision row starts with.</summary>
+    public sealed class NewDeployment
+    {
+        public string Context { get; set; } = "";
+        public string Namespace { get; set; } = "";
+        public string App { get; set; } = "";
+        public string ReleaseName { get; set; } = "";
+        public string AppType { get; set; } = "helm";
+        public string? Chart { get; set; }
+        public string? ChartRef { get; set; }
+        public string? ChartVersion { get; set; }
+        public string Status { get; set; } = DeploymentStatus.PendingInstall;
+        public string? Description { get; set; }
+        public string? Config { get; set; }
+        public string? ConfigHash { get; set; }
+    }
+
+    public sealed partial class StateStore
+    {
+        /// <summary>
+        /// Writes a pending revision (number = last + 1 for this app) owned by this process.
+        /// Written before Helm runs, so a crash leaves evidence that the next run reconciles.
+        /// </summary>
+        public DeploymentRecord BeginDeployment(NewDeployment d) => Write((conn, tx) =>
+        {
+            object? max = Scalar(conn,
+                "SELECT MAX(revision) FROM deployments WHERE context = $c AND namespace = $n AND app = $a", tx,
+                ("$c", d.Context), ("$n", d.Namespace), ("$a", d.App));
+            int revision = (max == null ? 0 : Convert.ToInt32(max)) + 1;
+            string now = Now();
+            Execute(conn,
+                "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
+                "chart_version, status, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +
+                "($c, $n, $a, $r, $rel, $type, $chart, $ref, $ver, $st, $at, $desc, $cfg, $hash, $pid, $host)", tx,
+                ("$c", d.Context), ("$n", d.Namespace), ("$a", d.App), ("$r", revision), ("$rel", d.ReleaseName),
+                ("$type", d.AppType), ("$chart", d.Chart), ("$ref", d.ChartRef), ("$ver", d.ChartVersion),
+                ("$st", d.Status), ("$at", now), ("$desc", d.Description), ("$cfg", d.Config), ("$hash", d.ConfigHash),
+                ("$pid", CurrentProcess.Id), ("$host", CurrentProcess.Host));
+            long id = (long)Scalar(conn, "SELECT last_insert_rowid()", tx)!;
+            return ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).Single();
+        });
+
+        /// <summary>
+        /// Finishes a pending revision. <c>deployed</c> and <c>uninstalled</c> retire the previously
+        /// deployed revision (superseded); <c>failed</c> leaves it deployed.
+        /// </summary>
+        public DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description,
+            string action, string? user = null) => Write((conn, tx) =>
+        {
+            DeploymentRecord row = ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).SingleOrDefault()
+                ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
+            if (status == DeploymentStatus.Deployed || status == DeploymentStatus.Uninstalled)
+            {
+                Execute(conn,
+                    "UPDATE deployments SET status = $sup WHERE context = $c AND namespace = $n AND app = $a " +
+                    "AND status = $dep AND id <> $id", tx,
+                    ("$sup", DeploymentStatus.Superseded), ("$c", row.Context), ("$n", row.Namespace),
+                    ("$a", row.App), ("$dep", DeploymentStatus.Deployed), ("$id", id));
+            }
+            Execute(conn,
+                "UPDATE deployments SET status = $st, helm_revision = COALESCE($hr, helm_revision), " +
+                "description = COALESCE($desc, description), owner_pid = NULL, owner_host = NULL WHERE id = $id", tx,
+                ("$st", status), ("$hr", helmRevision), ("$desc", description), ("$id", id));
+            AddHistory(conn, tx, id, action, description ?? row.Description, user);
+            return ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).Single();
+        });
+
+        internal void AddHistory(SqliteConnection conn, SqliteTransaction tx, long? deploymentId, string action,
+            string? description, string? user = null)
+        {
+            Execute(conn,
+                "INSERT INTO deployment_history (deployment_id, action, timestamp, user, description) VALUES ($d, $a, $t, $u, $desc)",
+                tx, ("$d", deploymentId), ("$a", action), ("$t", Now()), ("$u", user ?? CurrentProcess.User),
+                ("$desc", description));
+        }
+
+        /// <summary>Rows of the state list, oldest revision first within each app.</summary>
+        public IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null,
+            bool latestOnly = false) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
+            if (latestOnly)
+            {
+                where += (where.Length == 0 ? "WHERE " : " AND ") +
+                    "revision = (SELECT MAX(d2.revision) FROM deployments d2 WHERE d2.context = deployments.context " +
+                    "AND d2.namespace = deployments.namespace AND d2.app = deployments.app)";
+            }
+            return (IReadOnlyList<DeploymentRecord>)ReadRecords(conn, where + " ORDER BY namespace, app, context, revision", null, p.ToArray());
+        });
+
+        /// <summary>Revisions of one app, ascending; with <paramref name="limit"/> only the newest N (still ascending).</summary>
+        public IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null,
+            DateTime? since = null) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
+            if (since.HasValue)
+            {
+                where += " AND deployed_at >= $since";
+                p.Add(("$since", FormatTime(since.Value)));
+            }
+            string order = " ORDER BY revision DESC, context";
+            if (limit.HasValue)
+            {
+                order += " LIMIT $limit";
+                p.Add(("$limit", limit.Value));
+            }
+            List<DeploymentRecord> rows = ReadRecords(conn, where + order, null, p.ToArray());
+            rows.Reverse();
+            return (IReadOnlyList<DeploymentRecord>)rows;
+        });
+
+        public DeploymentRecord? Get(string ns, string app, int revision, string? context = null) =>
+            Single(ns, app, context, "revision = $rev", ("$rev", revision));
+
+        /// <summary>The deployed revision of an app, or null (never deployed, deleted, or only failures).</summary>
+        public DeploymentRecord? GetDeployed(string ns, string app, string? context = null) =>
+            Single(ns, app, context, "status = $st", ("$st", DeploymentStatus.Deployed));
+
+        public DeploymentRecord? GetLatest(string ns, string app, string? context = null) =>
+            Single(ns, app, context,
+                "revision = (SELECT MAX(d2.revision) FROM deployments d2 WHERE d2.context = deployments.context " +
+                "AND d2.namespace = deployments.namespace AND d2.app = deployments.app)");
+
+        private DeploymentRecord? Single(string ns, string app, string? context, string condition,
+            params (string Name, object? Value)[] extra) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("namespace", ns), ("app", app), ("context", context)) + " AND " + condition;
+            p.AddRange(extra);
+            List<DeploymentRecord> rows = ReadRecords(conn, where + " ORDER BY revision DESC", null, p.ToArray());
+            if (rows.Select(r => r.Context).Distinct().Count() > 1)
+            {
+                throw new StateStoreException(StateStoreErrorKind.Ambiguous, Path,
+                    $"{ns}/{app} was deployed to several kube contexts ({string.Join(", ", rows.Select(r => r.Context).Distinct())}); " +
+                    "say which one with -KubeContext.");
+            }
+            return rows.FirstOrDefault();
+        });
+
+        /// <summary>Pending rows, for crash reconciliation.</summary>
+        public IReadOnlyList<DeploymentRecord> Pending(string? ns = null) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("namespace", ns));
+            where += (where.Length == 0 ? "WHERE " : " AND ") + "(status LIKE 'pending-%' OR status = 'uninstalling')";
+            return (IReadOnlyList<DeploymentRecord>)ReadRecords(conn, where + " ORDER BY id", null, p.ToArray());
+        });
+
+        public IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("deployment_id", deploymentId), ("action", action));
+            var list = new List<HistoryEntry>();
+            using SqliteCommand cmd = Command(conn,
+                "SELECT id, deployment_id, action, timestamp, user, description FROM deployment_history " + where + " ORDER BY id",
+                null, p.ToArray());
+            using SqliteDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(new HistoryEntry
+                {
+                    Id = r.GetInt64(0),
+                    DeploymentId = r.IsDBNull(1) ? (long?)null : r.GetInt64(1),
+                    Action = r.GetString(2),
+                    Timestamp = ParseTime(r.IsDBNull(3) ? null : r.GetValue(3).ToString()),
+                    User = r.IsDBNull(4) ? null : r.GetString(4),
+                    Description = r.IsDBNull(5) ? null : r.GetString(5),
+                });
+            }
+            return (IReadOnlyList<HistoryEntry>)list;
+        });
+
+        /// <summary>Distinct (context, namespace, app) keys, for argument completion.</summary>
+        public IReadOnlyList<(string Context, string Namespace, string App)> Apps() => Run(conn =>
+        {
+            var list = new List<(string, string, string)>();
+            using SqliteCommand cmd = Command(conn,
+                "SELECT DISTINCT context, namespace, app FROM deployments ORDER BY namespace, app", null);
+            using SqliteDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+            }
+            return (IReadOnlyList<(string, string, string)>)list;
+        });
+    }
+
+    /// <summary>Who and where this process is, for row ownership and history.</summary>
+    public static class CurrentProcess
+    {
+        public static int Id { get; } = Process.GetCurrentProcess().Id;
+        public static string Host { get; } = Environment.MachineName;
+        public static string User { get; } = Environment.UserName + "@" + Environment.MachineName;
+
+        /// <summary>True when <paramref name="pid"/> is alive on this host (unknown hosts count as alive).</summary>
+        public static bool IsAlive(int? pid, string? host)
+        {
+            if (pid == null || !string.Equals(host, Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return pid != null;
+            }
+            try
+            {
+                using Process p = Process.GetProcessById(pid.Value);
+                return !p.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
+}

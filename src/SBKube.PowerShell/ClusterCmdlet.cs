@@ -1,0 +1,17 @@
+using System.Management.Automation;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>A cmdlet that talks to a cluster: which kube context and kubeconfig to use.</summary>
+    public abstract class ClusterCmdlet : SbkubeCmdlet
+    {
+        /// <summary>Passed to every helm/kubectl call and recorded with each revision.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeContext { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Kubeconfig { get; set; }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using SBKube.Core.Engine;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>What changed between two revisions of an app: chart, version and each values path.</summary>
+    [Cmdlet(VerbsData.Compare, "SbkubeRevision")]
+    [OutputType(typeof(RevisionDifference))]
+    public sealed class CompareSbkubeRevisionCommand : SbkubeCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Namespace { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string App { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 2)]
+        [ValidateNotNullOrEmpty]
+        public string ReferenceRevision { get; set; } = "";
+
+        /// <summary>Default: the current (deployed) revision.</summary>
+        [Parameter(Position = 3)]
+        [ValidateNotNullOrEmpty]
+        public string DifferenceRevision { get; set; } = "current";
+
+        [Parameter]
+        public SwitchParameter ShowSecrets { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeContext { get; set; }
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            DeploymentRecord a = RevisionRef.Parse(ReferenceRevision, "-ReferenceRevision").Resolve(Store, Namespace, App, KubeContext);
+            DeploymentRecord b = RevisionRef.Parse(DifferenceRevision, "-DifferenceRevision").Resolve(Store, Namespace, App, KubeContext);
+            foreach (RevisionDifference d in RevisionComparer.Compare(a, b, SecretRedactor.FromEnvironment(), ShowSecrets.IsPresent))
+            {
+                WriteObject(d);
+            }
+        }, $"{Namespace}/{App}");
+    }
+}

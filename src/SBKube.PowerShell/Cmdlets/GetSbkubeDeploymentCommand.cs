@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using SBKube.Core.Engine;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>One revision with its values (seed: sbkube state show).</summary>
+    [Cmdlet(VerbsCommon.Get, "SbkubeDeployment")]
+    [OutputType(typeof(DeploymentDetail), typeof(string))]
+    public sealed class GetSbkubeDeploymentCommand : SbkubeCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Namespace { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string App { get; set; } = "";
+
+        /// <summary>A revision number or <c>current</c> (the deployed revision); default current.</summary>
+        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Revision { get; set; } = "current";
+
+        [Parameter]
+        public SwitchParameter ShowSecrets { get; set; }
+
+        /// <summary>Yaml prints the seed's YAML document instead of an object.</summary>
+        [Parameter]
+        [ValidateSet("Object", "Yaml", "Json")]
+        public string Format { get; set; } = "Object";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeContext { get; set; }
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            DeploymentRecord record = RevisionRef.Parse(Revision).Resolve(Store, Namespace, App, KubeContext);
+            DeploymentDetail detail = DeploymentDetail.From(record, SecretRedactor.FromEnvironment(), ShowSecrets.IsPresent);
+            switch (Format)
+            {
+                case "Yaml":
+                    WriteObject(detail.ToYaml());
+                    break;
+                case "Json":
+                    WriteObject(detail.ToJson());
+                    break;
+                default:
+                    WriteObject(detail);
+                    break;
+            }
+        }, $"{Namespace}/{App}");
+    }
+}

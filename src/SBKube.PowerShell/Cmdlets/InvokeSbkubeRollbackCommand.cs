@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using System.Threading;
+using SBKube.Core.Engine;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>Rolls an app back to any recorded revision (seed: sbkube rollback).</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "SbkubeRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AppResult))]
+    public sealed class InvokeSbkubeRollbackCommand : ClusterCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Namespace { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string App { get; set; } = "";
+
+        /// <summary>The revision to return to: a number or <c>current</c>.</summary>
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Revision { get; set; } = "";
+
+        /// <summary>Helm's --force: recreate resources (pods).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Allow a target revision whose deployment failed.</summary>
+        [Parameter]
+        public SwitchParameter AllowFailed { get; set; }
+
+        private EngineRunner? _runner;
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            RevisionRef target = RevisionRef.Parse(Revision);
+            var options = new RollbackOptions { Force = Force.IsPresent, AllowFailed = AllowFailed.IsPresent };
+            _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
+            EngineRunner runner = _runner;
+            AppResult? planned = null;
+            RollbackPlan? plan = null;
+            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
+            runner.Run(async (log, stop) =>
+            {
+                var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, log));
+                plan = engine.Plan(Namespace, App, target, options);
+                planned = await engine.RunAsync(plan, new RollbackOptions { WhatIf = true, Force = options.Force }, CancellationToken.None)
+                    .ConfigureAwait(false);
+            });
+            if (!ShouldProcess($"{Namespace}/{App}", planned!.Message!))
+            {
+                return;
+            }
+            runner = _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
+            runner.Run(async (log, stop) =>
+            {
+                var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, log));
+                AppResult r = await engine.RunAsync(plan!, options, CancellationToken.None).ConfigureAwait(false);
+                runner.Post(() =>
+                {
+                    if (r.Outcome == AppOutcome.Failed)
+                    {
+                        WriteError(ErrorMapper.ForResult(r));
+                    }
+                    WriteObject(r);
+                });
+            });
+        }, $"{Namespace}/{App}");
+
+        protected override void StopProcessing() => _runner?.Stop.Cancel();
+    }
+}

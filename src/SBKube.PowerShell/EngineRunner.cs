@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Engine;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>
+    /// Runs engine work on background threads and replays its output on the pipeline thread,
+    /// the only thread allowed to call WriteObject/WriteVerbose/WriteProgress.
+    /// </summary>
+    internal sealed class EngineRunner : IEngineLog
+    {
+        private readonly PSCmdlet _cmdlet;
+        private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
+        private readonly string _activity;
+
+        internal EngineRunner(PSCmdlet cmdlet, string activity)
+        {
+            _cmdlet = cmdlet;
+            _activity = activity;
+        }
+
+        /// <summary>Cancelled by StopProcessing (Ctrl+C): the engine stops launching new work.</summary>
+        internal CancellationTokenSource Stop { get; } = new CancellationTokenSource();
+
+        internal void Post(Action action) => _queue.Add(action);
+
+        internal void Run(Func<IEngineLog, CancellationToken, Task> work)
+        {
+            Task task = Task.Run(() => work(this, Stop.Token));
+            task.ContinueWith(_ => _queue.CompleteAdding(), TaskScheduler.Default);
+            foreach (Action action in _queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+            _cmdlet.WriteProgress(new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+            task.GetAwaiter().GetResult();
+        }
+
+        public void Verbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
+
+        public void Debug(string message) => Post(() => _cmdlet.WriteDebug(message));
+
+        public void Warning(string message) => Post(() => _cmdlet.WriteWarning(message));
+
+        public void Progress(int done, int total, IReadOnlyCollection<string> running)
+        {
+            int percent = total == 0 ? 100 : Math.Min(100, done * 100 / total);
+            string status = $"{done}/{total} apps done" + (running.Count > 0 ? "; running: " + string.Join(", ", running.OrderBy(r => r)) : "");
+            Post(() => _cmdlet.WriteProgress(new ProgressRecord(1, _activity, status) { PercentComplete = percent }));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using SBKube.Core.Config;
+using SBKube.Core.Engine;
+using SBKube.Core.Helm;
+using SBKube.Core.Kubectl;
+using SBKube.Core.State;
+using SBKube.Core.Tools;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>Engine exceptions → ErrorRecords with a stable ErrorId and category.</summary>
+    internal static class ErrorMapper
+    {
+        internal static bool TryMap(Exception e, object? target, out ErrorRecord? record)
+        {
+            record = e switch
+            {
+                ConfigException c => new ErrorRecord(c, "Config." + (c.Issues.Count > 0 ? c.Issues[0].Code : "Invalid"),
+                    ErrorCategory.InvalidData, target ?? (c.Issues.Count > 0 ? c.Issues[0].File : null)),
+                StateStoreException s => new ErrorRecord(s, "StateStore." + s.Kind, Category(s.Kind), target ?? s.Path),
+                HelmException h => new ErrorRecord(h, "Helm." + h.Kind, HelmCategory(h.Kind), target),
+                KubectlException k => new ErrorRecord(k, "Kubectl.Failed", ErrorCategory.InvalidResult, target),
+                ToolNotFoundException t => new ErrorRecord(t, "ToolNotFound", ErrorCategory.ObjectNotFound, t.Executable),
+                SbkubeException x => new ErrorRecord(x, x.ErrorId, (ErrorCategory)x.Category, target ?? x.Target),
+                _ => null,
+            };
+            return record != null;
+        }
+
+        internal static ErrorCategory Category(StateStoreErrorKind kind) => kind switch
+        {
+            StateStoreErrorKind.NotADatabase => ErrorCategory.InvalidData,
+            StateStoreErrorKind.NewerSchema => ErrorCategory.NotImplemented,
+            StateStoreErrorKind.ReadOnly => ErrorCategory.PermissionDenied,
+            StateStoreErrorKind.Corrupt => ErrorCategory.InvalidData,
+            StateStoreErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            StateStoreErrorKind.Ambiguous => ErrorCategory.InvalidArgument,
+            _ => ErrorCategory.ResourceUnavailable,
+        };
+
+        internal static ErrorCategory HelmCategory(HelmErrorKind kind) => kind switch
+        {
+            HelmErrorKind.ReleaseNotFound => ErrorCategory.ObjectNotFound,
+            HelmErrorKind.RevisionNotFound => ErrorCategory.ObjectNotFound,
+            HelmErrorKind.ChartNotFound => ErrorCategory.ObjectNotFound,
+            HelmErrorKind.RepoNotFound => ErrorCategory.ObjectNotFound,
+            HelmErrorKind.PendingOperation => ErrorCategory.ResourceBusy,
+            HelmErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            HelmErrorKind.ClusterUnreachable => ErrorCategory.ConnectionError,
+            HelmErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            _ => ErrorCategory.InvalidResult,
+        };
+
+        /// <summary>The ErrorRecord for an app that failed or was skipped inside a run.</summary>
+        internal static ErrorRecord ForResult(AppResult r)
+        {
+            string id = r.ErrorId ?? "AppFailed";
+            ErrorCategory category = id switch
+            {
+                "HelmTimeout" => ErrorCategory.OperationTimeout,
+                "HelmClusterUnreachable" => ErrorCategory.ConnectionError,
+                "HelmPendingOperation" => ErrorCategory.ResourceBusy,
+                "HelmChartNotFound" => ErrorCategory.ObjectNotFound,
+                "HelmRepoNotFound" => ErrorCategory.ObjectNotFound,
+                "HelmReleaseNotFound" => ErrorCategory.ObjectNotFound,
+                "DependencySkipped" => ErrorCategory.OperationStopped,
+                _ => ErrorCategory.InvalidResult,
+            };
+            string message = $"{r.Operation} {r.Namespace}/{r.App}: {r.Message}";
+            return new ErrorRecord(new SbkubeException(message, id, (int)category, r), id, category, r);
+        }
+    }
+}

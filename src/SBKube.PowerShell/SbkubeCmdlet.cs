@@ -1,0 +1,60 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using SBKube.Core.Engine;
+using SBKube.Core.Helm;
+using SBKube.Core.State;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>What every SBKube cmdlet shares: the state DB location and error reporting.</summary>
+    public abstract class SbkubeCmdlet : PSCmdlet
+    {
+        /// <summary>State DB file; default <c>$env:SBKUBE_STATE_DB</c>, else <c>~/.sbkube/state.db</c>.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatePath { get; set; }
+
+        private StateStore? _store;
+
+        /// <summary>The store, opened (and migrated) on first use.</summary>
+        protected StateStore Store => _store ??= StateStore.Open(ResolveStatePath());
+
+        private string? ResolveStatePath() =>
+            StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+
+        protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        /// <summary>Runs the cmdlet body, turning known engine exceptions into terminating ErrorRecords.</summary>
+        protected void Guard(Action body, object? target = null)
+        {
+            try
+            {
+                body();
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception e) when (ErrorMapper.TryMap(e, target, out ErrorRecord? record))
+            {
+                ThrowTerminatingError(record!);
+            }
+        }
+
+        protected void WriteNonTerminating(Exception e, object? target)
+        {
+            if (ErrorMapper.TryMap(e, target, out ErrorRecord? record))
+            {
+                WriteError(record!);
+            }
+            else
+            {
+                throw e;
+            }
+        }
+
+        protected void Fail(string errorId, ErrorCategory category, string message, object? target) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));
+    }
+}
