@@ -54,6 +54,14 @@ namespace SBKube.PowerShell
             }
         }
 
+        /// <summary>Wraps an object with an extra type name so Format.ps1xml can give it its own view.</summary>
+        protected static PSObject WithView(object value, string typeName)
+        {
+            PSObject wrapped = PSObject.AsPSObject(value);
+            wrapped.TypeNames.Insert(0, typeName);
+            return wrapped;
+        }
+
         protected void Fail(string errorId, ErrorCategory category, string message, object? target) =>
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));
     }

@@ -63,6 +63,9 @@ namespace SBKube.Core.Engine
         /// <summary>The seed's YAML shape: namespace, app, revision, status, chart, deployed_at, values.</summary>
         public string ToYaml() => YamlValues.ToYaml(Document()).TrimEnd('\n');
 
+        /// <summary>The values alone as YAML (the list view shows them this way).</summary>
+        public string ValuesToYaml() => YamlValues.ToYaml(ValuesJson).TrimEnd('\n');
+
         public string ToJson() => Document().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
         private JsonObject Document() => new JsonObject

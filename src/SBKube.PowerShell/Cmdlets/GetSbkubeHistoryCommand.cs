@@ -40,7 +40,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             foreach (DeploymentRecord r in rows)
             {
-                WriteObject(r);
+                WriteObject(WithView(r, "SBKube.HistoryRecord"));
             }
         }, $"{Namespace}/{App}");
     }

@@ -1,0 +1,103 @@
+using System;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SBKube.Core.Engine;
+
+namespace SBKube.Core.State
+{
+    /// <summary>
+    /// Parses the age given to prune (seed: <c>--older-than 30d</c>): a duration (<c>30d</c>, <c>12h</c>,
+    /// <c>90m</c>, <c>2w</c>, combinable as <c>1w2d</c>), a TimeSpan (<c>30.00:00:00</c>) or a date.
+    /// </summary>
+    public static class PruneAge
+    {
+        public const string ErrorId = "InvalidOlderThan";
+
+        private static readonly Regex DurationPattern =
+            new Regex(@"^(?:(\d+)([wdhms]))+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The UTC instant before which revisions count as old. Durations and TimeSpans count back from
+        /// <paramref name="nowUtc"/>; a date without an offset is local time, like every date parameter.
+        /// </summary>
+        public static DateTime ParseCutoff(string? text, DateTime nowUtc, string parameterName = "-OlderThan")
+        {
+            string value = (text ?? "").Trim();
+            if (TryParseDuration(value, out TimeSpan duration))
+            {
+                return Subtract(nowUtc, duration, text, parameterName);
+            }
+            // Only strings with ':' are TimeSpans: "2025" or "30" alone would otherwise silently mean days.
+            if (value.IndexOf(':') >= 0 && value.IndexOf('-') < 0 && value.IndexOf('/') < 0 &&
+                TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out TimeSpan span))
+            {
+                if (span < TimeSpan.Zero)
+                {
+                    throw Invalid(text, parameterName, "the age cannot be negative");
+                }
+                return Subtract(nowUtc, span, text, parameterName);
+            }
+            if ((value.IndexOf('-') > 0 || value.IndexOf('/') > 0) &&
+                DateTime.TryParse(value, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeLocal | DateTimeStyles.AdjustToUniversal, out DateTime date))
+            {
+                return DateTime.SpecifyKind(date, DateTimeKind.Utc);
+            }
+            throw Invalid(text, parameterName, null);
+        }
+
+        /// <summary>Reads <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> and sums like <c>1d12h</c>.</summary>
+        public static bool TryParseDuration(string? text, out TimeSpan duration)
+        {
+            duration = TimeSpan.Zero;
+            Match m = DurationPattern.Match((text ?? "").Trim());
+            if (!m.Success)
+            {
+                return false;
+            }
+            try
+            {
+                long ticks = 0;
+                for (int i = 0; i < m.Groups[1].Captures.Count; i++)
+                {
+                    if (!long.TryParse(m.Groups[1].Captures[i].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+                    {
+                        return false;
+                    }
+                    long unit = char.ToLowerInvariant(m.Groups[2].Captures[i].Value[0]) switch
+                    {
+                        'w' => TimeSpan.TicksPerDay * 7,
+                        'd' => TimeSpan.TicksPerDay,
+                        'h' => TimeSpan.TicksPerHour,
+                        'm' => TimeSpan.TicksPerMinute,
+                        _ => TimeSpan.TicksPerSecond,
+                    };
+                    ticks = checked(ticks + checked(n * unit));
+                }
+                duration = new TimeSpan(ticks);
+                return true;
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+
+        private static DateTime Subtract(DateTime nowUtc, TimeSpan age, string? text, string parameterName)
+        {
+            DateTime now = nowUtc.Kind == DateTimeKind.Local ? nowUtc.ToUniversalTime() : nowUtc;
+            if (age.Ticks > now.Ticks - DateTime.MinValue.Ticks)
+            {
+                throw Invalid(text, parameterName, "the age reaches back before year 1");
+            }
+            return DateTime.SpecifyKind(now - age, DateTimeKind.Utc);
+        }
+
+        private static SbkubeException Invalid(string? text, string parameterName, string? why) =>
+            new SbkubeException(
+                $"{parameterName} '{text}' is not a valid age{(why == null ? "" : ": " + why)}. Expected a duration " +
+                "(number + unit w, d, h, m or s, e.g. 30d, 12h, 90m, 2w, 1d12h), a TimeSpan (e.g. 30.00:00:00) " +
+                "or a date (e.g. 2025-01-01).",
+                ErrorId, SbkubeException.InvalidArgument, text);
+    }
+}

@@ -1,0 +1,145 @@
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module (Get-TestModulePath) -Force
+}
+
+Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'deploys redis once and records one deployed row that sqlite3 can read' {
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Installed'
+        $r.Revision | Should -Be 1
+        $rows = @(Get-SbkubeState)
+        $rows.Count | Should -Be 1
+        $rows[0].Namespace | Should -Be 'state-demo'
+        $rows[0].App | Should -Be 'redis'
+        $rows[0].Status | Should -Be 'deployed'
+        $rows[0].Chart | Should -Be 'redis-17.13.2'
+        $rows[0].HelmRevision | Should -Be 1
+        Invoke-Sqlite3 'SELECT namespace, app, revision, status, chart FROM deployments;' |
+            Should -Be 'state-demo|redis|1|deployed|redis-17.13.2'
+    }
+
+    It 're-applying an unchanged config reports Unchanged and makes no helm upgrade call' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Unchanged'
+        @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
+        @(Get-SbkubeState).Count | Should -Be 1
+        (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count | Should -Be 1
+    }
+
+    It 'changing a value creates revision 2 "Updated values" and supersedes revision 1' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $values = Join-Path $s.Example 'values/redis.yaml'
+        (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values -NoNewline
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Upgraded'
+        $r.Revision | Should -Be 2
+        $r.Description | Should -Be 'Updated values'
+        (Get-SbkubeState | ForEach-Object Status) | Should -Be @('superseded', 'deployed')
+    }
+
+    It 'the default table has the seed columns' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $header = (Get-SbkubeState | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_ -match 'NAMESPACE' } | Select-Object -First 1
+        $header -replace '\s+', ' ' | Should -Match '^\s*NAMESPACE APP REVISION STATUS DEPLOYED AT CHART\s*$'
+    }
+
+    It '-Format Json prints the seed JSON list' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $json = Get-SbkubeState -Format Json | ConvertFrom-Json
+        $json[0].namespace | Should -Be 'state-demo'
+        $json[0].revision | Should -Be 1
+        $json[0].status | Should -Be 'deployed'
+    }
+
+    It '-WhatIf records nothing and calls no upgrade' {
+        Invoke-SbkubeApply -Path $s.Example -WhatIf | Should -BeNullOrEmpty
+        @(Get-HelmSimCall -Command upgrade).Count | Should -Be 0
+        @(Get-SbkubeState).Count | Should -Be 0
+    }
+
+    It '-Namespace overrides the config namespace' {
+        $r = Invoke-SbkubeApply -Path $s.Example -Namespace state-demo-canary
+        $r.Namespace | Should -Be 'state-demo-canary'
+        (Get-SbkubeState -Namespace state-demo-canary).Status | Should -Be 'deployed'
+    }
+
+    It 'an unknown chart version surfaces Helm''s error, records a failed row and keeps the previous revision deployed' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $config = Join-Path $s.Example 'config.yaml'
+        (Get-Content $config -Raw).Replace('17.13.2', '99.0.0') | Set-Content $config -NoNewline
+        $r = Invoke-SbkubeApply -Path $s.Example -ErrorVariable err -ErrorAction SilentlyContinue
+        $r.Outcome | Should -Be 'Failed'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'HelmChartNotFound*'
+        $err[0].Exception.Message | Should -Match 'chart "redis" matching 99.0.0 not found'
+        $rows = Get-SbkubeState
+        $rows[0].Status | Should -Be 'deployed'
+        $rows[1].Status | Should -Be 'failed'
+        $rows[1].Description | Should -Match 'FAILED'
+    }
+
+    It 'creates the state folder 0700 and the file 0600' -Skip:$IsWindows {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        (& stat -c '%a' (Split-Path $s.StateDb)) | Should -Be '700'
+        (& stat -c '%a' $s.StateDb) | Should -Be '600'
+    }
+}
+
+Describe 'Bad configuration is refused before anything runs' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It '<Name>: error <ErrorId>, state DB unchanged, no helm upgrade' -ForEach @(
+        @{ Name = 'malformed YAML'; ErrorId = 'Config.MalformedYaml'; Config = "namespace: state-demo`napps:`n  redis: [unclosed`n" }
+        @{ Name = 'unknown key'; ErrorId = 'Config.UnknownKey'; Config = "namespace: state-demo`napps:`n  redis:`n    chart: bitnami/redis`n    verison: 17.13.2`n" }
+        @{ Name = 'missing values file'; ErrorId = 'Config.MissingFile'; Config = "namespace: state-demo`napps:`n  redis:`n    chart: bitnami/redis`n    values: [nope.yaml]`n" }
+        @{ Name = 'dependency cycle'; ErrorId = 'Config.DependencyCycle'; Config = "namespace: state-demo`napps:`n  a:`n    chart: bitnami/redis`n    depends_on: [b]`n  b:`n    chart: bitnami/redis`n    depends_on: [a]`n" }
+    ) {
+        $dir = Join-Path $s.Dir ('bad-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        New-Item -ItemType Directory $dir | Out-Null
+        Copy-Item (Join-Path $s.Example 'sources.yaml') $dir
+        Set-Content (Join-Path $dir 'config.yaml') $Config -NoNewline
+        $before = Get-StateDbHash
+        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        { Invoke-SbkubeApply -Path $dir -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId*"
+        try { Invoke-SbkubeApply -Path $dir -ErrorAction Stop } catch { $_.Exception.Message | Should -Match ([regex]::Escape('config.yaml:')) }
+        Get-StateDbHash | Should -Be $before
+        @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
+    }
+}
+
+Describe 'Dependency isolation' {
+    It 'works in a session that already loaded another YamlDotNet (11.2.1)' {
+        $s = New-SbkubeSandbox
+        try {
+            $nuget = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+            $oldYaml = Join-Path $nuget 'yamldotnet/11.2.1/lib/netstandard2.1/YamlDotNet.dll'
+            $oldYaml | Should -Exist
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$oldYaml'
+Import-Module '$(Get-TestModulePath)'
+`$r = Invoke-SbkubeApply -Path '$($s.Example)'
+"outcome=`$(`$r.Outcome)"
+`$yaml = [YamlDotNet.Serialization.Serializer]::new().Serialize(@{ a = 1 })
+"old-yaml=`$([YamlDotNet.Serialization.Serializer].Assembly.GetName().Version)"
+"serialized=`$(`$yaml.Trim())"
+"@
+            $r = Invoke-FreshPwsh $script
+            $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+            $r.Output | Should -Contain 'outcome=Installed'
+            $r.Output | Should -Contain 'old-yaml=11.0.0.0'
+            $r.Output | Should -Contain 'serialized=a: 1'
+        }
+        finally { Remove-SbkubeSandbox $s }
+    }
+}

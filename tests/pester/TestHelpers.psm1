@@ -1,0 +1,88 @@
+# Shared set-up for the Pester suites: each test file gets a throw-away state DB, HelmSim home and a
+# copy of the example, and talks to the built module the way a user would.
+
+$script:Root = if ($env:SBKUBE_TEST_ROOT) { $env:SBKUBE_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+
+function Get-TestModulePath {
+    if ($env:SBKUBE_TEST_MODULE) { $env:SBKUBE_TEST_MODULE } else { Join-Path $script:Root 'out/SBKube/SBKube.psd1' }
+}
+
+function Get-HelmSimPath {
+    if ($env:SBKUBE_TEST_HELMSIM) { $env:SBKUBE_TEST_HELMSIM } else { Join-Path $script:Root 'out/helmsim/helm' }
+}
+
+function Get-KubectlSimPath {
+    if ($env:SBKUBE_TEST_KUBECTLSIM) { $env:SBKUBE_TEST_KUBECTLSIM } else { Join-Path $script:Root 'out/helmsim/kubectl' }
+}
+
+<#
+.SYNOPSIS
+    A fresh sandbox: temp folder with state.db path, HelmSim home and a copy of an example; sets the
+    environment variables SBKube and HelmSim read.
+#>
+function New-SbkubeSandbox {
+    param([string] $Example = 'state-management')
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    if ($Example) {
+        Copy-Item (Join-Path $script:Root "examples/$Example") $dir -Recurse
+    }
+    $sandbox = [pscustomobject]@{
+        Dir      = $dir
+        Example  = Join-Path $dir $Example
+        StateDb  = Join-Path $dir 'state/state.db'
+        HelmHome = Join-Path $dir 'helmsim'
+    }
+    $env:SBKUBE_STATE_DB = $sandbox.StateDb
+    $env:HELMSIM_HOME = $sandbox.HelmHome
+    $env:SBKUBE_HELM = Get-HelmSimPath
+    $env:SBKUBE_KUBECTL = Get-KubectlSimPath
+    $sandbox
+}
+
+function Remove-SbkubeSandbox([object] $Sandbox) {
+    if ($Sandbox -and (Test-Path $Sandbox.Dir)) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
+}
+
+<# HelmSim's call log: one object per helm/kubectl invocation (argv, pid, start, end, exit). #>
+function Get-HelmSimCall {
+    param([string] $Command)
+    $log = Join-Path $env:HELMSIM_HOME 'calls.log'
+    if (-not (Test-Path $log)) { return @() }
+    $calls = Get-Content $log | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json }
+    if ($Command) { $calls = $calls | Where-Object { $_.argv.Count -gt 0 -and $_.argv[0] -eq $Command } }
+    @($calls)
+}
+
+<# Writes HelmSim's fault file (see tests/HelmSim/README.md). #>
+function Set-HelmSimFault([hashtable] $Faults) {
+    New-Item -ItemType Directory -Force -Path $env:HELMSIM_HOME | Out-Null
+    $Faults | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $env:HELMSIM_HOME 'faults.json')
+}
+
+function Clear-HelmSimFault {
+    Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json') -ErrorAction Ignore
+}
+
+<# Runs the sqlite3 CLI on the state DB and returns its output lines. #>
+function Invoke-Sqlite3([string] $Sql, [string] $Database = $env:SBKUBE_STATE_DB) {
+    $out = & sqlite3 $Database $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed: $out" }
+    @($out)
+}
+
+<# SHA-256 of the state DB file, to prove a failed command left it untouched. #>
+function Get-StateDbHash([string] $Path = $env:SBKUBE_STATE_DB) {
+    if (-not (Test-Path $Path)) { return '<none>' }
+    (Get-FileHash $Path -Algorithm SHA256).Hash
+}
+
+<# Runs a script in a brand-new pwsh -NoProfile; returns stdout lines and the exit code. #>
+function Invoke-FreshPwsh {
+    param([Parameter(Mandatory)] [string] $Command, [int] $TimeoutSeconds = 120)
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $output = & dotnet $pwshDll -NoProfile -NonInteractive -Command $Command 2>&1
+    [pscustomobject]@{ Output = @($output | ForEach-Object { "$_" }); ExitCode = $LASTEXITCODE }
+}
+
+Export-ModuleMember -Function *
