@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace SBKube.Core.Config
+{
+    /// <summary>Kind of application in config.yaml.</summary>
+    public enum AppType
+    {
+        Helm,
+        Yaml,
+    }
+
+    /// <summary>A position in a YAML file (1-based line and column).</summary>
+    public sealed class SourceLocation
+    {
+        public SourceLocation() { }
+
+        public SourceLocation(string file, int line, int column)
+        {
+            File = file;
+            Line = line;
+            Column = column;
+        }
+
+        public string File { get; set; } = "";
+        public int Line { get; set; }
+        public int Column { get; set; }
+
+        public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}" : File;
+    }
+
+    /// <summary>One entry of <c>apps</c> in config.yaml, fully validated and resolved.</summary>
+    public sealed class AppConfig
+    {
+        public string Name { get; set; } = "";
+        public AppType Type { get; set; } = AppType.Helm;
+        public bool Enabled { get; set; } = true;
+
+        /// <summary>Effective namespace: the app's own, else the override, else the config's, else <c>default</c>.</summary>
+        public string Namespace { get; set; } = "default";
+
+        public IReadOnlyList<string> DependsOn { get; set; } = Array.Empty<string>();
+
+        // ---- helm ----
+
+        /// <summary>Chart reference as written: <c>repo/chart</c>, <c>oci://…</c> or a local path.</summary>
+        public string? Chart { get; set; }
+
+        /// <summary>Absolute directory of a local chart; null for repo and OCI charts.</summary>
+        public string? ChartPath { get; set; }
+
+        /// <summary>Chart version exactly as written in the file (<c>18.0</c> stays <c>"18.0"</c>).</summary>
+        public string? Version { get; set; }
+
+        /// <summary>Absolute paths of the values files, in the order written.</summary>
+        public IReadOnlyList<string> ValuesFiles { get; set; } = Array.Empty<string>();
+
+        /// <summary>Inline overrides: key as written (dotted helm path) to typed value.</summary>
+        public JsonObject Set { get; set; } = new JsonObject();
+
+        public string ReleaseName { get; set; } = "";
+        public bool Wait { get; set; }
+
+        /// <summary>Go duration as written (validated), e.g. <c>5m</c>; null when not set.</summary>
+        public string? Timeout { get; set; }
+
+        public bool Atomic { get; set; }
+        public bool CreateNamespace { get; set; } = true;
+        public int? HistoryMax { get; set; }
+
+        // ---- yaml ----
+
+        /// <summary>Absolute manifest paths: globs expanded, sorted (ordinal), de-duplicated.</summary>
+        public IReadOnlyList<string> Manifests { get; set; } = Array.Empty<string>();
+
+        /// <summary>Where the app's key is in config.yaml.</summary>
+        public SourceLocation Location { get; set; } = new SourceLocation();
+
+        public override string ToString() => $"{Name} ({Type.ToString().ToLowerInvariant()}, namespace {Namespace})";
+    }
+
+    /// <summary>A Helm chart repository from sources.yaml <c>helm_repos</c>.</summary>
+    public sealed class HelmRepository
+    {
+        public string Name { get; set; } = "";
+        public string Url { get; set; } = "";
+        public string? Username { get; set; }
+        public string? Password { get; set; }
+
+        /// <summary>Never shows the password (nor credentials embedded in the URL).</summary>
+        public override string ToString()
+        {
+            var s = $"{Name} {ConfigText.RedactUrl(Url)}";
+            if (!string.IsNullOrEmpty(Username)) s += $" (user {Username}, password {(Password is null ? "none" : "***")})";
+            return s;
+        }
+    }
+
+    /// <summary>An OCI registry login from sources.yaml <c>oci_registries</c>.</summary>
+    public sealed class OciRegistry
+    {
+        public string Host { get; set; } = "";
+        public string? Username { get; set; }
+        public string? Password { get; set; }
+
+        public override string ToString()
+            => string.IsNullOrEmpty(Username) ? Host : $"{Host} (user {Username}, password {(Password is null ? "none" : "***")})";
+    }
+
+    /// <summary>sources.yaml, or an empty one when there is none.</summary>
+    public sealed class SourcesConfig
+    {
+        /// <summary>Absolute path of the sources.yaml that was read; null when none was found.</summary>
+        public string? File { get; set; }
+
+        /// <summary>Absolute kubeconfig path (relative paths resolved against the sources.yaml directory, <c>~</c> expanded).</summary>
+        public string? Kubeconfig { get; set; }
+
+        public string? KubeContext { get; set; }
+        public IReadOnlyList<HelmRepository> HelmRepos { get; set; } = Array.Empty<HelmRepository>();
+        public IReadOnlyList<OciRegistry> OciRegistries { get; set; } = Array.Empty<OciRegistry>();
+
+        public HelmRepository? FindRepo(string name) => HelmRepos.FirstOrDefault(r => r.Name == name);
+    }
+
+    /// <summary>A loaded and validated config.yaml (+ sources.yaml).</summary>
+    public sealed class SbkubeConfig
+    {
+        /// <summary>Absolute path of config.yaml.</summary>
+        public string ConfigFile { get; set; } = "";
+
+        /// <summary>Absolute directory of config.yaml: the project directory.</summary>
+        public string Directory { get; set; } = "";
+
+        /// <summary>The namespace override if given, else the top-level <c>namespace</c>; null if neither.</summary>
+        public string? Namespace { get; set; }
+
+        /// <summary>All apps in file order, including disabled ones.</summary>
+        public IReadOnlyList<AppConfig> Apps { get; set; } = Array.Empty<AppConfig>();
+
+        public SourcesConfig Sources { get; set; } = new SourcesConfig();
+
+        public AppConfig? FindApp(string name) => Apps.FirstOrDefault(a => a.Name == name);
+
+        /// <summary>
+        /// Enabled apps in dependency order (an app comes after everything it depends on); among apps whose
+        /// dependencies are satisfied, file order wins. Dependencies on disabled or unknown apps are ignored
+        /// (the loader reports them). Throws <see cref="ConfigException"/> on a cycle.
+        /// </summary>
+        public IReadOnlyList<AppConfig> InDependencyOrder()
+        {
+            var enabled = Apps.Where(a => a.Enabled).ToList();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < enabled.Count; i++) index[enabled[i].Name] = i;
+            var remaining = new int[enabled.Count];
+            var dependents = new List<int>[enabled.Count];
+            for (int i = 0; i < enabled.Count; i++) dependents[i] = new List<int>();
+            for (int i = 0; i < enabled.Count; i++)
+            {
+                foreach (var d in enabled[i].DependsOn.Distinct(StringComparer.Ordinal))
+                {
+                    if (index.TryGetValue(d, out var j))
+                    {
+                        remaining[i]++;
+                        dependents[j].Add(i);
+                    }
+                }
+            }
+            var ready = new SortedSet<int>();
+            for (int i = 0; i < enabled.Count; i++) if (remaining[i] == 0) ready.Add(i);
+            var result = new List<AppConfig>(enabled.Count);
+            while (ready.Count > 0)
+            {
+                var i = ready.Min;
+                ready.Remove(i);
+                result.Add(enabled[i]);
+                foreach (var k in dependents[i])
+                    if (--remaining[k] == 0) ready.Add(k);
+            }
+            if (result.Count != enabled.Count)
+            {
+                var stuck = enabled.Where((a, i) => remaining[i] > 0).Select(a => a.Name);
+                throw new ConfigException(new[]
+                {
+                    new ConfigIssue(ConfigFile, 0, 0, ConfigIssueCodes.DependencyCycle,
+                        "Dependency cycle among apps: " + string.Join(", ", stuck)),
+                });
+            }
+            return result;
+        }
+    }
+}
