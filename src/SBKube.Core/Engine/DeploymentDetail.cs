@@ -99,16 +99,29 @@ namespace SBKube.Core.Engine
                 case JsonArray a:
                     return a.Select(ToPlain).ToArray();
                 default:
-                    JsonElement e = node.GetValue<JsonElement>();
-                    switch (e.ValueKind)
-                    {
-                        case JsonValueKind.String: return e.GetString();
-                        case JsonValueKind.True: return true;
-                        case JsonValueKind.False: return false;
-                        case JsonValueKind.Number: return e.TryGetInt64(out long l) ? (object)l : e.GetDouble();
-                        default: return null;
-                    }
+                    return Scalar((JsonValue)node);
             }
+        }
+
+        private static object? Scalar(JsonValue v)
+        {
+            // Values built in code hold CLR values; parsed ones hold a JsonElement.
+            if (v.TryGetValue(out JsonElement e))
+            {
+                switch (e.ValueKind)
+                {
+                    case JsonValueKind.String: return e.GetString();
+                    case JsonValueKind.True: return true;
+                    case JsonValueKind.False: return false;
+                    case JsonValueKind.Number: return e.TryGetInt64(out long l) ? (object)l : e.GetDouble();
+                    default: return null;
+                }
+            }
+            if (v.TryGetValue(out string? s)) return s;
+            if (v.TryGetValue(out bool b)) return b;
+            if (v.TryGetValue(out long n)) return n;
+            if (v.TryGetValue(out double d)) return d;
+            return v.ToJsonString();
         }
 
         /// <summary>Values from PowerShell (hashtables, arrays, scalars) to JSON.</summary>
