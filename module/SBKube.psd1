@@ -17,6 +17,8 @@
         'Compare-SbkubeRevision'
         'Invoke-SbkubeRollback'
         'Remove-SbkubeApp'
+        'Test-SbkubeConfig'
+        'Test-SbkubeDrift'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

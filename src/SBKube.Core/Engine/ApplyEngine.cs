@@ -320,7 +320,7 @@ namespace SBKube.Core.Engine
             }
             if (drift != null)
             {
-                parts.Add(drift);
+                parts.Add(parts.Count == 0 ? $"Redeployed ({drift})" : drift);
             }
             return parts.Count == 0 ? "Forced redeploy" : string.Join(", ", parts);
         }

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using SBKube.Core.Engine;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>Reports releases changed outside SBKube (helm run by hand); changes nothing.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "SbkubeDrift")]
+    [OutputType(typeof(DriftReport))]
+    public sealed class TestSbkubeDriftCommand : ClusterCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Namespace { get; set; }
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? App { get; set; }
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            var runner = new EngineRunner(this, "Test-SbkubeDrift");
+            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
+            runner.Run(async (log, stop) =>
+            {
+                var reports = await DriftDetector.FindAsync(EngineSession.Create(Store, KubeContext, kubeconfig, log), Namespace, App, stop)
+                    .ConfigureAwait(false);
+                runner.Post(() => WriteObject(reports, enumerateCollection: true));
+            });
+        });
+    }
+}

@@ -1,0 +1,265 @@
+# Issue 4: the configurations real teams have: many apps over namespaces, manifests, contexts, Helm 4, drift.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module (Get-TestModulePath) -Force
+
+    # 12 apps over 3 namespaces; platform has a diamond db -> (cache, queue) -> api -> web.
+    function New-TwelveAppConfig([string] $Dir) {
+        New-Item -ItemType Directory -Force $Dir | Out-Null
+        "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $Dir 'sources.yaml')
+        @'
+namespace: platform
+apps:
+  db:     { chart: bitnami/postgresql, version: 12.5.6 }
+  cache:  { chart: bitnami/redis, version: 17.13.2, depends_on: [db] }
+  queue:  { chart: bitnami/redis, version: 17.13.2, release_name: queue, depends_on: [db] }
+  api:    { chart: bitnami/nginx, version: 15.0.0, depends_on: [cache, queue] }
+  web:    { chart: bitnami/nginx, version: 15.0.0, depends_on: [api] }
+  t1:     { chart: bitnami/nginx, version: 15.0.0, namespace: team-a }
+  t2:     { chart: bitnami/nginx, version: 15.0.0, namespace: team-a }
+  t3:     { chart: bitnami/redis, version: 17.13.2, namespace: team-a }
+  t4:     { chart: bitnami/mysql, version: 9.10.0, namespace: team-a }
+  u1:     { chart: bitnami/nginx, version: 15.0.0, namespace: team-b }
+  u2:     { chart: bitnami/redis, version: 17.13.2, namespace: team-b }
+  u3:     { chart: bitnami/postgresql, version: 12.5.6, namespace: team-b, depends_on: [u2] }
+'@ | Set-Content (Join-Path $Dir 'config.yaml')
+    }
+
+    # Upgrade calls as intervals, keyed by release name.
+    function Get-UpgradeInterval {
+        Get-HelmSimCall -Command upgrade | ForEach-Object {
+            [pscustomobject]@{ Release = $_.argv[2]; Start = [datetime]$_.start; End = [datetime]$_.end }
+        }
+    }
+
+    function Get-MaxOverlap($Intervals) {
+        $max = 0
+        foreach ($i in $Intervals) {
+            # How many calls were running at the moment this one started.
+            $n = @($Intervals | Where-Object { $_.Start -le $i.Start -and $_.End -gt $i.Start }).Count
+            if ($n -gt $max) { $max = $n }
+        }
+        $max
+    }
+}
+
+Describe 'Parallel apply along the dependency graph' {
+    BeforeEach {
+        $s = New-SbkubeSandbox -Example ''
+        $dir = Join-Path $s.Dir 'twelve'
+        New-TwelveAppConfig $dir
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 400 } }
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'runs independent apps concurrently and respects every dependency' {
+        $results = Invoke-SbkubeApply -Path $dir -ThrottleLimit 4
+        @($results | Where-Object Outcome -eq 'Installed').Count | Should -Be 12
+        $iv = @(Get-UpgradeInterval)
+        $iv.Count | Should -Be 12
+        $byName = @{}; $iv | ForEach-Object { $byName[$_.Release] = $_ }
+        foreach ($edge in @(('db', 'cache'), ('db', 'queue'), ('cache', 'api'), ('queue', 'api'), ('api', 'web'), ('u2', 'u3'))) {
+            $byName[$edge[1]].Start | Should -BeGreaterOrEqual $byName[$edge[0]].End -Because "$($edge[1]) depends on $($edge[0])"
+        }
+        Get-MaxOverlap $iv | Should -BeGreaterThan 1
+        Get-MaxOverlap $iv | Should -BeLessOrEqual 4
+        (Get-SbkubeState -Latest | Group-Object Namespace | Sort-Object Name).Name | Should -Be @('platform', 'team-a', 'team-b')
+    }
+
+    It 'runs one app at a time with -ThrottleLimit 1' {
+        Invoke-SbkubeApply -Path $dir -ThrottleLimit 1 | Out-Null
+        Get-MaxOverlap @(Get-UpgradeInterval) | Should -Be 1
+    }
+
+    It 'skips the dependents of a failed app with a reason and deploys the rest' {
+        Set-HelmSimFault @{ fail_next_upgrade = @{ 'platform/db' = 'boom' } }
+        $results = Invoke-SbkubeApply -Path $dir -ErrorVariable errs -ErrorAction SilentlyContinue
+        ($results | Where-Object App -eq 'db').Outcome | Should -Be 'Failed'
+        foreach ($app in 'cache', 'queue', 'api', 'web') {
+            $r = $results | Where-Object App -eq $app
+            $r.Outcome | Should -Be 'Skipped'
+            $r.Message | Should -Match "dependency '(db|cache|queue|api)'"
+        }
+        @($results | Where-Object Outcome -eq 'Installed').Count | Should -Be 7
+        @($errs | Where-Object FullyQualifiedErrorId -like 'DependencySkipped*').Count | Should -Be 4
+        # Revisions are consistent: one row per attempted app, no pending rows left.
+        @(Get-SbkubeState | Where-Object Status -like 'pending-*').Count | Should -Be 0
+        @(Get-SbkubeState).Count | Should -Be 8
+    }
+}
+
+Describe 'Manifest apps (type: yaml)' {
+    BeforeAll {
+        $s = New-SbkubeSandbox -Example ''
+        $dir = Join-Path $s.Dir 'web'
+        New-Item -ItemType Directory -Force (Join-Path $dir 'manifests') | Out-Null
+        "namespace: web`napps:`n  site:`n    type: yaml`n    manifests: ['manifests/*.yaml']`n" | Set-Content (Join-Path $dir 'config.yaml')
+        $deploy = Join-Path $dir 'manifests/deploy.yaml'
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata:`n  name: site`nspec:`n  replicas: 1`n" | Set-Content $deploy
+        "apiVersion: v1`nkind: Service`nmetadata:`n  name: site`n" | Set-Content (Join-Path $dir 'manifests/svc.yaml')
+        $r1 = Invoke-SbkubeApply -Path $dir
+        (Get-Content $deploy -Raw).Replace('replicas: 1', 'replicas: 3') | Set-Content $deploy
+        $r2 = Invoke-SbkubeApply -Path $dir
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'applies with kubectl apply -f and --namespace, and records the manifests' {
+        $r1.Outcome | Should -Be 'Installed'
+        $apply = @(Get-HelmSimCall -Command apply)[0]
+        $apply.argv | Should -Contain '--namespace'
+        $apply.argv | Should -Contain 'web'
+        (Get-SbkubeDeployment -Namespace web -App site -Revision 1).Manifests | Should -Be @('deploy.yaml', 'svc.yaml')
+        (Get-SbkubeState -Namespace web -App site -Latest).AppType | Should -Be 'yaml'
+    }
+
+    It 'a manifest change is revision 2 "Updated manifests", and compare shows the file' {
+        $r2.Revision | Should -Be 2
+        $r2.Description | Should -Be 'Updated manifests'
+        (Compare-SbkubeRevision -Namespace web -App site -ReferenceRevision 1 -DifferenceRevision 2).Path | Should -Be 'manifests.deploy.yaml'
+    }
+
+    It 'rollback re-applies the recorded manifests' {
+        Invoke-SbkubeRollback -Namespace web -App site -Revision 1 | Select-Object -ExpandProperty Outcome | Should -Be 'RolledBack'
+        $live = & $env:SBKUBE_KUBECTL get deployment site -n web -o json | ConvertFrom-Json
+        $live.spec.replicas | Should -Be 1
+    }
+
+    It 'delete uses kubectl delete --ignore-not-found' {
+        Remove-SbkubeApp -Namespace web -App site -Confirm:$false | Select-Object -ExpandProperty Outcome | Should -Be 'Uninstalled'
+        $delete = @(Get-HelmSimCall -Command delete)[-1]
+        $delete.argv | Should -Contain '--ignore-not-found'
+    }
+}
+
+Describe 'Kube contexts, Helm 4, repositories and drift' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It '-KubeContext goes to every helm call and into the context column' {
+        Invoke-SbkubeApply -Path $s.Example -KubeContext prod-eu | Out-Null
+        foreach ($call in Get-HelmSimCall | Where-Object { $_.argv[0] -in 'upgrade', 'list' }) {
+            $call.argv | Should -Contain '--kube-context'
+            $call.argv | Should -Contain 'prod-eu'
+        }
+        (Get-SbkubeState).Context | Should -Be 'prod-eu'
+        Invoke-Sqlite3 'SELECT context FROM deployments;' | Should -Be 'prod-eu'
+    }
+
+    It 'kube_context in sources.yaml is the default' {
+        Add-Content (Join-Path $s.Example 'sources.yaml') 'kube_context: staging'
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        (Get-SbkubeState).Context | Should -Be 'staging'
+        (Get-HelmSimCall -Command upgrade)[0].argv | Should -Contain 'staging'
+    }
+
+    It 'the kubeconfig''s current context is recorded when nothing else says' {
+        $kubeconfig = Join-Path $s.Dir 'kubeconfig'
+        "apiVersion: v1`nkind: Config`ncurrent-context: dev-cluster`ncontexts: []`n" | Set-Content $kubeconfig
+        Invoke-SbkubeApply -Path $s.Example -Kubeconfig $kubeconfig | Out-Null
+        (Get-SbkubeState).Context | Should -Be 'dev-cluster'
+    }
+
+    It 'speaks Helm 4: --rollback-on-failure and --force-replace' {
+        Set-HelmSimFault @{ version = 4 }
+        Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
+        Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
+        $argv = (Get-HelmSimCall -Command upgrade)[0].argv
+        $argv | Should -Contain '--rollback-on-failure'
+        $argv | Should -Contain '--force-replace'
+        $argv | Should -Not -Contain '--atomic'
+        # The drift check before a redeploy lists releases: Helm 4 has no -a.
+        Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+        (Get-HelmSimCall -Command list)[0].argv | Should -Not -Contain '-a'
+    }
+
+    It 'adds repositories only when missing and updates one only when a version is missing' {
+        $catalog = Join-Path $s.Dir 'catalog'
+        Copy-Item (Join-Path (Split-Path $env:SBKUBE_HELM) 'catalog') $catalog -Recurse
+        $env:HELMSIM_CATALOG = $catalog
+        try {
+            Invoke-SbkubeApply -Path $s.Example | Out-Null
+            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' }).Count | Should -Be 1
+            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 0
+            # A chart version published after the repo was added.
+            Copy-Item (Join-Path $catalog 'bitnami/redis/18.0.0') (Join-Path $catalog 'bitnami/redis/19.0.0') -Recurse
+            (Get-Content (Join-Path $catalog 'bitnami/redis/19.0.0/Chart.yaml') -Raw).Replace('18.0.0', '19.0.0') |
+                Set-Content (Join-Path $catalog 'bitnami/redis/19.0.0/Chart.yaml')
+            $config = Join-Path $s.Example 'config.yaml'
+            (Get-Content $config -Raw).Replace('17.13.2', '19.0.0') | Set-Content $config
+            $r = Invoke-SbkubeApply -Path $s.Example
+            $r.Outcome | Should -Be 'Upgraded'
+            $r.Chart | Should -Be 'redis-19.0.0'
+            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
+        }
+        finally { Remove-Item Env:HELMSIM_CATALOG }
+    }
+
+    It 'repo credentials go through stdin, never into arguments, the DB or the output' {
+        "helm_repos:`n  bitnami:`n    url: https://charts.bitnami.com/bitnami`n    username: ci`n    password: Sup3r-S3cret-Repo`n" |
+            Set-Content (Join-Path $s.Example 'sources.yaml')
+        $out = Invoke-SbkubeApply -Path $s.Example -Verbose 4>&1 | Out-String
+        $out | Should -Not -Match 'Sup3r-S3cret-Repo'
+        $add = (Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' })[0]
+        $add.argv | Should -Contain '--password-stdin'
+        ($add.argv -join ' ') | Should -Not -Match 'Sup3r'
+        (Invoke-Sqlite3 'SELECT config FROM deployments;') -join '' | Should -Not -Match 'Sup3r'
+    }
+
+    It 'Test-SbkubeDrift reports a release changed by hand, and the next apply redeploys it' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        & $env:SBKUBE_HELM upgrade --install redis bitnami/redis -n state-demo --version 17.13.2 --set extra=1 | Out-Null
+        $before = Get-StateDbHash
+        $drift = @(Test-SbkubeDrift -Namespace state-demo)
+        $drift.Count | Should -Be 1
+        $drift[0].App | Should -Be 'redis'
+        $drift[0].RecordedHelmRevision | Should -Be 1
+        $drift[0].HelmRevision | Should -Be 2
+        Get-StateDbHash | Should -Be $before
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Upgraded'
+        $r.Description | Should -Match 'drift'
+        @(Test-SbkubeDrift -Namespace state-demo).Count | Should -Be 0
+    }
+}
+
+Describe 'Test-SbkubeConfig' {
+    BeforeAll { $s = New-SbkubeSandbox }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'every example config is valid' -ForEach @(
+        Get-ChildItem (Join-Path $env:SBKUBE_TEST_ROOT 'examples') -Recurse -Filter config.yaml | ForEach-Object { @{ Dir = $_.DirectoryName } }
+    ) {
+        Test-SbkubeConfig -Path $Dir | Should -BeNullOrEmpty
+    }
+
+    It 'returns every problem as an object with file, line and column, without touching Helm or the DB' {
+        $dir = Join-Path $s.Dir 'bad'
+        New-Item -ItemType Directory $dir | Out-Null
+        Copy-Item (Join-Path $s.Example 'sources.yaml') $dir
+        @'
+namespace: Bad_Namespace
+apps:
+  redis:
+    chart: nope/redis
+    verison: 1.0.0
+  web:
+    chart: bitnami/nginx
+    depends_on: [ghost]
+    timeout: 600
+'@ | Set-Content (Join-Path $dir 'config.yaml')
+        $issues = @(Test-SbkubeConfig -Path $dir)
+        $issues.Code | Should -Contain 'InvalidName'
+        $issues.Code | Should -Contain 'UnknownRepo'
+        $issues.Code | Should -Contain 'UnknownKey'
+        $issues.Code | Should -Contain 'UnknownDependency'
+        $issues.Code | Should -Contain 'InvalidDuration'
+        $unknown = $issues | Where-Object Code -eq 'UnknownKey'
+        $unknown.Line | Should -Be 5
+        $unknown.Column | Should -Be 5
+        $unknown.Message | Should -Match "did you mean 'version'"
+        $unknown.File | Should -BeLike '*config.yaml'
+        @(Get-HelmSimCall).Count | Should -Be 0
+        $env:SBKUBE_STATE_DB | Should -Not -Exist
+    }
+}
