@@ -19,6 +19,9 @@
         'Remove-SbkubeApp'
         'Test-SbkubeConfig'
         'Test-SbkubeDrift'
+        'Lock-SbkubeNamespace'
+        'Unlock-SbkubeNamespace'
+        'Get-SbkubeLock'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

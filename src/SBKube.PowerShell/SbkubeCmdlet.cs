@@ -62,6 +62,16 @@ namespace SBKube.PowerShell
             return wrapped;
         }
 
+        /// <summary>Writes an engine result; a failed or skipped app is also a non-terminating error.</summary>
+        protected void EmitResult(SBKube.Core.Engine.AppResult r)
+        {
+            if (r.Outcome == SBKube.Core.Engine.AppOutcome.Failed || r.Outcome == SBKube.Core.Engine.AppOutcome.Skipped)
+            {
+                WriteError(ErrorMapper.ForResult(r));
+            }
+            WriteObject(r);
+        }
+
         protected void Fail(string errorId, ErrorCategory category, string message, object? target) =>
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));
     }

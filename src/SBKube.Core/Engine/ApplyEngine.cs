@@ -23,6 +23,10 @@ namespace SBKube.Core.Engine
         /// <summary>Plan only: decide per app, record nothing, call no upgrade.</summary>
         public bool WhatIf { get; set; }
         public int ThrottleLimit { get; set; } = 4;
+        /// <summary>Hold a lock on every namespace of the run for the whole run.</summary>
+        public bool Lock { get; set; }
+        /// <summary>How long to wait for a lock someone else holds (zero = fail at once).</summary>
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
     }
 
     /// <summary>
@@ -51,13 +55,42 @@ namespace SBKube.Core.Engine
                 var unknown = options.Apps.Where(a => config.FindApp(a) == null).ToList();
                 if (unknown.Count > 0)
                 {
-                    throw new ArgumentException(
-                        $"No app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
-                        $"known apps: {string.Join(", ", config.Apps.Select(a => a.Name))}.");
+                    throw new SbkubeException(
+                        $"-App: no app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
+                        $"known apps: {string.Join(", ", config.Apps.Select(a => a.Name))}.",
+                        "UnknownApp", SbkubeException.ObjectNotFound, string.Join(",", unknown));
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
             _repos = new Lazy<Task>(() => EnsureReposAsync(config));
+            var leases = new List<LockLease>();
+            try
+            {
+                if (!options.WhatIf)
+                {
+                    foreach (string ns in ordered.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
+                    {
+                        foreach (DeploymentRecord r in await Reconciler.ReconcileAsync(_session, ns).ConfigureAwait(false))
+                        {
+                            _session.Log.Warning($"{r.Namespace}/{r.App} revision {r.Revision} had been interrupted; now {r.Status}.");
+                        }
+                        if (options.Lock)
+                        {
+                            leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
+                        }
+                    }
+                }
+                await RunAppsAsync(config, ordered, options, onResult, stopLaunching).ConfigureAwait(false);
+            }
+            finally
+            {
+                leases.ForEach(l => l.Dispose());
+            }
+        }
+
+        private async Task RunAppsAsync(SbkubeConfig config, IReadOnlyList<AppConfig> ordered, ApplyOptions options,
+            Action<AppResult> onResult, CancellationToken stopLaunching)
+        {
 
             var selected = new HashSet<string>(ordered.Select(a => a.Name));
             var tasks = new Dictionary<string, Task<AppResult>>();
@@ -132,8 +165,14 @@ namespace SBKube.Core.Engine
         {
             var clock = Stopwatch.StartNew();
             var result = new AppResult { Namespace = app.Namespace, App = app.Name, ReleaseName = app.ReleaseName, Operation = "apply" };
+            LockLease? appLock = null;
             try
             {
+                if (!options.WhatIf)
+                {
+                    // Two runs never deploy the same app at once, with or without -Lock.
+                    appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
+                }
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
                 _session.Redactor.Learn(snapshot.Values);
                 string hash = snapshot.ComputeHash();
@@ -221,6 +260,7 @@ namespace SBKube.Core.Engine
             }
             finally
             {
+                appLock?.Dispose();
                 result.Duration = clock.Elapsed;
             }
             return result;

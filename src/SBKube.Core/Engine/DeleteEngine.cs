@@ -41,8 +41,79 @@ namespace SBKube.Core.Engine
             return list;
         }
 
-        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, CancellationToken ct)
+        /// <summary>
+        /// Deletes the planned apps one by one in order; with <paramref name="lockNamespaces"/> their
+        /// namespaces stay locked for the whole run. Stops starting new deletes when <paramref name="stop"/> fires.
+        /// </summary>
+        public async Task RunAsync(IReadOnlyList<DeploymentRecord> plan, bool lockNamespaces, TimeSpan lockWait,
+            Action<AppResult> onResult, CancellationToken stop)
         {
+            var namespaceLocks = new List<LockLease>();
+            try
+            {
+                if (lockNamespaces)
+                {
+                    foreach (string ns in plan.Select(d => d.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
+                    {
+                        namespaceLocks.Add(await _session.LockAsync(ns, null, "delete", lockWait, stop).ConfigureAwait(false));
+                    }
+                }
+                foreach (DeploymentRecord d in plan)
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    onResult(await DeleteAsync(d, lockWait, CancellationToken.None).ConfigureAwait(false));
+                }
+            }
+            finally
+            {
+                namespaceLocks.ForEach(l => l.Dispose());
+            }
+        }
+
+        /// <summary>
+        /// Apps named on the command line or the pipeline, dependencies first, using the depends_on
+        /// recorded in their deployed snapshots (a delete from state has no config to read).
+        /// </summary>
+        public static IReadOnlyList<(string Namespace, string App)> DependencyOrderFromState(StateStore store,
+            IReadOnlyList<(string Namespace, string App)> targets, string? context)
+        {
+            var deps = new Dictionary<(string, string), IReadOnlyList<string>>();
+            foreach ((string ns, string app) in targets)
+            {
+                DeploymentRecord? d = store.GetDeployed(ns, app, context);
+                deps[(ns, app)] = d?.Config != null ? RevisionSnapshot.FromJson(d.Config).DependsOn : new List<string>();
+            }
+            var ordered = new List<(string, string)>();
+            var visiting = new HashSet<(string, string)>();
+            void Visit((string Ns, string App) key)
+            {
+                if (!visiting.Add(key))
+                {
+                    return;
+                }
+                foreach (string dep in deps[key])
+                {
+                    if (deps.ContainsKey((key.Ns, dep)))
+                    {
+                        Visit((key.Ns, dep));
+                    }
+                }
+                ordered.Add(key);
+            }
+            foreach ((string, string) key in targets)
+            {
+                Visit(key);
+            }
+            return ordered;
+        }
+
+        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken ct)
+        {
+            using LockLease appLock = await _session.LockAsync(deployed.Namespace, deployed.App, "delete", lockTimeout, ct)
+                .ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
             var result = new AppResult
             {

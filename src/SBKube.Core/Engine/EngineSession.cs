@@ -111,6 +111,16 @@ namespace SBKube.Core.Engine
             await Helm.UninstallAsync(s.ReleaseName, s.Namespace, keepHistory: true, ct).ConfigureAwait(false);
         }
 
+        /// <summary>Locks one app (or with <paramref name="app"/> null the whole namespace) for an operation.</summary>
+        public Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default) =>
+            LockLease.AcquireAsync(Store, new LockRequest
+            {
+                Context = Context,
+                Namespace = ns,
+                App = app ?? LockRecord.WholeNamespace,
+                Operation = operation,
+            }, timeout, ct);
+
         /// <summary>Turns a tool failure into a result message and a stable ErrorId.</summary>
         public (string Message, string ErrorId) Describe(Exception e)
         {
@@ -122,6 +132,10 @@ namespace SBKube.Core.Engine
                     return (Redactor.RedactText(k.Message)!, "KubectlFailed");
                 case ToolNotFoundException t:
                     return (t.Message, "ToolNotFound");
+                case SBKube.Core.Config.ConfigException c:
+                    return (c.Message, "Config." + c.Code);
+                case SbkubeException x:
+                    return (Redactor.RedactText(x.Message)!, x.ErrorId);
                 case StateStoreException st:
                     return (st.Message, "StateStore" + st.Kind);
                 default:

@@ -16,6 +16,9 @@ namespace SBKube.Core.Engine
         /// <summary>Roll back to a revision whose deployment failed.</summary>
         public bool AllowFailed { get; set; }
         public bool WhatIf { get; set; }
+        /// <summary>Hold the namespace lock, not only the app's.</summary>
+        public bool Lock { get; set; }
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
     }
 
     /// <summary>
@@ -84,6 +87,15 @@ namespace SBKube.Core.Engine
                 return result;
             }
 
+            using LockLease? namespaceLock = options.Lock
+                ? await _session.LockAsync(target.Namespace, null, "rollback", options.LockTimeout, ct).ConfigureAwait(false)
+                : null;
+            using LockLease appLock = await _session.LockAsync(target.Namespace, target.App, "rollback", options.LockTimeout, ct)
+                .ConfigureAwait(false);
+            foreach (DeploymentRecord r in await Reconciler.ReconcileAsync(_session, target.Namespace, ct).ConfigureAwait(false))
+            {
+                _session.Log.Warning($"{r.Namespace}/{r.App} revision {r.Revision} had been interrupted; now {r.Status}.");
+            }
             DeploymentRecord pending = _session.Store.BeginDeployment(new NewDeployment
             {
                 Context = target.Context,

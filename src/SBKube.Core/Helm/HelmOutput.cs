@@ -11,7 +11,7 @@ namespace SBKube.Core.Helm
         public static IReadOnlyList<HelmHistoryEntry> ParseHistory(string json)
         {
             var list = new List<HelmHistoryEntry>();
-            foreach (JsonNode? n in ParseArray(json, "history"))
+            foreach (JsonObject n in ParseObjects(json, "history"))
             {
                 list.Add(new HelmHistoryEntry
                 {
@@ -29,7 +29,7 @@ namespace SBKube.Core.Helm
         public static IReadOnlyList<HelmListEntry> ParseList(string json)
         {
             var list = new List<HelmListEntry>();
-            foreach (JsonNode? n in ParseArray(json, "list"))
+            foreach (JsonObject n in ParseObjects(json, "list"))
             {
                 list.Add(new HelmListEntry
                 {
@@ -69,7 +69,7 @@ namespace SBKube.Core.Helm
         public static IReadOnlyList<HelmRepoEntry> ParseRepoList(string json)
         {
             var list = new List<HelmRepoEntry>();
-            foreach (JsonNode? n in ParseArray(json, "repo list"))
+            foreach (JsonObject n in ParseObjects(json, "repo list"))
             {
                 list.Add(new HelmRepoEntry { Name = Text(n?["name"]) ?? "", Url = Text(n?["url"]) ?? "" });
             }
@@ -108,6 +108,17 @@ namespace SBKube.Core.Helm
             }
             JsonNode? node = Parse(json);
             return node == null ? new JsonArray() : node as JsonArray ?? throw Bad(what, json);
+        }
+
+        /// <summary>An array whose items must be objects (e.g. not the bare names of <c>helm list -q -o json</c>).</summary>
+        private static IEnumerable<JsonObject> ParseObjects(string json, string what)
+        {
+            var items = new List<JsonObject>();
+            foreach (JsonNode? n in ParseArray(json, what))
+            {
+                items.Add(n as JsonObject ?? throw Bad(what, json));
+            }
+            return items;
         }
 
         private static FormatException Bad(string what, string json) =>

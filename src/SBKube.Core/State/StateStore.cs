@@ -74,8 +74,20 @@ namespace SBKube.Core.State
                 if (!File.Exists(Path))
                 {
                     // Created empty and locked down before SQLite writes anything into it.
-                    using (File.Open(Path, FileMode.CreateNew, FileAccess.ReadWrite)) { }
-                    UnixPermissions.Set(Path, Convert.ToInt32("600", 8));
+                    // Another process (or thread) may create it first: that is not an error.
+                    bool created = false;
+                    try
+                    {
+                        using (File.Open(Path, FileMode.CreateNew, FileAccess.ReadWrite)) { }
+                        created = true;
+                    }
+                    catch (IOException) when (File.Exists(Path))
+                    {
+                    }
+                    if (created)
+                    {
+                        UnixPermissions.Set(Path, Convert.ToInt32("600", 8));
+                    }
                 }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

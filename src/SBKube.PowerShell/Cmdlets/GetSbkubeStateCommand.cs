@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.Core.Engine;
 using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -31,6 +32,12 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
+            if (Store.Pending(Namespace).Count > 0)
+            {
+                // A killed run left pending rows: settle them against Helm before showing the state.
+                var runner = new EngineRunner(this, "Get-SbkubeState");
+                runner.Run((log, stop) => Reconciler.ReconcileAsync(EngineSession.Create(Store, KubeContext, null, log), Namespace, stop));
+            }
             var rows = Store.List(Namespace, App, KubeContext, Latest.IsPresent);
             if (Format == "Json")
             {

@@ -9,7 +9,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>Deploys the apps of a config.yaml and records each change as a revision (seed: sbkube apply).</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SbkubeApply", SupportsShouldProcess = true)]
     [OutputType(typeof(AppResult))]
-    public sealed class InvokeSbkubeApplyCommand : ClusterCmdlet
+    public sealed class InvokeSbkubeApplyCommand : DeployCmdlet
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -46,6 +46,8 @@ namespace SBKube.PowerShell.Cmdlets
                 Force = Force.IsPresent,
                 Description = Description,
                 ThrottleLimit = ThrottleLimit,
+                Lock = Lock.IsPresent,
+                LockTimeout = LockWait,
             };
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
@@ -93,19 +95,10 @@ namespace SBKube.PowerShell.Cmdlets
                     }
                     else
                     {
-                        Emit(r);
+                        EmitResult(r);
                     }
                 }), stop);
             });
-        }
-
-        private void Emit(AppResult r)
-        {
-            if (r.Outcome == AppOutcome.Failed || r.Outcome == AppOutcome.Skipped)
-            {
-                WriteError(ErrorMapper.ForResult(r));
-            }
-            WriteObject(r);
         }
 
         protected override void StopProcessing() => _runner?.Stop.Cancel();

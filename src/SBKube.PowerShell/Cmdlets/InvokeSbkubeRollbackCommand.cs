@@ -7,7 +7,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>Rolls an app back to any recorded revision (seed: sbkube rollback).</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SbkubeRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AppResult))]
-    public sealed class InvokeSbkubeRollbackCommand : ClusterCmdlet
+    public sealed class InvokeSbkubeRollbackCommand : DeployCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -35,7 +35,13 @@ namespace SBKube.PowerShell.Cmdlets
         protected override void ProcessRecord() => Guard(() =>
         {
             RevisionRef target = RevisionRef.Parse(Revision);
-            var options = new RollbackOptions { Force = Force.IsPresent, AllowFailed = AllowFailed.IsPresent };
+            var options = new RollbackOptions
+            {
+                Force = Force.IsPresent,
+                AllowFailed = AllowFailed.IsPresent,
+                Lock = Lock.IsPresent,
+                LockTimeout = LockWait,
+            };
             _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
             EngineRunner runner = _runner;
             AppResult? planned = null;
@@ -57,14 +63,7 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, log));
                 AppResult r = await engine.RunAsync(plan!, options, CancellationToken.None).ConfigureAwait(false);
-                runner.Post(() =>
-                {
-                    if (r.Outcome == AppOutcome.Failed)
-                    {
-                        WriteError(ErrorMapper.ForResult(r));
-                    }
-                    WriteObject(r);
-                });
+                runner.Post(() => EmitResult(r));
             });
         }, $"{Namespace}/{App}");
 

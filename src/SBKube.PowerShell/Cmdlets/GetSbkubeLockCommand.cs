@@ -1,0 +1,17 @@
+using System.Management.Automation;
+using SBKube.Core.State;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>Lists deployment locks and freezes (seed: sbkube state locks).</summary>
+    [Cmdlet(VerbsCommon.Get, "SbkubeLock")]
+    [OutputType(typeof(LockRecord))]
+    public sealed class GetSbkubeLockCommand : SbkubeCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Namespace { get; set; }
+
+        protected override void ProcessRecord() => Guard(() => WriteObject(Store.Locks(Namespace), enumerateCollection: true));
+    }
+}
