@@ -22,6 +22,14 @@
         'Lock-SbkubeNamespace'
         'Unlock-SbkubeNamespace'
         'Get-SbkubeLock'
+        'Remove-SbkubeHistory'
+        'Backup-SbkubeState'
+        'Restore-SbkubeState'
+        'Export-SbkubeState'
+        'Import-SbkubeState'
+        'Export-SbkubeMetrics'
+        'Start-SbkubeMetricsServer'
+        'Stop-SbkubeMetricsServer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.Data.Sqlite;
 
 namespace SBKube.Core.State
@@ -43,7 +46,8 @@ CREATE TABLE IF NOT EXISTS deployment_history (
   description TEXT
 );
 CREATE INDEX IF NOT EXISTS ix_history_deployment ON deployment_history(deployment_id);
-CREATE INDEX IF NOT EXISTS ix_history_action ON deployment_history(action);
+CREATE INDEX IF NOT EXISTS ix_history_action ON deployment_history(action, deployment_id);
+CREATE INDEX IF NOT EXISTS ix_deployments_ns_app_status ON deployments(namespace, app, status);
 CREATE TABLE IF NOT EXISTS locks (
   lock_id TEXT PRIMARY KEY,
   context TEXT NOT NULL DEFAULT '',
@@ -63,11 +67,54 @@ CREATE TABLE IF NOT EXISTS locks (
 
         internal static int Latest => Steps.Length;
 
+        /// <summary>Columns a database made from the seed's draft schema lacks, added before step 0 builds indexes on them.</summary>
+        private static readonly (string Table, string Column, string Definition)[] SeedSchemaGaps =
+        {
+            ("deployments", "context", "TEXT NOT NULL DEFAULT ''"),
+            ("deployments", "release_name", "TEXT"),
+            ("deployments", "app_type", "TEXT NOT NULL DEFAULT 'helm'"),
+            ("deployments", "chart_ref", "TEXT"),
+            ("deployments", "chart_version", "TEXT"),
+            ("deployments", "helm_revision", "INTEGER"),
+            ("deployments", "description", "TEXT"),
+            ("deployments", "config_hash", "TEXT"),
+            ("deployments", "owner_pid", "INTEGER"),
+            ("deployments", "owner_host", "TEXT"),
+        };
+
         internal static void Apply(SqliteConnection conn, SqliteTransaction tx, int fromVersion)
         {
+            if (fromVersion == 0)
+            {
+                AddMissingColumns(conn, tx);
+            }
             for (int v = fromVersion; v < Steps.Length; v++)
             {
                 StateStore.Execute(conn, Steps[v], tx);
+            }
+        }
+
+        private static void AddMissingColumns(SqliteConnection conn, SqliteTransaction tx)
+        {
+            foreach (var group in SeedSchemaGaps.GroupBy(g => g.Table))
+            {
+                var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                using (SqliteCommand cmd = StateStore.Command(conn, $"PRAGMA table_info({group.Key})", tx))
+                using (SqliteDataReader r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        existing.Add(r.GetString(1));
+                    }
+                }
+                if (existing.Count == 0)
+                {
+                    continue;
+                }
+                foreach (var gap in group.Where(g => !existing.Contains(g.Column)))
+                {
+                    StateStore.Execute(conn, $"ALTER TABLE {gap.Table} ADD COLUMN {gap.Column} {gap.Definition}", tx);
+                }
             }
         }
     }

@@ -32,6 +32,8 @@ namespace SBKube.PowerShell.Loading
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
+            // Servers started with -PassThru would otherwise outlive the module.
+            StopMetricsServers();
             if (IsCoreClr)
             {
                 PrivateLoadContext.Uninstall();
@@ -41,5 +43,7 @@ namespace SBKube.PowerShell.Loading
                 DesktopResolver.Uninstall();
             }
         }
+
+        private static void StopMetricsServers() => SBKube.Core.Metrics.MetricsServerRegistry.StopAll();
     }
 }

@@ -1,0 +1,24 @@
+using System;
+
+namespace SBKube.Core.Metrics
+{
+    /// <summary>What Start-SbkubeMetricsServer -PassThru reports: where a background server listens.</summary>
+    public sealed class MetricsServerInfo
+    {
+        public int Port { get; set; }
+        public string Address { get; set; } = "";
+        public string Url { get; set; } = "";
+        /// <summary>UTC.</summary>
+        public DateTime StartedAt { get; set; }
+
+        public static MetricsServerInfo From(MetricsServer server) => new MetricsServerInfo
+        {
+            Port = server.Port,
+            Address = server.Address.ToString(),
+            Url = server.Url,
+            StartedAt = server.StartedAt,
+        };
+
+        public override string ToString() => Url;
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SBKube.Core.State;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Deletes old revisions and their history rows (seed: sbkube state prune --older-than 30d). Never the
+    /// deployed revision, the newest revision of an app, the newest -KeepLast, or pending rows.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "SbkubeHistory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(DeploymentRecord))]
+    public sealed class RemoveSbkubeHistoryCommand : SbkubeCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Namespace { get; set; }
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? App { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeContext { get; set; }
+
+        /// <summary>30d, 12h, 90m, 2w, a TimeSpan (30.00:00:00) or a date (2025-01-01, local time).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OlderThan { get; set; }
+
+        /// <summary>Keep the newest N revisions of each app.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? KeepLast { get; set; }
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            if (OlderThan == null && KeepLast == null)
+            {
+                Fail("PruneCriteriaMissing", ErrorCategory.InvalidArgument,
+                    "Remove-SbkubeHistory needs -OlderThan (e.g. 30d, 12h, 2w, 30.00:00:00 or 2025-01-01), -KeepLast N, or both.",
+                    null);
+            }
+            var request = new PruneRequest
+            {
+                Namespace = Namespace,
+                App = App,
+                Context = KubeContext,
+                OlderThanUtc = OlderThan == null ? (DateTime?)null : PruneAge.ParseCutoff(OlderThan, DateTime.UtcNow),
+                KeepLast = KeepLast,
+                WhatIf = true,
+            };
+            IReadOnlyList<DeploymentRecord> planned = Store.Prune(request);
+            if (planned.Count == 0)
+            {
+                WriteVerbose("No revision matches; nothing to remove.");
+                return;
+            }
+
+            // One confirmation for the batch: the deletion is a single transaction.
+            string target = $"{planned.Count} revision(s) of {Describe(planned)} in '{Store.Path}'";
+            if (!ShouldProcess(
+                    $"Removing {target}.", $"Remove {target}?", "Remove-SbkubeHistory", out ShouldProcessReason reason))
+            {
+                if (reason == ShouldProcessReason.WhatIf)
+                {
+                    // -WhatIf shows what would go, as objects the caller can inspect.
+                    WriteObject(planned, enumerateCollection: true);
+                }
+                return;
+            }
+            request.WhatIf = false;
+            WriteObject(Store.Prune(request), enumerateCollection: true);
+        });
+
+        private static string Describe(IReadOnlyList<DeploymentRecord> rows)
+        {
+            List<string> apps = rows.Select(r => r.Namespace + "/" + r.App).Distinct().ToList();
+            return apps.Count <= 5 ? string.Join(", ", apps) : $"{string.Join(", ", apps.Take(5))} and {apps.Count - 5} more app(s)";
+        }
+    }
+}

@@ -1,0 +1,345 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Tasks;
+using SBKube.Core.Engine;
+using SBKube.Core.Metrics;
+using SBKube.Core.State;
+using Xunit;
+
+namespace SBKube.Core.Tests.Ops
+{
+    public class MetricsTests
+    {
+        /// <summary>
+        /// state-demo/redis: the seed's scenario (4 revisions, one failed, one rollback); production/web: its
+        /// latest revision failed; a live lock on production and an expired one on staging.
+        /// </summary>
+        private static void Populate(OpsDb db)
+        {
+            db.Deploy("state-demo", "redis", action: HistoryAction.Deploy);                        // 10:00
+            db.Deploy("state-demo", "redis");                                                      // 11:00
+            db.Deploy("state-demo", "redis", DeploymentStatus.Failed, version: "18.0.0");          // 12:00
+            db.Deploy("state-demo", "redis", action: HistoryAction.Rollback);                      // 13:00
+            db.Deploy("production", "web", action: HistoryAction.Deploy);                          // 14:00
+            db.Deploy("production", "web", DeploymentStatus.Failed);                               // 15:00
+            // now 16:00
+            OpsDb.Exec(db.StatePath,
+                "INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, reason, acquired_at, expires_at) VALUES " +
+                "('l1', '', 'production', '*', 'ops@host', NULL, 'host', 'freeze', 'release', '2025-10-24 15:30:00.000', '2025-10-24 17:00:00.000')," +
+                "('l2', '', 'staging', '*', 'ops@host', 42, 'host', 'apply', NULL, '2025-10-24 11:00:00.000', '2025-10-24 12:00:00.000')");
+        }
+
+        private static string DbBytesLine(OpsDb db)
+        {
+            long size = new FileInfo(db.StatePath).Length;
+            if (File.Exists(db.StatePath + "-wal"))
+            {
+                size += new FileInfo(db.StatePath + "-wal").Length;
+            }
+            return "sbkube_state_db_bytes " + size + "\n";
+        }
+
+        [Fact]
+        public void Renders_the_exact_exposition_text()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+
+            string text = MetricsExporter.Render(db.Store);
+
+            string expected =
+                "# HELP sbkube_deployments_total Revisions recorded in the SBKube state database per app.\n" +
+                "# TYPE sbkube_deployments_total counter\n" +
+                "sbkube_deployments_total{namespace=\"production\",app=\"web\"} 2\n" +
+                "sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 4\n" +
+                "# HELP sbkube_deployment_status 1 for the status (Helm's words) of the app's latest revision.\n" +
+                "# TYPE sbkube_deployment_status gauge\n" +
+                "sbkube_deployment_status{namespace=\"production\",app=\"web\",status=\"failed\"} 1\n" +
+                "sbkube_deployment_status{namespace=\"state-demo\",app=\"redis\",status=\"deployed\"} 1\n" +
+                "# HELP sbkube_last_deployment_time Unix time in seconds of the app's latest revision.\n" +
+                "# TYPE sbkube_last_deployment_time gauge\n" +
+                "sbkube_last_deployment_time{namespace=\"production\",app=\"web\"} 1761318000\n" +
+                "sbkube_last_deployment_time{namespace=\"state-demo\",app=\"redis\"} 1761310800\n" +
+                "# HELP sbkube_rollbacks_total Rollbacks recorded in the deployment history per app.\n" +
+                "# TYPE sbkube_rollbacks_total counter\n" +
+                "sbkube_rollbacks_total{namespace=\"production\",app=\"web\"} 0\n" +
+                "sbkube_rollbacks_total{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_failed_deployments_total Revisions that ended in status failed per app.\n" +
+                "# TYPE sbkube_failed_deployments_total counter\n" +
+                "sbkube_failed_deployments_total{namespace=\"production\",app=\"web\"} 1\n" +
+                "sbkube_failed_deployments_total{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_lock_held 1 while an unexpired SBKube lock is held on the namespace, else 0.\n" +
+                "# TYPE sbkube_lock_held gauge\n" +
+                "sbkube_lock_held{namespace=\"production\"} 1\n" +
+                "sbkube_lock_held{namespace=\"state-demo\"} 0\n" +
+                "# HELP sbkube_state_db_bytes Size of the state database file including its write-ahead log.\n" +
+                "# TYPE sbkube_state_db_bytes gauge\n" +
+                DbBytesLine(db);
+            Assert.Equal(expected, text);
+        }
+
+        [Fact]
+        public void Revisions_of_several_contexts_add_up_and_the_newest_decides_the_status()
+        {
+            using var db = new OpsDb();
+            foreach (string context in new[] { "kind-a", "kind-b" })
+            {
+                DeploymentRecord d = db.Store.BeginDeployment(new NewDeployment
+                {
+                    Context = context, Namespace = "ns", App = "a", ReleaseName = "a", Status = DeploymentStatus.PendingInstall,
+                });
+                db.Store.FinishDeployment(d.Id, context == "kind-a" ? DeploymentStatus.Deployed : DeploymentStatus.Failed, 1, null,
+                    HistoryAction.Deploy);
+                db.Clock.Advance(TimeSpan.FromMinutes(5));
+            }
+
+            string text = MetricsExporter.Render(db.Store);
+
+            Assert.Contains("sbkube_deployments_total{namespace=\"ns\",app=\"a\"} 2\n", text);
+            Assert.Contains("sbkube_deployment_status{namespace=\"ns\",app=\"a\",status=\"failed\"} 1\n", text);
+            Assert.DoesNotContain("status=\"deployed\"", text);
+        }
+
+        [Fact]
+        public void Label_values_are_escaped()
+        {
+            using var db = new OpsDb();
+            db.Deploy("we\"ird\\ns", "line\nbreak");
+
+            string text = MetricsExporter.Render(db.Store);
+
+            Assert.Contains("sbkube_deployments_total{namespace=\"we\\\"ird\\\\ns\",app=\"line\\nbreak\"} 1\n", text);
+            Assert.Equal("a\\\\b\\\"c\\nd", MetricsExporter.Escape("a\\b\"c\nd"));
+            PromtoolAccepts(text);
+        }
+
+        [Fact]
+        public void An_empty_database_still_renders_every_family()
+        {
+            using var db = new OpsDb();
+            string text = MetricsExporter.Render(db.Store);
+            foreach (string family in new[]
+            {
+                "sbkube_deployments_total", "sbkube_deployment_status", "sbkube_last_deployment_time", "sbkube_rollbacks_total",
+                "sbkube_failed_deployments_total", "sbkube_lock_held", "sbkube_state_db_bytes",
+            })
+            {
+                Assert.Contains("# HELP " + family + " ", text);
+                Assert.Contains("# TYPE " + family + " ", text);
+            }
+            Assert.EndsWith("\n", text);
+            PromtoolAccepts(text);
+        }
+
+        [Fact]
+        public void Promtool_accepts_the_output()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            PromtoolAccepts(MetricsExporter.Render(db.Store));
+        }
+
+        [Fact]
+        public void The_textfile_is_written_whole_and_world_readable()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            string path = db.File("sbkube.prom");
+            File.WriteAllText(path, "old");
+
+            FileInfo file = MetricsExporter.WriteFile(db.Store, path);
+
+            Assert.Equal(MetricsExporter.Render(db.Store), File.ReadAllText(file.FullName));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    File.GetUnixFileMode(path));
+            }
+            Assert.Empty(Directory.GetFiles(db.Dir, ".*.tmp"));
+        }
+
+        [Fact]
+        public async Task A_scrape_of_the_live_server_returns_the_same_text()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            Assert.NotEqual(0, server.Port);
+            Assert.Equal($"http://127.0.0.1:{server.Port}/metrics", server.Url);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+
+            HttpResponseMessage response = await http.GetAsync(server.Url);
+            string body = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+            Assert.Equal(MetricsExporter.Render(db.Store), body);
+
+            // Computed at each scrape: a new revision shows up in the next one.
+            db.Deploy("state-demo", "redis");
+            string again = await http.GetStringAsync(server.Url + "?x=1");
+            Assert.Contains("sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 5\n", again);
+
+            HttpResponseMessage other = await http.GetAsync($"http://127.0.0.1:{server.Port}/");
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+            HttpResponseMessage post = await http.PostAsync(server.Url, new StringContent("x"));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        }
+
+        [Fact]
+        public async Task Concurrent_scrapes_all_succeed()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            string expected = MetricsExporter.Render(db.Store);
+
+            string[] bodies = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => http.GetStringAsync(server.Url)));
+
+            Assert.All(bodies, b => Assert.Equal(expected, b));
+        }
+
+        [Fact]
+        public async Task An_oversized_request_is_refused_and_the_server_keeps_serving()
+        {
+            using var db = new OpsDb();
+            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            using (var client = new TcpClient())
+            {
+                await client.ConnectAsync(IPAddress.Loopback, server.Port);
+                NetworkStream stream = client.GetStream();
+                byte[] request = Encoding.ASCII.GetBytes("GET /metrics HTTP/1.1\r\nX-Padding: " + new string('a', MetricsServer.MaxRequestBytes) + "\r\n\r\n");
+                try
+                {
+                    await stream.WriteAsync(request);
+                }
+                catch (IOException)
+                {
+                    // The server may close before reading everything; the status line is what matters.
+                }
+                string reply = await new StreamReader(stream, Encoding.ASCII).ReadLineAsync() ?? "";
+                Assert.StartsWith("HTTP/1.1 431", reply);
+            }
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(server.Url)).StatusCode);
+        }
+
+        [Fact]
+        public async Task A_stopped_server_no_longer_listens()
+        {
+            using var db = new OpsDb();
+            var server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            int port = server.Port;
+            server.Dispose();
+            using var client = new TcpClient();
+            await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, port));
+        }
+
+        [Fact]
+        public void A_busy_port_gives_a_clear_error()
+        {
+            using var db = new OpsDb();
+            using MetricsServer first = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            first.Start();
+            using MetricsServer second = MetricsServer.ForStore(db.Store, "127.0.0.1", first.Port);
+            var e = Assert.Throws<SbkubeException>(() => second.Start());
+            Assert.Equal("MetricsServerBind", e.ErrorId);
+            Assert.Contains(first.Port.ToString(), e.Message);
+        }
+
+        [Theory]
+        [InlineData("127.0.0.1", "127.0.0.1")]
+        [InlineData("localhost", "127.0.0.1")]
+        [InlineData("::1", "::1")]
+        [InlineData("[::1]", "::1")]
+        [InlineData("0.0.0.0", "0.0.0.0")]
+        public void Addresses_are_parsed(string text, string expected)
+        {
+            Assert.Equal(IPAddress.Parse(expected), MetricsServer.ParseAddress(text));
+        }
+
+        [Fact]
+        public void A_host_name_address_is_refused_naming_the_parameter()
+        {
+            var e = Assert.Throws<SbkubeException>(() => MetricsServer.ParseAddress("metrics.example.com"));
+            Assert.Contains("-Address", e.Message);
+        }
+
+        [Fact]
+        public void The_registry_finds_background_servers_by_port()
+        {
+            using var db = new OpsDb();
+            var server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            MetricsServerRegistry.StartAndRegister(server);
+            try
+            {
+                Assert.Contains(server, MetricsServerRegistry.List());
+                MetricsServerInfo info = MetricsServerInfo.From(server);
+                Assert.Equal(server.Port, info.Port);
+                Assert.Equal("127.0.0.1", info.Address);
+                Assert.Equal(server.Url, info.Url);
+            }
+            finally
+            {
+                Assert.True(MetricsServerRegistry.Stop(server.Port));
+            }
+            Assert.False(server.IsRunning);
+            Assert.False(MetricsServerRegistry.Stop(server.Port));
+        }
+
+        /// <summary>promtool check metrics (Debian package prometheus): parse and lint.</summary>
+        private static void PromtoolAccepts(string text)
+        {
+            string? promtool = FindOnPath("promtool");
+            Assert.True(promtool != null,
+                "promtool is not on PATH. Install it (Debian/Ubuntu: apt-get install -y --no-install-recommends prometheus; " +
+                "the build's Test task does this) so the metrics output can be checked.");
+            var psi = new ProcessStartInfo(promtool!)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            psi.ArgumentList.Add("check");
+            psi.ArgumentList.Add("metrics");
+            using Process p = Process.Start(psi)!;
+            Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = p.StandardError.ReadToEndAsync();
+            p.StandardInput.Write(text);
+            p.StandardInput.Close();
+            Assert.True(p.WaitForExit(30000), "promtool did not finish");
+            string output = stdout.Result + stderr.Result;
+            Assert.True(p.ExitCode == 0, $"promtool check metrics failed ({p.ExitCode}):\n{output}\n--- input ---\n{text}");
+            Assert.True(output.Trim().Length == 0, $"promtool reported lint problems:\n{output}");
+        }
+
+        private static string? FindOnPath(string name)
+        {
+            foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+            {
+                foreach (string candidate in new[] { name, name + ".exe" })
+                {
+                    string full = Path.Combine(dir, candidate);
+                    if (dir.Length > 0 && File.Exists(full))
+                    {
+                        return full;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
