@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.Security;
 using SBKube.Core.State;
@@ -12,19 +13,23 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string App { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 2)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RevisionCompleter))]
         public string ReferenceRevision { get; set; } = "";
 
         /// <summary>Default: the current (deployed) revision.</summary>
         [Parameter(Position = 3)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RevisionCompleter))]
         public string DifferenceRevision { get; set; } = "current";
 
         [Parameter]

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -18,10 +19,12 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
 
         [Parameter]

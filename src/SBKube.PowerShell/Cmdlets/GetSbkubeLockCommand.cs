@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -10,6 +11,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         protected override void ProcessRecord() => Guard(() => WriteObject(Store.Locks(Namespace), enumerateCollection: true));

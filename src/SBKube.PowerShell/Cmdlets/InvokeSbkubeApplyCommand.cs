@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 
@@ -13,15 +14,18 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ConfigPathCompleter))]
         public string Path { get; set; } = ".";
 
         /// <summary>Replaces the config's top-level namespace.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string[]? App { get; set; }
 
         [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using System.Threading;
 using SBKube.Core.Engine;
 
@@ -11,15 +12,18 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string App { get; set; } = "";
 
         /// <summary>The revision to return to: a number or <c>current</c>.</summary>
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RevisionCompleter))]
         public string Revision { get; set; } = "";
 
         /// <summary>Helm's --force: recreate resources (pods).</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 
@@ -12,6 +13,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
         /// <summary>Shown to whoever is refused.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
@@ -16,15 +17,18 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>A config directory or file: delete its apps in reverse dependency order.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "Config")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ConfigPathCompleter))]
         public string Path { get; set; } = ".";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "State", ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = "Config")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string[]? App { get; set; }
 
         private readonly List<(string Namespace, string App)> _targets = new List<(string, string)>();

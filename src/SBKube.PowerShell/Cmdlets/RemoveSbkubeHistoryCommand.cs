@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -16,10 +17,12 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
 
         [Parameter]

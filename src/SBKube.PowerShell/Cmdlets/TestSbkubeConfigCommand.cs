@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -11,11 +12,13 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ConfigPathCompleter))]
         public string Path { get; set; } = ".";
 
         /// <summary>Validate as if applied with this namespace override.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         protected override void ProcessRecord()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 
@@ -11,6 +12,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Own", ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = "ById", ValueFromPipelineByPropertyName = true)]
