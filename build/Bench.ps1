@@ -1,0 +1,96 @@
+<#
+.SYNOPSIS
+    SBKube's speed figures (DESIGN section 8): import time, unchanged apply, parallel apply, and
+    state queries on a database of 1,000,000 revisions. Prints figures and ratios; asserts nothing.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $HelmSim,
+    [int] $Revisions = 1000000
+)
+$ErrorActionPreference = 'Stop'
+$work = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-bench-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory -Path $work | Out-Null
+$env:SBKUBE_HELM = $HelmSim
+$env:SBKUBE_KUBECTL = Join-Path (Split-Path $HelmSim) 'kubectl'
+$env:HELMSIM_HOME = Join-Path $work 'helmsim'
+$env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
+$root = Split-Path $PSScriptRoot
+
+function Report([string] $Name, [double] $Value, [string] $Unit) { '{0,-58} {1,12:N1} {2}' -f $Name, $Value, $Unit }
+function Time([scriptblock] $Block, [int] $Repeat = 1) {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    for ($i = 0; $i -lt $Repeat; $i++) { & $Block | Out-Null }
+    $sw.Elapsed.TotalMilliseconds / $Repeat
+}
+function Get-CallCount([string] $Command) {
+    @(Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command }).Count
+}
+
+try {
+    "SBKube benchmark ($([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion))"
+    ''
+    # 1. Import: the engine does no work at import.
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $imports = 1..3 | ForEach-Object {
+        [double](& dotnet $pwshDll -NoProfile -NonInteractive -Command "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds")
+    }
+    Report 'Import-Module SBKube (fresh pwsh, median of 3)' (($imports | Sort-Object)[1]) 'ms'
+
+    Import-Module $ModulePath
+    # 2. Unchanged apply: no helm upgrade.
+    $example = Join-Path $work 'example'
+    Copy-Item (Join-Path $root 'examples/state-management') $example -Recurse
+    $first = Time { Invoke-SbkubeApply -Path $example }
+    $upgradesBefore = Get-CallCount upgrade
+    $unchanged = Time { Invoke-SbkubeApply -Path $example } -Repeat 5
+    Report 'first apply (install through HelmSim)' $first 'ms'
+    Report 'unchanged apply (mean of 5)' $unchanged 'ms'
+    Report 'helm upgrade calls made by the 5 unchanged applies' ((Get-CallCount upgrade) - $upgradesBefore) 'calls'
+    Report 'ratio first / unchanged' ($first / $unchanged) 'x'
+
+    # 3. Parallel apply along the DAG: 8 independent apps, each upgrade takes 500 ms in HelmSim.
+    $many = Join-Path $work 'many'
+    New-Item -ItemType Directory $many | Out-Null
+    "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $many 'sources.yaml')
+    "namespace: bench`napps:`n" + ((1..8 | ForEach-Object { "  app$($_):`n    chart: bitnami/nginx`n    version: 15.0.0`n" }) -join '') |
+        Set-Content (Join-Path $many 'config.yaml')
+    '{"delay_ms_by_command": {"upgrade": 500}}' | Set-Content (Join-Path $env:HELMSIM_HOME 'faults.json')
+    $serial = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 1 -Force }
+    $parallel = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 4 -Force }
+    Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json')
+    Report '8 apps, -ThrottleLimit 1' $serial 'ms'
+    Report '8 apps, -ThrottleLimit 4' $parallel 'ms'
+    Report 'speed-up' ($serial / $parallel) 'x'
+
+    # 4. Queries on a large state DB (rows generated with the sqlite3 CLI).
+    if (Get-Command sqlite3 -ErrorAction Ignore) {
+        $big = Join-Path $work 'big.db'
+        Get-SbkubeState -StatePath $big | Out-Null   # creates the schema
+        $gen = Time {
+            & sqlite3 $big @"
+PRAGMA journal_mode=WAL;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $Revisions - 1)
+INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, helm_revision, deployed_at, description, config, config_hash)
+SELECT '', 'ns-' || (i % 20), 'app-' || ((i / 20) % 500), i / 10000 + 1, 'app-' || ((i / 20) % 500), 'helm', 'redis-17.13.2', 'bitnami/redis', '17.13.2',
+       CASE WHEN i / 10000 = ($Revisions / 10000) - 1 THEN 'deployed' ELSE 'superseded' END, i / 10000 + 1,
+       datetime('2025-01-01', '+' || (i / 100) || ' minutes'), 'bench', '{"app_type":"helm","values":{}}', 'h' || i FROM n;
+PRAGMA wal_checkpoint(TRUNCATE);
+"@
+        }
+        $size = (Get-Item $big).Length / 1MB
+        Report "generate $Revisions revisions (sqlite3)" $gen 'ms'
+        Report 'state DB size' $size 'MiB'
+        Report 'Get-SbkubeHistory -Limit 10 (mean of 5)' (Time { Get-SbkubeHistory -StatePath $big -Namespace ns-7 -App app-77 -Limit 10 } -Repeat 5) 'ms'
+        Report 'Get-SbkubeState -Namespace -App -Latest (mean of 5)' (Time { Get-SbkubeState -StatePath $big -Namespace ns-7 -App app-77 -Latest } -Repeat 5) 'ms'
+        Report 'Get-SbkubeDeployment -Revision current (mean of 5)' (Time { Get-SbkubeDeployment -StatePath $big -Namespace ns-7 -App app-77 } -Repeat 5) 'ms'
+        Report 'Export-SbkubeMetrics over all revisions' (Time { Export-SbkubeMetrics -StatePath $big }) 'ms'
+    }
+    else {
+        'sqlite3 not found: skipped the large-database figures (apt-get install sqlite3).'
+    }
+}
+finally {
+    Remove-Module SBKube -ErrorAction Ignore
+    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+}
