@@ -62,12 +62,23 @@ namespace SBKube.PowerShell
             return wrapped;
         }
 
+        private SBKube.Core.Security.SecretRedactor? _redactor;
+
+        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= SBKube.Core.Security.SecretRedactor.FromEnvironment();
+
+        /// <summary>Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.</summary>
+        protected DeploymentRecord Masked(DeploymentRecord r) => r.WithConfig(Redactor.RedactSnapshot(r.Config));
+
         /// <summary>Writes an engine result; a failed or skipped app is also a non-terminating error.</summary>
         protected void EmitResult(SBKube.Core.Engine.AppResult r)
         {
             if (r.Outcome == SBKube.Core.Engine.AppOutcome.Failed || r.Outcome == SBKube.Core.Engine.AppOutcome.Skipped)
             {
                 WriteError(ErrorMapper.ForResult(r));
+            }
+            if (r.Record != null)
+            {
+                r.Record = Masked(r.Record);
             }
             WriteObject(r);
         }

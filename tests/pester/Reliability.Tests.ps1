@@ -300,6 +300,8 @@ Describe 'Secrets never leak' {
                 Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Verbose -WhatIf
                 Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Verbose
                 Get-SbkubeState -Format Json
+                Get-SbkubeState | Select-Object * | Format-List | Out-String -Width 400
+                Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object * | ConvertTo-Json -Depth 5
             } *>&1 | Out-String -Width 400
             $DebugPreference = 'SilentlyContinue'
             $all | Should -Match 'redis'

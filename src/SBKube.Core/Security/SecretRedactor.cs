@@ -48,6 +48,29 @@ namespace SBKube.Core.Security
             }
         }
 
+        /// <summary>A revision snapshot (deployments.config) with its values masked; other text is returned as is.</summary>
+        public string? RedactSnapshot(string? json)
+        {
+            if (string.IsNullOrEmpty(json))
+            {
+                return json;
+            }
+            try
+            {
+                if (JsonNode.Parse(json!) is JsonObject snapshot && snapshot["values"] is JsonNode values)
+                {
+                    snapshot["values"] = Redact(values);
+                    return snapshot.ToJsonString();
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a snapshot SBKube wrote (edited by hand): show nothing rather than risk a secret.
+                return Mask;
+            }
+            return json;
+        }
+
         /// <summary>Learns the secret leaves of a value tree so that <see cref="RedactText"/> can hide them anywhere.</summary>
         public void Learn(JsonNode? node)
         {

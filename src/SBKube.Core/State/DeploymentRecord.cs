@@ -28,6 +28,14 @@ namespace SBKube.Core.State
         public int? OwnerPid { get; set; }
         public string? OwnerHost { get; set; }
 
+        /// <summary>A copy with another snapshot text (used to hand out records with secrets masked).</summary>
+        public DeploymentRecord WithConfig(string? config)
+        {
+            var copy = (DeploymentRecord)MemberwiseClone();
+            copy.Config = config;
+            return copy;
+        }
+
         public override string ToString() => $"{Namespace}/{App} revision {Revision} ({Status})";
     }
 

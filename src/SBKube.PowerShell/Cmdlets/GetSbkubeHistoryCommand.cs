@@ -43,7 +43,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             foreach (DeploymentRecord r in rows)
             {
-                WriteObject(WithView(r, "SBKube.HistoryRecord"));
+                WriteObject(WithView(Masked(r), "SBKube.HistoryRecord"));
             }
         }, $"{Namespace}/{App}");
     }

@@ -49,7 +49,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             foreach (DeploymentRecord r in rows)
             {
-                WriteObject(r);
+                WriteObject(Masked(r));
             }
         });
     }

@@ -71,12 +71,12 @@ namespace SBKube.PowerShell.Cmdlets
                 if (reason == ShouldProcessReason.WhatIf)
                 {
                     // -WhatIf shows what would go, as objects the caller can inspect.
-                    WriteObject(planned, enumerateCollection: true);
+                    WriteObject(planned.Select(Masked), enumerateCollection: true);
                 }
                 return;
             }
             request.WhatIf = false;
-            WriteObject(Store.Prune(request), enumerateCollection: true);
+            WriteObject(Store.Prune(request).Select(Masked), enumerateCollection: true);
         });
 
         private static string Describe(IReadOnlyList<DeploymentRecord> rows)
