@@ -7,7 +7,8 @@ namespace SBKube.PowerShell.Loading
 {
     /// <summary>
     /// Windows PowerShell 5.1 has no load contexts: resolve dependencies from deps/ on demand and
-    /// preload e_sqlite3 by full path so SQLitePCLRaw's DllImport finds it.
+    /// preload e_sqlite3 by full path so SQLitePCLRaw's DllImport finds it. Like the PowerShell 7
+    /// resolver it stays installed after Remove-Module, because the cmdlet assembly stays loaded.
     /// </summary>
     internal static class DesktopResolver
     {
@@ -26,12 +27,6 @@ namespace SBKube.PowerShell.Loading
             {
                 LoadLibrary(native);
             }
-        }
-
-        internal static void Uninstall()
-        {
-            AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-            s_folder = null;
         }
 
         private static Assembly? Resolve(object? sender, ResolveEventArgs args)

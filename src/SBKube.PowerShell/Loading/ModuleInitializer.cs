@@ -34,14 +34,6 @@ namespace SBKube.PowerShell.Loading
         {
             // Servers started with -PassThru would otherwise outlive the module.
             StopMetricsServers();
-            if (IsCoreClr)
-            {
-                PrivateLoadContext.Uninstall();
-            }
-            else
-            {
-                DesktopResolver.Uninstall();
-            }
         }
 
         private static void StopMetricsServers() => SBKube.Core.Metrics.MetricsServerRegistry.StopAll();

@@ -19,6 +19,11 @@ namespace SBKube.PowerShell.Loading
 
         private PrivateLoadContext(string folder) : base() => _folder = folder;
 
+        /// <summary>
+        /// Idempotent. The resolver stays for the life of the process: PowerShell keeps the cmdlet
+        /// assembly loaded after Remove-Module and reuses it on the next import, and that assembly
+        /// must keep finding the same SBKube.Core (same load context, same types).
+        /// </summary>
         internal static void Install(string folder)
         {
             if (s_instance != null)
@@ -28,8 +33,6 @@ namespace SBKube.PowerShell.Loading
             s_instance = new PrivateLoadContext(folder);
             Default.Resolving += ResolveEngine;
         }
-
-        internal static void Uninstall() => Default.Resolving -= ResolveEngine;
 
         private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
             name.Name == EngineAssemblyName && s_instance != null
