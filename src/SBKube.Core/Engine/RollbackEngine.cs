@@ -157,6 +157,15 @@ namespace SBKube.Core.Engine
             {
                 return null;
             }
+            // Helm counts again from 1 after an uninstall without --keep-history: when a later revision we
+            // recorded has a Helm revision not above the target's, Helm's number now names another release.
+            bool renumbered = _session.Store.History(target.Namespace, target.App, target.Context)
+                .Any(r => r.Revision > target.Revision && r.Status != DeploymentStatus.Uninstalled
+                          && r.HelmRevision.HasValue && r.HelmRevision.Value <= target.HelmRevision.Value);
+            if (renumbered)
+            {
+                return null;
+            }
             IReadOnlyList<HelmHistoryEntry> history = await _session.Helm.HistoryOrEmptyAsync(target.ReleaseName, target.Namespace, ct)
                 .ConfigureAwait(false);
             HelmHistoryEntry? entry = history.FirstOrDefault(h => h.Revision == target.HelmRevision.Value);

@@ -115,8 +115,9 @@ namespace SBKube.Core.Helm
         public async Task RollbackAsync(string release, string ns, int revision, bool force, bool wait, string? timeout,
             int? historyMax, CancellationToken ct = default)
         {
+            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
             var args = new List<string> { "rollback", release, revision.ToString(CultureInfo.InvariantCulture), "--namespace", ns };
-            if (force) args.Add("--force");
+            if (force) args.Add(major >= 4 ? "--force-replace" : "--force");
             if (wait) args.Add("--wait");
             if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
             if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });

@@ -1,0 +1,456 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using SBKube.Core.Engine;
+using SBKube.Core.State;
+using Xunit;
+
+namespace SBKube.Core.Tests.Engine
+{
+    /// <summary>Apply, rollback and delete against the real Helm simulator.</summary>
+    [Collection(HelmSimCollection.Name)]
+    public sealed class EngineSimTests : IDisposable
+    {
+        private readonly SimProject _p = new SimProject();
+
+        public void Dispose() => _p.Dispose();
+
+        [Fact]
+        public void Apply_Installs_ThenIsUnchanged_WithoutAnUpgradeCall()
+        {
+            _p.Redis();
+
+            AppResult first = _p.ApplyOne();
+            Assert.True(first.Outcome == AppOutcome.Installed, first.Message);
+            Assert.Equal(1, first.Revision);
+            Assert.Equal(1, first.HelmRevision);
+            Assert.Equal(DeploymentStatus.Deployed, first.Status);
+            Assert.Equal("redis-17.13.2", first.Chart);
+            Assert.Equal("Initial deployment", first.Description);
+            DeploymentRecord row = _p.Store.GetDeployed("state-demo", "redis")!;
+            Assert.Equal(1, row.Revision);
+            Assert.Equal("bitnami/redis", row.ChartRef);
+            Assert.Equal("17.13.2", row.ChartVersion);
+            Assert.Equal("deploy", Assert.Single(_p.Store.HistoryEntries(row.Id)).Action);
+            RevisionSnapshot snap = RevisionSnapshot.FromJson(row.Config!);
+            Assert.Equal("state-demo-v1", (string?)snap.Values["auth"]!["password"]);
+            Assert.Equal(1, _p.Count("upgrade"));
+
+            AppResult second = _p.ApplyOne();
+            Assert.Equal(AppOutcome.Unchanged, second.Outcome);
+            Assert.Equal(1, second.Revision);
+            Assert.Equal(1, _p.Count("upgrade"));
+            Assert.Single(_p.Store.History("state-demo", "redis"));
+        }
+
+        [Fact]
+        public void Apply_SeedScenario_ValuesThenChartVersion()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+
+            _p.Redis(size: "2Gi");
+            AppResult values = _p.ApplyOne();
+            Assert.Equal(AppOutcome.Upgraded, values.Outcome);
+            Assert.Equal(2, values.Revision);
+            Assert.Equal("Updated values", values.Description);
+
+            _p.Redis(version: "18.0.0", size: "2Gi");
+            AppResult chart = _p.ApplyOne(new ApplyOptions { Force = true });
+            Assert.True(chart.Outcome == AppOutcome.Upgraded, chart.Message);
+            Assert.Equal(3, chart.Revision);
+            Assert.Equal("Upgraded chart 17.13.2 → 18.0.0", chart.Description);
+            Assert.Equal("redis-18.0.0", chart.Chart);
+
+            IReadOnlyList<DeploymentRecord> rows = _p.Store.History("state-demo", "redis");
+            Assert.Equal(new[] { "superseded", "superseded", "deployed" }, rows.Select(r => r.Status).ToArray());
+            Assert.Equal(new[] { "redis-17.13.2", "redis-17.13.2", "redis-18.0.0" }, rows.Select(r => r.Chart).ToArray());
+            Assert.Equal(new[] { "Initial deployment", "Updated values", "Upgraded chart 17.13.2 → 18.0.0" }, rows.Select(r => r.Description).ToArray());
+            Assert.Equal("upgrade", Assert.Single(_p.Store.HistoryEntries(rows[2].Id)).Action);
+            Assert.Equal(new[] { 1, 2, 3 }, rows.Select(r => r.HelmRevision ?? 0).ToArray());
+        }
+
+        [Fact]
+        public void Apply_Force_RedeploysAnUnchangedApp()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            AppResult forced = _p.ApplyOne(new ApplyOptions { Force = true });
+            Assert.Equal(AppOutcome.Upgraded, forced.Outcome);
+            Assert.Equal(2, forced.Revision);
+            Assert.Equal(2, _p.Count("upgrade"));
+        }
+
+        [Fact]
+        public void Apply_WhatIf_RecordsNothing_AndCallsNoUpgrade()
+        {
+            _p.Redis();
+            AppResult planned = _p.ApplyOne(new ApplyOptions { WhatIf = true });
+            Assert.Equal(AppOutcome.Planned, planned.Outcome);
+            Assert.Contains("install", planned.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Empty(_p.Store.List());
+            Assert.Equal(0, _p.Count("upgrade"));
+        }
+
+        [Fact]
+        public void Apply_HelmFailure_RecordsAFailedRow_AndKeepsThePreviousDeployed()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            _p.Faults("{\"fail_next_upgrade\": {\"redis\": \"boom\"}}");
+            _p.Redis(size: "2Gi");
+
+            AppResult failed = _p.ApplyOne();
+
+            Assert.Equal(AppOutcome.Failed, failed.Outcome);
+            Assert.Equal(2, failed.Revision);
+            Assert.Equal(DeploymentStatus.Failed, failed.Status);
+            Assert.Contains("boom", failed.Message);
+            Assert.StartsWith("Helm", failed.ErrorId);
+            DeploymentRecord failedRow = _p.Store.Get("state-demo", "redis", 2)!;
+            Assert.Equal(DeploymentStatus.Failed, failedRow.Status);
+            Assert.Contains("FAILED", failedRow.Description);
+            Assert.Equal("upgrade", Assert.Single(_p.Store.HistoryEntries(failedRow.Id)).Action);
+            Assert.Equal(1, _p.Store.GetDeployed("state-demo", "redis")!.Revision);
+
+            // The fault was one-shot: the next apply goes through.
+            AppResult retry = _p.ApplyOne();
+            Assert.Equal(AppOutcome.Upgraded, retry.Outcome);
+            Assert.Equal(3, retry.Revision);
+        }
+
+        [Fact]
+        public void Apply_FailureMessage_HasSecretsMasked()
+        {
+            _p.Redis(password: "Sup3rSecretPw");
+            _p.Faults("{\"fail_next_upgrade\": {\"redis\": \"auth failed for password Sup3rSecretPw\"}}");
+
+            AppResult failed = _p.ApplyOne();
+
+            Assert.Equal(AppOutcome.Failed, failed.Outcome);
+            Assert.DoesNotContain("Sup3rSecretPw", failed.Message);
+            Assert.DoesNotContain("Sup3rSecretPw", _p.Store.Get("state-demo", "redis", 1)!.Description);
+            Assert.Null(_p.Store.GetDeployed("state-demo", "redis"));
+        }
+
+        [Fact]
+        public void Rollback_ToRevision2_AddsARollbackRevision()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            _p.Redis(size: "2Gi");
+            _p.ApplyOne();
+            _p.Redis(version: "18.0.0", size: "2Gi");
+            _p.ApplyOne();
+            int rollbacksBefore = _p.Count("rollback");
+
+            AppResult r = _p.Rollback("redis", "2");
+
+            Assert.True(r.Outcome == AppOutcome.RolledBack, r.Message);
+            Assert.Equal(4, r.Revision);
+            Assert.Equal("Rollback to revision 2", r.Description);
+            DeploymentRecord deployed = _p.Store.GetDeployed("state-demo", "redis")!;
+            Assert.Equal(4, deployed.Revision);
+            Assert.Equal("Rollback to revision 2", deployed.Description);
+            Assert.Equal("redis-17.13.2", deployed.Chart);
+            Assert.Equal(_p.Store.Get("state-demo", "redis", 2)!.ConfigHash, deployed.ConfigHash);
+            HistoryEntry h = Assert.Single(_p.Store.HistoryEntries(action: "rollback"));
+            Assert.Equal(deployed.Id, h.DeploymentId);
+            Assert.Equal(rollbacksBefore + 1, _p.Count("rollback"));
+            Assert.Equal(4, deployed.HelmRevision);
+            JsonArray helm = _p.HelmHistory("redis");
+            Assert.Equal("deployed", (string?)helm.Last()!["status"]);
+            Assert.Equal("redis-17.13.2", (string?)helm.Last()!["chart"]);
+
+            // The config still says 18.0.0/2Gi: the next apply upgrades again.
+            Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome);
+        }
+
+        [Fact]
+        public void Rollback_ToAFailedRevision_IsRefusedUnlessAllowed()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            _p.Faults("{\"fail_next_upgrade\": {\"redis\": \"boom\"}}");
+            _p.Redis(size: "2Gi");
+            Assert.Equal(AppOutcome.Failed, _p.ApplyOne().Outcome);
+
+            SbkubeException refused = Assert.Throws<SbkubeException>(() => _p.Rollback("redis", "2"));
+            Assert.Equal("RollbackTargetFailed", refused.ErrorId);
+            Assert.Equal(2, _p.Store.History("state-demo", "redis").Count);
+
+            AppResult allowed = _p.Rollback("redis", "2", new RollbackOptions { AllowFailed = true });
+            Assert.True(allowed.Outcome == AppOutcome.RolledBack, allowed.Message);
+            Assert.Equal(3, allowed.Revision);
+            Assert.Equal(3, _p.Store.GetDeployed("state-demo", "redis")!.Revision);
+        }
+
+        [Fact]
+        public void Rollback_ToARevisionHelmPruned_RedeploysTheSnapshot()
+        {
+            _p.Redis(extra: "    history_max: 2\n");
+            _p.ApplyOne();
+            for (int i = 2; i <= 4; i++)
+            {
+                _p.Redis(size: i + "Gi", extra: "    history_max: 2\n");
+                Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome);
+            }
+            JsonArray helm = _p.HelmHistory("redis");
+            Assert.DoesNotContain(helm, h => (int)h!["revision"]! == 1);
+            int upgrades = _p.Count("upgrade"), rollbacks = _p.Count("rollback");
+
+            AppResult r = _p.Rollback("redis", "1");
+
+            Assert.True(r.Outcome == AppOutcome.RolledBack, r.Message);
+            Assert.Equal(5, r.Revision);
+            Assert.Equal(upgrades + 1, _p.Count("upgrade"));
+            Assert.Equal(rollbacks, _p.Count("rollback"));
+            DeploymentRecord deployed = _p.Store.GetDeployed("state-demo", "redis")!;
+            Assert.Equal("Rollback to revision 1", deployed.Description);
+            Assert.Equal("1Gi", (string?)RevisionSnapshot.FromJson(deployed.Config!).Values["master"]!["persistence"]!["size"]);
+            var values = _p.Helm("get", "values", "redis", "-n", "state-demo", "-o", "json");
+            Assert.Contains("\"1Gi\"", values.Out);
+        }
+
+        [Fact]
+        public void Rollback_AfterHelmRenumbered_TheRelease_DeploysTheRecordedValues()
+        {
+            _p.Redis(size: "1Gi");
+            _p.ApplyOne();
+            _p.Redis(size: "2Gi");
+            _p.ApplyOne();
+            // Someone uninstalls by hand without --keep-history: Helm forgets every revision.
+            Assert.Equal(0, _p.Helm("uninstall", "redis", "-n", "state-demo").Code);
+            AppResult reinstall = _p.ApplyOne();
+            Assert.Contains("drift", reinstall.Description);
+            Assert.Equal(1, reinstall.HelmRevision); // Helm starts counting again
+            _p.Redis(size: "3Gi");
+            Assert.Equal(2, _p.ApplyOne().HelmRevision);
+
+            // SBKube revision 1 was Helm revision 1 of the *old* release; Helm's revision 1 now holds 2Gi.
+            AppResult r = _p.Rollback("redis", "1");
+
+            Assert.True(r.Outcome == AppOutcome.RolledBack, r.Message);
+            var values = _p.Helm("get", "values", "redis", "-n", "state-demo", "-o", "json");
+            Assert.Contains("\"1Gi\"", values.Out);
+        }
+
+        [Fact]
+        public void Apply_AfterAManualUninstall_Reinstalls()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            Assert.Equal(0, _p.Helm("uninstall", "redis", "-n", "state-demo").Code);
+
+            AppResult r = _p.ApplyOne();
+
+            Assert.True(r.Outcome == AppOutcome.Upgraded, r.Message);
+            Assert.Contains("missing", r.Description);
+            Assert.Contains("\"deployed\"", _p.Helm("list", "-n", "state-demo", "-o", "json").Out);
+        }
+
+        [Fact]
+        public void Delete_RecordsUninstalled_ThenRollbackReinstalls()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            var engine = new DeleteEngine(_p.Session);
+            IReadOnlyList<DeploymentRecord> plan = engine.Plan(new[] { ("state-demo", "redis") });
+            DeploymentRecord target = Assert.Single(plan);
+
+            AppResult deleted = _p.Delete(target);
+
+            Assert.True(deleted.Outcome == AppOutcome.Uninstalled, deleted.Message);
+            Assert.Equal(2, deleted.Revision);
+            Assert.Null(_p.Store.GetDeployed("state-demo", "redis"));
+            Assert.Equal(DeploymentStatus.Uninstalled, _p.Store.GetLatest("state-demo", "redis")!.Status);
+            Assert.Equal("delete", Assert.Single(_p.Store.HistoryEntries(action: "delete")).Action);
+            Assert.Equal(1, _p.Count("uninstall"));
+            Assert.Empty(engine.Plan(new[] { ("state-demo", "redis") }));
+
+            AppResult back = _p.Rollback("redis", "1");
+
+            Assert.True(back.Outcome == AppOutcome.RolledBack, back.Message);
+            Assert.Equal(3, back.Revision);
+            Assert.Equal(3, _p.Store.GetDeployed("state-demo", "redis")!.Revision);
+            var list = _p.Helm("list", "-n", "state-demo", "-o", "json");
+            Assert.Contains("\"status\":\"deployed\"", list.Out);
+        }
+
+        [Fact]
+        public void Delete_WhenHelmAlreadyLostTheRelease_StillRecordsIt()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            Assert.Equal(0, _p.Helm("uninstall", "redis", "-n", "state-demo").Code);
+            var engine = new DeleteEngine(_p.Session);
+
+            AppResult deleted = _p.Delete(engine.Plan(new[] { ("state-demo", "redis") }).Single());
+
+            Assert.Equal(AppOutcome.Uninstalled, deleted.Outcome);
+            Assert.Contains("already gone", deleted.Description);
+            Assert.Null(_p.Store.GetDeployed("state-demo", "redis"));
+        }
+
+        [Fact]
+        public void Apply_AfterAManualHelmUpgrade_DetectsDrift()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            var manual = _p.Helm("upgrade", "redis", "bitnami/redis", "-n", "state-demo", "--version", "17.13.2", "--set", "replica.replicaCount=5");
+            Assert.True(manual.Code == 0, manual.Err);
+
+            AppResult next = _p.ApplyOne();
+
+            Assert.NotEqual(AppOutcome.Unchanged, next.Outcome);
+            Assert.True(next.Outcome == AppOutcome.Upgraded, next.Message);
+            Assert.Contains("drift", next.Description, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(3, next.HelmRevision);
+            Assert.Equal(AppOutcome.Unchanged, _p.ApplyOne().Outcome);
+        }
+
+        [Fact]
+        public void Apply_DependencyFailure_SkipsTheDependent()
+        {
+            _p.Write("config.yaml",
+                "namespace: state-demo\n" +
+                "apps:\n" +
+                "  b:\n" +
+                "    chart: bitnami/nginx\n" +
+                "    depends_on: [a]\n" +
+                "  a:\n" +
+                "    chart: bitnami/redis\n" +
+                "  c:\n" +
+                "    chart: bitnami/nginx\n");
+            _p.Faults("{\"fail_next_upgrade\": {\"a\": \"boom\"}}");
+
+            List<AppResult> results = _p.Apply();
+
+            AppResult a = results.Single(r => r.App == "a");
+            AppResult b = results.Single(r => r.App == "b");
+            AppResult c = results.Single(r => r.App == "c");
+            Assert.Equal(AppOutcome.Failed, a.Outcome);
+            Assert.Equal(AppOutcome.Skipped, b.Outcome);
+            Assert.Contains("'a'", b.Message);
+            Assert.Contains("failed", b.Message);
+            Assert.Equal("DependencySkipped", b.ErrorId);
+            Assert.Equal(AppOutcome.Installed, c.Outcome);
+            Assert.DoesNotContain(_p.Calls(), call => call.Command == "upgrade" && call.Release == "b");
+            Assert.Empty(_p.Store.List(app: "b"));
+            Assert.True(results.IndexOf(a) < results.IndexOf(b));
+
+            // Next run: a installs first, then b.
+            List<AppResult> again = _p.Apply();
+            Assert.Equal(AppOutcome.Installed, again.Single(r => r.App == "a").Outcome);
+            Assert.Equal(AppOutcome.Installed, again.Single(r => r.App == "b").Outcome);
+            List<HelmCall> upgrades = _p.Calls().Where(call => call.Command == "upgrade" && call.Exit == 0).ToList();
+            HelmCall ua = upgrades.Last(u => u.Release == "a");
+            HelmCall ub = upgrades.Last(u => u.Release == "b");
+            Assert.True(ua.End <= ub.Start, "b started before a finished");
+        }
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(1)]
+        public void Apply_IndependentApps_RunInParallelUpToTheThrottleLimit(int throttle)
+        {
+            string config = "namespace: state-demo\napps:\n";
+            for (int i = 1; i <= 6; i++)
+            {
+                config += $"  app{i}:\n    chart: bitnami/nginx\n";
+            }
+            _p.Write("config.yaml", config);
+            _p.Faults("{\"delay_ms\": 300}");
+
+            List<AppResult> results = _p.Apply(new ApplyOptions { ThrottleLimit = throttle });
+
+            Assert.Equal(6, results.Count);
+            Assert.All(results, r => Assert.True(r.Outcome == AppOutcome.Installed, r.App + ": " + r.Message));
+            List<HelmCall> upgrades = _p.Calls().Where(c => c.Command == "upgrade").ToList();
+            Assert.Equal(6, upgrades.Count);
+            // At the instant each call started, how many were running (itself included)?
+            int maxConcurrent = upgrades.Max(u => upgrades.Count(o => o.Start <= u.Start && u.Start < o.End));
+            if (throttle == 1)
+            {
+                Assert.Equal(1, maxConcurrent);
+            }
+            else
+            {
+                Assert.InRange(maxConcurrent, 2, throttle);
+            }
+        }
+
+        [Fact]
+        public void EngineSessionCreate_UsesSbkubeHelmFromTheEnvironment()
+        {
+            string? old = Environment.GetEnvironmentVariable("SBKUBE_HELM");
+            Environment.SetEnvironmentVariable("SBKUBE_HELM", SimProject.HelmExe);
+            try
+            {
+                EngineSession session = EngineSession.Create(_p.Store, kubeContext: null, kubeconfig: null, NullEngineLog.Instance);
+                Assert.Equal(SimProject.HelmExe, session.Helm.Options.Executable);
+                _p.Redis();
+                AppResult r = Assert.Single(_p.ApplyWith(session));
+                Assert.True(r.Outcome == AppOutcome.Installed, r.Message);
+                Assert.Equal(1, _p.Count("upgrade"));
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("SBKUBE_HELM", old);
+            }
+        }
+
+        [Fact]
+        public void Helm4_ApplyUnchangedAndForcedRollback_UseHelm4Arguments()
+        {
+            _p.Faults("{\"version\": 4}");
+            _p.Redis(extra: "    atomic: true\n");
+            Assert.Equal(AppOutcome.Installed, _p.ApplyOne().Outcome);
+            _p.Redis(size: "2Gi", extra: "    atomic: true\n");
+            Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne(new ApplyOptions { Force = true }).Outcome);
+            Assert.Equal(AppOutcome.Unchanged, _p.ApplyOne().Outcome);
+
+            AppResult r = _p.Rollback("redis", "1", new RollbackOptions { Force = true });
+
+            Assert.True(r.Outcome == AppOutcome.RolledBack, r.Message);
+            List<HelmCall> calls = _p.Calls();
+            Assert.All(calls.Where(c => c.Command == "list"), c => Assert.DoesNotContain("-a", c.Argv));
+            Assert.All(calls.Where(c => c.Command == "upgrade"), c =>
+            {
+                Assert.Contains("--rollback-on-failure", c.Argv);
+                Assert.DoesNotContain("--atomic", c.Argv);
+            });
+            Assert.Contains(calls, c => c.Command == "upgrade" && c.Argv.Contains("--force-replace"));
+            HelmCall rollback = Assert.Single(calls, c => c.Command == "rollback");
+            Assert.Contains("--force-replace", rollback.Argv);
+            Assert.DoesNotContain("--force", rollback.Argv);
+        }
+
+        [Fact]
+        public void Apply_ClusterUnreachable_FailsWithAClearErrorId()
+        {
+            _p.Redis();
+            _p.Faults("{\"unreachable\": true}");
+            AppResult r = _p.ApplyOne();
+            Assert.Equal(AppOutcome.Failed, r.Outcome);
+            Assert.Equal("HelmClusterUnreachable", r.ErrorId);
+            Assert.Contains("unreachable", r.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        [Fact]
+        public void Apply_AddsTheConfiguredRepository()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            var repos = _p.Helm("repo", "list", "-o", "json");
+            Assert.Contains("\"bitnami\"", repos.Out);
+            Assert.Equal(1, _p.Calls().Count(c => c.Command == "repo" && c.Argv[1] == "add"));
+            _p.NewSession();
+            _p.Redis(size: "2Gi");
+            _p.ApplyOne();
+            Assert.Equal(1, _p.Calls().Count(c => c.Command == "repo" && c.Argv[1] == "add"));
+        }
+    }
+}

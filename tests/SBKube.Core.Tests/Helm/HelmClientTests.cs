@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using SBKube.Core.Helm;
+using SBKube.Core.Tests.State;
+using SBKube.Core.Tools;
+using Xunit;
+
+namespace SBKube.Core.Tests.Helm
+{
+    /// <summary>HelmClient against a fake helm script that records its argv.</summary>
+    public sealed class HelmClientTests : IDisposable
+    {
+        private FakeHelm? _fake;
+
+        private FakeHelm Fake(string version = "v3.21.4+g8d5f8ba") => _fake = new FakeHelm(version);
+
+        public void Dispose() => _fake?.Dispose();
+
+        private static HelmClient Client(FakeHelm fake, string? context = null, string? kubeconfig = null) =>
+            new HelmClient(new HelmOptions { Executable = fake.Executable, KubeContext = context, Kubeconfig = kubeconfig });
+
+        private static HelmUpgradeRequest FullRequest(params string[] valuesFiles)
+        {
+            var r = new HelmUpgradeRequest
+            {
+                Release = "redis",
+                Chart = "bitnami/redis",
+                Namespace = "state-demo",
+                Version = "17.13.2",
+                Wait = true,
+                Timeout = "5m",
+                Atomic = true,
+                Force = true,
+                HistoryMax = 3,
+                Description = "Updated values",
+            };
+            foreach (string f in valuesFiles) r.ValuesFiles.Add(f);
+            return r;
+        }
+
+        [UnixFact]
+        public async Task UpgradeInstall_Helm3_BuildsTheExactArgumentArray()
+        {
+            FakeHelm fake = Fake();
+            string v1 = Path.Combine(fake.Dir, "a.yaml"), v2 = Path.Combine(fake.Dir, "b.yaml");
+            File.WriteAllText(v1, "a: 1\n");
+            File.WriteAllText(v2, "b: 2\n");
+
+            HelmRelease release = await Client(fake).UpgradeInstallAsync(FullRequest(v1, v2));
+
+            Assert.Equal(new[]
+            {
+                "upgrade", "--install", "redis", "bitnami/redis", "--namespace", "state-demo", "--create-namespace",
+                "--version", "17.13.2", "-f", v1, "-f", v2, "--wait", "--timeout", "5m", "--atomic", "--force",
+                "--history-max", "3", "--description", "Updated values", "-o", "json",
+            }, fake.Last);
+            Assert.Equal(2, release.Version);
+            Assert.Equal("17.13.2", release.ChartVersion);
+            Assert.Equal(new[] { "version", "--short" }, fake.Calls[0]);
+            // values files arrive as -f paths that exist while helm runs
+            int call = fake.CallIndex(fake.Last);
+            Assert.Equal("b: 2\n", fake.ValuesCopy(call));
+        }
+
+        [UnixFact]
+        public async Task UpgradeInstall_Helm4_UsesTheRenamedFlags()
+        {
+            FakeHelm fake = Fake("v4.2.4+g0a1b2c3");
+            await Client(fake).UpgradeInstallAsync(FullRequest());
+
+            string[] args = fake.Last;
+            Assert.Contains("--rollback-on-failure", args);
+            Assert.Contains("--force-replace", args);
+            Assert.DoesNotContain("--atomic", args);
+            Assert.DoesNotContain("--force", args);
+        }
+
+        [UnixFact]
+        public async Task UpgradeInstall_MinimalRequest_LeavesOptionalFlagsOut()
+        {
+            FakeHelm fake = Fake();
+            await Client(fake).UpgradeInstallAsync(new HelmUpgradeRequest { Release = "r", Chart = "./chart", Namespace = "ns", CreateNamespace = false });
+            Assert.Equal(new[] { "upgrade", "--install", "r", "./chart", "--namespace", "ns", "-o", "json" }, fake.Last);
+        }
+
+        [UnixFact]
+        public async Task List_UsesDashAOnlyOnHelm3()
+        {
+            FakeHelm v3 = Fake();
+            await Client(v3).ListAsync("state-demo");
+            Assert.Equal(new[] { "list", "--namespace", "state-demo", "-a", "-o", "json" }, v3.Last);
+            v3.Dispose();
+
+            FakeHelm v4 = Fake("v4.2.4+g0a1b2c3");
+            await Client(v4).ListAsync("state-demo");
+            Assert.Equal(new[] { "list", "--namespace", "state-demo", "-o", "json" }, v4.Last);
+        }
+
+        [UnixFact]
+        public async Task MajorVersion_IsAskedOncePerClient()
+        {
+            FakeHelm fake = Fake();
+            HelmClient client = Client(fake);
+            await client.ListAsync("a");
+            await client.UpgradeInstallAsync(FullRequest());
+            await client.ListAsync("b");
+            Assert.Equal(1, fake.Calls.Count(c => c[0] == "version"));
+            Assert.Equal(3, await client.GetMajorVersionAsync());
+        }
+
+        [UnixFact]
+        public async Task KubeContextAndKubeconfig_AreAppendedToClusterCommands_NotToRepoCommands()
+        {
+            FakeHelm fake = Fake();
+            HelmClient client = Client(fake, "kind-dev", "/home/me/.kube/other config");
+
+            await client.UpgradeInstallAsync(FullRequest());
+            string[] upgrade = fake.Last;
+            await client.ListAsync("ns");
+            string[] list = fake.Last;
+            await client.HistoryAsync("redis", "ns");
+            string[] history = fake.Last;
+            await client.RollbackAsync("redis", "ns", 2, false, false, null, null);
+            string[] rollback = fake.Last;
+            await client.UninstallAsync("redis", "ns", true);
+            string[] uninstall = fake.Last;
+            await client.RepoUpdateAsync(new[] { "bitnami" });
+            string[] repoUpdate = fake.Last;
+
+            foreach (string[] args in new[] { upgrade, list, history, rollback, uninstall })
+            {
+                FakeHelm.HasPair(args, "--kube-context", "kind-dev");
+                FakeHelm.HasPair(args, "--kubeconfig", "/home/me/.kube/other config");
+            }
+            Assert.Equal(new[] { "repo", "update", "bitnami" }, repoUpdate);
+            Assert.DoesNotContain(fake.Calls.First(c => c[0] == "version"), a => a == "--kube-context");
+        }
+
+        [UnixFact]
+        public async Task RollbackHistoryAndUninstall_Arguments()
+        {
+            FakeHelm fake = Fake();
+            HelmClient client = Client(fake);
+
+            await client.RollbackAsync("redis", "state-demo", 2, force: true, wait: true, timeout: "5m", historyMax: 3);
+            Assert.Equal(new[] { "rollback", "redis", "2", "--namespace", "state-demo", "--force", "--wait", "--timeout", "5m", "--history-max", "3" }, fake.Last);
+
+            IReadOnlyList<HelmHistoryEntry> h = await client.HistoryAsync("redis", "state-demo");
+            Assert.Equal(new[] { "history", "redis", "--namespace", "state-demo", "--max", "256", "-o", "json" }, fake.Last);
+            Assert.Equal(1, Assert.Single(h).Revision);
+
+            await client.UninstallAsync("redis", "state-demo", keepHistory: true);
+            Assert.Equal(new[] { "uninstall", "redis", "--namespace", "state-demo", "--keep-history" }, fake.Last);
+        }
+
+        [UnixFact]
+        public async Task Rollback_Force_IsForceReplaceOnHelm4()
+        {
+            FakeHelm fake = Fake("v4.2.4+g0a1b2c3");
+            await Client(fake).RollbackAsync("redis", "state-demo", 2, force: true, wait: false, timeout: null, historyMax: null);
+            Assert.Equal(new[] { "rollback", "redis", "2", "--namespace", "state-demo", "--force-replace" }, fake.Last);
+        }
+
+        [UnixFact]
+        public async Task RepoAdd_PasswordGoesThroughStdin_NeverArgv()
+        {
+            FakeHelm fake = Fake();
+            const string password = "p@ss w0rd;$(id)";
+            await Client(fake).RepoAddAsync("private", "https://charts.example.com", "admin", password, forceUpdate: true);
+
+            string[] args = fake.Last;
+            Assert.Equal(new[] { "repo", "add", "private", "https://charts.example.com", "--force-update", "--username", "admin", "--password-stdin" }, args);
+            Assert.All(fake.Calls, c => Assert.DoesNotContain(c, a => a.Contains("p@ss")));
+            Assert.Equal(password, fake.Stdin(fake.CallIndex(args)));
+        }
+
+        [UnixFact]
+        public async Task RepoAdd_WithoutPassword_HasNoPasswordFlag()
+        {
+            FakeHelm fake = Fake();
+            await Client(fake).RepoAddAsync("bitnami", "https://charts.bitnami.com/bitnami", null, null, forceUpdate: false);
+            Assert.Equal(new[] { "repo", "add", "bitnami", "https://charts.bitnami.com/bitnami" }, fake.Last);
+        }
+
+        [UnixFact]
+        public async Task Arguments_ArriveVerbatim_WithNoShellInBetween()
+        {
+            FakeHelm fake = Fake();
+            string marker = Path.Combine(fake.Dir, "PWNED");
+            string description = $"it's \"quoted\"; touch {marker} && echo $(touch {marker}) `touch {marker}` | * ~ $HOME \\ end";
+            string valuesDir = Path.Combine(fake.Dir, "my values; $(x)");
+            Directory.CreateDirectory(valuesDir);
+            string values = Path.Combine(valuesDir, "it's \"v\".yaml");
+            File.WriteAllText(values, "k: v\n");
+            var request = new HelmUpgradeRequest
+            {
+                Release = "redis", Chart = "./charts/my chart", Namespace = "state-demo", Description = description,
+                Timeout = "5m0s", Version = "",
+            };
+            request.ValuesFiles.Add(values);
+
+            await Client(fake, context: "ctx with spaces;$(id)").UpgradeInstallAsync(request);
+
+            string[] args = fake.Last;
+            FakeHelm.HasPair(args, "--description", description);
+            FakeHelm.HasPair(args, "-f", values);
+            FakeHelm.HasPair(args, "--kube-context", "ctx with spaces;$(id)");
+            Assert.Equal("./charts/my chart", args[3]);
+            Assert.DoesNotContain("--version", args);
+            Assert.Equal("k: v\n", fake.ValuesCopy(fake.CallIndex(args)));
+            Assert.False(File.Exists(marker), "an argument was run through a shell");
+        }
+
+        [UnixFact]
+        public async Task NonZeroExit_RaisesHelmExceptionWithTheErrorLineAndKind()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Flag --atomic has been deprecated, use --rollback-on-failure instead\nError: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n");
+
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).UpgradeInstallAsync(FullRequest()));
+
+            Assert.Equal(HelmErrorKind.PendingOperation, e.Kind);
+            Assert.Equal("UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress", e.HelmMessage);
+            Assert.Equal(e.HelmMessage, e.Message);
+            Assert.Equal(1, e.ExitCode);
+        }
+
+        [UnixFact]
+        public async Task NonZeroExit_ClusterUnreachable()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Error: kubernetes cluster unreachable: Get \"https://127.0.0.1:6443/version\": dial tcp 127.0.0.1:6443: connect: connection refused\n", 1);
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).ListAsync("ns"));
+            Assert.Equal(HelmErrorKind.ClusterUnreachable, e.Kind);
+            Assert.StartsWith("kubernetes cluster unreachable", e.HelmMessage);
+        }
+
+        [UnixFact]
+        public async Task NonZeroExit_OtherExitCodesAreKept()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Error: release has no 9 version\n", 3);
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).RollbackAsync("redis", "ns", 9, false, false, null, null));
+            Assert.Equal(HelmErrorKind.RevisionNotFound, e.Kind);
+            Assert.Equal(3, e.ExitCode);
+        }
+
+        [UnixFact]
+        public async Task HistoryOrEmpty_ForAnUnknownRelease_IsEmpty()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Error: release: not found\n");
+            Assert.Empty(await Client(fake).HistoryOrEmptyAsync("nope", "ns"));
+        }
+
+        [UnixFact]
+        public async Task HistoryOrEmpty_OtherErrorsStillThrow()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Error: Kubernetes cluster unreachable: connection refused\n");
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).HistoryOrEmptyAsync("nope", "ns"));
+            Assert.Equal(HelmErrorKind.ClusterUnreachable, e.Kind);
+        }
+
+        [UnixFact]
+        public async Task RepoList_WithNoRepositories_IsEmpty()
+        {
+            FakeHelm fake = Fake();
+            fake.Fail("Error: no repositories to show\n");
+            Assert.Empty(await Client(fake).RepoListAsync());
+        }
+
+        [UnixFact]
+        public async Task UnparsableVersion_IsAClearError()
+        {
+            FakeHelm fake = Fake("garbage");
+            FormatException e = await Assert.ThrowsAsync<FormatException>(() => Client(fake).ListAsync("ns"));
+            Assert.Contains("garbage", e.Message);
+        }
+
+        [Fact]
+        public async Task MissingExecutable_IsToolNotFound()
+        {
+            string missing = Path.Combine(Path.GetTempPath(), "no-such-helm-" + Guid.NewGuid().ToString("N"));
+            var client = new HelmClient(new HelmOptions { Executable = missing });
+            ToolNotFoundException e = await Assert.ThrowsAsync<ToolNotFoundException>(() => client.ListAsync("ns"));
+            Assert.Equal(missing, e.Executable);
+            Assert.Contains("SBKUBE_HELM", e.Message);
+        }
+
+        [UnixFact]
+        public async Task Verbose_ShowsTheCommandLine_WithoutTheRepoPassword()
+        {
+            FakeHelm fake = Fake();
+            var lines = new List<string>();
+            var client = new HelmClient(new HelmOptions { Executable = fake.Executable, Verbose = lines.Add });
+            await client.RepoAddAsync("private", "https://x", "u", "TopSecret123", false);
+            Assert.Contains(lines, l => l.Contains("repo add private"));
+            Assert.DoesNotContain(lines, l => l.Contains("TopSecret123"));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using SBKube.Core.Security;
+using Xunit;
+
+namespace SBKube.Core.Tests.Security
+{
+    public sealed class SecretRedactorTests
+    {
+        private static JsonObject Parse(string json) => (JsonObject)JsonNode.Parse(json)!;
+
+        [Theory]
+        [InlineData("password")]
+        [InlineData("PASSWORD")]
+        [InlineData("dbPassword")]
+        [InlineData("passwd")]
+        [InlineData("secret")]
+        [InlineData("clientSecret")]
+        [InlineData("token")]
+        [InlineData("authToken")]
+        [InlineData("apiKey")]
+        [InlineData("api_key")]
+        [InlineData("API-KEY")]
+        [InlineData("credential")]
+        [InlineData("awsCredentials")]
+        [InlineData("key")]
+        [InlineData("privateKey")]
+        public void SecretKeys_AreRecognised_CaseInsensitively(string key) =>
+            Assert.True(new SecretRedactor().IsSecretKey(key), key);
+
+        [Theory]
+        [InlineData("architecture")]
+        [InlineData("replicaCount")]
+        [InlineData("size")]
+        [InlineData("image")]
+        [InlineData("keyspace")]
+        [InlineData("monkey")]
+        public void OrdinaryKeys_AreNot(string key) => Assert.False(new SecretRedactor().IsSecretKey(key), key);
+
+        [Fact]
+        public void Redact_MasksNestedSecretLeaves_AndLeavesTheRest()
+        {
+            JsonObject values = Parse("{\"architecture\":\"standalone\",\"auth\":{\"password\":\"state-demo-v3\",\"enabled\":true}," +
+                                      "\"master\":{\"persistence\":{\"size\":\"2Gi\"}},\"extraEnv\":[{\"name\":\"X\",\"apiKey\":\"abc123\"}]," +
+                                      "\"tls\":{\"secret\":{\"cert\":\"C\",\"nested\":[\"n1\",\"n2\"]}},\"Token\":42}");
+            var r = new SecretRedactor();
+
+            JsonObject red = (JsonObject)r.Redact(values)!;
+
+            Assert.Equal("standalone", (string?)red["architecture"]);
+            Assert.Equal("***", (string?)red["auth"]!["password"]);
+            Assert.True((bool)red["auth"]!["enabled"]!);
+            Assert.Equal("2Gi", (string?)red["master"]!["persistence"]!["size"]);
+            Assert.Equal("X", (string?)red["extraEnv"]![0]!["name"]);
+            Assert.Equal("***", (string?)red["extraEnv"]![0]!["apiKey"]);
+            Assert.Equal("***", (string?)red["tls"]!["secret"]!["cert"]);
+            Assert.Equal("***", (string?)red["tls"]!["secret"]!["nested"]![1]);
+            Assert.Equal("***", (string?)red["Token"]);
+            // the input is not modified
+            Assert.Equal("state-demo-v3", (string?)values["auth"]!["password"]);
+            Assert.DoesNotContain("state-demo-v3", red.ToJsonString());
+            Assert.DoesNotContain("abc123", red.ToJsonString());
+        }
+
+        [Fact]
+        public void Redact_KeepsNullsAsNull()
+        {
+            JsonObject red = (JsonObject)new SecretRedactor().Redact(Parse("{\"password\":null}"))!;
+            Assert.Null(red["password"]);
+        }
+
+        [Fact]
+        public void CustomPattern_ReplacesTheDefault()
+        {
+            var r = new SecretRedactor("^internal[A-Z]");
+            Assert.True(r.IsSecretKey("internalUrl"));
+            Assert.False(r.IsSecretKey("password"));
+            JsonObject red = (JsonObject)r.Redact(Parse("{\"internalUrl\":\"http://10.0.0.1\",\"password\":\"visible\"}"))!;
+            Assert.Equal("***", (string?)red["internalUrl"]);
+            Assert.Equal("visible", (string?)red["password"]);
+        }
+
+        [Fact]
+        public void RedactText_ReplacesLearnedValues()
+        {
+            var r = new SecretRedactor();
+            r.Learn(Parse("{\"auth\":{\"password\":\"hunter2-xyz\",\"user\":\"bob\"},\"token\":\"tok-123456\"}"));
+            r.LearnValue("repo-pass-99");
+            r.LearnValue("ab"); // too short to hide safely
+
+            string text = r.RedactText("login bob:hunter2-xyz failed; token tok-123456; repo-pass-99; ab")!;
+
+            Assert.Equal("login bob:*** failed; token ***; ***; ab", text);
+            Assert.Null(r.RedactText(null));
+            Assert.Equal("", r.RedactText(""));
+        }
+
+        [Fact]
+        public void RedactText_HidesTheLongestSecretFirst()
+        {
+            var r = new SecretRedactor();
+            r.LearnValue("secret");
+            r.LearnValue("secret-extended");
+            Assert.Equal("x *** y", r.RedactText("x secret-extended y"));
+        }
+
+        [Fact]
+        public void RedactText_KnowsNothingBeforeLearning()
+        {
+            Assert.Equal("hunter2-xyz", new SecretRedactor().RedactText("hunter2-xyz"));
+        }
+    }
+}

@@ -1,0 +1,490 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using SBKube.Core.State;
+using Xunit;
+
+namespace SBKube.Core.Tests.State
+{
+    public sealed class StateStoreTests : IDisposable
+    {
+        private readonly TempDb _db = new TempDb();
+
+        public void Dispose() => _db.Dispose();
+
+        [Fact]
+        public void Open_CreatesTheThreeTablesAndStampsTheSchemaVersion()
+        {
+            _db.Open();
+
+            using SqliteConnection conn = _db.Raw();
+            using SqliteCommand cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+            var tables = new List<string>();
+            using (SqliteDataReader r = cmd.ExecuteReader())
+            {
+                while (r.Read()) tables.Add(r.GetString(0));
+            }
+            Assert.Contains("deployments", tables);
+            Assert.Contains("deployment_history", tables);
+            Assert.Contains("locks", tables);
+            Assert.Equal((long)StateStore.SchemaVersion, Convert.ToInt64(_db.Scalar("PRAGMA user_version")));
+            Assert.True(StateStore.SchemaVersion >= 1);
+        }
+
+        [Fact]
+        public void Open_UsesWalJournal()
+        {
+            _db.Open();
+            Assert.Equal("wal", (string?)_db.Scalar("PRAGMA journal_mode"));
+        }
+
+        [Fact]
+        public void Open_TwiceIsHarmlessAndKeepsRows()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            StateStore again = _db.Open();
+            Assert.Single(again.List());
+            Assert.Equal((long)StateStore.SchemaVersion, Convert.ToInt64(_db.Scalar("PRAGMA user_version")));
+        }
+
+        [Fact]
+        public void Revisions_AreNumberedPerContextNamespaceAndApp_StartingAtOne()
+        {
+            StateStore store = _db.Open();
+            Assert.Equal(1, store.BeginDeployment(TempDb.New("redis")).Revision);
+            Assert.Equal(2, store.BeginDeployment(TempDb.New("redis")).Revision);
+            Assert.Equal(3, store.BeginDeployment(TempDb.New("redis")).Revision);
+            Assert.Equal(1, store.BeginDeployment(TempDb.New("postgres")).Revision);
+            Assert.Equal(1, store.BeginDeployment(TempDb.New("redis", ns: "other")).Revision);
+            Assert.Equal(1, store.BeginDeployment(TempDb.New("redis", context: "prod")).Revision);
+            Assert.Equal(4, store.BeginDeployment(TempDb.New("redis")).Revision);
+        }
+
+        [Fact]
+        public void BeginDeployment_WritesAPendingRowOwnedByThisProcess()
+        {
+            StateStore store = _db.Open();
+            DeploymentRecord pending = store.BeginDeployment(TempDb.New());
+            Assert.Equal(DeploymentStatus.PendingInstall, pending.Status);
+            Assert.Equal(CurrentProcess.Id, pending.OwnerPid);
+            Assert.Single(store.Pending());
+            Assert.Null(store.GetDeployed("state-demo", "redis"));
+
+            DeploymentRecord done = store.FinishDeployment(pending.Id, DeploymentStatus.Deployed, 1, "Initial deployment", HistoryAction.Deploy);
+            Assert.Null(done.OwnerPid);
+            Assert.Empty(store.Pending());
+        }
+
+        [Fact]
+        public void FinishDeployed_SupersedesThePreviousDeployedRevision()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            TempDb.Deploy(store);
+            DeploymentRecord third = TempDb.Deploy(store);
+
+            IReadOnlyList<DeploymentRecord> rows = store.History("state-demo", "redis");
+            Assert.Equal(new[] { DeploymentStatus.Superseded, DeploymentStatus.Superseded, DeploymentStatus.Deployed },
+                rows.Select(r => r.Status).ToArray());
+            Assert.Equal(1, rows.Count(r => r.Status == DeploymentStatus.Deployed));
+            Assert.Equal(third.Id, store.GetDeployed("state-demo", "redis")!.Id);
+        }
+
+        [Fact]
+        public void FinishFailed_LeavesThePreviousRevisionDeployed()
+        {
+            StateStore store = _db.Open();
+            DeploymentRecord first = TempDb.Deploy(store);
+            DeploymentRecord pending = store.BeginDeployment(TempDb.New(status: DeploymentStatus.PendingUpgrade));
+            DeploymentRecord failed = store.FinishDeployment(pending.Id, DeploymentStatus.Failed, null, "boom", HistoryAction.Upgrade);
+
+            Assert.Equal(DeploymentStatus.Failed, failed.Status);
+            Assert.Equal(2, failed.Revision);
+            DeploymentRecord? deployed = store.GetDeployed("state-demo", "redis");
+            Assert.NotNull(deployed);
+            Assert.Equal(first.Id, deployed!.Id);
+            Assert.Equal(failed.Id, store.GetLatest("state-demo", "redis")!.Id);
+        }
+
+        [Fact]
+        public void FinishUninstalled_LeavesNoDeployedRevision()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            TempDb.Deploy(store);
+            DeploymentRecord pending = store.BeginDeployment(TempDb.New(status: DeploymentStatus.Uninstalling));
+            store.FinishDeployment(pending.Id, DeploymentStatus.Uninstalled, null, "Deleted", HistoryAction.Delete);
+
+            Assert.Null(store.GetDeployed("state-demo", "redis"));
+            IReadOnlyList<DeploymentRecord> rows = store.History("state-demo", "redis");
+            Assert.DoesNotContain(rows, r => r.Status == DeploymentStatus.Deployed);
+            Assert.Equal(DeploymentStatus.Uninstalled, rows.Last().Status);
+            Assert.Equal(DeploymentStatus.Uninstalled, store.GetLatest("state-demo", "redis")!.Status);
+        }
+
+        [Fact]
+        public void Finish_WritesHistoryRowsWithTheAction()
+        {
+            StateStore store = _db.Open();
+            DeploymentRecord a = TempDb.Deploy(store, action: HistoryAction.Deploy, description: "Initial deployment");
+            DeploymentRecord b = TempDb.Deploy(store, action: HistoryAction.Upgrade, description: "Updated values");
+            DeploymentRecord c = TempDb.Deploy(store, action: HistoryAction.Rollback, description: "Rollback to revision 1");
+
+            HistoryEntry ha = Assert.Single(store.HistoryEntries(a.Id));
+            Assert.Equal("deploy", ha.Action);
+            Assert.Equal("Initial deployment", ha.Description);
+            Assert.False(string.IsNullOrEmpty(ha.User));
+            Assert.Equal("upgrade", Assert.Single(store.HistoryEntries(b.Id)).Action);
+            HistoryEntry rollback = Assert.Single(store.HistoryEntries(action: "rollback"));
+            Assert.Equal(c.Id, rollback.DeploymentId);
+            Assert.Equal(3, store.HistoryEntries().Count);
+            // The seed's SQL works verbatim.
+            Assert.Equal(1L, Convert.ToInt64(_db.Scalar("SELECT COUNT(*) FROM deployment_history WHERE action = 'rollback';")));
+        }
+
+        [Fact]
+        public void History_IsAscending_LimitKeepsTheNewestStillAscending()
+        {
+            StateStore store = _db.Open();
+            for (int i = 0; i < 5; i++)
+            {
+                TempDb.Deploy(store);
+                _db.Now = _db.Now.AddHours(1);
+            }
+            TempDb.Deploy(store, app: "other");
+
+            Assert.Equal(new[] { 1, 2, 3, 4, 5 }, store.History("state-demo", "redis").Select(r => r.Revision).ToArray());
+            Assert.Equal(new[] { 4, 5 }, store.History("state-demo", "redis", limit: 2).Select(r => r.Revision).ToArray());
+            Assert.Equal(new[] { 5 }, store.History("state-demo", "redis", limit: 1).Select(r => r.Revision).ToArray());
+            Assert.Equal(5, store.History("state-demo", "redis", limit: 50).Count);
+        }
+
+        [Fact]
+        public void History_SinceFiltersByDeployedAt()
+        {
+            StateStore store = _db.Open();
+            DateTime start = _db.Now;
+            for (int i = 0; i < 4; i++)
+            {
+                TempDb.Deploy(store);
+                _db.Now = _db.Now.AddDays(1);
+            }
+
+            IReadOnlyList<DeploymentRecord> rows = store.History("state-demo", "redis", since: start.AddDays(2));
+            Assert.Equal(new[] { 3, 4 }, rows.Select(r => r.Revision).ToArray());
+            Assert.Equal(start.AddDays(2), rows[0].DeployedAt);
+            Assert.Equal(DateTimeKind.Utc, rows[0].DeployedAt.Kind);
+            Assert.Equal(new[] { 4 }, store.History("state-demo", "redis", limit: 1, since: start.AddDays(1)).Select(r => r.Revision).ToArray());
+            Assert.Empty(store.History("state-demo", "redis", since: start.AddDays(10)));
+        }
+
+        [Fact]
+        public void DeployedAt_IsStoredAsSortableUtcText()
+        {
+            StateStore store = _db.Open();
+            _db.Now = new DateTime(2024, 12, 31, 23, 59, 59, 123, DateTimeKind.Utc);
+            TempDb.Deploy(store);
+            Assert.Equal("2024-12-31 23:59:59.123", (string?)_db.Scalar("SELECT deployed_at FROM deployments"));
+        }
+
+        [Fact]
+        public void List_ReturnsEveryRevision_OrLatestOnly()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store, "redis");
+            TempDb.Deploy(store, "redis");
+            TempDb.Deploy(store, "redis");
+            TempDb.Deploy(store, "postgres");
+            TempDb.Deploy(store, "web", ns: "prod");
+
+            Assert.Equal(5, store.List().Count);
+            Assert.Equal(4, store.List(ns: "state-demo").Count);
+            Assert.Equal(new[] { 1, 2, 3 }, store.List(app: "redis").Select(r => r.Revision).ToArray());
+
+            IReadOnlyList<DeploymentRecord> latest = store.List(latestOnly: true);
+            Assert.Equal(3, latest.Count);
+            Assert.Equal(3, latest.Single(r => r.App == "redis").Revision);
+            Assert.Equal(1, latest.Single(r => r.App == "postgres").Revision);
+            Assert.Single(store.List(ns: "state-demo", app: "redis", latestOnly: true));
+            Assert.Empty(store.List(ns: "nowhere"));
+        }
+
+        [Fact]
+        public void GetDeployed_AndGetLatest()
+        {
+            StateStore store = _db.Open();
+            Assert.Null(store.GetDeployed("state-demo", "redis"));
+            Assert.Null(store.GetLatest("state-demo", "redis"));
+
+            DeploymentRecord first = TempDb.Deploy(store);
+            DeploymentRecord pending = store.BeginDeployment(TempDb.New(status: DeploymentStatus.PendingUpgrade));
+
+            Assert.Equal(first.Id, store.GetDeployed("state-demo", "redis")!.Id);
+            Assert.Equal(pending.Id, store.GetLatest("state-demo", "redis")!.Id);
+            Assert.Equal(2, store.Get("state-demo", "redis", 2)!.Revision);
+            Assert.Null(store.Get("state-demo", "redis", 3));
+        }
+
+        [Fact]
+        public void RecordFields_RoundTrip()
+        {
+            StateStore store = _db.Open();
+            NewDeployment d = TempDb.New();
+            d.Context = "kind-dev";
+            d.Config = "{\"values\":{\"a\":1}}";
+            d.ConfigHash = "abc";
+            DeploymentRecord pending = store.BeginDeployment(d);
+            DeploymentRecord r = store.FinishDeployment(pending.Id, DeploymentStatus.Deployed, 7, "Initial deployment", HistoryAction.Deploy);
+
+            Assert.Equal("kind-dev", r.Context);
+            Assert.Equal("state-demo", r.Namespace);
+            Assert.Equal("redis", r.App);
+            Assert.Equal("redis", r.ReleaseName);
+            Assert.Equal("helm", r.AppType);
+            Assert.Equal("redis-17.13.2", r.Chart);
+            Assert.Equal("bitnami/redis", r.ChartRef);
+            Assert.Equal("17.13.2", r.ChartVersion);
+            Assert.Equal(7, r.HelmRevision);
+            Assert.Equal("Initial deployment", r.Description);
+            Assert.Equal(d.Config, r.Config);
+            Assert.Equal("abc", r.ConfigHash);
+            Assert.Equal(_db.Now, r.DeployedAt);
+        }
+
+        [Fact]
+        public void ConcurrentWriters_OnTheSameApp_GetEveryRevisionExactlyOnce()
+        {
+            _db.Open();
+            const int threads = 8, perThread = 20;
+            var errors = new ConcurrentQueue<Exception>();
+            var revisions = new ConcurrentBag<int>();
+            RunThreads(threads, t =>
+            {
+                StateStore store = _db.Open(); // like separate processes: own StateStore each
+                for (int i = 0; i < perThread; i++)
+                {
+                    DeploymentRecord p = store.BeginDeployment(TempDb.New());
+                    revisions.Add(p.Revision);
+                    store.FinishDeployment(p.Id, DeploymentStatus.Deployed, p.Revision, "t" + t, HistoryAction.Upgrade);
+                }
+            }, errors);
+
+            Assert.Empty(errors);
+            Assert.Equal(Enumerable.Range(1, threads * perThread), revisions.OrderBy(r => r));
+            StateStore check = _db.Open();
+            IReadOnlyList<DeploymentRecord> rows = check.History("state-demo", "redis");
+            Assert.Equal(Enumerable.Range(1, threads * perThread), rows.Select(r => r.Revision));
+            Assert.Single(rows, r => r.Status == DeploymentStatus.Deployed);
+            Assert.Equal(threads * perThread, check.HistoryEntries().Count);
+        }
+
+        [Fact]
+        public void ConcurrentWriters_OnDifferentApps_NumberEachAppFromOne()
+        {
+            StateStore shared = _db.Open();
+            const int threads = 8, perThread = 20;
+            var errors = new ConcurrentQueue<Exception>();
+            RunThreads(threads, t =>
+            {
+                for (int i = 0; i < perThread; i++)
+                {
+                    // One shared StateStore, as the parallel apply uses it.
+                    DeploymentRecord p = shared.BeginDeployment(TempDb.New("app" + t));
+                    shared.FinishDeployment(p.Id, DeploymentStatus.Deployed, p.Revision, null, HistoryAction.Upgrade);
+                    shared.List(ns: "state-demo", latestOnly: true);
+                }
+            }, errors);
+
+            Assert.Empty(errors);
+            for (int t = 0; t < threads; t++)
+            {
+                IReadOnlyList<DeploymentRecord> rows = shared.History("state-demo", "app" + t);
+                Assert.Equal(Enumerable.Range(1, perThread), rows.Select(r => r.Revision));
+                Assert.Single(rows, r => r.Status == DeploymentStatus.Deployed);
+            }
+        }
+
+        [Fact]
+        public void ConcurrentFirstOpen_OfAFreshDatabase_Succeeds()
+        {
+            var errors = new ConcurrentQueue<Exception>();
+            using var start = new ManualResetEventSlim(false);
+            RunThreads(8, t =>
+            {
+                start.Wait();
+                StateStore store = StateStore.Open(_db.DbPath);
+                store.BeginDeployment(TempDb.New("app" + t));
+            }, errors, () => start.Set());
+
+            Assert.Empty(errors);
+            StateStore check = _db.Open();
+            Assert.Equal(8, check.List().Count);
+            Assert.Equal((long)StateStore.SchemaVersion, Convert.ToInt64(_db.Scalar("PRAGMA user_version")));
+        }
+
+        private static void RunThreads(int count, Action<int> body, ConcurrentQueue<Exception> errors, Action? afterStart = null)
+        {
+            var threads = Enumerable.Range(0, count).Select(t => new Thread(() =>
+            {
+                try
+                {
+                    body(t);
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue(e);
+                }
+            })).ToList();
+            threads.ForEach(th => th.Start());
+            afterStart?.Invoke();
+            threads.ForEach(th => Assert.True(th.Join(TimeSpan.FromMinutes(2)), "a writer thread hung"));
+            if (!errors.IsEmpty)
+            {
+                // Show what went wrong ("database is locked" etc.) in the failure message.
+                Assert.Fail(string.Join("\n", errors.Select(e => e.GetType().Name + ": " + e.Message).Distinct()));
+            }
+        }
+
+        [Fact]
+        public void AfterAWrite_TheWalIsCheckpointed_AndACopyOfStateDbAloneIsComplete()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            TempDb.Deploy(store);
+            TempDb.Deploy(store, "postgres");
+
+            string wal = _db.DbPath + "-wal";
+            long walBytes = File.Exists(wal) ? new FileInfo(wal).Length : 0;
+            Assert.True(walBytes == 0, $"WAL not checkpointed: {walBytes} bytes");
+
+            string copy = Path.Combine(_db.Dir, "backup.db");
+            File.Copy(_db.DbPath, copy);
+            Assert.False(File.Exists(copy + "-wal"));
+            StateStore restored = StateStore.Open(copy);
+            Assert.Equal(3, restored.List().Count);
+            Assert.Equal(3, restored.HistoryEntries().Count);
+            Assert.Equal(2, restored.GetDeployed("state-demo", "redis")!.Revision);
+        }
+
+        [Fact]
+        public void NotAnSqliteFile_IsRejected_AndLeftUntouched()
+        {
+            byte[] content = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("this is not a database, just text\n", 64)));
+            File.WriteAllBytes(_db.DbPath, content);
+            DateTime before = File.GetLastWriteTimeUtc(_db.DbPath);
+
+            StateStoreException e = Assert.Throws<StateStoreException>(() => StateStore.Open(_db.DbPath));
+
+            Assert.Equal(StateStoreErrorKind.NotADatabase, e.Kind);
+            Assert.Equal(_db.DbPath, e.Path);
+            Assert.Contains(_db.DbPath, e.Message);
+            Assert.Equal(content, File.ReadAllBytes(_db.DbPath));
+            Assert.Equal(before, File.GetLastWriteTimeUtc(_db.DbPath));
+        }
+
+        [Fact]
+        public void NewerSchema_IsRejected_AndLeftUntouched()
+        {
+            using (SqliteConnection conn = new SqliteConnection($"Data Source={_db.DbPath};Pooling=False"))
+            {
+                conn.Open();
+                using SqliteCommand cmd = conn.CreateCommand();
+                cmd.CommandText = "CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('keep'); PRAGMA user_version = 99;";
+                cmd.ExecuteNonQuery();
+            }
+            byte[] content = File.ReadAllBytes(_db.DbPath);
+
+            StateStoreException e = Assert.Throws<StateStoreException>(() => StateStore.Open(_db.DbPath));
+
+            Assert.Equal(StateStoreErrorKind.NewerSchema, e.Kind);
+            Assert.Contains("99", e.Message);
+            Assert.Equal(content, File.ReadAllBytes(_db.DbPath));
+            Assert.Equal(99L, Convert.ToInt64(_db.Scalar("PRAGMA user_version")));
+            Assert.Null(_db.Scalar("SELECT name FROM sqlite_master WHERE name = 'deployments'"));
+        }
+
+        [Fact]
+        public void SeedDelete_WithoutForeignKeys_LeavesReadersWorking()
+        {
+            StateStore store = _db.Open();
+            _db.Now = new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+            TempDb.Deploy(store);
+            TempDb.Deploy(store, description: "old");
+            _db.Now = new DateTime(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+            TempDb.Deploy(store, action: HistoryAction.Upgrade);
+            TempDb.Deploy(store, "postgres");
+
+            // Exactly what the seed tells users to run in the sqlite3 CLI (foreign keys off there).
+            int deleted = _db.Execute("DELETE FROM deployments WHERE deployed_at < '2025-01-01';");
+            Assert.Equal(2, deleted);
+            Assert.Equal(4L, Convert.ToInt64(_db.Scalar("SELECT COUNT(*) FROM deployment_history")));
+
+            Assert.Equal(new[] { 3 }, store.History("state-demo", "redis").Select(r => r.Revision).ToArray());
+            Assert.Equal(2, store.List().Count);
+            Assert.Equal(2, store.List(latestOnly: true).Count);
+            Assert.Equal(3, store.GetDeployed("state-demo", "redis")!.Revision);
+            Assert.Equal(4, store.HistoryEntries().Count);
+            // The counter continues after the highest remaining revision.
+            Assert.Equal(4, store.BeginDeployment(TempDb.New()).Revision);
+        }
+
+        [UnixFact]
+        public void NewDatabase_GetsPrivateUnixPermissions()
+        {
+            string dir = Path.Combine(_db.Dir, "nested", ".sbkube");
+            string path = Path.Combine(dir, "state.db");
+            StateStore store = StateStore.Open(path);
+            TempDb.Deploy(store);
+
+#pragma warning disable CA1416 // guarded by UnixFact
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            foreach (string side in new[] { path + "-wal", path + "-shm" }.Where(File.Exists))
+            {
+                UnixFileMode mode = File.GetUnixFileMode(side);
+                Assert.True((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) == 0, $"{side} is readable by others: {mode}");
+            }
+#pragma warning restore CA1416
+        }
+
+        [Fact]
+        public void Pending_FindsUnfinishedRows()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            DeploymentRecord p = store.BeginDeployment(TempDb.New(status: DeploymentStatus.PendingUpgrade));
+            store.BeginDeployment(TempDb.New("web", ns: "prod", status: DeploymentStatus.Uninstalling));
+
+            Assert.Equal(2, store.Pending().Count);
+            Assert.Equal(p.Id, Assert.Single(store.Pending("state-demo")).Id);
+        }
+
+        [Fact]
+        public void FinishDeployment_OfAMissingRow_IsNotFound()
+        {
+            StateStore store = _db.Open();
+            StateStoreException e = Assert.Throws<StateStoreException>(
+                () => store.FinishDeployment(12345, DeploymentStatus.Deployed, 1, null, HistoryAction.Deploy));
+            Assert.Equal(StateStoreErrorKind.NotFound, e.Kind);
+        }
+
+        [Fact]
+        public void SameAppInTwoContexts_IsAmbiguousWithoutAContext()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store, context: "blue");
+            TempDb.Deploy(store, context: "green");
+
+            Assert.Equal(StateStoreErrorKind.Ambiguous,
+                Assert.Throws<StateStoreException>(() => store.GetDeployed("state-demo", "redis")).Kind);
+            Assert.Equal("blue", store.GetDeployed("state-demo", "redis", "blue")!.Context);
+        }
+    }
+}
