@@ -148,6 +148,8 @@ Describe 'Crash recovery' {
     It 'a run killed while Helm goes on is reconciled as deployed' {
         $p = Start-BackgroundPwsh $script
         Wait-Until { (Get-PendingCount) -eq 1 }
+        # Kill only once helm itself is under way (its own pending revision exists).
+        Wait-Until { @(& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
         Stop-ProcessTree $p.Id
         Wait-Until { (& $env:SBKUBE_HELM status redis -n state-demo -o json | ConvertFrom-Json).info.status -eq 'deployed' -and
             (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
@@ -164,7 +166,7 @@ Describe 'Crash recovery' {
     It 'a run killed together with Helm is failed (interrupted); the stuck release is reported with the fix, and that fix works' {
         $p = Start-BackgroundPwsh $script
         Wait-Until { (Get-PendingCount) -eq 1 }
-        Start-Sleep -Milliseconds 500  # let helm write its own pending-upgrade revision first
+        Wait-Until { @(& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
         Stop-ProcessTree $p.Id -WithChildren
         (& $env:SBKUBE_HELM status redis -n state-demo -o json | ConvertFrom-Json).info.status | Should -Be 'pending-upgrade'
         Invoke-Sqlite3 'PRAGMA integrity_check;' | Should -Be 'ok'
