@@ -18,7 +18,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Pester only: run the files whose name matches.
-    [string] $PesterFilter = '*'
+    [string] $PesterFilter = '*',
+    # A Pester file that runs longer than this is stopped and counted as failed.
+    [int] $PesterFileTimeoutMinutes = 20
 )
 
 $ErrorActionPreference = 'Stop'
@@ -125,26 +127,40 @@ function Invoke-XunitTests {
 
 function Invoke-PesterTests {
     $pester = Get-Pester
-    $summary = Join-Path $Out 'pester-summary.json'
-    Remove-Item $summary -ErrorAction Ignore
     $env:SBKUBE_TEST_MODULE = Join-Path $ModuleOut 'SBKube.psd1'
     $env:SBKUBE_TEST_HELMSIM = Get-HelmSim
     $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
-    $script = @"
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($file in Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name) {
+        $summary = Join-Path $Out "pester-$($file.BaseName).json"
+        Remove-Item $summary -ErrorAction Ignore
+        $script = @"
 Import-Module '$pester'
 `$c = New-PesterConfiguration
-`$c.Run.Path = (Get-ChildItem '$(Join-Path $Root 'tests/pester')' -Filter '$PesterFilter.Tests.ps1').FullName
+`$c.Run.Path = '$($file.FullName)'
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    # A fresh pwsh, as a user would have: no profile, nothing of this build session loaded.
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
-    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
-    $s = Get-Content $summary -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; Skipped = [int]$s.Skipped }
+        # Each file in a fresh pwsh, as a user would have it: no profile, nothing of another suite loaded.
+        # A hung suite is stopped and counted as a failure instead of holding up the whole run.
+        $job = Start-Process dotnet -ArgumentList @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $script) -NoNewWindow -PassThru
+        if (-not $job.WaitForExit($PesterFileTimeoutMinutes * 60 * 1000)) {
+            & kill -9 $job.Id 2>$null
+            Write-Host "$($file.Name): no result after $PesterFileTimeoutMinutes minutes; stopped."
+        }
+        if (Test-Path $summary) {
+            $s = Get-Content $summary -Raw | ConvertFrom-Json
+            $total.Passed += [int]$s.Passed; $total.Failed += [int]$s.Failed; $total.Skipped += [int]$s.Skipped
+        }
+        else {
+            $total.Failed++
+            Write-Host "$($file.Name): the suite did not complete."
+        }
+    }
+    $total
 }
 
 function Invoke-Test {
