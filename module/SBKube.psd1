@@ -9,6 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('SBKube.Format.ps1xml')
+    NestedModules        = @('SBKube.Commands.psm1')
     CmdletsToExport      = @(
         'Invoke-SbkubeApply'
         'Get-SbkubeState'
@@ -31,7 +32,7 @@
         'Start-SbkubeMetricsServer'
         'Stop-SbkubeMetricsServer'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @('sbkube')
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{

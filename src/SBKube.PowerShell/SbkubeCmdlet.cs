@@ -54,6 +54,28 @@ namespace SBKube.PowerShell
             }
         }
 
+        /// <summary>
+        /// True when ShouldProcess could say no or print "What if": -WhatIf/-Confirm given as true, or the
+        /// session's $WhatIfPreference / $ConfirmPreference asking for it. Only then is a plan worth computing first.
+        /// </summary>
+        protected bool ConfirmationRequested(ConfirmImpact impact)
+        {
+            bool Bound(string name, out bool value)
+            {
+                value = MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter sw && sw.IsPresent;
+                return MyInvocation.BoundParameters.ContainsKey(name);
+            }
+            if (Bound("WhatIf", out bool whatIf) ? whatIf : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
+            {
+                return true;
+            }
+            if (Bound("Confirm", out bool confirm))
+            {
+                return confirm;
+            }
+            return GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= impact;
+        }
+
         /// <summary>Wraps an object with an extra type name so Format.ps1xml can give it its own view.</summary>
         protected static PSObject WithView(object value, string typeName)
         {

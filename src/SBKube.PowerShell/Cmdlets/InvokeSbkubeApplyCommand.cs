@@ -56,7 +56,7 @@ namespace SBKube.PowerShell.Cmdlets
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
 
-            if (MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            if (ConfirmationRequested(ConfirmImpact.Medium))
             {
                 var planned = new List<AppResult>();
                 RunEngine(config, new ApplyOptions { Apps = App, Force = Force.IsPresent, Description = Description, WhatIf = true },

@@ -1,0 +1,489 @@
+# The seed's command lines: `sbkube state list`, `sbkube rollback --namespace ... --revision 2`, ... mapped to
+# the SBKube cmdlets. Output is plain text (the seed's tables), one string per line, so that `> file`,
+# `| Select-Object -Last 1` (tail -1) and `-split` (awk) work as they do in the seed's bash scripts.
+# PowerShell 5.1 compatible: no ternary, no null-coalescing, no pipeline chain operators.
+
+Set-StrictMode -Version 3.0
+
+# Every flag the CLI knows, and whether it takes a value. Used to split the command line before the command
+# is known (a global flag such as --state-db may come first).
+$script:ValueFlags = @(
+    'namespace', 'app', 'path', 'revision', 'format', 'limit', 'since', 'older-than', 'keep-last',
+    'port', 'address', 'state-db', 'context', 'lock-timeout'
+)
+$script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest')
+$script:GlobalFlags = @('state-db', 'help')
+
+# Per command: its flags (besides the global ones), the required ones, a usage line and a description.
+$script:Commands = [ordered]@{
+    'apply'                = @{
+        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
+        Usage = 'sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run] [--lock [--lock-timeout 5m]] [--context CTX]'
+        Help  = 'Deploy the apps of config.yaml (in --path, default: the current directory). Invoke-SbkubeApply.'
+    }
+    'deploy'               = @{
+        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
+        Usage = 'sbkube deploy [--namespace NS] [--lock] [--path DIR] [--app APP] [--force] [--dry-run]'
+        Help  = 'Same as apply; with --lock the namespace is locked for the run. Invoke-SbkubeApply -Lock.'
+    }
+    'rollback'             = @{
+        Flags = @('namespace', 'app', 'revision', 'dry-run', 'force', 'allow-failed', 'lock', 'lock-timeout', 'context'); Required = @('namespace', 'app', 'revision')
+        Usage = 'sbkube rollback --namespace NS --app APP --revision N [--dry-run] [--force] [--allow-failed] [--lock]'
+        Help  = 'Redeploy a recorded revision as a new revision. Invoke-SbkubeRollback.'
+    }
+    'delete'               = @{
+        Flags = @('namespace', 'app', 'path', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
+        Usage = 'sbkube delete --namespace NS [--app APP] | sbkube delete --path DIR [--app APP]'
+        Help  = 'Uninstall the deployed apps of a namespace (history is kept); no confirmation prompt. Remove-SbkubeApp.'
+    }
+    'state list'           = @{
+        Flags = @('namespace', 'app', 'format', 'latest', 'context'); Required = @()
+        Usage = 'sbkube state list [--namespace NS] [--app APP] [--latest] [--format table|json]'
+        Help  = 'List recorded revisions. Get-SbkubeState.'
+    }
+    'state history'        = @{
+        Flags = @('namespace', 'app', 'limit', 'since', 'context'); Required = @('namespace', 'app')
+        Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE]'
+        Help  = 'Revisions of one app, oldest first. Get-SbkubeHistory.'
+    }
+    'state show'           = @{
+        Flags = @('namespace', 'app', 'revision', 'show-secrets', 'context'); Required = @('namespace', 'app')
+        Usage = 'sbkube state show --namespace NS --app APP [--revision N|current] [--show-secrets]'
+        Help  = 'One revision as YAML (secrets masked unless --show-secrets). Get-SbkubeDeployment -Format Yaml.'
+    }
+    'state locks'          = @{
+        Flags = @('namespace'); Required = @()
+        Usage = 'sbkube state locks [--namespace NS]'
+        Help  = 'Deployment locks and freezes. Get-SbkubeLock.'
+    }
+    'state prune'          = @{
+        Flags = @('older-than', 'keep-last', 'namespace', 'app', 'dry-run', 'context'); Required = @()
+        Usage = 'sbkube state prune --older-than 30d [--keep-last N] [--namespace NS] [--app APP] [--dry-run]'
+        Help  = 'Delete old revisions (never the deployed one). Remove-SbkubeHistory.'
+    }
+    'state export-metrics' = @{
+        Flags = @('port', 'address'); Required = @()
+        Usage = 'sbkube state export-metrics [--port 9090] [--address 127.0.0.1]'
+        Help  = 'Serve Prometheus metrics at http://ADDRESS:PORT/metrics until Ctrl+C. Start-SbkubeMetricsServer.'
+    }
+}
+
+function New-SbkubeCliError {
+    param([string] $Id, [string] $Message, [object] $Target, [string] $Category = 'InvalidArgument')
+    $ex = New-Object System.ArgumentException $Message
+    New-Object System.Management.Automation.ErrorRecord $ex, "SbkubeCli.$Id", ([System.Management.Automation.ErrorCategory]$Category), $Target
+}
+
+function Get-SbkubeCliUsage {
+    param([string] $Command)
+    if ($Command -and $script:Commands.Contains($Command)) {
+        $c = $script:Commands[$Command]
+        $lines = @("Usage: $($c.Usage)", '', $c.Help, '', 'Flags:')
+        foreach ($f in @($c.Flags) + @('state-db', 'help')) {
+            $form = if ($script:ValueFlags -contains $f) { "--$f VALUE" } else { "--$f" }
+            if ($f -eq 'help') { $form = '--help, -h' }
+            $req = if ($c.Required -contains $f) { ' (required)' } else { '' }
+            $lines += "  $form$req"
+        }
+        return $lines
+    }
+    $lines = @(
+        'Usage: sbkube COMMAND [FLAGS]   (the seed CLI; each command maps to an SBKube cmdlet)',
+        '',
+        'Commands:'
+    )
+    $width = ($script:Commands.Keys | Measure-Object -Property Length -Maximum).Maximum
+    foreach ($k in $script:Commands.Keys) {
+        $lines += '  ' + $k.PadRight($width) + '  ' + $script:Commands[$k].Help
+    }
+    $lines += @('', 'Global flags:',
+        '  --state-db PATH  state database (default: $env:SBKUBE_STATE_DB, else ~/.sbkube/state.db)',
+        '  --help, -h       show help for a command',
+        '', 'Flags also take the form --flag=value. $LASTEXITCODE is 0 on success and 1 on failure.')
+    $lines
+}
+
+# Splits the arguments into command words and flags. Returns @{ Words; Flags (ordered name -> value); Help }.
+function ConvertFrom-SbkubeCliArgument {
+    param([string[]] $Arguments)
+    $words = New-Object System.Collections.Generic.List[string]
+    $flags = [ordered]@{}
+    $unknown = New-Object System.Collections.Generic.List[string]
+    $help = $false
+    $i = 0
+    while ($i -lt $Arguments.Count) {
+        $tok = $Arguments[$i]
+        $i++
+        if ($tok -eq '-h' -or $tok -eq '--help') { $help = $true; continue }
+        if (-not $tok.StartsWith('--')) {
+            if ($tok.StartsWith('-') -and $tok.Length -gt 1 -and -not ($tok -match '^-\d')) {
+                $unknown.Add($tok)
+            } else {
+                $words.Add($tok)
+            }
+            continue
+        }
+        $name = $tok.Substring(2)
+        $value = $null
+        $hasInline = $false
+        $eq = $name.IndexOf('=')
+        if ($eq -ge 0) {
+            $value = $name.Substring($eq + 1)
+            $name = $name.Substring(0, $eq)
+            $hasInline = $true
+        }
+        $name = $name.ToLowerInvariant()
+        if ($script:ValueFlags -contains $name) {
+            if (-not $hasInline) {
+                if ($i -lt $Arguments.Count -and -not $Arguments[$i].StartsWith('--') -and $Arguments[$i] -ne '-h') {
+                    $value = $Arguments[$i]
+                    $i++
+                }
+            }
+            if ([string]::IsNullOrEmpty($value)) {
+                throw (New-SbkubeCliError -Id 'MissingValue' -Message "Flag --$name needs a value, e.g. --$name VALUE or --$name=VALUE." -Target "--$name")
+            }
+            $flags[$name] = $value
+        } elseif ($script:SwitchFlags -contains $name) {
+            if ($hasInline) {
+                throw (New-SbkubeCliError -Id 'UnexpectedValue' -Message "Flag --$name takes no value (got '--$name=$value')." -Target "--$name")
+            }
+            if ($name -eq 'help') { $help = $true } else { $flags[$name] = $true }
+        } else {
+            $unknown.Add("--$name")
+        }
+    }
+    @{ Words = $words.ToArray(); Flags = $flags; Unknown = $unknown.ToArray(); Help = $help }
+}
+
+function Format-SbkubeCliTime {
+    param($Value)
+    if ($null -eq $Value) { return '' }
+    ([datetime]$Value).ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+# A seed-style text table: header first, columns left-aligned and separated by two spaces, no rule line.
+function Format-SbkubeCliTable {
+    param([string[]] $Header, [object[]] $Rows)
+    $widths = @($Header | ForEach-Object { $_.Length })
+    foreach ($row in $Rows) {
+        for ($c = 0; $c -lt $Header.Count; $c++) {
+            $len = ([string]$row[$c]).Length
+            if ($len -gt $widths[$c]) { $widths[$c] = $len }
+        }
+    }
+    $render = {
+        param($cells)
+        $parts = for ($c = 0; $c -lt $Header.Count; $c++) { ([string]$cells[$c]).PadRight($widths[$c]) }
+        ($parts -join '  ').TrimEnd()
+    }
+    & $render $Header
+    foreach ($row in $Rows) { & $render $row }
+}
+
+function Format-SbkubeCliState {
+    param([object[]] $Records)
+    $rows = New-Object System.Collections.Generic.List[object]
+    foreach ($r in $Records) {
+        $rows.Add(@($r.Namespace, $r.App, $r.Revision, $r.Status, (Format-SbkubeCliTime $r.DeployedAt), $r.Chart))
+    }
+    Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'REVISION', 'STATUS', 'DEPLOYED AT', 'CHART') -Rows $rows.ToArray()
+}
+
+function Format-SbkubeCliResult {
+    param([object[]] $Results)
+    $rows = New-Object System.Collections.Generic.List[object]
+    foreach ($r in $Results) {
+        $desc = if ($r.Message) { $r.Message } else { $r.Description }
+        $rows.Add(@($r.Namespace, $r.App, $r.Outcome, $r.Revision, $r.Chart, $desc))
+    }
+    Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'OUTCOME', 'REVISION', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
+}
+
+function Get-SbkubeCliInt {
+    param([hashtable] $Flags, [string] $Name, [int] $Min, [int] $Max = [int]::MaxValue)
+    $n = 0
+    $text = [string]$Flags[$Name]
+    if (-not [int]::TryParse($text, [System.Globalization.NumberStyles]::Integer, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$n) -or $n -lt $Min -or $n -gt $Max) {
+        throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Name expects a whole number from $Min to $Max; got '$text'." -Target "--$Name")
+    }
+    $n
+}
+
+<#
+.SYNOPSIS
+    The seed's `sbkube` command lines, mapped to the SBKube cmdlets.
+
+.DESCRIPTION
+    Accepts the command lines of the original sbkube CLI verbatim (`--flag value` and `--flag=value`) and
+    runs the matching cmdlet:
+
+        sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run]   Invoke-SbkubeApply
+        sbkube deploy --namespace NS --lock                                             Invoke-SbkubeApply -Lock
+        sbkube rollback --namespace NS --app APP --revision N [--dry-run] [--force]     Invoke-SbkubeRollback
+        sbkube delete --namespace NS [--app APP]                                        Remove-SbkubeApp (no prompt)
+        sbkube state list [--namespace NS] [--app APP] [--format json]                  Get-SbkubeState
+        sbkube state history --namespace NS --app APP [--limit N] [--since DATE]        Get-SbkubeHistory
+        sbkube state show --namespace NS --app APP --revision N|current                 Get-SbkubeDeployment -Format Yaml
+        sbkube state locks                                                              Get-SbkubeLock
+        sbkube state prune --older-than 30d [--keep-last N] [--dry-run]                 Remove-SbkubeHistory
+        sbkube state export-metrics --port 9090 [--address A]                           Start-SbkubeMetricsServer
+
+    `--state-db PATH` works with every command; `--help` or `-h` prints the usage of a command.
+
+    Output is text, one string per line, in the seed's layout: a header line, then left-aligned columns
+    separated by two spaces, times in local time as yyyy-MM-dd HH:mm:ss. So `sbkube state history ... |
+    Select-Object -Last 1` is the seed's `| tail -1`, and `sbkube state show ... > rev2.yaml` writes the YAML.
+    For objects, use the cmdlets.
+
+    Like a native command, sbkube sets $LASTEXITCODE: 0 on success, 1 on failure; $? is $false after a
+    failure. Errors of the cmdlets pass through unchanged. A command line the CLI does not understand is a
+    terminating error whose ErrorId starts with SbkubeCli. (UnknownCommand, UnknownFlag, MissingFlag,
+    MissingValue, InvalidValue, UnexpectedArgument) and that lists the valid commands or flags.
+
+.PARAMETER Arguments
+    The command line: command words and flags.
+
+.EXAMPLE
+    PS> Set-Location examples/state-management; sbkube apply; sbkube state list
+
+    The seed's scenario 1: deploy, then list the state as the seed's table.
+
+.EXAMPLE
+    PS> $prev = (-split (sbkube state history --namespace state-demo --app redis --limit 1 | Select-Object -Last 1))[0]
+
+    The seed's auto-rollback.sh line `... --limit 1 | tail -1 | awk '{print $1}'`.
+
+.EXAMPLE
+    PS> sbkube state show --namespace state-demo --app redis --revision 2 > rev2.yaml
+
+    The seed's revision-diff workflow.
+#>
+function sbkube {
+    [CmdletBinding()]
+    param(
+        [Parameter(ValueFromRemainingArguments = $true)]
+        [string[]] $Arguments
+    )
+
+    if ($null -eq $Arguments) { $Arguments = @() }
+    # The seed's CLI never asks for confirmation (sbkube delete included). A preference rather than -Confirm:$false,
+    # so that the cmdlets run exactly as they do without -Confirm.
+    $ConfirmPreference = 'None'
+    $global:LASTEXITCODE = 0
+    try {
+        $parsed = ConvertFrom-SbkubeCliArgument -Arguments $Arguments
+
+        # The command: one word, or two for `state ...`.
+        $words = @($parsed.Words)
+        $command = $null
+        $used = 0
+        if ($words.Count -ge 1) {
+            $first = $words[0].ToLowerInvariant()
+            if ($first -eq 'state' -and $words.Count -ge 2) {
+                $command = 'state ' + $words[1].ToLowerInvariant()
+                $used = 2
+            } elseif ($first -eq 'state') {
+                $command = 'state'
+                $used = 1
+            } else {
+                $command = $first
+                $used = 1
+            }
+        }
+
+        if ($null -eq $command -or ($command -eq 'state' -and $parsed.Help)) {
+            Get-SbkubeCliUsage
+            return
+        }
+        if (-not $script:Commands.Contains($command)) {
+            $valid = ($script:Commands.Keys | ForEach-Object { "'$_'" }) -join ', '
+            $what = if ($command -eq 'state') { "'sbkube state' needs a subcommand." } else { "Unknown command 'sbkube $command'." }
+            throw (New-SbkubeCliError -Id 'UnknownCommand' -Message "$what Valid commands: $valid. Run 'sbkube --help' for usage." -Target $command)
+        }
+        if ($parsed.Help) {
+            Get-SbkubeCliUsage -Command $command
+            return
+        }
+
+        $spec = $script:Commands[$command]
+        $allowed = @($spec.Flags) + $script:GlobalFlags
+        $validList = ($allowed | Sort-Object | ForEach-Object { "--$_" }) -join ', '
+        foreach ($u in $parsed.Unknown) {
+            throw (New-SbkubeCliError -Id 'UnknownFlag' -Message "Unknown flag '$u' for 'sbkube $command'. Valid flags: $validList." -Target $u)
+        }
+        foreach ($name in $parsed.Flags.Keys) {
+            if ($allowed -notcontains $name) {
+                throw (New-SbkubeCliError -Id 'UnknownFlag' -Message "Unknown flag '--$name' for 'sbkube $command'. Valid flags: $validList." -Target "--$name")
+            }
+        }
+        if ($words.Count -gt $used) {
+            $extra = $words[$used]
+            throw (New-SbkubeCliError -Id 'UnexpectedArgument' -Message "Unexpected argument '$extra' for 'sbkube $command'; values go after a flag, e.g. --namespace $extra. Usage: $($spec.Usage)" -Target $extra)
+        }
+        $f = $parsed.Flags
+        foreach ($req in $spec.Required) {
+            if (-not $f.Contains($req)) {
+                throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube $command' needs --$req. Usage: $($spec.Usage)" -Target "--$req")
+            }
+        }
+        if ($command -eq 'delete' -and -not $f.Contains('namespace') -and -not $f.Contains('path')) {
+            throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube delete' needs --namespace (or --path to a config). Usage: $($spec.Usage)" -Target '--namespace')
+        }
+
+        # Build the cmdlet call.
+        $p = @{}
+        if ($f.Contains('state-db')) { $p.StatePath = $f['state-db'] }
+        if ($f.Contains('context')) { $p.KubeContext = $f['context'] }
+        $cmdlet = $null
+        $render = $null
+        switch ($command) {
+            { $_ -eq 'apply' -or $_ -eq 'deploy' } {
+                $cmdlet = 'Invoke-SbkubeApply'
+                $p.Path = if ($f.Contains('path')) { $f['path'] } else { (Get-Location -PSProvider FileSystem).ProviderPath }
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
+                if ($f.Contains('force')) { $p.Force = $true }
+                if ($f.Contains('lock')) { $p.Lock = $true }
+                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                $render = {
+                    param($out)
+                    if ($f.Contains('dry-run')) { 'Dry run: nothing was deployed or recorded.' }
+                    elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+                }
+            }
+            'rollback' {
+                $cmdlet = 'Invoke-SbkubeRollback'
+                $p.Namespace = $f['namespace']; $p.App = $f['app']; $p.Revision = $f['revision']
+                if ($f.Contains('force')) { $p.Force = $true }
+                if ($f.Contains('allow-failed')) { $p.AllowFailed = $true }
+                if ($f.Contains('lock')) { $p.Lock = $true }
+                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                $render = {
+                    param($out)
+                    if ($f.Contains('dry-run')) {
+                        "Dry run: would roll back $($f['namespace'])/$($f['app']) to revision $($f['revision']); nothing was changed."
+                    } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+                }
+            }
+            'delete' {
+                $cmdlet = 'Remove-SbkubeApp'
+                if ($f.Contains('path')) { $p.Path = $f['path'] }
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
+                if ($f.Contains('lock')) { $p.Lock = $true }
+                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                $render = {
+                    param($out)
+                    if ($f.Contains('dry-run')) { 'Dry run: nothing was deleted.' }
+                    elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+                    else { 'No deployed apps to delete.' }
+                }
+            }
+            'state list' {
+                $cmdlet = 'Get-SbkubeState'
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                if ($f.Contains('app')) { $p.App = $f['app'] }
+                if ($f.Contains('latest')) { $p.Latest = $true }
+                $format = 'table'
+                if ($f.Contains('format')) { $format = ([string]$f['format']).ToLowerInvariant() }
+                if ($format -ne 'table' -and $format -ne 'json') {
+                    throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--format expects 'table' or 'json'; got '$($f['format'])'." -Target '--format')
+                }
+                if ($format -eq 'json') {
+                    $p.Format = 'Json'
+                    $render = { param($out) $out }
+                } else {
+                    $render = { param($out) Format-SbkubeCliState $out }
+                }
+            }
+            'state history' {
+                $cmdlet = 'Get-SbkubeHistory'
+                $p.Namespace = $f['namespace']; $p.App = $f['app']
+                if ($f.Contains('limit')) { $p.Limit = Get-SbkubeCliInt $f 'limit' 1 }
+                if ($f.Contains('since')) {
+                    $since = [datetime]::MinValue
+                    $styles = [System.Globalization.DateTimeStyles]::AssumeLocal
+                    if (-not [datetime]::TryParse([string]$f['since'], [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$since)) {
+                        throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--since expects a date or date and time such as 2025-10-24 or '2025-10-24 12:00:00' (local time); got '$($f['since'])'." -Target '--since')
+                    }
+                    $p.Since = $since
+                }
+                $render = {
+                    param($out)
+                    $rows = New-Object System.Collections.Generic.List[object]
+                    foreach ($r in $out) { $rows.Add(@($r.Revision, (Format-SbkubeCliTime $r.DeployedAt), $r.Status, $r.Chart, $r.Description)) }
+                    Format-SbkubeCliTable -Header @('REVISION', 'DEPLOYED AT', 'STATUS', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
+                }
+            }
+            'state show' {
+                $cmdlet = 'Get-SbkubeDeployment'
+                $p.Namespace = $f['namespace']; $p.App = $f['app']; $p.Format = 'Yaml'
+                if ($f.Contains('revision')) { $p.Revision = $f['revision'] }
+                if ($f.Contains('show-secrets')) { $p.ShowSecrets = $true }
+                $render = { param($out) foreach ($text in $out) { ([string]$text).TrimEnd("`r", "`n") -split "`r?`n" } }
+            }
+            'state locks' {
+                $cmdlet = 'Get-SbkubeLock'
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                $render = {
+                    param($out)
+                    $rows = New-Object System.Collections.Generic.List[object]
+                    foreach ($l in $out) {
+                        $op = if ($l.Reason) { '{0} ({1})' -f $l.Operation, $l.Reason } else { $l.Operation }
+                        $exp = if ($l.ExpiresAt) { Format-SbkubeCliTime $l.ExpiresAt } else { 'never' }
+                        $rows.Add(@($l.LockId, $l.Namespace, $l.App, $l.Owner, $op, (Format-SbkubeCliTime $l.AcquiredAt), $exp))
+                    }
+                    Format-SbkubeCliTable -Header @('LOCK ID', 'NAMESPACE', 'APP', 'OWNER', 'OPERATION', 'ACQUIRED', 'EXPIRES') -Rows $rows.ToArray()
+                }
+            }
+            'state prune' {
+                $cmdlet = 'Remove-SbkubeHistory'
+                if (-not $f.Contains('older-than') -and -not $f.Contains('keep-last')) {
+                    throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube state prune' needs --older-than (e.g. 30d), --keep-last N, or both. Usage: $($spec.Usage)" -Target '--older-than')
+                }
+                if ($f.Contains('older-than')) { $p.OlderThan = $f['older-than'] }
+                if ($f.Contains('keep-last')) { $p.KeepLast = Get-SbkubeCliInt $f 'keep-last' 1 }
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                if ($f.Contains('app')) { $p.App = $f['app'] }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                $render = {
+                    param($out)
+                    $dry = $f.Contains('dry-run')
+                    if ($out.Count -gt 0) { Format-SbkubeCliState $out }
+                    if ($dry) { "Dry run: would prune $($out.Count) revision(s); nothing was changed." }
+                    else { "Pruned $($out.Count) revision(s)." }
+                }
+            }
+            'state export-metrics' {
+                $cmdlet = 'Start-SbkubeMetricsServer'
+                if ($f.Contains('port')) { $p.Port = Get-SbkubeCliInt $f 'port' 0 65535 }
+                if ($f.Contains('address')) { $p.Address = $f['address'] }
+                $render = { param($out) }
+            }
+        }
+
+        # Run it. Non-terminating errors are re-emitted by this function so that $? is $false afterwards.
+        $cliErrors = $null
+        $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors)
+        & $render $out
+        if ($cliErrors -and $cliErrors.Count -gt 0) {
+            $global:LASTEXITCODE = 1
+            foreach ($e in $cliErrors) {
+                if ($e -is [System.Management.Automation.ErrorRecord]) { $PSCmdlet.WriteError($e) }
+                else { $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord $e.Exception, 'SbkubeCli.CommandFailed', 'NotSpecified', $null)) }
+            }
+        }
+    } catch [System.Management.Automation.PipelineStoppedException] {
+        $global:LASTEXITCODE = 130
+        throw
+    } catch {
+        $global:LASTEXITCODE = 1
+        $PSCmdlet.ThrowTerminatingError($_)
+    }
+}
+
+Export-ModuleMember -Function sbkube
