@@ -206,6 +206,18 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         (Invoke-Sqlite3 'SELECT config FROM deployments;') -join '' | Should -Not -Match 'Sup3r'
     }
 
+    It 'a failed upgrade recorded by SBKube is not drift: reverting the config is Unchanged' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $config = Join-Path $s.Example 'config.yaml'
+        (Get-Content $config -Raw).Replace('17.13.2', '18.0.0') | Set-Content $config
+        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'boom' } }
+        (Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue).Outcome | Should -Be 'Failed'
+        (Get-SbkubeState -Latest).HelmRevision | Should -Be 2
+        @(Test-SbkubeDrift -Namespace state-demo).Count | Should -Be 0
+        (Get-Content $config -Raw).Replace('18.0.0', '17.13.2') | Set-Content $config
+        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Unchanged'
+    }
+
     It 'Test-SbkubeDrift reports a release changed by hand, and the next apply redeploys it' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         & $env:SBKUBE_HELM upgrade --install redis bitnami/redis -n state-demo --version 17.13.2 --set extra=1 | Out-Null

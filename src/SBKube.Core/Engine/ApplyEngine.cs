@@ -241,7 +241,8 @@ namespace SBKube.Core.Engine
                 catch (Exception e) when (!(e is StateStoreException))
                 {
                     (string message, string errorId) = _session.Describe(e);
-                    DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, null,
+                    int? failedHelmRevision = await _session.HelmRevisionAfterFailureAsync(snapshot, deployed?.HelmRevision).ConfigureAwait(false);
+                    DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
                         $"{description} (FAILED: {message})", action);
                     result.Outcome = AppOutcome.Failed;
                     result.Record = failed;
@@ -322,7 +323,8 @@ namespace SBKube.Core.Engine
                 _session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
                 return null;
             }
-            return DriftDetector.Compare(deployed, releases.FirstOrDefault(r => r.Name == app.ReleaseName));
+            return DriftDetector.Compare(deployed, releases.FirstOrDefault(r => r.Name == app.ReleaseName),
+                _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context));
         }
 
         internal static string ChartLabel(RevisionSnapshot s) =>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -23,23 +24,28 @@ namespace SBKube.Core.Engine
     /// <summary>Compares what SBKube recorded with what Helm reports for the same release.</summary>
     public static class DriftDetector
     {
+        /// <param name="knownHelmRevision">The newest Helm revision SBKube recorded for the app (failed attempts included).</param>
         /// <returns>A description of the drift, or null when Helm agrees with the record.</returns>
-        public static string? Compare(DeploymentRecord deployed, HelmListEntry? helm)
+        public static string? Compare(DeploymentRecord deployed, HelmListEntry? helm, int? knownHelmRevision = null)
         {
             if (helm == null)
             {
                 return "release missing from Helm (drift)";
             }
-            if (deployed.HelmRevision.HasValue && helm.Revision != deployed.HelmRevision.Value)
+            int? known = Max(knownHelmRevision, deployed.HelmRevision);
+            if (known.HasValue && helm.Revision != known.Value)
             {
-                return $"drift: Helm is at revision {helm.Revision}, SBKube recorded {deployed.HelmRevision.Value}";
+                return $"drift: Helm is at revision {helm.Revision}, SBKube recorded {known.Value}";
             }
-            if (helm.Status != DeploymentStatus.Deployed)
+            // A failed attempt SBKube recorded leaves Helm's latest revision failed: that is known, not drift.
+            if (helm.Revision == deployed.HelmRevision && helm.Status != DeploymentStatus.Deployed)
             {
                 return $"drift: Helm reports the release as {helm.Status}";
             }
             return null;
         }
+
+        private static int? Max(int? a, int? b) => a.HasValue && b.HasValue ? Math.Max(a.Value, b.Value) : a ?? b;
 
         /// <summary>Every deployed Helm app (optionally of one namespace/app) whose release drifted; reads helm list once per namespace.</summary>
         public static async Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, string? ns, string? app,
@@ -56,7 +62,7 @@ namespace SBKube.Core.Engine
                 foreach (DeploymentRecord deployed in group)
                 {
                     HelmListEntry? helm = releases.FirstOrDefault(r => r.Name == deployed.ReleaseName);
-                    string? drift = Compare(deployed, helm);
+                    string? drift = Compare(deployed, helm, session.Store.MaxHelmRevision(deployed.Namespace, deployed.App, deployed.Context));
                     if (drift != null)
                     {
                         reports.Add(new DriftReport

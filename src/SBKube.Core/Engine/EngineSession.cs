@@ -111,6 +111,29 @@ namespace SBKube.Core.Engine
             await Helm.UninstallAsync(s.ReleaseName, s.Namespace, keepHistory: true, ct).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// The Helm revision a failed attempt left behind (a failed upgrade, or Helm's own atomic
+        /// rollback), so the next run does not mistake it for someone else's change. Null when Helm
+        /// recorded nothing new or cannot be asked.
+        /// </summary>
+        public async Task<int?> HelmRevisionAfterFailureAsync(RevisionSnapshot s, int? deployedHelmRevision)
+        {
+            if (s.AppType != "helm")
+            {
+                return null;
+            }
+            try
+            {
+                IReadOnlyList<HelmHistoryEntry> history = await Helm.HistoryOrEmptyAsync(s.ReleaseName, s.Namespace).ConfigureAwait(false);
+                int latest = history.Count == 0 ? 0 : history.Max(h => h.Revision);
+                return latest > (deployedHelmRevision ?? 0) ? latest : (int?)null;
+            }
+            catch (HelmException)
+            {
+                return null;
+            }
+        }
+
         /// <summary>Locks one app (or with <paramref name="app"/> null the whole namespace) for an operation.</summary>
         public Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default) =>
             LockLease.AcquireAsync(Store, new LockRequest

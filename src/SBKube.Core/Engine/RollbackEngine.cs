@@ -137,7 +137,9 @@ namespace SBKube.Core.Engine
             catch (Exception e) when (!(e is StateStoreException))
             {
                 (string message, string errorId) = _session.Describe(e);
-                DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, null,
+                int? deployedHelmRevision = _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision;
+                int? failedHelmRevision = await _session.HelmRevisionAfterFailureAsync(snapshot, deployedHelmRevision).ConfigureAwait(false);
+                DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
                     $"{description} (FAILED: {message})", HistoryAction.Rollback);
                 result.Outcome = AppOutcome.Failed;
                 result.Record = failed;

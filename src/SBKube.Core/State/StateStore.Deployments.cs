@@ -147,6 +147,15 @@ namespace SBKube.Core.State
             return rows.FirstOrDefault();
         });
 
+        /// <summary>The newest Helm revision recorded for an app, failed attempts included; null when none.</summary>
+        public int? MaxHelmRevision(string ns, string app, string? context = null) => Run(conn =>
+        {
+            var p = new List<(string, object?)>();
+            string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
+            object? max = Scalar(conn, "SELECT MAX(helm_revision) FROM deployments " + where, null, p.ToArray());
+            return max == null ? (int?)null : Convert.ToInt32(max);
+        });
+
         /// <summary>Pending rows, for crash reconciliation.</summary>
         public IReadOnlyList<DeploymentRecord> Pending(string? ns = null) => Run(conn =>
         {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using SBKube.Core.State;
 
@@ -18,30 +19,43 @@ namespace SBKube.Core.Tools
 
         public string Path { get; }
 
+        // Guards the shared per-process folder: parallel apps create files while others remove it.
+        private static readonly object FolderGate = new object();
+        private static readonly string Folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sbkube-" + CurrentProcess.Id);
+
         public static PrivateTempFile Create(string content, string extension = ".yaml")
         {
-            string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sbkube-" + CurrentProcess.Id);
-            Directory.CreateDirectory(dir);
-            UnixPermissions.Set(dir, Convert.ToInt32("700", 8));
-            string path = System.IO.Path.Combine(dir, Guid.NewGuid().ToString("N") + extension);
-            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            string path = System.IO.Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
+            lock (FolderGate)
             {
-                UnixPermissions.Set(path, Convert.ToInt32("600", 8));
-                byte[] bytes = new UTF8Encoding(false).GetBytes(content);
-                stream.Write(bytes, 0, bytes.Length);
+                Directory.CreateDirectory(Folder);
+                UnixPermissions.Set(Folder, Convert.ToInt32("700", 8));
+                using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+                {
+                    UnixPermissions.Set(path, Convert.ToInt32("600", 8));
+                    byte[] bytes = new UTF8Encoding(false).GetBytes(content);
+                    stream.Write(bytes, 0, bytes.Length);
+                }
             }
             return new PrivateTempFile(path);
         }
 
         public void Dispose()
         {
-            try
+            lock (FolderGate)
             {
-                File.Delete(Path);
-            }
-            catch (IOException)
-            {
-                // Best effort: the directory is private to this user anyway.
+                try
+                {
+                    File.Delete(Path);
+                    if (!Directory.EnumerateFileSystemEntries(Folder).Any())
+                    {
+                        Directory.Delete(Folder);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Best effort: the folder is private to this user anyway.
+                }
             }
         }
     }

@@ -19,8 +19,10 @@ namespace SBKube.PowerShell.Completion
             IEnumerable<string> candidates;
             try
             {
-                string? statePath = fakeBoundParameters["StatePath"] as string;
-                if (statePath == null && !System.IO.File.Exists(StateStore.DefaultPath()))
+                string statePath = fakeBoundParameters["StatePath"] is string bound
+                    ? System.IO.Path.GetFullPath(bound)
+                    : StateStore.DefaultPath();
+                if (!System.IO.File.Exists(statePath))
                 {
                     // Completing must never create a database.
                     return Array.Empty<CompletionResult>();

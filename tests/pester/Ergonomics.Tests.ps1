@@ -1,0 +1,71 @@
+# Issue 7: tab completion, verbose/debug streams and object views.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module (Get-TestModulePath) -Force
+    $s = New-SbkubeSandbox
+    Invoke-SbkubeApply -Path $s.Example | Out-Null
+    $values = Join-Path $s.Example 'values/redis.yaml'
+    (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values
+    Invoke-SbkubeApply -Path $s.Example | Out-Null
+    Invoke-SbkubeApply -Path $s.Example -Namespace other-ns | Out-Null
+
+    function Complete([string] $Line) {
+        (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
+    }
+}
+AfterAll { Remove-SbkubeSandbox $s }
+
+Describe 'Argument completion' {
+    It '-Namespace completes from the state DB' {
+        Complete 'Get-SbkubeHistory -Namespace ' | Should -Be @('other-ns', 'state-demo')
+        Complete 'Get-SbkubeState -Namespace sta' | Should -Be @('state-demo')
+    }
+
+    It '-App completes within the bound namespace' {
+        Complete 'Get-SbkubeHistory -Namespace state-demo -App ' | Should -Be @('redis')
+        Complete 'Get-SbkubeHistory -Namespace nothing-here -App ' | Should -BeNullOrEmpty
+    }
+
+    It '-Revision completes the app''s revisions, newest first, and current' {
+        Complete 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision ' | Should -Be @('2', '1', 'current')
+    }
+
+    It '-Path completes folders holding a config.yaml' {
+        Push-Location $s.Dir
+        try { Complete 'Invoke-SbkubeApply -Path ' | Should -Contain 'state-management' }
+        finally { Pop-Location }
+    }
+
+    It 'completion never creates a database' {
+        $missing = Join-Path $s.Dir 'none.db'
+        Complete "Get-SbkubeHistory -StatePath '$missing' -Namespace " | Should -BeNullOrEmpty
+        $missing | Should -Not -Exist
+    }
+}
+
+Describe 'Streams and views' {
+    It '-Verbose shows the helm command line and -Debug Helm''s stderr' {
+        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'debug-visible-boom' } }
+        $DebugPreference = 'Continue'
+        try { $out = Invoke-SbkubeApply -Path $s.Example -Force -Verbose -ErrorAction SilentlyContinue *>&1 | Out-String -Width 400 }
+        finally { $DebugPreference = 'SilentlyContinue'; Clear-HelmSimFault }
+        $out | Should -Match 'helm: .*helm upgrade --install redis bitnami/redis --namespace state-demo'
+        $out | Should -Match 'Error: UPGRADE FAILED: debug-visible-boom'
+        $out | Should -Not -Match 'state-demo-v2'
+    }
+
+    It 'Select-Object * shows every property with a clear name' {
+        $props = (Get-SbkubeState -Latest | Select-Object -First 1 | Select-Object *).PSObject.Properties.Name
+        foreach ($p in 'Namespace', 'App', 'Revision', 'Status', 'DeployedAt', 'Chart', 'ChartRef', 'ChartVersion', 'HelmRevision', 'Description', 'Context') {
+            $props | Should -Contain $p
+        }
+        (Get-SbkubeState -Latest | Select-Object -First 1).DeployedAt | Should -BeOfType [datetime]
+    }
+
+    It 'Get-SbkubeDeployment has a list view with the values as YAML' {
+        $text = Get-SbkubeDeployment -Namespace state-demo -App redis | Out-String -Width 200
+        $text | Should -Match 'Revision\s+: 2'
+        $text | Should -Match 'Values\s+: architecture: standalone'
+        $text | Should -Match "password: '?\*\*\*'?"
+    }
+}
