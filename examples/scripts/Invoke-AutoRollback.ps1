@@ -103,18 +103,10 @@ $ConfirmPreference = 'None'
 $common = @{}
 if ($StatePath) { $common.StatePath = $StatePath }
 
+Import-Module (Join-Path $PSScriptRoot 'SbkubeWorkflow.psm1') -Force
+
 function Test-Healthy {
-    try {
-        if ($HealthCheck) {
-            $r = @(& $HealthCheck $HealthCheckUrl $Namespace $App)
-            return ($r.Count -gt 0 -and [bool]$r[-1])
-        }
-        $resp = Invoke-WebRequest -Uri $HealthCheckUrl -UseBasicParsing -TimeoutSec $HealthCheckTimeoutSeconds -ErrorAction Stop
-        return ([int]$resp.StatusCode -ge 200 -and [int]$resp.StatusCode -lt 400)
-    } catch {
-        Write-Warning "Health check error: $($_.Exception.Message)"
-        return $false
-    }
+    Test-SbkubeHealth -Check $HealthCheck -Arguments @($HealthCheckUrl, $Namespace, $App) -Url $HealthCheckUrl -TimeoutSeconds $HealthCheckTimeoutSeconds
 }
 
 # 1. The revision to come back to.
@@ -133,17 +125,9 @@ if ($newest) {
 }
 
 # 2. Deploy.
-$applyErrors = $null
-$results = @()
-try {
-    $results = @(Invoke-SbkubeApply -Path $Path -Namespace $Namespace @common -ErrorAction SilentlyContinue -ErrorVariable applyErrors)
-} catch {
-    $applyErrors = @($_)
-}
-$applyErrors = @($applyErrors | Where-Object { $null -ne $_ })
-foreach ($e in $applyErrors) { Write-Warning "Apply: $e" }
-$mine = $results | Where-Object { $_.App -eq $App } | Select-Object -Last 1
-$applyFailed = ($applyErrors.Count -gt 0) -or ($mine -and -not $mine.Succeeded)
+$step = Invoke-SbkubeApplyStep -Path $Path -Namespace $Namespace -App $App -Common $common
+$mine = $step.Result
+$applyFailed = $step.Failed
 $deployedRevision = $null
 if ($mine) { $deployedRevision = $mine.Revision }
 

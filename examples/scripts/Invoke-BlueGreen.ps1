@@ -84,18 +84,10 @@ $common = @{}
 if ($StatePath) { $common.StatePath = $StatePath }
 if (-not $HealthCheckUrl) { $HealthCheckUrl = "http://$App.$Namespace.svc.cluster.local/health" }
 
+Import-Module (Join-Path $PSScriptRoot 'SbkubeWorkflow.psm1') -Force
+
 function Test-Healthy {
-    try {
-        if ($HealthCheck) {
-            $r = @(& $HealthCheck $HealthCheckUrl $Namespace $App)
-            return ($r.Count -gt 0 -and [bool]$r[-1])
-        }
-        $resp = Invoke-WebRequest -Uri $HealthCheckUrl -UseBasicParsing -TimeoutSec $HealthCheckTimeoutSeconds -ErrorAction Stop
-        return ([int]$resp.StatusCode -ge 200 -and [int]$resp.StatusCode -lt 400)
-    } catch {
-        Write-Warning "Health check error: $($_.Exception.Message)"
-        return $false
-    }
+    Test-SbkubeHealth -Check $HealthCheck -Arguments @($HealthCheckUrl, $Namespace, $App) -Url $HealthCheckUrl -TimeoutSeconds $HealthCheckTimeoutSeconds
 }
 
 # 1. Blue: the revision deployed now.
@@ -108,17 +100,9 @@ if ($blue) {
 }
 
 # 2. Green.
-$applyErrors = $null
-$results = @()
-try {
-    $results = @(Invoke-SbkubeApply -Path $Path -Namespace $Namespace @common -ErrorAction SilentlyContinue -ErrorVariable applyErrors)
-} catch {
-    $applyErrors = @($_)
-}
-$applyErrors = @($applyErrors | Where-Object { $null -ne $_ })
-foreach ($e in $applyErrors) { Write-Warning "Apply: $e" }
-$green = $results | Where-Object { $_.App -eq $App } | Select-Object -Last 1
-$applyFailed = ($applyErrors.Count -gt 0) -or ($green -and -not $green.Succeeded)
+$step = Invoke-SbkubeApplyStep -Path $Path -Namespace $Namespace -App $App -Common $common
+$green = $step.Result
+$applyFailed = $step.Failed
 
 $result = [pscustomobject]@{
     PSTypeName       = 'SBKube.BlueGreenResult'

@@ -114,30 +114,7 @@ if ($StatePath) { $common.StatePath = $StatePath }
 if (-not $CanaryPath) { $CanaryPath = $Path }
 if (-not $CanaryNamespace) { $CanaryNamespace = "$Namespace-canary" }
 
-function Invoke-Check([scriptblock] $Check, [object[]] $Arguments) {
-    try {
-        $r = @(& $Check @Arguments)
-        return ($r.Count -gt 0 -and [bool]$r[-1])
-    } catch {
-        Write-Warning "Check error: $($_.Exception.Message)"
-        return $false
-    }
-}
-
-# Applies and returns @{ Result = <AppResult of $App>; Failed = bool }.
-function Invoke-Apply([string] $ConfigPath, [string] $TargetNamespace) {
-    $errs = $null
-    $out = @()
-    try {
-        $out = @(Invoke-SbkubeApply -Path $ConfigPath -Namespace $TargetNamespace @common -ErrorAction SilentlyContinue -ErrorVariable errs)
-    } catch {
-        $errs = @($_)
-    }
-    $errs = @($errs | Where-Object { $null -ne $_ })
-    foreach ($e in $errs) { Write-Warning "Apply to ${TargetNamespace}: $e" }
-    $mine = $out | Where-Object { $_.App -eq $App } | Select-Object -Last 1
-    @{ Result = $mine; Failed = ($errs.Count -gt 0) -or ($mine -and -not $mine.Succeeded) }
-}
+Import-Module (Join-Path $PSScriptRoot 'SbkubeWorkflow.psm1') -Force
 
 function Remove-Canary {
     Write-Verbose "Deleting the canary in $CanaryNamespace"
@@ -171,14 +148,14 @@ try {
 }
 
 # 2. Canary.
-$canary = Invoke-Apply $CanaryPath $CanaryNamespace
+$canary = Invoke-SbkubeApplyStep -Path $CanaryPath -Namespace $CanaryNamespace -App $App -Common $common
 if ($canary.Result) { $result.CanaryRevision = $canary.Result.Revision }
 
 # 3. Monitor it.
 $healthy = -not $canary.Failed
 for ($i = 1; $healthy -and $i -le $MonitorCount; $i++) {
     if ($i -gt 1 -and $MonitorIntervalSeconds -gt 0) { Start-Sleep -Seconds $MonitorIntervalSeconds }
-    $healthy = Invoke-Check $Monitor @($CanaryNamespace, $App, $i)
+    $healthy = Test-SbkubeHealth -Check $Monitor -Arguments @($CanaryNamespace, $App, $i)
     Write-Verbose "Canary check $i of ${MonitorCount}: $(if ($healthy) { 'healthy' } else { 'problem' })"
 }
 $result.CanaryHealthy = $healthy
@@ -191,10 +168,10 @@ if (-not $healthy) {
 
 # 4. Promote.
 $newestBefore = Get-SbkubeState -Namespace $Namespace -App $App @common | Select-Object -Last 1
-$full = Invoke-Apply $Path $Namespace
+$full = Invoke-SbkubeApplyStep -Path $Path -Namespace $Namespace -App $App -Common $common
 if ($full.Result) { $result.ProductionRevision = $full.Result.Revision }
 $ok = -not $full.Failed
-if ($ok -and $HealthCheck) { $ok = Invoke-Check $HealthCheck @($Namespace, $App) }
+if ($ok -and $HealthCheck) { $ok = Test-SbkubeHealth -Check $HealthCheck -Arguments @($Namespace, $App) }
 
 # 5. The way back: the baseline revision.
 if (-not $ok) {
