@@ -34,9 +34,29 @@ namespace SBKube.PowerShell
         {
             Task task = Task.Run(() => work(this, Stop.Token));
             task.ContinueWith(_ => _queue.CompleteAdding(), TaskScheduler.Default);
+            PipelineStoppedException? stopped = null;
             foreach (Action action in _queue.GetConsumingEnumerable())
             {
-                action();
+                if (stopped != null)
+                {
+                    continue;
+                }
+                try
+                {
+                    action();
+                }
+                catch (PipelineStoppedException e)
+                {
+                    // Ctrl+C: nothing more can be written, but the apps already running must finish
+                    // and record their outcome before the cmdlet returns.
+                    stopped = e;
+                    Stop.Cancel();
+                }
+            }
+            if (stopped != null)
+            {
+                task.Wait();
+                throw stopped;
             }
             _cmdlet.WriteProgress(new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
             task.GetAwaiter().GetResult();

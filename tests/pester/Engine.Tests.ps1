@@ -275,3 +275,36 @@ apps:
         $env:SBKUBE_STATE_DB | Should -Not -Exist
     }
 }
+
+Describe 'Stopping a run (Ctrl+C)' {
+    BeforeEach {
+        $s = New-SbkubeSandbox -Example ''
+        $dir = Join-Path $s.Dir 'twelve'
+        New-TwelveAppConfig $dir
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 1500 } }
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'stops launching new apps, lets the running ones finish, and leaves no pending row' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$dir' -ThrottleLimit 2")
+        $handle = $ps.BeginInvoke()
+        $deadline = [datetime]::UtcNow.AddSeconds(60)
+        while (@(Get-HelmSimCall -Command upgrade).Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
+            # Wait for the first upgrade to finish, then press "Ctrl+C" while the next ones run.
+            Start-Sleep -Milliseconds 100
+        }
+        $ps.Stop()
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $handle.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        Invoke-Sqlite3 "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';" | Should -Be 0
+        $recorded = [int](Invoke-Sqlite3 'SELECT COUNT(*) FROM deployments;')
+        $recorded | Should -BeGreaterThan 1
+        $recorded | Should -BeLessThan 12
+        # Every revision that was started was also finished, and Helm agrees with each of them.
+        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $recorded | Should -Be $upgrades
+        @(Get-SbkubeState | Where-Object Status -ne 'deployed').Count | Should -Be 0
+    }
+}
