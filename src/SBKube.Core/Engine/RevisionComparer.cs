@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
@@ -68,10 +69,21 @@ namespace SBKube.Core.Engine
                 }
                 return;
             }
+            if (a is JsonArray la && b is JsonArray lb)
+            {
+                for (int i = 0; i < Math.Max(la.Count, lb.Count); i++)
+                {
+                    Walk($"{path}[{i}]", i < la.Count ? la[i] : null, i < lb.Count ? lb[i] : null,
+                        Item(shownA, i), Item(shownB, i), add);
+                }
+                return;
+            }
             if (!JsonNode.DeepEquals(a, b))
             {
                 add(path, shownA, shownB);
             }
         }
+
+        private static JsonNode? Item(JsonNode? list, int i) => list is JsonArray a && i < a.Count ? a[i] : null;
     }
 }

@@ -98,24 +98,37 @@ namespace SBKube.Core.State
 
             Run(conn =>
             {
-                int version = Convert.ToInt32(Scalar(conn, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-                if (version > SchemaVersion)
+                if (ReadVersion(conn, null) == SchemaVersion)
                 {
-                    throw new StateStoreException(StateStoreErrorKind.NewerSchema, Path,
-                        $"The state database '{Path}' has schema version {version}, newer than the {SchemaVersion} this SBKube supports. " +
-                        "Upgrade SBKube; the database was left untouched.");
+                    return 0;
                 }
-                if (version < SchemaVersion)
+                Execute(conn, "PRAGMA journal_mode=WAL;");
+                using (SqliteTransaction tx = conn.BeginTransaction(deferred: false))
                 {
-                    Execute(conn, "PRAGMA journal_mode=WAL;");
-                    using SqliteTransaction tx = conn.BeginTransaction();
-                    Migrations.Apply(conn, tx, version);
-                    Execute(conn, $"PRAGMA user_version = {SchemaVersion};", tx);
+                    // Read again under the write lock: another process may have migrated meanwhile.
+                    int version = ReadVersion(conn, tx);
+                    if (version < SchemaVersion)
+                    {
+                        Migrations.Apply(conn, tx, version);
+                        Execute(conn, $"PRAGMA user_version = {SchemaVersion};", tx);
+                    }
                     tx.Commit();
-                    Checkpoint(conn);
                 }
+                Checkpoint(conn);
                 return 0;
             });
+        }
+
+        private int ReadVersion(SqliteConnection conn, SqliteTransaction? tx)
+        {
+            int version = Convert.ToInt32(Scalar(conn, "PRAGMA user_version;", tx), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new StateStoreException(StateStoreErrorKind.NewerSchema, Path,
+                    $"The state database '{Path}' has schema version {version}, newer than the {SchemaVersion} this SBKube supports. " +
+                    "Upgrade SBKube; the database was left untouched.");
+            }
+            return version;
         }
 
         internal T Run<T>(Func<SqliteConnection, T> work)

@@ -72,6 +72,22 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
+        public void Compare_Lists_ReportEachChangedIndex()
+        {
+            const string A = "{\"hosts\":[\"a\",\"b\"],\"users\":[{\"name\":\"x\",\"password\":\"p1\"}]}";
+            const string B = "{\"hosts\":[\"a\",\"c\",\"d\"],\"users\":[{\"name\":\"x\",\"password\":\"p2\"}]}";
+            var byPath = RevisionComparer.Compare(Record(1, "bitnami/redis", "17.13.2", A), Record(2, "bitnami/redis", "17.13.2", B),
+                new SecretRedactor(), false).ToDictionary(d => d.Path);
+
+            Assert.Equal(new[] { "values.hosts[1]", "values.hosts[2]", "values.users[0].password" }, byPath.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal("b", byPath["values.hosts[1]"].Reference);
+            Assert.Equal("c", byPath["values.hosts[1]"].Difference);
+            Assert.Null(byPath["values.hosts[2]"].Reference);
+            Assert.Equal("d", byPath["values.hosts[2]"].Difference);
+            Assert.Equal("***", byPath["values.users[0].password"].Difference);
+        }
+
+        [Fact]
         public void Compare_ChangedSecret_IsListedButMaskedOnBothSides()
         {
             IReadOnlyList<RevisionDifference> diff = RevisionComparer.Compare(
