@@ -160,10 +160,11 @@ namespace SBKube.Core.State
         /// <summary>Pending rows, for crash reconciliation.</summary>
         public IReadOnlyList<DeploymentRecord> Pending(string? ns = null) => Run(conn =>
         {
-            var p = new List<(string, object?)>();
-            string where = Where(p, ("namespace", ns));
-            where += (where.Length == 0 ? "WHERE " : " AND ") + "(status LIKE 'pending-%' OR status = 'uninstalling')";
-            return (IReadOnlyList<DeploymentRecord>)ReadRecords(conn, where + " ORDER BY id", null, p.ToArray());
+            // Runs before every state listing. Filtering only on status lets SQLite use the status
+            // index (pending rows are few); a namespace filter would make it walk the namespace.
+            List<DeploymentRecord> rows = ReadRecords(conn,
+                "WHERE status IN ('pending-install', 'pending-upgrade', 'pending-rollback', 'uninstalling') ORDER BY id", null);
+            return (IReadOnlyList<DeploymentRecord>)rows.Where(r => ns == null || r.Namespace == ns).ToList();
         });
 
         public IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null) => Run(conn =>
