@@ -356,7 +356,12 @@ namespace HelmSim.Tests
 
             // same release twice at once: one wins, the other sees the pending revision
             var p1 = sim.Start(env, "upgrade", "--install", "a", "bitnami/nginx", "-n", "par", "--set", "v=1");
-            System.Threading.Thread.Sleep(600);
+            // Start the second only once the first has written its pending revision.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (!sim.Ok("history", "a", "-n", "par", "-o", "json").Json!.ToJsonString().Contains("pending-upgrade") && DateTime.UtcNow < deadline)
+            {
+                System.Threading.Thread.Sleep(20);
+            }
             var p2 = sim.Start(env, "upgrade", "--install", "a", "bitnami/nginx", "-n", "par", "--set", "v=2");
             Result r1 = Sim.Finish(p1), r2 = Sim.Finish(p2);
             Assert.Equal(0, r1.Code);

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Globalization;
+using System.IO;
+using System.Text;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CliWrap;
-using CliWrap.Buffered;
 
 namespace SBKube.Core.Tools
 {
@@ -43,17 +45,22 @@ namespace SBKube.Core.Tools
             CancellationToken cancellationToken = default)
         {
             Verbose?.Invoke(Render(arguments));
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
             Command command = Cli.Wrap(Executable)
                 .WithArguments(arguments)
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
                 .WithValidation(CommandResultValidation.None);
             if (standardInput != null)
             {
                 command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
             }
-            BufferedCommandResult result;
+            int exitCode;
             try
             {
-                result = await command.ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+                CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
+                exitCode = await WaitForExitAsync(running, stderr).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
@@ -63,11 +70,62 @@ namespace SBKube.Core.Tools
             {
                 throw new ToolNotFoundException(Executable, e);
             }
-            if (!string.IsNullOrWhiteSpace(result.StandardError))
+            string error = stderr.ToString();
+            if (!string.IsNullOrWhiteSpace(error))
             {
-                Debug?.Invoke(result.StandardError.TrimEnd());
+                Debug?.Invoke(error.TrimEnd());
             }
-            return new ToolResult(result.ExitCode, result.StandardOutput, result.StandardError);
+            return new ToolResult(exitCode, stdout.ToString(), error);
+        }
+
+        /// <summary>
+        /// The exit code, normally from CliWrap. Seen under load on Linux: the child exits and is reaped
+        /// but the runtime never reports it, and the await would last forever. So the process is also
+        /// watched through /proc; once it has been gone for a while its captured output stands in, and
+        /// the exit code follows Helm's contract (an "Error:" line on stderr means 1).
+        /// </summary>
+        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, StringBuilder stderr)
+        {
+            string proc = "/proc/" + running.ProcessId.ToString(CultureInfo.InvariantCulture);
+            bool watch = Directory.Exists("/proc/self");
+            DateTime? goneSince = null;
+            while (true)
+            {
+                Task finished = await Task.WhenAny(running.Task, Task.Delay(TimeSpan.FromMilliseconds(500))).ConfigureAwait(false);
+                if (finished == running.Task)
+                {
+                    return (await running.Task.ConfigureAwait(false)).ExitCode;
+                }
+                if (!watch || IsRunning(proc))
+                {
+                    continue;
+                }
+                goneSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - goneSince.Value > TimeSpan.FromSeconds(3))
+                {
+                    Verbose?.Invoke($"{Executable} (pid {running.ProcessId}) ended without the runtime reporting its exit; using its output.");
+                    return stderr.ToString().Split('\n').Any(l => l.StartsWith("Error", StringComparison.Ordinal)) ? 1 : 0;
+                }
+            }
+        }
+
+        /// <summary>Alive unless /proc has no entry or shows a zombie (state Z, waiting to be reaped).</summary>
+        private static bool IsRunning(string procPath)
+        {
+            try
+            {
+                string stat = File.ReadAllText(procPath + "/stat");
+                int close = stat.LastIndexOf(')');
+                return close < 0 || close + 2 >= stat.Length || stat[close + 2] != 'Z';
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
         }
 
         /// <summary>A readable command line for logs: arguments with spaces or quotes are quoted.</summary>
