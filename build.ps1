@@ -92,12 +92,16 @@ function Install-TestPrerequisites {
         if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { 'sqlite3' }
         if (-not (Get-Command promtool -ErrorAction Ignore)) { 'prometheus' }
     )
-    if ($missing -and (Get-Command apt-get -ErrorAction Ignore)) {
-        Write-Host "Installing $($missing -join ', ') (apt-get)"
-        $sudo = if ((& id -u) -ne '0') { @('sudo') } else { @() }
-        & @sudo apt-get update -qq 2>&1 | Out-Null
-        & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends @missing 2>&1 | Out-Null
+    if (-not $missing -or -not (Get-Command apt-get -ErrorAction Ignore)) { return }
+    Write-Host "Installing $($missing -join ', ') (apt-get)"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    $asRoot = (& id -u) -eq '0'
+    function Invoke-AptGet([string[]] $Arguments) {
+        if ($asRoot) { & apt-get @Arguments | Out-Null } else { & sudo apt-get @Arguments | Out-Null }
+        if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get $($Arguments -join ' ') failed ($LASTEXITCODE); tests that need $($missing -join ', ') will fail." }
     }
+    Invoke-AptGet @('update', '-qq')
+    Invoke-AptGet (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
 }
 
 function Get-Pester {
