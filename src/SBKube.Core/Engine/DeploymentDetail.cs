@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Globalization;
@@ -80,7 +79,7 @@ namespace SBKube.Core.Engine
             };
     }
 
-    /// <summary>JsonNode ⇄ plain .NET values (OrderedDictionary, object[], string, long, double, bool).</summary>
+    /// <summary>JsonNode → plain .NET values (OrderedDictionary, object[], string, long, double, bool) for PowerShell.</summary>
     public static class JsonPlain
     {
         public static object? ToPlain(JsonNode? node)
@@ -122,33 +121,6 @@ namespace SBKube.Core.Engine
             if (v.TryGetValue(out long n)) return n;
             if (v.TryGetValue(out double d)) return d;
             return v.ToJsonString();
-        }
-
-        /// <summary>Values from PowerShell (hashtables, arrays, scalars) to JSON.</summary>
-        public static JsonNode? FromPlain(object? value)
-        {
-            switch (value)
-            {
-                case null: return null;
-                case JsonNode n: return n.DeepClone();
-                case string s: return JsonValue.Create(s);
-                case bool b: return JsonValue.Create(b);
-                case int i: return JsonValue.Create(i);
-                case long l: return JsonValue.Create(l);
-                case double dbl: return JsonValue.Create(dbl);
-                case decimal m: return JsonValue.Create(m);
-                case IDictionary dict:
-                    var o = new JsonObject();
-                    foreach (DictionaryEntry kv in dict)
-                    {
-                        o[Convert.ToString(kv.Key, CultureInfo.InvariantCulture)!] = FromPlain(kv.Value);
-                    }
-                    return o;
-                case IEnumerable list:
-                    return new JsonArray(list.Cast<object?>().Select(FromPlain).ToArray());
-                default:
-                    return JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture));
-            }
         }
     }
 }

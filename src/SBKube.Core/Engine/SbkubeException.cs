@@ -25,7 +25,6 @@ namespace SBKube.Core.Engine
         public const int ObjectNotFound = 13;
         public const int InvalidData = 6;
         public const int InvalidOperation = 7;
-        public const int InvalidResult = 8;
         public const int ResourceBusy = 19;
         public const int PermissionDenied = 18;
     }

@@ -16,7 +16,6 @@ namespace SBKube.Core.Helm
         UpgradeFailed,
         InstallFailed,
         InvalidArgument,
-        HelmNotFound,
     }
 
     public sealed class HelmException : Exception

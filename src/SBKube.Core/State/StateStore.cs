@@ -14,7 +14,8 @@ namespace SBKube.Core.State
     /// </summary>
     public sealed partial class StateStore
     {
-        public const int SchemaVersion = 1;
+        /// <summary>One past the last migration step: adding a step is all a schema change needs.</summary>
+        public static int SchemaVersion => Migrations.Latest;
         internal const string TimeFormat = "yyyy-MM-dd HH:mm:ss.fff";
         private const string Columns =
             "id, context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, " +
