@@ -29,7 +29,8 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'SBKube'
 $SimOut = Join-Path $Out 'helmsim'
-$NativeRids = 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64', 'win-x64'
+# The RIDs NativeLibraryPath.ShippedRids resolves; musl for Alpine-based CI images.
+$NativeRids = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm64', 'linux-arm', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)
@@ -57,6 +58,23 @@ function Copy-SqliteNatives([string] $Destination) {
     }
 }
 
+<#
+    Every shipped DLL may ask only for framework assemblies that the oldest hosts provide: .NET 8
+    (PowerShell 7.4 LTS) and .NET Framework 4.7.2 (Windows PowerShell 5.1), or for copies the module
+    ships. A reference to System.Text.Json 10 once made the module fail on PowerShell 7.4.
+#>
+function Test-ShippedAssemblies([string] $ModuleFolder) {
+    $check = Join-Path $Root 'build/AssemblyCheck/AssemblyCheck.csproj'
+    Invoke-Native dotnet @('build', $check, '-c', 'Release', '--nologo', '-v', 'q')
+    $nuget = Get-NuGetRoot
+    $core = Join-Path $nuget 'microsoft.netcore.app.ref/8.0.34/ref/net8.0'
+    $desktop = Join-Path $nuget 'microsoft.netframework.referenceassemblies.net472/1.0.3/build/.NETFramework/v4.7.2'
+    Invoke-Native dotnet @((Join-Path $Root 'build/AssemblyCheck/bin/Release/net10.0/AssemblyCheck.dll'), $ModuleFolder,
+        "net8.0=$core", "desktop=$desktop;$(Join-Path $desktop 'Facades')",
+        # The host itself; System.Runtime.Loader is touched only on PowerShell 7 (PrivateLoadContext).
+        '--host-provided', 'System.Management.Automation', '--core-only', 'System.Runtime.Loader')
+}
+
 function Invoke-Build {
     $publish = Join-Path $Out 'publish'
     Remove-Item $publish, $ModuleOut -Recurse -Force -ErrorAction Ignore
@@ -69,6 +87,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $publish 'SBKube.PowerShell.dll') $ModuleOut
     Get-ChildItem $publish -Filter *.dll | Where-Object Name -ne 'SBKube.PowerShell.dll' | Copy-Item -Destination $deps
     Copy-SqliteNatives $deps
+    Test-ShippedAssemblies $ModuleOut
     $helpBuilder = Join-Path $Root 'build/Build-Help.ps1'
     if (Test-Path $helpBuilder) { & $helpBuilder -DocsPath (Join-Path $Root 'docs') -ModulePath $ModuleOut }
 

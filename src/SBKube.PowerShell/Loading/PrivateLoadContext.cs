@@ -41,14 +41,36 @@ namespace SBKube.PowerShell.Loading
 
         protected override Assembly? Load(AssemblyName name)
         {
-            // The framework's own assemblies (and the polyfills PowerShell already ships) must be shared,
-            // or types such as IAsyncEnumerable would exist twice.
-            if (name.Name == null || IsShared(name.Name))
+            if (name.Name == null || name.Name == "netstandard" || name.Name == "mscorlib")
             {
                 return null;
             }
             string path = Path.Combine(_folder, name.Name + ".dll");
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+            // Framework names and the polyfills PowerShell ships are shared when the host's copy is new
+            // enough (or types such as IAsyncEnumerable would exist twice); an older host, such as
+            // PowerShell 7.4 with its Microsoft.Bcl.AsyncInterfaces 5.0, gets the module's own copy.
+            if (IsShared(name.Name) && FromHost(name) is Assembly host)
+            {
+                return host;
+            }
+            return LoadFromAssemblyPath(path);
+        }
+
+        private static Assembly? FromHost(AssemblyName name)
+        {
+            try
+            {
+                Assembly host = Default.LoadFromAssemblyName(name);
+                return name.Version == null || host.GetName().Version >= name.Version ? host : null;
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is FileLoadException || e is BadImageFormatException)
+            {
+                return null;
+            }
         }
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
@@ -58,8 +80,7 @@ namespace SBKube.PowerShell.Loading
         }
 
         private static bool IsShared(string name) =>
-            name == "netstandard" || name == "mscorlib"
-            || name.StartsWith("System.", StringComparison.Ordinal)
+            name.StartsWith("System.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.Bcl.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal);
     }
