@@ -4,7 +4,10 @@
     Builds, tests, packages and demonstrates SBKube.
 .DESCRIPTION
     Build   assembles the importable module folder out/SBKube and the Helm/kubectl simulators in out/helmsim.
-    Test    builds, runs the xunit and Pester suites and ends with "tests: N passed, M failed".
+    Test    builds, installs the prerequisites, starts a throwaway PostgreSQL server, runs the xunit suites
+            and the Pester suites (on SQLite, then the backend-neutral ones again on PostgreSQL) and ends
+            with "tests: N passed, M failed".
+    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql).
     Demo    runs the seed's scenarios 1 and 2 on examples/state-management against HelmSim.
     Bench   prints speed figures (import time, unchanged apply, state queries on a large DB).
     Package builds out/SBKube.<version>.nupkg for PSGallery.
@@ -13,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Prerequisites')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -106,10 +109,12 @@ function Get-HelmSim { Join-Path $SimOut ($IsWindows ? 'helm.exe' : 'helm') }
 function Get-KubectlSim { Join-Path $SimOut ($IsWindows ? 'kubectl.exe' : 'kubectl') }
 
 function Install-TestPrerequisites {
-    # The seed's SQL is checked with the sqlite3 CLI, metrics with promtool: Debian packages.
+    # The seed's SQL is checked with the sqlite3 CLI and psql, metrics with promtool, team state on a
+    # real PostgreSQL server: Debian packages.
     $missing = @(
         if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { 'sqlite3' }
         if (-not (Get-Command promtool -ErrorAction Ignore)) { 'prometheus' }
+        if (-not (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) -or -not (Get-Command psql -ErrorAction Ignore)) { 'postgresql' }
     )
     if (-not $missing -or -not (Get-Command apt-get -ErrorAction Ignore)) { return }
     Write-Host "Installing $($missing -join ', ') (apt-get)"
@@ -121,6 +126,10 @@ function Install-TestPrerequisites {
     }
     Invoke-AptGet @('update', '-qq')
     Invoke-AptGet (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    # Debian starts a cluster of its own on 5432; the tests start their own servers and need none.
+    if ($missing -contains 'postgresql' -and (Get-Command pg_ctlcluster -ErrorAction Ignore)) {
+        & service postgresql stop 2>&1 | Out-Null
+    }
 }
 
 function Get-Pester {
@@ -149,14 +158,22 @@ function Invoke-XunitTests {
 }
 
 function Invoke-PesterTests {
+    param(
+        # sqlite: every suite. postgres: the suites that do not test SQLite files, on the run's server.
+        [ValidateSet('sqlite', 'postgres')] [string] $Backend = 'sqlite'
+    )
     $pester = Get-Pester
     $env:SBKUBE_TEST_MODULE = Join-Path $ModuleOut 'SBKube.psd1'
     $env:SBKUBE_TEST_HELMSIM = Get-HelmSim
     $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
+    $env:SBKUBE_TEST_BACKEND = $Backend
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
-    foreach ($file in Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name) {
-        $summary = Join-Path $Out "pester-$($file.BaseName).json"
+    $files = Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name
+    # Suites named *Postgres* need a server; the others are about files, hosts or help and run once.
+    $files = if ($Backend -eq 'postgres') { $files | Where-Object Name -in $PostgresSuites } else { $files | Where-Object Name -notlike '*Postgres*' }
+    foreach ($file in $files) {
+        $summary = Join-Path $Out "pester-$Backend-$($file.BaseName).json"
         Remove-Item $summary -ErrorAction Ignore
         $script = @"
 Import-Module '$pester'
@@ -164,9 +181,11 @@ Import-Module '$pester'
 `$c.Run.Path = '$($file.FullName)'
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
+if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
 "@
+        Write-Host "== $($file.Name) on $Backend"
         # Each file in a fresh pwsh, as a user would have it: no profile, nothing of another suite loaded.
         # A hung suite is stopped and counted as a failure instead of holding up the whole run.
         $job = Start-Process dotnet -ArgumentList @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $script) -NoNewWindow -PassThru
@@ -186,15 +205,34 @@ Import-Module '$pester'
     $total
 }
 
+# The suites that run a second time with the state on PostgreSQL, plus the PostgreSQL-only ones.
+$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TeamStatePostgres.Tests.ps1'
+
+<# Hands the throwaway server to the test processes: its URI, the password (as PGPASSWORD) and how to restart it. #>
+function Set-TestPostgresEnvironment([object] $Server) {
+    $env:SBKUBE_TEST_PG_URI = $Server.Uri
+    $env:PGPASSWORD = $Server.Password
+    $env:SBKUBE_TEST_PG = $Server | ConvertTo-Json -Compress
+}
+
 function Invoke-Test {
     Invoke-Build
     Install-TestPrerequisites
-    $x = Invoke-XunitTests
-    $p = Invoke-PesterTests
-    $passed = $x.Passed + $p.Passed
-    $failed = $x.Failed + $p.Failed
-    $skipped = $x.Skipped + $p.Skipped
-    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; pester: $($p.Passed) passed, $($p.Failed) failed"
+    Import-Module (Join-Path $Root 'build/PostgresServer.psm1') -Force
+    $server = Start-SbkubeTestPostgres
+    try {
+        Set-TestPostgresEnvironment $server
+        $x = Invoke-XunitTests
+        $p = Invoke-PesterTests -Backend sqlite
+        $pg = Invoke-PesterTests -Backend postgres
+    }
+    finally {
+        Stop-SbkubeTestPostgres $server
+    }
+    $passed = $x.Passed + $p.Passed + $pg.Passed
+    $failed = $x.Failed + $p.Failed + $pg.Failed
+    $skipped = $x.Skipped + $p.Skipped + $pg.Skipped
+    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; pester (sqlite): $($p.Passed) passed, $($p.Failed) failed; pester (postgres): $($pg.Passed) passed, $($pg.Failed) failed"
     $line = "tests: $passed passed, $failed failed" + ($(if ($skipped) { ", $skipped skipped" } else { '' }))
     Write-Host $line
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
@@ -234,4 +272,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
+    'Prerequisites' { Install-TestPrerequisites }
 }

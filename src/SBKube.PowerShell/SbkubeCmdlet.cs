@@ -15,13 +15,19 @@ namespace SBKube.PowerShell
         [ValidateNotNullOrEmpty]
         public string? StatePath { get; set; }
 
-        private StateStore? _store;
+        /// <summary>Team state on PostgreSQL: a postgres:// URI or an Npgsql string; default <c>$env:SBKUBE_STATE_CONNECTION</c>.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StateConnection { get; set; }
+
+        private IStateStore? _store;
 
         /// <summary>The store, opened (and migrated) on first use.</summary>
-        protected StateStore Store => _store ??= StateStore.Open(ResolveStatePath());
+        protected IStateStore Store => _store ??= StateStore.Open(StateLocation);
 
-        private string? ResolveStatePath() =>
-            StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+        /// <summary>Where the state lives, from -StatePath / -StateConnection and the environment.</summary>
+        protected StateLocation StateLocation => StateLocation.Resolve(
+            StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath), StateConnection);
 
         protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

@@ -142,7 +142,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
             $call.argv | Should -Contain 'prod-eu'
         }
         (Get-SbkubeState).Context | Should -Be 'prod-eu'
-        Invoke-Sqlite3 'SELECT context FROM deployments;' | Should -Be 'prod-eu'
+        Invoke-StateSql 'SELECT context FROM deployments;' | Should -Be 'prod-eu'
     }
 
     It 'kube_context in sources.yaml is the default' {
@@ -203,7 +203,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         $add = (Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' })[0]
         $add.argv | Should -Contain '--password-stdin'
         ($add.argv -join ' ') | Should -Not -Match 'Sup3r'
-        (Invoke-Sqlite3 'SELECT config FROM deployments;') -join '' | Should -Not -Match 'Sup3r'
+        (Invoke-StateSql 'SELECT config FROM deployments;') -join '' | Should -Not -Match 'Sup3r'
     }
 
     It 'a failed upgrade recorded by SBKube is not drift: reverting the config is Unchanged' {
@@ -298,8 +298,8 @@ Describe 'Stopping a run (Ctrl+C)' {
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $handle.IsCompleted | Should -BeTrue
         $ps.Dispose()
-        Invoke-Sqlite3 "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';" | Should -Be 0
-        $recorded = [int](Invoke-Sqlite3 'SELECT COUNT(*) FROM deployments;')
+        Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';" | Should -Be 0
+        $recorded = [int](Invoke-StateSql 'SELECT COUNT(*) FROM deployments;')
         $recorded | Should -BeGreaterThan 1
         $recorded | Should -BeLessThan 12
         # Every revision that was started was also finished, and Helm agrees with each of them.

@@ -18,7 +18,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $rows[0].Status | Should -Be 'deployed'
         $rows[0].Chart | Should -Be 'redis-17.13.2'
         $rows[0].HelmRevision | Should -Be 1
-        Invoke-Sqlite3 'SELECT namespace, app, revision, status, chart FROM deployments;' |
+        Invoke-StateSql 'SELECT namespace, app, revision, status, chart FROM deployments;' |
             Should -Be 'state-demo|redis|1|deployed|redis-17.13.2'
     }
 

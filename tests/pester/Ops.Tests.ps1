@@ -38,7 +38,7 @@ Describe 'Remove-SbkubeHistory' {
         $removed.Revision | Should -Be @(1, 2)
         (Get-SbkubeState).Revision | Should -Be 3
         (Get-SbkubeState).Status | Should -Be 'deployed'
-        Invoke-Sqlite3 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be '0'
+        Invoke-StateSql 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be '0'
     }
 
     It 'takes Namespace and App from the pipeline' {

@@ -340,7 +340,7 @@ Describe 'sbkube: state prune --older-than 30d' {
         sbkube apply | Out-Null
         Pop-Location
         # Revisions 1 and 2 are two months old; 3 is deployed now.
-        Invoke-Sqlite3 "UPDATE deployments SET deployed_at = '2025-01-01 00:00:00' WHERE revision IN (1, 2);" | Out-Null
+        Invoke-StateSql "UPDATE deployments SET deployed_at = '2025-01-01 00:00:00' WHERE revision IN (1, 2);" | Out-Null
     }
     AfterEach { Remove-SbkubeSandbox $s }
 
@@ -352,7 +352,7 @@ Describe 'sbkube: state prune --older-than 30d' {
         $out[2] | Should -Match '^state-demo\s+redis\s+2\s'
         $out[-1] | Should -Be 'Pruned 2 revision(s).'
         (Get-SbkubeState -Namespace state-demo -App redis).Revision | Should -Be @(3)
-        Invoke-Sqlite3 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be 0
+        Invoke-StateSql 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be 0
     }
 
     It '--dry-run lists what would go and removes nothing' {
@@ -364,7 +364,7 @@ Describe 'sbkube: state prune --older-than 30d' {
     }
 
     It '--keep-last keeps the newest N; the deployed revision is never pruned' {
-        Invoke-Sqlite3 "UPDATE deployments SET deployed_at = '2025-01-01 00:00:00';" | Out-Null
+        Invoke-StateSql "UPDATE deployments SET deployed_at = '2025-01-01 00:00:00';" | Out-Null
         (sbkube state prune --older-than 30d --keep-last 2)[-1] | Should -Be 'Pruned 1 revision(s).'
         (Get-SbkubeState -Namespace state-demo -App redis).Revision | Should -Be @(2, 3)
         sbkube state prune --older-than 30d | Select-Object -Last 1 | Should -Be 'Pruned 1 revision(s).'

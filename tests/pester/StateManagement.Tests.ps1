@@ -66,7 +66,7 @@ Describe 'Seed scenarios 1-4' {
         $history[3].Description | Should -Be 'Rollback to revision 2'
         $history[3].Status | Should -Be 'deployed'
         @($history | Where-Object Status -eq 'deployed').Count | Should -Be 1
-        Invoke-Sqlite3 "SELECT COUNT(*) FROM deployment_history WHERE action = 'rollback';" | Should -Be 1
+        Invoke-StateSql "SELECT COUNT(*) FROM deployment_history WHERE action = 'rollback';" | Should -Be 1
         # Helm still had revision 2, so SBKube used helm rollback.
         @(Get-HelmSimCall -Command rollback).Count | Should -Be 1
         (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 4 -ShowSecrets).Values.auth.password | Should -Be 'state-demo-v2'
@@ -196,7 +196,7 @@ Describe 'Rollback beyond Helm and after delete' {
         Remove-SbkubeApp -Namespace state-demo -App redis -Confirm:$false | Select-Object -ExpandProperty Outcome | Should -Be 'Uninstalled'
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
         $h.Status | Should -Be @('superseded', 'uninstalled')
-        Invoke-Sqlite3 "SELECT COUNT(*) FROM deployment_history WHERE action = 'delete';" | Should -Be 1
+        Invoke-StateSql "SELECT COUNT(*) FROM deployment_history WHERE action = 'delete';" | Should -Be 1
         @(Get-SbkubeState -Namespace state-demo | Where-Object Status -eq 'deployed').Count | Should -Be 0
         $r = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1
         $r.Outcome | Should -Be 'RolledBack'
@@ -247,19 +247,19 @@ Describe 'The seed SQL with the sqlite3 CLI' {
     AfterAll { Remove-SbkubeSandbox $s }
 
     It 'SELECT * FROM deployments;' {
-        @(Invoke-Sqlite3 'SELECT * FROM deployments;').Count | Should -Be 2
+        @(Invoke-StateSql 'SELECT * FROM deployments;').Count | Should -Be 2
     }
     It 'SELECT * FROM deployments WHERE namespace = ''state-demo'' ORDER BY deployed_at DESC;' {
-        $rows = @(Invoke-Sqlite3 "SELECT * FROM deployments WHERE namespace = 'state-demo' ORDER BY deployed_at DESC;")
+        $rows = @(Invoke-StateSql "SELECT * FROM deployments WHERE namespace = 'state-demo' ORDER BY deployed_at DESC;")
         $rows.Count | Should -Be 2
         $rows[0] | Should -Match '\|redis\|2\|'
     }
     It 'SELECT * FROM deployment_history WHERE action = ''rollback'';' {
-        @(Invoke-Sqlite3 "SELECT * FROM deployment_history WHERE action = 'rollback';").Count | Should -Be 1
+        @(Invoke-StateSql "SELECT * FROM deployment_history WHERE action = 'rollback';").Count | Should -Be 1
     }
     It 'DELETE FROM deployments WHERE deployed_at < ''2025-01-01''; succeeds and Get-SbkubeState still works' {
-        Invoke-Sqlite3 "UPDATE deployments SET deployed_at = '2024-06-01 10:00:00' WHERE revision = 1;" | Out-Null
-        Invoke-Sqlite3 "DELETE FROM deployments WHERE deployed_at < '2025-01-01';" | Out-Null
+        Invoke-StateSql "UPDATE deployments SET deployed_at = '2024-06-01 10:00:00' WHERE revision = 1;" | Out-Null
+        Invoke-StateSql "DELETE FROM deployments WHERE deployed_at < '2025-01-01';" | Out-Null
         $rows = @(Get-SbkubeState)
         $rows.Count | Should -Be 1
         $rows[0].Revision | Should -Be 2

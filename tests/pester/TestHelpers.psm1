@@ -34,6 +34,15 @@ function New-SbkubeSandbox {
         HelmHome = Join-Path $dir 'helmsim'
     }
     $env:SBKUBE_STATE_DB = $sandbox.StateDb
+    if (Test-PostgresBackend) {
+        # Each sandbox gets its own schema in the run's PostgreSQL server: isolated state and locks.
+        $schema = 't_' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+        $sandbox | Add-Member Schema $schema
+        $env:SBKUBE_STATE_CONNECTION = "$($env:SBKUBE_TEST_PG_URI)&schema=$schema"
+    }
+    else {
+        Remove-Item Env:SBKUBE_STATE_CONNECTION -ErrorAction Ignore
+    }
     $env:HELMSIM_HOME = $sandbox.HelmHome
     $env:SBKUBE_HELM = Get-HelmSimPath
     $env:SBKUBE_KUBECTL = Get-KubectlSimPath
@@ -64,6 +73,23 @@ function Clear-HelmSimFault {
     Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json') -ErrorAction Ignore
 }
 
+<# True when this run's suites use the PostgreSQL backend ($env:SBKUBE_TEST_BACKEND = 'postgres'). #>
+function Test-PostgresBackend { $env:SBKUBE_TEST_BACKEND -eq 'postgres' }
+
+<#
+    Runs SQL on the sandbox's state store with the backend's own client, as a user would: sqlite3 on
+    the file, or psql on the sandbox's schema. Output lines look alike (columns joined by '|').
+#>
+function Invoke-StateSql([string] $Sql) {
+    if (-not (Test-PostgresBackend)) { return Invoke-Sqlite3 $Sql }
+    $schema = ([regex]::Match($env:SBKUBE_STATE_CONNECTION, 'schema=(\w+)')).Groups[1].Value
+    $env:PGOPTIONS = "-c search_path=$schema"
+    try { $out = & psql $env:SBKUBE_TEST_PG_URI -v ON_ERROR_STOP=1 -X -q -A -t -c $Sql 2>&1 }
+    finally { Remove-Item Env:PGOPTIONS -ErrorAction Ignore }
+    if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+    @($out)
+}
+
 <# Runs the sqlite3 CLI on the state DB and returns its output lines. #>
 function Invoke-Sqlite3([string] $Sql, [string] $Database = $env:SBKUBE_STATE_DB) {
     $out = & sqlite3 $Database $Sql 2>&1
@@ -71,8 +97,16 @@ function Invoke-Sqlite3([string] $Sql, [string] $Database = $env:SBKUBE_STATE_DB
     @($out)
 }
 
-<# SHA-256 of the state DB file, to prove a failed command left it untouched. #>
+<# SHA-256 of the state DB file (or of every row on PostgreSQL), to prove a failed command left it untouched. #>
 function Get-StateDbHash([string] $Path = $env:SBKUBE_STATE_DB) {
+    if ((Test-PostgresBackend) -and $Path -eq $env:SBKUBE_STATE_DB) {
+        try {
+            $rows = Invoke-StateSql ("SELECT 'd', d::text FROM deployments d UNION ALL SELECT 'h', h::text FROM deployment_history h " +
+                "UNION ALL SELECT 'l', l::text FROM locks l ORDER BY 1, 2")
+        }
+        catch { return '<none>' }
+        return [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes(($rows -join "`n"))))
+    }
     if (-not (Test-Path $Path)) { return '<none>' }
     (Get-FileHash $Path -Algorithm SHA256).Hash
 }

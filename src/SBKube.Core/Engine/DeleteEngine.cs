@@ -77,7 +77,7 @@ namespace SBKube.Core.Engine
         /// Apps named on the command line or the pipeline, dependencies first, using the depends_on
         /// recorded in their deployed snapshots (a delete from state has no config to read).
         /// </summary>
-        public static IReadOnlyList<(string Namespace, string App)> DependencyOrderFromState(StateStore store,
+        public static IReadOnlyList<(string Namespace, string App)> DependencyOrderFromState(IStateStore store,
             IReadOnlyList<(string Namespace, string App)> targets, string? context)
         {
             var deps = new Dictionary<(string, string), IReadOnlyList<string>>();

@@ -15,7 +15,7 @@ namespace SBKube.Core.Engine
     /// <summary>Everything one operation needs: the store, the cluster tools, the redactor and the log.</summary>
     public sealed class EngineSession
     {
-        public EngineSession(StateStore store, string context, HelmClient helm, KubectlClient kubectl,
+        public EngineSession(IStateStore store, string context, HelmClient helm, KubectlClient kubectl,
             SecretRedactor redactor, IEngineLog log)
         {
             Store = store;
@@ -26,7 +26,7 @@ namespace SBKube.Core.Engine
             Log = log;
         }
 
-        public StateStore Store { get; }
+        public IStateStore Store { get; }
         /// <summary>The kube context recorded with each revision ('' when unknown).</summary>
         public string Context { get; }
         public HelmClient Helm { get; }
@@ -34,8 +34,11 @@ namespace SBKube.Core.Engine
         public SecretRedactor Redactor { get; }
         public IEngineLog Log { get; }
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<LockLease, bool> _leases =
+            new System.Collections.Concurrent.ConcurrentDictionary<LockLease, bool>();
+
         /// <summary>Builds a session whose tools log through <paramref name="log"/> with secrets masked.</summary>
-        public static EngineSession Create(StateStore store, string? kubeContext, string? kubeconfig, IEngineLog log)
+        public static EngineSession Create(IStateStore store, string? kubeContext, string? kubeconfig, IEngineLog log)
         {
             var redactor = SecretRedactor.FromEnvironment();
             var helm = new HelmClient(new HelmOptions
@@ -59,6 +62,7 @@ namespace SBKube.Core.Engine
         /// <summary>Deploys a snapshot: helm upgrade --install with the recorded values, or kubectl apply of the recorded manifests.</summary>
         public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, bool force, string? description, CancellationToken ct)
         {
+            EnsureLocksHeld();
             if (s.AppType == "yaml")
             {
                 var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
@@ -95,6 +99,7 @@ namespace SBKube.Core.Engine
         /// <summary>Removes what a snapshot deployed: helm uninstall (history kept) or kubectl delete.</summary>
         public async Task RemoveAsync(RevisionSnapshot s, CancellationToken ct)
         {
+            EnsureLocksHeld();
             if (s.AppType == "yaml")
             {
                 var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
@@ -135,14 +140,29 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Locks one app (or with <paramref name="app"/> null the whole namespace) for an operation.</summary>
-        public Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default) =>
-            LockLease.AcquireAsync(Store, new LockRequest
+        public async Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default)
+        {
+            LockLease lease = await LockLease.AcquireAsync(Store, new LockRequest
             {
                 Context = Context,
                 Namespace = ns,
                 App = app ?? LockRecord.WholeNamespace,
                 Operation = operation,
-            }, timeout, ct);
+            }, timeout, ct).ConfigureAwait(false);
+            _leases[lease] = true;
+            lease.Released = l => _leases.TryRemove(l, out _);
+            return lease;
+        }
+
+        /// <summary>Fencing before a change to the cluster: every lock this session holds must still be its own.</summary>
+        /// <exception cref="SbkubeException">LockLost.</exception>
+        public void EnsureLocksHeld()
+        {
+            foreach (LockLease lease in _leases.Keys)
+            {
+                lease.EnsureHeld();
+            }
+        }
 
         /// <summary>Turns a tool failure into a result message and a stable ErrorId.</summary>
         public (string Message, string ErrorId) Describe(Exception e)

@@ -12,24 +12,51 @@ namespace SBKube.Core.Engine
     /// </summary>
     public sealed class LockLease : IDisposable
     {
-        public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
-        private readonly StateStore _store;
+        /// <summary>Two minutes, or <c>$env:SBKUBE_LOCK_LEASE</c> (a Go duration such as <c>30s</c>).</summary>
+        public static TimeSpan DefaultLease =>
+            Environment.GetEnvironmentVariable("SBKUBE_LOCK_LEASE") is { Length: > 0 } text
+                ? DurationText.Parse(text, "SBKUBE_LOCK_LEASE")
+                : TimeSpan.FromMinutes(2);
+        private readonly IStateStore _store;
         private readonly Timer _renewal;
+        private readonly TimeSpan _lease;
         private int _disposed;
 
-        private LockLease(StateStore store, LockRecord record, TimeSpan lease)
+        private LockLease(IStateStore store, LockRecord record, TimeSpan lease)
         {
             _store = store;
             Record = record;
+            _lease = lease;
             var period = TimeSpan.FromTicks(lease.Ticks / 3);
             _renewal = new Timer(_ => Renew(lease), null, period, period);
         }
 
         public LockRecord Record { get; }
 
+        /// <summary>Called once when the lease is released.</summary>
+        internal Action<LockLease>? Released { get; set; }
+
+        /// <summary>
+        /// Fencing: renews the lease and fails when it is gone, because another run took it over after
+        /// it lapsed (this process was paused, or lost the database for longer than the lease). Called
+        /// before every change to the cluster, so a run that lost its lock never calls Helm again.
+        /// </summary>
+        /// <exception cref="SbkubeException">LockLost.</exception>
+        public void EnsureHeld()
+        {
+            if (!_store.RenewLock(Record.LockId, _lease))
+            {
+                string target = Record.App == LockRecord.WholeNamespace ? $"namespace '{Record.Namespace}'" : $"{Record.Namespace}/{Record.App}";
+                throw new SbkubeException(
+                    $"The lock {Record.LockId} on {target} is no longer held by this run: its lease lapsed and another run took it over. " +
+                    "Nothing more was sent to the cluster for it; check Get-SbkubeState and run the operation again.",
+                    "LockLost", SbkubeException.ResourceBusy, Record);
+            }
+        }
+
         /// <summary>Takes the lock, waiting up to <paramref name="timeout"/> for a live holder to finish.</summary>
         /// <exception cref="SbkubeException">LockHeld, naming holder, operation, since when and the lock ID.</exception>
-        public static async Task<LockLease> AcquireAsync(StateStore store, LockRequest request, TimeSpan timeout,
+        public static async Task<LockLease> AcquireAsync(IStateStore store, LockRequest request, TimeSpan timeout,
             CancellationToken ct, TimeSpan? lease = null)
         {
             TimeSpan leaseLength = lease ?? DefaultLease;
@@ -93,6 +120,7 @@ namespace SBKube.Core.Engine
                 return;
             }
             _renewal.Dispose();
+            Released?.Invoke(this);
             _store.ReleaseLock(Record.LockId);
         }
     }

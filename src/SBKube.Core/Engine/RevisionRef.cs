@@ -28,7 +28,7 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>The record this reference names; a clear ObjectNotFound error otherwise.</summary>
-        public DeploymentRecord Resolve(StateStore store, string ns, string app, string? context)
+        public DeploymentRecord Resolve(IStateStore store, string ns, string app, string? context)
         {
             DeploymentRecord? record = IsCurrent
                 ? store.GetDeployed(ns, app, context) ?? store.GetLatest(ns, app, context)

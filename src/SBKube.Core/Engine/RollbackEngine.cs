@@ -117,6 +117,7 @@ namespace SBKube.Core.Engine
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
+                    _session.EnsureLocksHeld();
                     await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value, options.Force,
                         snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, ct).ConfigureAwait(false);
                     IReadOnlyList<HelmHistoryEntry> after = await _session.Helm.HistoryAsync(target.ReleaseName, target.Namespace, ct).ConfigureAwait(false);

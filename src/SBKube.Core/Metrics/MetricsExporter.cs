@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using SBKube.Core.State;
 
 namespace SBKube.Core.Metrics
@@ -18,36 +17,20 @@ namespace SBKube.Core.Metrics
     {
         public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-        private sealed class AppStats
-        {
-            public string Namespace = "";
-            public string App = "";
-            public long Total;
-            public long Failed;
-            public long Rollbacks;
-            public string? LastAt;
-            public string Status = "";
-        }
-
-        public static string Render(StateStore store)
+        public static string Render(IStateStore store)
         {
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
             }
-            var apps = new List<AppStats>();
+            StateMetrics metrics = store.ReadMetrics();
+            IReadOnlyList<AppMetrics> apps = metrics.Apps;
             var locks = new SortedDictionary<string, bool>(StringComparer.Ordinal);
-            store.Run(conn =>
+            foreach (string ns in metrics.LockedNamespaces)
             {
-                // One read snapshot for all queries, so the families agree with each other.
-                using SqliteTransaction tx = conn.BeginTransaction(deferred: true);
-                ReadApps(conn, tx, apps);
-                ReadRollbacks(conn, tx, apps);
-                ReadLocks(conn, tx, store.Now(), locks);
-                tx.Commit();
-                return 0;
-            });
-            foreach (AppStats a in apps)
+                locks[ns] = true;
+            }
+            foreach (AppMetrics a in apps)
             {
                 if (!locks.ContainsKey(a.Namespace))
                 {
@@ -57,28 +40,28 @@ namespace SBKube.Core.Metrics
 
             var sb = new StringBuilder();
             Family(sb, "sbkube_deployments_total", "counter", "Revisions recorded in the SBKube state database per app.");
-            foreach (AppStats a in apps)
+            foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_deployments_total", a, null, a.Total);
             }
             Family(sb, "sbkube_deployment_status", "gauge",
                 "1 for the status (Helm's words) of the app's latest revision.");
-            foreach (AppStats a in apps)
+            foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_deployment_status", a, a.Status, 1);
             }
             Family(sb, "sbkube_last_deployment_time", "gauge", "Unix time in seconds of the app's latest revision.");
-            foreach (AppStats a in apps)
+            foreach (AppMetrics a in apps)
             {
-                Sample(sb, "sbkube_last_deployment_time", a, null, UnixSeconds(a.LastAt));
+                Sample(sb, "sbkube_last_deployment_time", a, null, UnixSeconds(a.LastDeployedAt));
             }
             Family(sb, "sbkube_rollbacks_total", "counter", "Rollbacks recorded in the deployment history per app.");
-            foreach (AppStats a in apps)
+            foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_rollbacks_total", a, null, a.Rollbacks);
             }
             Family(sb, "sbkube_failed_deployments_total", "counter", "Revisions that ended in status failed per app.");
-            foreach (AppStats a in apps)
+            foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_failed_deployments_total", a, null, a.Failed);
             }
@@ -88,8 +71,8 @@ namespace SBKube.Core.Metrics
                 sb.Append("sbkube_lock_held{namespace=\"").Append(Escape(l.Key)).Append("\"} ")
                     .Append(l.Value ? "1" : "0").Append('\n');
             }
-            Family(sb, "sbkube_state_db_bytes", "gauge", "Size of the state database file including its write-ahead log.");
-            sb.Append("sbkube_state_db_bytes ").Append(DatabaseBytes(store.Path).ToString(CultureInfo.InvariantCulture)).Append('\n');
+            Family(sb, "sbkube_state_db_bytes", "gauge", "Bytes the state takes: the SQLite file with its write-ahead log, or the PostgreSQL tables of the schema.");
+            sb.Append("sbkube_state_db_bytes ").Append(metrics.StoreBytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
             return sb.ToString();
         }
 
@@ -97,7 +80,7 @@ namespace SBKube.Core.Metrics
         /// Writes the metrics for node_exporter's textfile collector: temp file + rename, so the collector
         /// never reads half a file; world-readable (0644) because the collector runs as another user.
         /// </summary>
-        public static FileInfo WriteFile(StateStore store, string path)
+        public static FileInfo WriteFile(IStateStore store, string path)
         {
             string text = Render(store);
             string full = Path.GetFullPath(path);
@@ -116,95 +99,11 @@ namespace SBKube.Core.Metrics
             return new FileInfo(full);
         }
 
-        private static void ReadApps(SqliteConnection conn, SqliteTransaction tx, List<AppStats> apps)
-        {
-            // Grouped on the UNIQUE(context, namespace, app, revision) index (covering), then one lookup per
-            // app for its newest row: cheap on a million revisions. Contexts are folded together below.
-            var byApp = new Dictionary<(string, string), AppStats>();
-            var latestKey = new Dictionary<(string, string), (string At, int Revision)>();
-            using (SqliteCommand cmd = StateStore.Command(conn,
-                "SELECT d.namespace, d.app, m.total, d.status, d.deployed_at, d.revision FROM " +
-                "(SELECT context, namespace, app, COUNT(*) AS total, MAX(revision) AS rev FROM deployments " +
-                "GROUP BY context, namespace, app) m JOIN deployments d ON d.context = m.context AND " +
-                "d.namespace = m.namespace AND d.app = m.app AND d.revision = m.rev", tx))
-            using (SqliteDataReader r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    var key = (r.GetString(0), r.GetString(1));
-                    if (!byApp.TryGetValue(key, out AppStats? a))
-                    {
-                        byApp[key] = a = new AppStats { Namespace = key.Item1, App = key.Item2 };
-                    }
-                    a.Total += r.GetInt64(2);
-                    string at = r.IsDBNull(4) ? "" : r.GetValue(4).ToString() ?? "";
-                    int revision = r.GetInt32(5);
-                    // With several kube contexts, the most recently written revision is the app's latest.
-                    if (!latestKey.TryGetValue(key, out (string At, int Revision) best) ||
-                        string.CompareOrdinal(at, best.At) > 0 || (at == best.At && revision > best.Revision))
-                    {
-                        latestKey[key] = (at, revision);
-                        a.LastAt = at.Length == 0 ? null : at;
-                        a.Status = r.IsDBNull(3) || r.GetString(3).Length == 0 ? "unknown" : r.GetString(3);
-                    }
-                }
-            }
-            using (SqliteCommand cmd = StateStore.Command(conn,
-                "SELECT namespace, app, COUNT(*) FROM deployments WHERE status = $failed GROUP BY namespace, app", tx,
-                ("$failed", DeploymentStatus.Failed)))
-            using (SqliteDataReader r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppStats? a))
-                    {
-                        a.Failed = r.GetInt64(2);
-                    }
-                }
-            }
-            apps.AddRange(byApp.Values
-                .OrderBy(a => a.Namespace, StringComparer.Ordinal)
-                .ThenBy(a => a.App, StringComparer.Ordinal));
-        }
-
-        private static void ReadRollbacks(SqliteConnection conn, SqliteTransaction tx, List<AppStats> apps)
-        {
-            var byApp = new Dictionary<(string, string), AppStats>();
-            foreach (AppStats a in apps)
-            {
-                byApp[(a.Namespace, a.App)] = a;
-            }
-            using SqliteCommand cmd = StateStore.Command(conn,
-                "SELECT d.namespace, d.app, COUNT(*) FROM deployment_history h JOIN deployments d ON d.id = h.deployment_id " +
-                "WHERE h.action = $rollback GROUP BY d.namespace, d.app", tx,
-                ("$rollback", HistoryAction.Rollback));
-            using SqliteDataReader r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppStats? a))
-                {
-                    a.Rollbacks = r.GetInt64(2);
-                }
-            }
-        }
-
-        private static void ReadLocks(SqliteConnection conn, SqliteTransaction tx, string now, SortedDictionary<string, bool> locks)
-        {
-            // No expiry means held until someone unlocks it.
-            using SqliteCommand cmd = StateStore.Command(conn,
-                "SELECT DISTINCT namespace FROM locks WHERE expires_at IS NULL OR expires_at > $now", tx, ("$now", now));
-            using SqliteDataReader r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                locks[r.GetString(0)] = true;
-            }
-        }
-
         private static void Family(StringBuilder sb, string name, string type, string help) =>
             sb.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(help)).Append('\n')
               .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
-        private static void Sample(StringBuilder sb, string name, AppStats a, string? status, long value)
+        private static void Sample(StringBuilder sb, string name, AppMetrics a, string? status, long value)
         {
             sb.Append(name).Append("{namespace=\"").Append(Escape(a.Namespace)).Append("\",app=\"").Append(Escape(a.App)).Append('"');
             if (status != null)
@@ -238,35 +137,7 @@ namespace SBKube.Core.Metrics
         /// <summary>HELP text: only backslash and line feed are escaped.</summary>
         private static string EscapeHelp(string value) => value.Replace("\\", "\\\\").Replace("\n", "\\n");
 
-        private static long UnixSeconds(string? stored)
-        {
-            DateTime t = StateStore.ParseTime(stored);
-            if (t == DateTime.MinValue)
-            {
-                return 0;
-            }
-            return (long)Math.Floor((t - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds);
-        }
-
-        private static long DatabaseBytes(string path)
-        {
-            long size = 0;
-            foreach (string file in new[] { path, path + "-wal" })
-            {
-                try
-                {
-                    var info = new FileInfo(file);
-                    if (info.Exists)
-                    {
-                        size += info.Length;
-                    }
-                }
-                catch (IOException)
-                {
-                    // The WAL can vanish between the check and the read (checkpoint by another process).
-                }
-            }
-            return size;
-        }
+        private static long UnixSeconds(DateTime? utc) =>
+            utc.HasValue ? (long)Math.Floor((utc.Value - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds) : 0;
     }
 }

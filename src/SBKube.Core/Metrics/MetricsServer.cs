@@ -46,7 +46,7 @@ namespace SBKube.Core.Metrics
         }
 
         /// <summary>A server for the state database: metrics computed from it at each scrape.</summary>
-        public static MetricsServer ForStore(StateStore store, string address, int port) =>
+        public static MetricsServer ForStore(IStateStore store, string address, int port) =>
             new MetricsServer(() => MetricsExporter.Render(store), ParseAddress(address), port);
 
         public IPAddress Address => _address;

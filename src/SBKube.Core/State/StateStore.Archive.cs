@@ -7,8 +7,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using SBKube.Core.Engine;
+using SBKube.Core.State.Backends;
 
 namespace SBKube.Core.State
 {
@@ -69,10 +70,9 @@ namespace SBKube.Core.State
                 Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             };
             using var w = new Utf8JsonWriter(output, writerOptions);
-            Run(conn =>
+            // One read transaction: deployments and history come from the same snapshot.
+            Read((conn, tx) =>
             {
-                // One read transaction: deployments and history come from the same snapshot.
-                using SqliteTransaction tx = conn.BeginTransaction(deferred: true);
                 var p = new List<(string, object?)>();
                 string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
                 Dictionary<long, List<HistoryEntry>> history = ReadHistoryFor(conn, tx, where, p);
@@ -82,9 +82,9 @@ namespace SBKube.Core.State
                 w.WriteNumber("schema_version", SchemaVersion);
                 w.WriteString("exported_at", _clock().ToUniversalTime().ToString(IsoFormat, CultureInfo.InvariantCulture));
                 w.WriteStartArray("deployments");
-                using (SqliteCommand cmd = Command(conn,
+                using (DbCommand cmd = Command(conn,
                     $"SELECT {ArchiveColumns} FROM deployments {where} ORDER BY context, namespace, app, revision", tx, p.ToArray()))
-                using (SqliteDataReader r = cmd.ExecuteReader())
+                using (DbDataReader r = cmd.ExecuteReader())
                 {
                     while (r.Read())
                     {
@@ -97,7 +97,6 @@ namespace SBKube.Core.State
                 }
                 w.WriteEndArray();
                 w.WriteEndObject();
-                tx.Commit();
                 return 0;
             });
             w.Flush();
@@ -126,14 +125,14 @@ namespace SBKube.Core.State
             return new FileInfo(full);
         }
 
-        private static Dictionary<long, List<HistoryEntry>> ReadHistoryFor(SqliteConnection conn, SqliteTransaction tx,
+        private static Dictionary<long, List<HistoryEntry>> ReadHistoryFor(DbConnection conn, DbTransaction tx,
             string where, List<(string, object?)> p)
         {
             var map = new Dictionary<long, List<HistoryEntry>>();
-            using SqliteCommand cmd = Command(conn,
-                "SELECT h.id, h.deployment_id, h.action, h.timestamp, h.user, h.description FROM deployment_history h " +
+            using DbCommand cmd = Command(conn,
+                "SELECT h.id, h.deployment_id, h.action, h.timestamp, h.\"user\", h.description FROM deployment_history h " +
                 $"WHERE h.deployment_id IN (SELECT id FROM deployments {where}) ORDER BY h.deployment_id, h.id", tx, p.ToArray());
-            using SqliteDataReader r = cmd.ExecuteReader();
+            using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
                 long deploymentId = r.GetInt64(1);
@@ -146,7 +145,7 @@ namespace SBKube.Core.State
                     Id = r.GetInt64(0),
                     DeploymentId = deploymentId,
                     Action = r.IsDBNull(2) ? "" : r.GetString(2),
-                    Timestamp = ParseTime(r.IsDBNull(3) ? null : r.GetValue(3).ToString()),
+                    Timestamp = ReadTime(r, 3),
                     User = r.IsDBNull(4) ? null : r.GetString(4),
                     Description = r.IsDBNull(5) ? null : r.GetString(5),
                 });
@@ -154,7 +153,7 @@ namespace SBKube.Core.State
             return map;
         }
 
-        private static void WriteDeployment(Utf8JsonWriter w, SqliteDataReader r, List<HistoryEntry>? history)
+        private static void WriteDeployment(Utf8JsonWriter w, DbDataReader r, List<HistoryEntry>? history)
         {
             w.WriteStartObject();
             w.WriteString("context", r.IsDBNull(1) ? "" : r.GetString(1));
@@ -168,7 +167,7 @@ namespace SBKube.Core.State
             WriteNullable(w, "chart_version", r, 9);
             WriteNullable(w, "status", r, 10);
             WriteNullableInt(w, "helm_revision", r, 11);
-            WriteTime(w, "deployed_at", r.IsDBNull(12) ? null : r.GetValue(12).ToString());
+            WriteTime(w, "deployed_at", r, 12);
             WriteNullable(w, "description", r, 13);
             w.WritePropertyName("config");
             WriteConfig(w, r.IsDBNull(14) ? null : r.GetString(14));
@@ -180,7 +179,7 @@ namespace SBKube.Core.State
             {
                 w.WriteStartObject();
                 w.WriteString("action", h.Action);
-                WriteTime(w, "timestamp", h.Timestamp == DateTime.MinValue ? null : h.Timestamp.ToString(TimeFormat, CultureInfo.InvariantCulture));
+                WriteTime(w, "timestamp", h.Timestamp);
                 w.WriteString("user", h.User);
                 w.WriteString("description", h.Description);
                 w.WriteEndObject();
@@ -216,7 +215,7 @@ namespace SBKube.Core.State
             }
         }
 
-        private static void WriteNullable(Utf8JsonWriter w, string name, SqliteDataReader r, int i)
+        private static void WriteNullable(Utf8JsonWriter w, string name, DbDataReader r, int i)
         {
             if (r.IsDBNull(i))
             {
@@ -228,7 +227,7 @@ namespace SBKube.Core.State
             }
         }
 
-        private static void WriteNullableInt(Utf8JsonWriter w, string name, SqliteDataReader r, int i)
+        private static void WriteNullableInt(Utf8JsonWriter w, string name, DbDataReader r, int i)
         {
             if (r.IsDBNull(i))
             {
@@ -240,16 +239,31 @@ namespace SBKube.Core.State
             }
         }
 
-        /// <summary>ISO 8601 UTC when the stored text is a time; otherwise the text as stored.</summary>
-        private static void WriteTime(Utf8JsonWriter w, string name, string? stored)
+        /// <summary>ISO 8601 UTC when the stored value is a time; otherwise the text as stored (hand-edited rows).</summary>
+        private static void WriteTime(Utf8JsonWriter w, string name, DbDataReader r, int i)
         {
-            if (stored == null)
+            if (r.IsDBNull(i))
             {
                 w.WriteNull(name);
                 return;
             }
-            DateTime t = ParseTime(stored);
-            w.WriteString(name, t == DateTime.MinValue ? stored : t.ToString(IsoFormat, CultureInfo.InvariantCulture));
+            DateTime t = ReadTime(r, i);
+            if (t == DateTime.MinValue)
+            {
+                w.WriteString(name, Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture));
+                return;
+            }
+            WriteTime(w, name, t);
+        }
+
+        private static void WriteTime(Utf8JsonWriter w, string name, DateTime t)
+        {
+            if (t == DateTime.MinValue)
+            {
+                w.WriteNull(name);
+                return;
+            }
+            w.WriteString(name, t.ToString(IsoFormat, CultureInfo.InvariantCulture));
         }
 
         /// <summary>
@@ -264,7 +278,7 @@ namespace SBKube.Core.State
             var result = new ImportResult { Path = sourceName, WhatIf = whatIf };
             JsonArray deployments = doc["deployments"] as JsonArray ?? new JsonArray();
 
-            Func<SqliteConnection, SqliteTransaction, ImportResult> work = (conn, tx) =>
+            Func<DbConnection, DbTransaction, ImportResult> work = (conn, tx) =>
             {
                 var touched = new HashSet<(string, string, string)>();
                 int index = 0;
@@ -285,9 +299,9 @@ namespace SBKube.Core.State
 
             if (whatIf)
             {
-                return Run(conn =>
+                return BackendImpl.Run(conn =>
                 {
-                    using SqliteTransaction tx = conn.BeginTransaction(deferred: false);
+                    using DbTransaction tx = BackendImpl.BeginWrite(conn);
                     work(conn, tx);
                     tx.Rollback();
                     return result;
@@ -340,7 +354,7 @@ namespace SBKube.Core.State
             return doc;
         }
 
-        private void ImportOne(SqliteConnection conn, SqliteTransaction tx, JsonObject d, int index, string? source,
+        private void ImportOne(DbConnection conn, DbTransaction tx, JsonObject d, int index, string? source,
             ImportResult result, HashSet<(string, string, string)> touched)
         {
             string context = Text(d["context"]) ?? "";
@@ -351,10 +365,10 @@ namespace SBKube.Core.State
             string? status = Text(d["status"]);
             string? hash = Text(d["config_hash"]);
 
-            using (SqliteCommand cmd = Command(conn,
-                "SELECT status, config_hash FROM deployments WHERE context = $c AND namespace = $n AND app = $a AND revision = $r",
-                tx, ("$c", context), ("$n", ns), ("$a", app), ("$r", revision)))
-            using (SqliteDataReader existing = cmd.ExecuteReader())
+            using (DbCommand cmd = Command(conn,
+                "SELECT status, config_hash FROM deployments WHERE context = @c AND namespace = @n AND app = @a AND revision = @r",
+                tx, ("@c", context), ("@n", ns), ("@a", app), ("@r", revision)))
+            using (DbDataReader existing = cmd.ExecuteReader())
             {
                 if (existing.Read())
                 {
@@ -381,16 +395,15 @@ namespace SBKube.Core.State
             string? configText = config == null ? null
                 : config is JsonValue cv && cv.TryGetValue(out string? s) ? s
                 : config.ToJsonString();
-            Execute(conn,
+            long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
                 "chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +
-                "($c, $n, $a, $r, $rel, $type, $chart, $ref, $ver, $st, $hr, $at, $desc, $cfg, $hash, $pid, $host)", tx,
-                ("$c", context), ("$n", ns), ("$a", app), ("$r", revision),
-                ("$rel", Text(d["release_name"])), ("$type", Text(d["app_type"]) ?? "helm"), ("$chart", Text(d["chart"])),
-                ("$ref", Text(d["chart_ref"])), ("$ver", Text(d["chart_version"])), ("$st", status),
-                ("$hr", Int(d["helm_revision"])), ("$at", StoredTime(d["deployed_at"])), ("$desc", Text(d["description"])),
-                ("$cfg", configText), ("$hash", hash), ("$pid", Int(d["owner_pid"])), ("$host", Text(d["owner_host"])));
-            long id = (long)Scalar(conn, "SELECT last_insert_rowid()", tx)!;
+                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @hr, @at, @desc, @cfg, @hash, @pid, @host) RETURNING id", tx,
+                ("@c", context), ("@n", ns), ("@a", app), ("@r", revision),
+                ("@rel", Text(d["release_name"])), ("@type", Text(d["app_type"]) ?? "helm"), ("@chart", Text(d["chart"])),
+                ("@ref", Text(d["chart_ref"])), ("@ver", Text(d["chart_version"])), ("@st", status),
+                ("@hr", Int(d["helm_revision"])), ("@at", StoredTime(d["deployed_at"], "deployed_at", index, source)), ("@desc", Text(d["description"])),
+                ("@cfg", configText), ("@hash", hash), ("@pid", Int(d["owner_pid"])), ("@host", Text(d["owner_host"]))), CultureInfo.InvariantCulture);
             if (d["history"] is JsonArray history)
             {
                 foreach (JsonNode? h in history)
@@ -398,9 +411,9 @@ namespace SBKube.Core.State
                     if (h is JsonObject entry)
                     {
                         Execute(conn,
-                            "INSERT INTO deployment_history (deployment_id, action, timestamp, user, description) VALUES ($d, $a, $t, $u, $desc)",
-                            tx, ("$d", id), ("$a", Text(entry["action"]) ?? ""), ("$t", StoredTime(entry["timestamp"])),
-                            ("$u", Text(entry["user"])), ("$desc", Text(entry["description"])));
+                            "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description) VALUES (@d, @a, @t, @u, @desc)",
+                            tx, ("@d", id), ("@a", Text(entry["action"]) ?? ""), ("@t", StoredTime(entry["timestamp"], "history timestamp", index, source)),
+                            ("@u", Text(entry["user"])), ("@desc", Text(entry["description"])));
                     }
                 }
             }
@@ -412,12 +425,12 @@ namespace SBKube.Core.State
         /// Merging two databases can leave an app with two deployed revisions; only the newest stays
         /// deployed, the rest become superseded (the same rule FinishDeployment applies).
         /// </summary>
-        private static void KeepOneDeployed(SqliteConnection conn, SqliteTransaction tx, string context, string ns, string app)
+        private static void KeepOneDeployed(DbConnection conn, DbTransaction tx, string context, string ns, string app)
         {
             Execute(conn,
-                "UPDATE deployments SET status = $sup WHERE context = $c AND namespace = $n AND app = $a AND status = $dep " +
-                "AND revision < (SELECT MAX(revision) FROM deployments WHERE context = $c AND namespace = $n AND app = $a AND status = $dep)",
-                tx, ("$sup", DeploymentStatus.Superseded), ("$dep", DeploymentStatus.Deployed), ("$c", context), ("$n", ns), ("$a", app));
+                "UPDATE deployments SET status = @sup WHERE context = @c AND namespace = @n AND app = @a AND status = @dep " +
+                "AND revision < (SELECT MAX(revision) FROM deployments WHERE context = @c AND namespace = @n AND app = @a AND status = @dep)",
+                tx, ("@sup", DeploymentStatus.Superseded), ("@dep", DeploymentStatus.Deployed), ("@c", context), ("@n", ns), ("@a", app));
         }
 
         private static string? Text(JsonNode? node) =>
@@ -426,8 +439,11 @@ namespace SBKube.Core.State
         private static long? Int(JsonNode? node) =>
             node is JsonValue v && v.TryGetValue(out long n) ? n : (long?)null;
 
-        /// <summary>Back to the DB's text form (UTC, so string comparison with '2025-01-01' keeps working).</summary>
-        private static string? StoredTime(JsonNode? node)
+        /// <summary>
+        /// Back to the store's time form (UTC text in SQLite, so comparison with '2025-01-01' keeps working).
+        /// SQLite keeps text that is not a time as it was; a PostgreSQL timestamp column cannot hold it.
+        /// </summary>
+        private object? StoredTime(JsonNode? node, string field, int index, string? source)
         {
             string? text = Text(node);
             if (text == null)
@@ -435,7 +451,13 @@ namespace SBKube.Core.State
                 return null;
             }
             DateTime t = ParseTime(text);
-            return t == DateTime.MinValue ? text : FormatTime(t);
+            if (t != DateTime.MinValue)
+            {
+                return Time(t);
+            }
+            return BackendImpl is SqliteBackend
+                ? text
+                : throw Invalid(source, $"deployments[{index}] has a {field} '{text}' that is not a time");
         }
 
         private static SbkubeException Invalid(string? source, string why) =>

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace SBKube.Core.State
 {
@@ -32,20 +33,19 @@ namespace SBKube.Core.State
         public DeploymentRecord BeginDeployment(NewDeployment d) => Write((conn, tx) =>
         {
             object? max = Scalar(conn,
-                "SELECT MAX(revision) FROM deployments WHERE context = $c AND namespace = $n AND app = $a", tx,
-                ("$c", d.Context), ("$n", d.Namespace), ("$a", d.App));
+                "SELECT MAX(revision) FROM deployments WHERE context = @c AND namespace = @n AND app = @a", tx,
+                ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App));
             int revision = (max == null ? 0 : Convert.ToInt32(max)) + 1;
-            string now = Now();
-            Execute(conn,
+            object now = Now();
+            long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
                 "chart_version, status, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +
-                "($c, $n, $a, $r, $rel, $type, $chart, $ref, $ver, $st, $at, $desc, $cfg, $hash, $pid, $host)", tx,
-                ("$c", d.Context), ("$n", d.Namespace), ("$a", d.App), ("$r", revision), ("$rel", d.ReleaseName),
-                ("$type", d.AppType), ("$chart", d.Chart), ("$ref", d.ChartRef), ("$ver", d.ChartVersion),
-                ("$st", d.Status), ("$at", now), ("$desc", d.Description), ("$cfg", d.Config), ("$hash", d.ConfigHash),
-                ("$pid", CurrentProcess.Id), ("$host", CurrentProcess.Host));
-            long id = (long)Scalar(conn, "SELECT last_insert_rowid()", tx)!;
-            return ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).Single();
+                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @at, @desc, @cfg, @hash, @pid, @host) RETURNING id", tx,
+                ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App), ("@r", revision), ("@rel", d.ReleaseName),
+                ("@type", d.AppType), ("@chart", d.Chart), ("@ref", d.ChartRef), ("@ver", d.ChartVersion),
+                ("@st", d.Status), ("@at", now), ("@desc", d.Description), ("@cfg", d.Config), ("@hash", d.ConfigHash),
+                ("@pid", CurrentProcess.Id), ("@host", CurrentProcess.Host)), CultureInfo.InvariantCulture);
+            return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });
 
         /// <summary>
@@ -55,31 +55,31 @@ namespace SBKube.Core.State
         public DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description,
             string action, string? user = null) => Write((conn, tx) =>
         {
-            DeploymentRecord row = ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).SingleOrDefault()
+            DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
             if (status == DeploymentStatus.Deployed || status == DeploymentStatus.Uninstalled)
             {
                 Execute(conn,
-                    "UPDATE deployments SET status = $sup WHERE context = $c AND namespace = $n AND app = $a " +
-                    "AND status = $dep AND id <> $id", tx,
-                    ("$sup", DeploymentStatus.Superseded), ("$c", row.Context), ("$n", row.Namespace),
-                    ("$a", row.App), ("$dep", DeploymentStatus.Deployed), ("$id", id));
+                    "UPDATE deployments SET status = @sup WHERE context = @c AND namespace = @n AND app = @a " +
+                    "AND status = @dep AND id <> @id", tx,
+                    ("@sup", DeploymentStatus.Superseded), ("@c", row.Context), ("@n", row.Namespace),
+                    ("@a", row.App), ("@dep", DeploymentStatus.Deployed), ("@id", id));
             }
             Execute(conn,
-                "UPDATE deployments SET status = $st, helm_revision = COALESCE($hr, helm_revision), " +
-                "description = COALESCE($desc, description), owner_pid = NULL, owner_host = NULL WHERE id = $id", tx,
-                ("$st", status), ("$hr", helmRevision), ("$desc", description), ("$id", id));
+                "UPDATE deployments SET status = @st, helm_revision = COALESCE(@hr, helm_revision), " +
+                "description = COALESCE(@desc, description), owner_pid = NULL, owner_host = NULL WHERE id = @id", tx,
+                ("@st", status), ("@hr", helmRevision), ("@desc", description), ("@id", id));
             AddHistory(conn, tx, id, action, description ?? row.Description, user);
-            return ReadRecords(conn, "WHERE id = $id", tx, ("$id", id)).Single();
+            return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });
 
-        internal void AddHistory(SqliteConnection conn, SqliteTransaction tx, long? deploymentId, string action,
+        internal void AddHistory(DbConnection conn, DbTransaction tx, long? deploymentId, string action,
             string? description, string? user = null)
         {
             Execute(conn,
-                "INSERT INTO deployment_history (deployment_id, action, timestamp, user, description) VALUES ($d, $a, $t, $u, $desc)",
-                tx, ("$d", deploymentId), ("$a", action), ("$t", Now()), ("$u", user ?? CurrentProcess.User),
-                ("$desc", description));
+                "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description) VALUES (@d, @a, @t, @u, @desc)",
+                tx, ("@d", deploymentId), ("@a", action), ("@t", Now()), ("@u", user ?? CurrentProcess.User),
+                ("@desc", description));
         }
 
         /// <summary>Rows of the state list, oldest revision first within each app.</summary>
@@ -106,14 +106,14 @@ namespace SBKube.Core.State
             string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
             if (since.HasValue)
             {
-                where += " AND deployed_at >= $since";
-                p.Add(("$since", FormatTime(since.Value)));
+                where += " AND deployed_at >= @since";
+                p.Add(("@since", Time(since.Value)));
             }
             string order = " ORDER BY revision DESC, context";
             if (limit.HasValue)
             {
-                order += " LIMIT $limit";
-                p.Add(("$limit", limit.Value));
+                order += " LIMIT @limit";
+                p.Add(("@limit", limit.Value));
             }
             List<DeploymentRecord> rows = ReadRecords(conn, where + order, null, p.ToArray());
             rows.Reverse();
@@ -121,11 +121,11 @@ namespace SBKube.Core.State
         });
 
         public DeploymentRecord? Get(string ns, string app, int revision, string? context = null) =>
-            Single(ns, app, context, "revision = $rev", ("$rev", revision));
+            Single(ns, app, context, "revision = @rev", ("@rev", revision));
 
         /// <summary>The deployed revision of an app, or null (never deployed, deleted, or only failures).</summary>
         public DeploymentRecord? GetDeployed(string ns, string app, string? context = null) =>
-            Single(ns, app, context, "status = $st", ("$st", DeploymentStatus.Deployed));
+            Single(ns, app, context, "status = @st", ("@st", DeploymentStatus.Deployed));
 
         public DeploymentRecord? GetLatest(string ns, string app, string? context = null) =>
             Single(ns, app, context,
@@ -172,10 +172,10 @@ namespace SBKube.Core.State
             var p = new List<(string, object?)>();
             string where = Where(p, ("deployment_id", deploymentId), ("action", action));
             var list = new List<HistoryEntry>();
-            using SqliteCommand cmd = Command(conn,
-                "SELECT id, deployment_id, action, timestamp, user, description FROM deployment_history " + where + " ORDER BY id",
+            using DbCommand cmd = Command(conn,
+                "SELECT id, deployment_id, action, timestamp, \"user\", description FROM deployment_history " + where + " ORDER BY id",
                 null, p.ToArray());
-            using SqliteDataReader r = cmd.ExecuteReader();
+            using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
                 list.Add(new HistoryEntry
@@ -183,7 +183,7 @@ namespace SBKube.Core.State
                     Id = r.GetInt64(0),
                     DeploymentId = r.IsDBNull(1) ? (long?)null : r.GetInt64(1),
                     Action = r.GetString(2),
-                    Timestamp = ParseTime(r.IsDBNull(3) ? null : r.GetValue(3).ToString()),
+                    Timestamp = ReadTime(r, 3),
                     User = r.IsDBNull(4) ? null : r.GetString(4),
                     Description = r.IsDBNull(5) ? null : r.GetString(5),
                 });
@@ -195,9 +195,9 @@ namespace SBKube.Core.State
         public IReadOnlyList<(string Context, string Namespace, string App)> Apps() => Run(conn =>
         {
             var list = new List<(string, string, string)>();
-            using SqliteCommand cmd = Command(conn,
+            using DbCommand cmd = Command(conn,
                 "SELECT DISTINCT context, namespace, app FROM deployments ORDER BY namespace, app", null);
-            using SqliteDataReader r = cmd.ExecuteReader();
+            using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
                 list.Add((r.GetString(0), r.GetString(1), r.GetString(2)));

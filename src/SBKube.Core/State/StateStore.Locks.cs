@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace SBKube.Core.State
 {
@@ -72,7 +72,7 @@ namespace SBKube.Core.State
                 {
                     return ((LockRecord?)null, (LockRecord?)other);
                 }
-                Execute(conn, "DELETE FROM locks WHERE lock_id = $id", tx, ("$id", other.LockId));
+                Execute(conn, "DELETE FROM locks WHERE lock_id = @id", tx, ("@id", other.LockId));
                 AddHistory(conn, tx, null, HistoryAction.LockTakeover,
                     $"Took over {other} ({other.Operation}): {staleBecause}.");
             }
@@ -91,38 +91,38 @@ namespace SBKube.Core.State
                 ExpiresAt = request.Duration.HasValue ? now + request.Duration.Value : (DateTime?)null,
             };
             // A re-entrant request for the very same key keeps the existing row.
-            object? existing = Scalar(conn, "SELECT lock_id FROM locks WHERE context = $c AND namespace = $n AND app = $a", tx,
-                ("$c", record.Context), ("$n", record.Namespace), ("$a", record.App));
+            object? existing = Scalar(conn, "SELECT lock_id FROM locks WHERE context = @c AND namespace = @n AND app = @a", tx,
+                ("@c", record.Context), ("@n", record.Namespace), ("@a", record.App));
             if (existing != null)
             {
-                return (ReadLocks(conn, tx, "WHERE lock_id = $id", ("$id", existing)).Single(), (LockRecord?)null);
+                return (ReadLocks(conn, tx, "WHERE lock_id = @id", ("@id", existing)).Single(), (LockRecord?)null);
             }
             Execute(conn,
-                $"INSERT INTO locks ({LockColumns}) VALUES ($id, $c, $n, $a, $o, $pid, $h, $op, $r, $at, $exp)", tx,
-                ("$id", record.LockId), ("$c", record.Context), ("$n", record.Namespace), ("$a", record.App),
-                ("$o", record.Owner), ("$pid", record.Pid), ("$h", record.Host), ("$op", record.Operation),
-                ("$r", record.Reason), ("$at", FormatTime(record.AcquiredAt)),
-                ("$exp", record.ExpiresAt.HasValue ? FormatTime(record.ExpiresAt.Value) : null));
+                $"INSERT INTO locks ({LockColumns}) VALUES (@id, @c, @n, @a, @o, @pid, @h, @op, @r, @at, @exp)", tx,
+                ("@id", record.LockId), ("@c", record.Context), ("@n", record.Namespace), ("@a", record.App),
+                ("@o", record.Owner), ("@pid", record.Pid), ("@h", record.Host), ("@op", record.Operation),
+                ("@r", record.Reason), ("@at", Time(record.AcquiredAt)),
+                ("@exp", record.ExpiresAt.HasValue ? Time(record.ExpiresAt.Value) : null));
             return ((LockRecord?)record, (LockRecord?)null);
         });
 
         /// <summary>Extends a lease; false when the lock is gone (broken by someone else).</summary>
         public bool RenewLock(string lockId, TimeSpan lease) => Write((conn, tx) =>
         {
-            using SqliteCommand cmd = Command(conn, "UPDATE locks SET expires_at = $exp WHERE lock_id = $id", tx,
-                ("$exp", FormatTime(_clock() + lease)), ("$id", lockId));
+            using DbCommand cmd = Command(conn, "UPDATE locks SET expires_at = @exp WHERE lock_id = @id", tx,
+                ("@exp", Time(_clock() + lease)), ("@id", lockId));
             return cmd.ExecuteNonQuery() == 1;
         });
 
         /// <summary>Removes a lock by ID; returns the removed lock or null when there was none.</summary>
         public LockRecord? ReleaseLock(string lockId, string? forcedBy = null) => Write((conn, tx) =>
         {
-            LockRecord? record = ReadLocks(conn, tx, "WHERE lock_id = $id", ("$id", lockId)).SingleOrDefault();
+            LockRecord? record = ReadLocks(conn, tx, "WHERE lock_id = @id", ("@id", lockId)).SingleOrDefault();
             if (record == null)
             {
                 return null;
             }
-            Execute(conn, "DELETE FROM locks WHERE lock_id = $id", tx, ("$id", lockId));
+            Execute(conn, "DELETE FROM locks WHERE lock_id = @id", tx, ("@id", lockId));
             if (forcedBy != null)
             {
                 AddHistory(conn, tx, null, HistoryAction.LockTakeover, $"{forcedBy} force-unlocked {record}.");
@@ -137,17 +137,17 @@ namespace SBKube.Core.State
             return (IReadOnlyList<LockRecord>)ReadLocks(conn, null, where + " ORDER BY namespace, app, acquired_at", p.ToArray());
         });
 
-        private static List<LockRecord> ConflictingLocks(SqliteConnection conn, SqliteTransaction tx, string context, string ns, string app) =>
+        private static List<LockRecord> ConflictingLocks(DbConnection conn, DbTransaction tx, string context, string ns, string app) =>
             ReadLocks(conn, tx,
-                "WHERE namespace = $n AND (context = $c OR context = '' OR $c = '') AND (app = '*' OR $a = '*' OR app = $a) ORDER BY acquired_at",
-                ("$n", ns), ("$c", context), ("$a", app));
+                "WHERE namespace = @n AND (context = @c OR context = '' OR @c = '') AND (app = '*' OR @a = '*' OR app = @a) ORDER BY acquired_at",
+                ("@n", ns), ("@c", context), ("@a", app));
 
-        private static List<LockRecord> ReadLocks(SqliteConnection conn, SqliteTransaction? tx, string where,
+        private static List<LockRecord> ReadLocks(DbConnection conn, DbTransaction? tx, string where,
             params (string Name, object? Value)[] parameters)
         {
             var list = new List<LockRecord>();
-            using SqliteCommand cmd = Command(conn, $"SELECT {LockColumns} FROM locks {where}", tx, parameters);
-            using SqliteDataReader r = cmd.ExecuteReader();
+            using DbCommand cmd = Command(conn, $"SELECT {LockColumns} FROM locks {where}", tx, parameters);
+            using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
                 list.Add(new LockRecord
@@ -161,8 +161,8 @@ namespace SBKube.Core.State
                     Host = r.IsDBNull(6) ? null : r.GetString(6),
                     Operation = r.GetString(7),
                     Reason = r.IsDBNull(8) ? null : r.GetString(8),
-                    AcquiredAt = ParseTime(r.GetValue(9).ToString()),
-                    ExpiresAt = r.IsDBNull(10) ? (DateTime?)null : ParseTime(r.GetValue(10).ToString()),
+                    AcquiredAt = ReadTime(r, 9),
+                    ExpiresAt = r.IsDBNull(10) ? (DateTime?)null : ReadTime(r, 10),
                 });
             }
             return list;

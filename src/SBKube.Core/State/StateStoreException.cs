@@ -11,9 +11,22 @@ namespace SBKube.Core.State
         Io,
         NotFound,
         Ambiguous,
+        /// <summary>The operation does not apply to this backend (a file backup of a PostgreSQL store).</summary>
+        NotSupported,
+        /// <summary>A bad <c>-StateConnection</c>, <c>-StatePath</c> or their environment variables.</summary>
+        InvalidConnection,
+        /// <summary>The PostgreSQL server could not be reached (down, wrong host or port, timed out).</summary>
+        ServerUnreachable,
+        AuthenticationFailed,
+        /// <summary>The PostgreSQL database does not exist.</summary>
+        DatabaseMissing,
+        /// <summary>The role lacks a privilege SBKube needs (CREATE on the database or schema, or table rights).</summary>
+        PermissionDenied,
+        /// <summary>The PostgreSQL server is older than SBKube supports.</summary>
+        UnsupportedServer,
     }
 
-    /// <summary>A state DB problem, with the file it concerns and what went wrong.</summary>
+    /// <summary>A state store problem, with the file (or redacted server location) it concerns and what went wrong.</summary>
     public sealed class StateStoreException : Exception
     {
         public StateStoreException(StateStoreErrorKind kind, string path, string message, Exception? inner = null)

@@ -19,7 +19,14 @@ namespace SBKube.PowerShell.Cmdlets
         protected override void ProcessRecord() => Guard(() =>
         {
             string source = ResolvePath(Source);
-            string target = StatePath != null ? ResolvePath(StatePath) : StateStore.DefaultPath();
+            StateLocation location = StateLocation;
+            if (location.IsPostgres)
+            {
+                Fail("StateStore.NotSupported", ErrorCategory.InvalidOperation,
+                    "Restore-SbkubeState replaces an SQLite file; the state is on PostgreSQL. Restore a pg_dump with pg_restore, " +
+                    "or load an Export-SbkubeState file with Import-SbkubeState.", StateConnection);
+            }
+            string target = location.Path ?? StateStore.DefaultPath();
             if (ShouldProcess(target, $"Replace the state database with '{source}' (the current one is kept as '{target}.bak')"))
             {
                 WriteObject(StateStore.Restore(source, target));

@@ -19,15 +19,16 @@ namespace SBKube.PowerShell.Completion
             IEnumerable<string> candidates;
             try
             {
-                string statePath = fakeBoundParameters["StatePath"] is string bound
-                    ? System.IO.Path.GetFullPath(bound)
-                    : StateStore.DefaultPath();
-                if (!System.IO.File.Exists(statePath))
+                StateLocation location = StateLocation.Resolve(
+                    fakeBoundParameters["StatePath"] is string bound ? System.IO.Path.GetFullPath(bound) : null,
+                    fakeBoundParameters["StateConnection"] as string);
+                string statePath = location.Path ?? StateStore.DefaultPath();
+                if (!location.IsPostgres && !System.IO.File.Exists(statePath))
                 {
-                    // Completing must never create a database.
+                    // Completing must never create a database file.
                     return Array.Empty<CompletionResult>();
                 }
-                candidates = Candidates(StateStore.Open(statePath), fakeBoundParameters);
+                candidates = Candidates(location.IsPostgres ? StateStore.Open(location) : StateStore.Open(statePath), fakeBoundParameters);
             }
             catch (Exception e) when (e is StateStoreException || e is System.IO.IOException || e is UnauthorizedAccessException)
             {
@@ -39,7 +40,7 @@ namespace SBKube.PowerShell.Completion
                 .Select(c => new CompletionResult(Quote(c), c, CompletionResultType.ParameterValue, c));
         }
 
-        protected abstract IEnumerable<string> Candidates(StateStore store, IDictionary bound);
+        protected abstract IEnumerable<string> Candidates(IStateStore store, IDictionary bound);
 
         protected static string? Bound(IDictionary bound, string name) => bound[name] switch
         {
@@ -53,13 +54,13 @@ namespace SBKube.PowerShell.Completion
 
     public sealed class NamespaceCompleter : StateCompleter
     {
-        protected override IEnumerable<string> Candidates(StateStore store, IDictionary bound) =>
+        protected override IEnumerable<string> Candidates(IStateStore store, IDictionary bound) =>
             store.Apps().Select(a => a.Namespace).OrderBy(n => n, StringComparer.Ordinal);
     }
 
     public sealed class AppCompleter : StateCompleter
     {
-        protected override IEnumerable<string> Candidates(StateStore store, IDictionary bound)
+        protected override IEnumerable<string> Candidates(IStateStore store, IDictionary bound)
         {
             string? ns = Bound(bound, "Namespace");
             return store.Apps().Where(a => ns == null || a.Namespace == ns).Select(a => a.App).OrderBy(a => a, StringComparer.Ordinal);
@@ -68,7 +69,7 @@ namespace SBKube.PowerShell.Completion
 
     public sealed class RevisionCompleter : StateCompleter
     {
-        protected override IEnumerable<string> Candidates(StateStore store, IDictionary bound)
+        protected override IEnumerable<string> Candidates(IStateStore store, IDictionary bound)
         {
             string? ns = Bound(bound, "Namespace");
             string? app = Bound(bound, "App");

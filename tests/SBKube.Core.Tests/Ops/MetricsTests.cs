@@ -79,7 +79,7 @@ namespace SBKube.Core.Tests.Ops
                 "# TYPE sbkube_lock_held gauge\n" +
                 "sbkube_lock_held{namespace=\"production\"} 1\n" +
                 "sbkube_lock_held{namespace=\"state-demo\"} 0\n" +
-                "# HELP sbkube_state_db_bytes Size of the state database file including its write-ahead log.\n" +
+                "# HELP sbkube_state_db_bytes Bytes the state takes: the SQLite file with its write-ahead log, or the PostgreSQL tables of the schema.\n" +
                 "# TYPE sbkube_state_db_bytes gauge\n" +
                 DbBytesLine(db);
             Assert.Equal(expected, text);

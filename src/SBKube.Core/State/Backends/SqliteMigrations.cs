@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using SBKube.Core.State;
 
-namespace SBKube.Core.State
+namespace SBKube.Core.State.Backends
 {
     /// <summary>Forward-only schema migrations, indexed by the user_version they start from.</summary>
-    internal static class Migrations
+    internal static class SqliteMigrations
     {
         private static readonly string[] Steps =
         {
@@ -82,7 +83,7 @@ CREATE TABLE IF NOT EXISTS locks (
             ("deployments", "owner_host", "TEXT"),
         };
 
-        internal static void Apply(SqliteConnection conn, SqliteTransaction tx, int fromVersion)
+        internal static void Apply(DbConnection conn, DbTransaction tx, int fromVersion)
         {
             if (fromVersion == 0)
             {
@@ -94,13 +95,13 @@ CREATE TABLE IF NOT EXISTS locks (
             }
         }
 
-        private static void AddMissingColumns(SqliteConnection conn, SqliteTransaction tx)
+        private static void AddMissingColumns(DbConnection conn, DbTransaction tx)
         {
             foreach (var group in SeedSchemaGaps.GroupBy(g => g.Table))
             {
                 var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                using (SqliteCommand cmd = StateStore.Command(conn, $"PRAGMA table_info({group.Key})", tx))
-                using (SqliteDataReader r = cmd.ExecuteReader())
+                using (DbCommand cmd = StateStore.Command(conn, $"PRAGMA table_info({group.Key})", tx))
+                using (DbDataReader r = cmd.ExecuteReader())
                 {
                     while (r.Read())
                     {

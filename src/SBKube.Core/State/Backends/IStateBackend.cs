@@ -1,0 +1,43 @@
+using System;
+using System.Data.Common;
+
+namespace SBKube.Core.State.Backends
+{
+    /// <summary>
+    /// What differs between the databases behind <see cref="StateStore"/>: connecting, how a write
+    /// excludes other writers, how times are stored, schema migrations and error translation. The SQL
+    /// itself is shared.
+    /// </summary>
+    internal interface IStateBackend
+    {
+        /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+        string Name { get; }
+
+        /// <summary>For messages: the file path, or the server, database and schema (never a password).</summary>
+        string Location { get; }
+
+        /// <summary>Creates the database objects when needed and migrates them forward; refuses newer schemas.</summary>
+        void Initialize(StateStore store);
+
+        /// <summary>Opens a connection, runs <paramref name="work"/> and translates the database's errors.</summary>
+        T Run<T>(Func<DbConnection, T> work);
+
+        /// <summary>A transaction that holds the store's write lock from its first statement.</summary>
+        DbTransaction BeginWrite(DbConnection conn);
+
+        /// <summary>A transaction whose reads all see one snapshot.</summary>
+        DbTransaction BeginRead(DbConnection conn);
+
+        /// <summary>After a committed write (SQLite: checkpoint, so a file copy is a full backup).</summary>
+        void AfterWrite(DbConnection conn);
+
+        /// <summary>After a prune removed rows (SQLite: give the space back when it is worth it).</summary>
+        void AfterPrune(DbConnection conn);
+
+        /// <summary>A time as the column stores it.</summary>
+        object Time(DateTime utc);
+
+        /// <summary>Bytes the state takes on disk.</summary>
+        long DatabaseBytes(DbConnection conn);
+    }
+}

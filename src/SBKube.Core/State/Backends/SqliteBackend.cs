@@ -1,0 +1,210 @@
+using System;
+using System.Data.Common;
+using System.Globalization;
+using System.IO;
+using Microsoft.Data.Sqlite;
+
+namespace SBKube.Core.State.Backends
+{
+    /// <summary>
+    /// The embedded default: one SQLite file in WAL mode. Writes take the write lock up front
+    /// (IMMEDIATE) and are followed by a checkpoint, so a plain copy of the file is a full backup
+    /// between operations. Times are UTC text so that <c>deployed_at &lt; '2025-01-01'</c> works.
+    /// </summary>
+    internal sealed class SqliteBackend : IStateBackend
+    {
+        private readonly string _connectionString;
+
+        internal SqliteBackend(string? path)
+        {
+            FilePath = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!);
+            _connectionString = ConnectionString(FilePath, SqliteOpenMode.ReadWriteCreate);
+        }
+
+        public string Name => "sqlite";
+
+        public string FilePath { get; }
+
+        public string Location => FilePath;
+
+        internal static string DefaultPath()
+        {
+            string? fromEnv = Environment.GetEnvironmentVariable("SBKUBE_STATE_DB");
+            if (!string.IsNullOrWhiteSpace(fromEnv))
+            {
+                return System.IO.Path.GetFullPath(fromEnv);
+            }
+            string home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h
+                ? h
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return System.IO.Path.Combine(home, ".sbkube", "state.db");
+        }
+
+        /// <summary>A connection string for this store's file or another (backup target, restore copy).</summary>
+        internal static string ConnectionString(string file, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+        {
+            DataSource = file,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        public void Initialize(StateStore store)
+        {
+            CreateFile();
+            Run(conn =>
+            {
+                if (ReadVersion(conn, null) == SqliteMigrations.Latest)
+                {
+                    return 0;
+                }
+                StateStore.Execute(conn, "PRAGMA journal_mode=WAL;");
+                using (DbTransaction tx = BeginWrite(conn))
+                {
+                    // Read again under the write lock: another process may have migrated meanwhile.
+                    int version = ReadVersion(conn, tx);
+                    if (version < SqliteMigrations.Latest)
+                    {
+                        SqliteMigrations.Apply(conn, tx, version);
+                        StateStore.Execute(conn, $"PRAGMA user_version = {SqliteMigrations.Latest};", tx);
+                    }
+                    tx.Commit();
+                }
+                AfterWrite(conn);
+                return 0;
+            });
+        }
+
+        private void CreateFile()
+        {
+            string dir = System.IO.Path.GetDirectoryName(FilePath)!;
+            try
+            {
+                if (!Directory.Exists(dir))
+                {
+                    Directory.CreateDirectory(dir);
+                    UnixPermissions.Set(dir, Convert.ToInt32("700", 8));
+                }
+                if (!File.Exists(FilePath))
+                {
+                    // Created empty and locked down before SQLite writes anything into it.
+                    // Another process (or thread) may create it first: that is not an error.
+                    bool created = false;
+                    try
+                    {
+                        using (File.Open(FilePath, FileMode.CreateNew, FileAccess.ReadWrite)) { }
+                        created = true;
+                    }
+                    catch (IOException) when (File.Exists(FilePath))
+                    {
+                    }
+                    if (created)
+                    {
+                        UnixPermissions.Set(FilePath, Convert.ToInt32("600", 8));
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StateStoreException(StateStoreErrorKind.ReadOnly, FilePath,
+                    $"Cannot create the state database '{FilePath}': {e.Message}", e);
+            }
+        }
+
+        private int ReadVersion(DbConnection conn, DbTransaction? tx)
+        {
+            int version = Convert.ToInt32(StateStore.Scalar(conn, "PRAGMA user_version;", tx), CultureInfo.InvariantCulture);
+            if (version > SqliteMigrations.Latest)
+            {
+                throw new StateStoreException(StateStoreErrorKind.NewerSchema, FilePath,
+                    $"The state database '{FilePath}' has schema version {version}, newer than the {SqliteMigrations.Latest} this SBKube supports. " +
+                    "Upgrade SBKube; the database was left untouched.");
+            }
+            return version;
+        }
+
+        public T Run<T>(Func<DbConnection, T> work)
+        {
+            try
+            {
+                using var conn = new SqliteConnection(_connectionString);
+                conn.Open();
+                StateStore.Execute(conn, "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+                return work(conn);
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e);
+            }
+        }
+
+        public DbTransaction BeginWrite(DbConnection conn) => ((SqliteConnection)conn).BeginTransaction(deferred: false);
+
+        public DbTransaction BeginRead(DbConnection conn) => ((SqliteConnection)conn).BeginTransaction(deferred: true);
+
+        public void AfterWrite(DbConnection conn) => Checkpoint(conn);
+
+        internal static void Checkpoint(DbConnection conn)
+        {
+            // Best effort: a concurrent reader may keep part of the WAL; the next write finishes it.
+            StateStore.Execute(conn, "PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        /// <summary>VACUUM once more than this share of the file is free pages.</summary>
+        private const double VacuumFreeShare = 0.25;
+
+        public void AfterPrune(DbConnection conn)
+        {
+            long free = Convert.ToInt64(StateStore.Scalar(conn, "PRAGMA freelist_count;"), CultureInfo.InvariantCulture);
+            long pages = Convert.ToInt64(StateStore.Scalar(conn, "PRAGMA page_count;"), CultureInfo.InvariantCulture);
+            if (pages > 0 && free > pages * VacuumFreeShare)
+            {
+                StateStore.Execute(conn, "VACUUM;");
+                Checkpoint(conn);
+            }
+        }
+
+        public object Time(DateTime utc) => StateStore.FormatTime(utc);
+
+        public long DatabaseBytes(DbConnection conn)
+        {
+            long size = 0;
+            foreach (string file in new[] { FilePath, FilePath + "-wal" })
+            {
+                try
+                {
+                    var info = new FileInfo(file);
+                    if (info.Exists)
+                    {
+                        size += info.Length;
+                    }
+                }
+                catch (IOException)
+                {
+                    // The WAL can vanish between the check and the read (checkpoint by another process).
+                }
+            }
+            return size;
+        }
+
+        private Exception Translate(SqliteException e)
+        {
+            switch (e.SqliteErrorCode)
+            {
+                case 26: // SQLITE_NOTADB
+                    return new StateStoreException(StateStoreErrorKind.NotADatabase, FilePath,
+                        $"'{FilePath}' is not an SBKube state database (not an SQLite file). It was left untouched.", e);
+                case 8: // SQLITE_READONLY
+                case 14: // SQLITE_CANTOPEN
+                    return new StateStoreException(StateStoreErrorKind.ReadOnly, FilePath,
+                        $"The state database '{FilePath}' cannot be written: {e.Message}", e);
+                case 11: // SQLITE_CORRUPT
+                    return new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
+                        $"The state database '{FilePath}' is corrupt: {e.Message}", e);
+                default:
+                    return new StateStoreException(StateStoreErrorKind.Io, FilePath,
+                        $"State database '{FilePath}': {e.Message}", e);
+            }
+        }
+    }
+}

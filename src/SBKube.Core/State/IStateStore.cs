@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace SBKube.Core.State
+{
+    /// <summary>The revisions an operation writes: a pending row before Helm runs, finished after.</summary>
+    public interface IDeploymentLog
+    {
+        DeploymentRecord BeginDeployment(NewDeployment d);
+        DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action, string? user = null);
+        DeploymentRecord? Get(string ns, string app, int revision, string? context = null);
+        DeploymentRecord? GetDeployed(string ns, string app, string? context = null);
+        DeploymentRecord? GetLatest(string ns, string app, string? context = null);
+        int? MaxHelmRevision(string ns, string app, string? context = null);
+        IReadOnlyList<DeploymentRecord> Pending(string? ns = null);
+    }
+
+    /// <summary>Namespace and app leases and freezes, shared by every host that uses the store.</summary>
+    public interface ILockTable
+    {
+        (LockRecord? Acquired, LockRecord? Holder) TryAcquireLock(LockRequest request);
+        bool RenewLock(string lockId, TimeSpan lease);
+        LockRecord? ReleaseLock(string lockId, string? forcedBy = null);
+        IReadOnlyList<LockRecord> Locks(string? ns = null);
+    }
+
+    /// <summary>What the state, history and metrics views read.</summary>
+    public interface IStateQueries
+    {
+        IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
+        IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null, DateTime? since = null);
+        IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null);
+        IReadOnlyList<(string Context, string Namespace, string App)> Apps();
+        StateMetrics ReadMetrics();
+    }
+
+    /// <summary>Moving state in and out (JSON export/import, between backends too) and pruning it.</summary>
+    public interface IStateArchive
+    {
+        void Export(Stream output, string? ns = null, string? app = null, string? context = null);
+        string ExportJson(string? ns = null, string? app = null, string? context = null);
+        FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null);
+        ImportResult Import(string json, bool whatIf = false, string? sourceName = null);
+        ImportResult ImportFile(string path, bool whatIf = false);
+        IReadOnlyList<DeploymentRecord> Prune(PruneRequest request);
+    }
+
+    /// <summary>
+    /// A state store as engines and cmdlets see it; <see cref="StateStore"/> implements it over SQLite
+    /// or PostgreSQL, and nothing above it knows which.
+    /// </summary>
+    public interface IStateStore : IDeploymentLog, ILockTable, IStateQueries, IStateArchive
+    {
+        /// <summary>The SQLite file, or the PostgreSQL server, database and schema (never a password).</summary>
+        string Path { get; }
+
+        /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+        string Backend { get; }
+
+        /// <summary>A consistent copy of an SQLite store; a PostgreSQL store refuses, pointing to pg_dump and Export.</summary>
+        FileInfo Backup(string destination, bool overwrite = false);
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+
+namespace SBKube.Core.State
+{
+    /// <summary>Per-app figures for the metrics exporter; kube contexts of one namespace/app are added up.</summary>
+    public sealed class AppMetrics
+    {
+        public string Namespace { get; set; } = "";
+        public string App { get; set; } = "";
+        public long Total { get; set; }
+        public long Failed { get; set; }
+        public long Rollbacks { get; set; }
+        /// <summary>UTC time of the app's latest revision; null when unknown.</summary>
+        public DateTime? LastDeployedAt { get; set; }
+        /// <summary>Status of the latest revision (<c>unknown</c> when empty).</summary>
+        public string Status { get; set; } = "";
+    }
+
+    /// <summary>Everything a scrape needs, read from one snapshot so the families agree.</summary>
+    public sealed class StateMetrics
+    {
+        public IReadOnlyList<AppMetrics> Apps { get; set; } = Array.Empty<AppMetrics>();
+        /// <summary>Namespaces with an unexpired lock.</summary>
+        public IReadOnlyCollection<string> LockedNamespaces { get; set; } = Array.Empty<string>();
+        public long StoreBytes { get; set; }
+    }
+
+    public sealed partial class StateStore
+    {
+        public StateMetrics ReadMetrics()
+        {
+            var metrics = new StateMetrics();
+            Read((conn, tx) =>
+            {
+                List<AppMetrics> apps = ReadAppMetrics(conn, tx);
+                ReadRollbackCounts(conn, tx, apps);
+                metrics.Apps = apps;
+                metrics.LockedNamespaces = LockedNamespaces(conn, tx);
+                return 0;
+            });
+            metrics.StoreBytes = BackendImpl.Run(conn => BackendImpl.DatabaseBytes(conn));
+            return metrics;
+        }
+
+        private static List<AppMetrics> ReadAppMetrics(DbConnection conn, DbTransaction tx)
+        {
+            // Grouped on the UNIQUE(context, namespace, app, revision) index (covering), then one lookup per
+            // app for its newest row: cheap on a million revisions. Contexts are folded together below.
+            var byApp = new Dictionary<(string, string), AppMetrics>();
+            var latestKey = new Dictionary<(string, string), (DateTime At, int Revision)>();
+            using (DbCommand cmd = Command(conn,
+                "SELECT d.namespace, d.app, m.total, d.status, d.deployed_at, d.revision FROM " +
+                "(SELECT context, namespace, app, COUNT(*) AS total, MAX(revision) AS rev FROM deployments " +
+                "GROUP BY context, namespace, app) m JOIN deployments d ON d.context = m.context AND " +
+                "d.namespace = m.namespace AND d.app = m.app AND d.revision = m.rev", tx))
+            using (DbDataReader r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var key = (r.GetString(0), r.GetString(1));
+                    if (!byApp.TryGetValue(key, out AppMetrics? a))
+                    {
+                        byApp[key] = a = new AppMetrics { Namespace = key.Item1, App = key.Item2 };
+                    }
+                    a.Total += Convert.ToInt64(r.GetValue(2));
+                    DateTime at = ReadTime(r, 4);
+                    int revision = Convert.ToInt32(r.GetValue(5));
+                    // With several kube contexts, the most recently written revision is the app's latest.
+                    if (!latestKey.TryGetValue(key, out (DateTime At, int Revision) best) ||
+                        at > best.At || (at == best.At && revision > best.Revision))
+                    {
+                        latestKey[key] = (at, revision);
+                        a.LastDeployedAt = at == DateTime.MinValue ? (DateTime?)null : at;
+                        a.Status = r.IsDBNull(3) || r.GetString(3).Length == 0 ? "unknown" : r.GetString(3);
+                    }
+                }
+            }
+            using (DbCommand cmd = Command(conn,
+                "SELECT namespace, app, COUNT(*) FROM deployments WHERE status = @failed GROUP BY namespace, app", tx,
+                ("@failed", DeploymentStatus.Failed)))
+            using (DbDataReader r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppMetrics? a))
+                    {
+                        a.Failed = Convert.ToInt64(r.GetValue(2));
+                    }
+                }
+            }
+            return byApp.Values
+                .OrderBy(a => a.Namespace, StringComparer.Ordinal)
+                .ThenBy(a => a.App, StringComparer.Ordinal)
+                .ToList();
+        }
+
+        private static void ReadRollbackCounts(DbConnection conn, DbTransaction tx, List<AppMetrics> apps)
+        {
+            var byApp = apps.ToDictionary(a => (a.Namespace, a.App));
+            using DbCommand cmd = Command(conn,
+                "SELECT d.namespace, d.app, COUNT(*) FROM deployment_history h JOIN deployments d ON d.id = h.deployment_id " +
+                "WHERE h.action = @rollback GROUP BY d.namespace, d.app", tx,
+                ("@rollback", HistoryAction.Rollback));
+            using DbDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppMetrics? a))
+                {
+                    a.Rollbacks = Convert.ToInt64(r.GetValue(2));
+                }
+            }
+        }
+
+        private List<string> LockedNamespaces(DbConnection conn, DbTransaction tx)
+        {
+            // No expiry means held until someone unlocks it.
+            var list = new List<string>();
+            using DbCommand cmd = Command(conn,
+                "SELECT DISTINCT namespace FROM locks WHERE expires_at IS NULL OR expires_at > @now", tx, ("@now", Now()));
+            using DbDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(r.GetString(0));
+            }
+            return list;
+        }
+    }
+}
