@@ -66,9 +66,10 @@ function Invoke-TestPsql([object] $Server, [string[]] $Arguments, [switch] $Admi
         $out = & psql -h $Server.Socket -p $Server.Port -U postgres -d $Database -v ON_ERROR_STOP=1 -X -q -A -t @Arguments 2>&1
     }
     else {
+        $saved = $env:PGPASSWORD
         $env:PGPASSWORD = $Server.Password
         try { $out = & psql -h 127.0.0.1 -p $Server.Port -U $Server.User -d $Database -v ON_ERROR_STOP=1 -X -q -A -t @Arguments 2>&1 }
-        finally { Remove-Item Env:PGPASSWORD -ErrorAction Ignore }
+        finally { $env:PGPASSWORD = $saved }
     }
     if ($LASTEXITCODE -ne 0) { throw "psql $($Arguments -join ' ') failed: $($out -join "`n")" }
     $out

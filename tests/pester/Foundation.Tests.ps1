@@ -84,7 +84,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $rows[1].Description | Should -Match 'FAILED'
     }
 
-    It 'creates the state folder 0700 and the file 0600' -Skip:$IsWindows {
+    It 'creates the state folder 0700 and the file 0600' -Skip:$IsWindows -Tag SqliteOnly {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         (& stat -c '%a' (Split-Path $s.StateDb)) | Should -Be '700'
         (& stat -c '%a' $s.StateDb) | Should -Be '600'

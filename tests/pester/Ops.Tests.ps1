@@ -47,7 +47,7 @@ Describe 'Remove-SbkubeHistory' {
     }
 }
 
-Describe 'Backup-SbkubeState and Restore-SbkubeState' {
+Describe 'Backup-SbkubeState and Restore-SbkubeState' -Tag SqliteOnly {
     BeforeEach { $s = New-SbkubeSandbox; New-ThreeRevisions $s }
     AfterEach { Remove-SbkubeSandbox $s }
 

@@ -493,7 +493,7 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         (sbkube state --help) -join "`n" | Should -BeExactly ($top -join "`n")
     }
 
-    It '--state-db PATH works before or after the command and wins over $env:SBKUBE_STATE_DB' {
+    It '--state-db PATH works before or after the command and wins over $env:SBKUBE_STATE_DB' -Tag SqliteOnly {
         $db = $env:SBKUBE_STATE_DB
         $other = Join-Path $s.Dir 'other/state.db'
         @(sbkube --state-db $other state list).Count | Should -Be 1
@@ -605,7 +605,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
     }
 }
 
-Describe 'examples/scripts/Backup-SbkubeNightly.ps1 (the seed''s backup cron job)' {
+Describe 'examples/scripts/Backup-SbkubeNightly.ps1 (the seed''s backup cron job)' -Tag SqliteOnly {
     BeforeAll {
         $s = New-SbkubeSandbox
         Push-Location $s.Example

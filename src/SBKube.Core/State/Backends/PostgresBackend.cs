@@ -185,8 +185,16 @@ namespace SBKube.Core.State.Backends
                             $"State database {where}: {pg.SqlState}: {pg.MessageText}", e);
                 }
             }
+            Exception root = Innermost(e);
+            if (!(root is SocketException || root is IOException || root is TimeoutException))
+            {
+                bool password = root.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0;
+                return new StateStoreException(password ? StateStoreErrorKind.AuthenticationFailed : StateStoreErrorKind.Io, where,
+                    $"PostgreSQL at {server} for the state in {where}: {root.Message}" +
+                    (password ? ". Give the password in PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass)." : ""), e);
+            }
             return new StateStoreException(StateStoreErrorKind.ServerUnreachable, where,
-                $"Cannot reach the PostgreSQL server at {server} for the state in {where}: {Innermost(e).Message}. " +
+                $"Cannot reach the PostgreSQL server at {server} for the state in {where}: {root.Message}. " +
                 "Check that it runs and that host and port are right; nothing was changed.", e);
         }
 
