@@ -83,7 +83,7 @@ namespace SBKube.Core.Tests.State
         [InlineData("postgres://u@h:99999/db", "port '99999'")]
         [InlineData("postgres://u@h/db?sslmode=sometimes", "sslmode 'sometimes'")]
         [InlineData("postgres://u@h/db?colour=blue", "option 'colour'")]
-        [InlineData("Host=h;Bogus Key=1", "key 'Bogus Key'")]
+        [InlineData("Host=h;Bogus Key=1", "key 'bogus key'")]
         [InlineData("   ", "empty")]
         public void Bad_connections_say_what_is_wrong_and_what_was_expected(string text, string expected)
         {

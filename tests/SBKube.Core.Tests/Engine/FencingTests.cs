@@ -1,0 +1,51 @@
+using System;
+using System.Threading.Tasks;
+using SBKube.Core.Engine;
+using SBKube.Core.Helm;
+using SBKube.Core.State;
+using Xunit;
+
+namespace SBKube.Core.Tests.Engine
+{
+    /// <summary>A run whose lease was taken over while it was paused must not touch the cluster again.</summary>
+    [Collection(HelmSimCollection.Name)]
+    public sealed class FencingTests : IDisposable
+    {
+        private readonly SimProject _p = new SimProject();
+
+        public void Dispose() => _p.Dispose();
+
+        private static RevisionSnapshot Redis() => new RevisionSnapshot { AppType = "helm", ReleaseName = "redis", Namespace = "state-demo" };
+
+        [Fact]
+        public async Task With_its_lease_held_the_session_calls_helm()
+        {
+            using LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
+            // The release does not exist, so Helm fails; what matters is that it was asked.
+            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), default));
+            Assert.Equal(1, _p.Count("uninstall"));
+        }
+
+        [Fact]
+        public async Task A_lease_taken_over_by_another_run_stops_the_next_helm_call()
+        {
+            using LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
+            // What another host does once the lease lapsed: the row is gone (taken over or force-unlocked).
+            Assert.NotNull(_p.Store.ReleaseLock(lease.Record.LockId, forcedBy: "someone@elsewhere"));
+
+            SbkubeException e = await Assert.ThrowsAsync<SbkubeException>(() => _p.Session.RemoveAsync(Redis(), default));
+            Assert.Equal("LockLost", e.ErrorId);
+            Assert.Contains(lease.Record.LockId, e.Message, StringComparison.Ordinal);
+            Assert.Equal(0, _p.Count("uninstall"));
+        }
+
+        [Fact]
+        public async Task A_released_lease_is_no_longer_checked()
+        {
+            LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
+            lease.Dispose();
+            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), default));
+            Assert.Equal(1, _p.Count("uninstall"));
+        }
+    }
+}
