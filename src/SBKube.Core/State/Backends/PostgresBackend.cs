@@ -115,6 +115,7 @@ namespace SBKube.Core.State.Backends
                 {
                     // Pooled connections to a restarted server are all dead: start over with fresh ones.
                     NpgsqlConnection.ClearAllPools();
+                    // Back off while the server comes back; a sync wait because the store's API is synchronous.
                     Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt * attempt)));
                 }
                 catch (Exception e) when (e is NpgsqlException || e is SocketException || e is TimeoutException)
