@@ -143,18 +143,23 @@ function Invoke-XunitTests {
     $results = Join-Path $Out 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction Ignore
     $passed = 0; $failed = 0; $skipped = 0
+    $failures = [System.Collections.Generic.List[string]]::new()
     foreach ($proj in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter *.Tests.csproj) {
         $name = $proj.BaseName
         & dotnet test $proj.FullName -c $Configuration --nologo -v q --logger "trx;LogFileName=$name.trx" --results-directory $results | Out-Host
         $trx = Join-Path $results "$name.trx"
-        if (-not (Test-Path $trx)) { $failed++; Write-Host "No results for $name (build failure?)"; continue }
+        if (-not (Test-Path $trx)) { $failed++; $failures.Add("xunit ${name}: no results (build failure?)"); continue }
         [xml] $doc = Get-Content $trx -Raw
         $c = $doc.TestRun.ResultSummary.Counters
+        foreach ($r in @($doc.TestRun.Results.UnitTestResult) | Where-Object { $_ -and $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' }) {
+            $message = "$($r.Output.ErrorInfo.Message)".Trim() -split "`n" | Select-Object -First 3
+            $failures.Add("xunit $($r.testName): $($message -join ' ')")
+        }
         $passed += [int]$c.passed
         $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
         $skipped += [int]$c.notExecuted
     }
-    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped; Failures = $failures }
 }
 
 function Invoke-PesterTests {
@@ -168,7 +173,7 @@ function Invoke-PesterTests {
     $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
     $env:SBKUBE_TEST_BACKEND = $Backend
-    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Failures = [System.Collections.Generic.List[string]]::new() }
     $files = Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name
     # Suites named *Postgres* need a server; the others are about files, hosts or help and run once.
     $files = if ($Backend -eq 'postgres') { $files | Where-Object Name -in $PostgresSuites } else { $files | Where-Object Name -notlike '*Postgres*' }
@@ -183,7 +188,8 @@ Import-Module '$pester'
 `$c.Output.Verbosity = 'Detailed'
 if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
+`$failures = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + ((`$_.ErrorRecord | Select-Object -First 1) -split "``n" | Select-Object -First 2) -join ' ' }) + @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { "`$(`$_.Name): block failed" })
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Failures = `$failures } | ConvertTo-Json -Depth 3 | Set-Content '$summary'
 "@
         Write-Host "== $($file.Name) on $Backend"
         # Each file in a fresh pwsh, as a user would have it: no profile, nothing of another suite loaded.
@@ -196,17 +202,18 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
         if (Test-Path $summary) {
             $s = Get-Content $summary -Raw | ConvertFrom-Json
             $total.Passed += [int]$s.Passed; $total.Failed += [int]$s.Failed; $total.Skipped += [int]$s.Skipped
+            foreach ($f in @($s.Failures)) { if ($f) { $total.Failures.Add("pester ($Backend) $($file.Name) $f") } }
         }
         else {
             $total.Failed++
-            Write-Host "$($file.Name): the suite did not complete."
+            $total.Failures.Add("pester ($Backend) $($file.Name): the suite did not complete")
         }
     }
     $total
 }
 
 # The suites that run a second time with the state on PostgreSQL, plus the PostgreSQL-only ones.
-$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TeamStatePostgres.Tests.ps1'
+$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1', 'TeamStatePostgres.Tests.ps1'
 
 <# Hands the throwaway server to the test processes: its URI, the password (as PGPASSWORD) and how to restart it. #>
 function Set-TestPostgresEnvironment([object] $Server) {
@@ -232,6 +239,8 @@ function Invoke-Test {
     $passed = $x.Passed + $p.Passed + $pg.Passed
     $failed = $x.Failed + $p.Failed + $pg.Failed
     $skipped = $x.Skipped + $p.Skipped + $pg.Skipped
+    # The failures once more at the end, where a CI log's tail shows them.
+    foreach ($f in @($x.Failures) + @($p.Failures) + @($pg.Failures)) { Write-Host "FAILED $f" }
     Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; pester (sqlite): $($p.Passed) passed, $($p.Failed) failed; pester (postgres): $($pg.Passed) passed, $($pg.Failed) failed"
     $line = "tests: $passed passed, $failed failed" + ($(if ($skipped) { ", $skipped skipped" } else { '' }))
     Write-Host $line
@@ -256,6 +265,8 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    # The floors: sqlite3 and psql, and a PostgreSQL server for the team-state figures.
+    Install-TestPrerequisites
     $bench = Join-Path $Root 'build/Bench.ps1'
     & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -HelmSim (Get-HelmSim)
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit $LASTEXITCODE)." }

@@ -89,6 +89,15 @@ PRAGMA wal_checkpoint(TRUNCATE);
     else {
         'sqlite3 not found: skipped the large-database figures (apt-get install sqlite3).'
     }
+
+    # 5. The same on PostgreSQL, each figure next to psql running the same SQL.
+    if (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) {
+        ''
+        & (Join-Path $PSScriptRoot 'Bench.Postgres.ps1') -Revisions $Revisions -Example $example
+    }
+    else {
+        'PostgreSQL not found: skipped the team-state figures (./build.ps1 -Task Prerequisites).'
+    }
 }
 finally {
     Remove-Module SBKube -ErrorAction Ignore

@@ -18,6 +18,7 @@
         'Compare-SbkubeRevision'
         'Invoke-SbkubeRollback'
         'Remove-SbkubeApp'
+        'Repair-SbkubeState'
         'Test-SbkubeConfig'
         'Test-SbkubeDrift'
         'Lock-SbkubeNamespace'

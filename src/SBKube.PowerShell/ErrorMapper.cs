@@ -37,6 +37,7 @@ namespace SBKube.PowerShell
             StateStoreErrorKind.Corrupt => ErrorCategory.InvalidData,
             StateStoreErrorKind.NotFound => ErrorCategory.ObjectNotFound,
             StateStoreErrorKind.Ambiguous => ErrorCategory.InvalidArgument,
+            StateStoreErrorKind.NotAFile => ErrorCategory.InvalidArgument,
             _ => ErrorCategory.ResourceUnavailable,
         };
 

@@ -411,13 +411,15 @@ namespace HelmSim
 
         public static JsonObject ReadValuesFile(string path)
         {
-            if (!File.Exists(path))
+            // Helm reads a values path of "-" (after trimming) from standard input.
+            bool stdin = path.Trim() == "-";
+            if (!stdin && !File.Exists(path))
             {
                 throw new SimException("open " + path + ": no such file or directory");
             }
             try
             {
-                JsonNode? n = Yaml.Parse(File.ReadAllText(path));
+                JsonNode? n = Yaml.Parse(stdin ? Console.In.ReadToEnd() : File.ReadAllText(path));
                 if (n == null) return new JsonObject();
                 if (n is JsonObject o) return o;
                 throw new SimException("failed to parse " + path + ": error unmarshaling JSON: json: cannot unmarshal " + (n is JsonArray ? "array" : "string") + " into Go value of type map[string]interface {}");

@@ -28,7 +28,7 @@ apps:
     # Upgrade calls as intervals, keyed by release name.
     function Get-UpgradeInterval {
         Get-HelmSimCall -Command upgrade | ForEach-Object {
-            [pscustomobject]@{ Release = $_.argv[2]; Start = [datetime]$_.start; End = [datetime]$_.end }
+            [pscustomobject]@{ Release = $_.Positional[0]; Start = [datetime]$_.start; End = [datetime]$_.end }
         }
     }
 
@@ -103,11 +103,13 @@ Describe 'Manifest apps (type: yaml)' {
     }
     AfterAll { Remove-SbkubeSandbox $s }
 
-    It 'applies with kubectl apply -f and --namespace, and records the manifests' {
+    It 'applies with kubectl apply -f - (the manifests on stdin) and --namespace, and records the manifests' {
         $r1.Outcome | Should -Be 'Installed'
         $apply = @(Get-HelmSimCall -Command apply)[0]
         $apply.argv | Should -Contain '--namespace'
         $apply.argv | Should -Contain 'web'
+        $apply.argv[[array]::IndexOf([string[]] $apply.argv, '-f') + 1] | Should -Be '-'
+        (& $env:SBKUBE_KUBECTL get service site -n web -o json | ConvertFrom-Json).metadata.name | Should -Be 'site'
         (Get-SbkubeDeployment -Namespace web -App site -Revision 1).Manifests | Should -Be @('deploy.yaml', 'svc.yaml')
         (Get-SbkubeState -Namespace web -App site -Latest).AppType | Should -Be 'yaml'
     }

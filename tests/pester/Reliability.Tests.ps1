@@ -1,4 +1,4 @@
-# Issue 5: locks, crash recovery, concurrent runs, hostile input, secrets.
+# Issue 5: locks, concurrent runs, hostile input, secrets (crash recovery: TrustedState.Tests.ps1).
 BeforeDiscovery {
     # Each case runs at test time, where the sandbox variables of its Describe exist.
     $hostileCases = @(
@@ -44,31 +44,6 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force
 
-    function Start-BackgroundPwsh([string] $Command) {
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Command)) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        [System.Diagnostics.Process]::Start($psi)
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60) {
-        $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
-        while (-not (& $Condition)) {
-            if ([datetime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSeconds s: $Condition" }
-            Start-Sleep -Milliseconds 100  # polling a condition, not a fixed wait
-        }
-    }
-
-    function Get-PendingCount { [int](Invoke-Sqlite3 "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';") }
-
-    function Stop-ProcessTree([int] $ProcessId, [switch] $WithChildren) {
-        $children = if ($WithChildren) { @(& pgrep -P $ProcessId) } else { @() }
-        & kill -9 $ProcessId
-        foreach ($c in $children) { if ($c) { & kill -9 $c 2>$null } }
-    }
-
     function New-ManyAppConfig([string] $Dir, [int] $Count) {
         New-Item -ItemType Directory -Force $Dir | Out-Null
         "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $Dir 'sources.yaml')
@@ -91,7 +66,7 @@ Describe 'Namespace locks' {
         $listed.Count | Should -Be 1
         $listed[0].Operation | Should -Be 'freeze'
         $header = ((Get-SbkubeLock | Format-Table | Out-String -Width 250) -split "`n" | Where-Object { $_ -match 'LOCK ID' }) -replace '\s+', ' '
-        $header.Trim() | Should -Be 'LOCK ID NAMESPACE APP OWNER OPERATION ACQUIRED EXPIRES'
+        $header.Trim() | Should -Be 'LOCK ID NAMESPACE APP OWNER OPERATION ACQUIRED EXPIRES STALE'
         Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`n"
         $before = Get-StateDbHash
         $err = $null
@@ -132,56 +107,6 @@ Describe 'Namespace locks' {
         Invoke-Sqlite3 "INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) VALUES ('dead01', '', 'state-demo', '*', 'bob@$hostName', 999999, '$hostName', 'apply', '2025-10-24 10:00:00', '2099-01-01 00:00:00');" | Out-Null
         (Invoke-SbkubeApply -Path $s.Example -Force -Lock).Outcome | Should -Be 'Upgraded'
         Invoke-Sqlite3 "SELECT description FROM deployment_history WHERE action = 'lock-takeover';" | Should -Match 'process 999999 is gone'
-    }
-}
-
-Describe 'Crash recovery' {
-    BeforeEach {
-        $s = New-SbkubeSandbox
-        Invoke-SbkubeApply -Path $s.Example | Out-Null
-        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v9`n"
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
-        $script = "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
-    }
-    AfterEach { Remove-SbkubeSandbox $s }
-
-    It 'a run killed while Helm goes on is reconciled as deployed' {
-        $p = Start-BackgroundPwsh $script
-        Wait-Until { (Get-PendingCount) -eq 1 }
-        # Kill only once helm itself is under way (its own pending revision exists).
-        Wait-Until { @(& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
-        Stop-ProcessTree $p.Id
-        Wait-Until { (& $env:SBKUBE_HELM status redis -n state-demo -o json | ConvertFrom-Json).info.status -eq 'deployed' -and
-            (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
-        Invoke-Sqlite3 'PRAGMA integrity_check;' | Should -Be 'ok'
-        $rows = @(Get-SbkubeState)
-        $rows.Count | Should -Be 2
-        $rows[0].Revision | Should -Be 1
-        $rows[1].Status | Should -Be 'deployed'
-        $rows[1].HelmRevision | Should -Be 2
-        $rows[1].Description | Should -Match 'recovered'
-        Get-PendingCount | Should -Be 0
-    }
-
-    It 'a run killed together with Helm is failed (interrupted); the stuck release is reported with the fix, and that fix works' {
-        $p = Start-BackgroundPwsh $script
-        Wait-Until { (Get-PendingCount) -eq 1 }
-        Wait-Until { @(& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count -eq 2 }
-        Stop-ProcessTree $p.Id -WithChildren
-        (& $env:SBKUBE_HELM status redis -n state-demo -o json | ConvertFrom-Json).info.status | Should -Be 'pending-upgrade'
-        Invoke-Sqlite3 'PRAGMA integrity_check;' | Should -Be 'ok'
-        $warnings = $null
-        $rows = @(Get-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue)
-        $rows[1].Status | Should -Be 'failed'
-        $rows[1].Description | Should -Match 'interrupted'
-        ($warnings -join "`n") | Should -Match 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1'
-        # The next apply is blocked by Helm until the release is unstuck.
-        Clear-HelmSimFault
-        $r = Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'HelmPendingOperation*'
-        (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1).Outcome | Should -Be 'RolledBack'
-        (& $env:SBKUBE_HELM status redis -n state-demo -o json | ConvertFrom-Json).info.status | Should -Be 'deployed'
-        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Upgraded'
     }
 }
 
@@ -265,11 +190,6 @@ Describe 'Hostile and bad input' {
         Get-StateDbHash | Should -Be $before
         if ($File) { Get-StateDbHash $File | Should -Be $fileBefore }
         Invoke-Sqlite3 'SELECT COUNT(*) FROM deployments;' | Should -Be 1
-    }
-
-    It 'a YAML bomb fails fast' {
-        $elapsed = Measure-Command { try { Invoke-SbkubeApply -Path (Write-BadConfig "namespace: x`napps: {}`n$laughs") -ErrorAction Stop } catch { } }
-        $elapsed.TotalSeconds | Should -BeLessThan 10
     }
 
     It 'errors name the file, line and column' {

@@ -234,7 +234,7 @@ apps:
         Invoke-SbkubeApply -Path $dir | Out-Null
         $removed = Remove-SbkubeApp -Path $dir -Confirm:$false
         $removed.App | Should -Be @('web', 'cache', 'db')
-        (Get-HelmSimCall -Command uninstall | ForEach-Object { $_.argv[1] }) | Should -Be @('web', 'cache', 'db')
+        (Get-HelmSimCall -Command uninstall | ForEach-Object { $_.Positional[0] }) | Should -Be @('web', 'cache', 'db')
     }
 }
 

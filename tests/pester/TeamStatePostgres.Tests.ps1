@@ -19,14 +19,6 @@ BeforeAll {
         [System.Diagnostics.Process]::Start($start)
     }
 
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
-        $deadline = (Get-Date).AddSeconds($Seconds)
-        # A store another process has not created yet counts as "not yet".
-        while (-not $(try { & $Condition } catch { $false })) {
-            if ((Get-Date) -gt $deadline) { throw "condition not met within $Seconds s: $Condition" }
-            Start-Sleep -Milliseconds 200   # polling a condition other processes change
-        }
-    }
 }
 
 Describe 'Connecting to PostgreSQL' {
@@ -180,7 +172,7 @@ Describe 'Several hosts on one team database' {
             # Another host cannot see whether that process lives: the lease decides.
             $err = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -ErrorId 'LockHeld*' -PassThru
             $err.Exception.Message | Should -Match '@agent-one'
-            Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis' AND expires_at < now();") -eq '1' } -Seconds 30
+            Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis' AND expires_at < now();") -eq '1' } -TimeoutSeconds 30
             ((Get-Date) - $killedAt).TotalSeconds | Should -BeGreaterThan 4
             # Helm's release is still pending from the dead run, so this apply may fail at Helm; it must not fail at the lock.
             $r = Invoke-SbkubeApply -Path $s.Example -LockTimeout 30s -ErrorVariable ev -ErrorAction SilentlyContinue

@@ -58,7 +58,13 @@ function Get-HelmSimCall {
     param([string] $Command)
     $log = Join-Path $env:HELMSIM_HOME 'calls.log'
     if (-not (Test-Path $log)) { return @() }
-    $calls = Get-Content $log | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json }
+    $calls = Get-Content $log | Where-Object { $_ } | ForEach-Object {
+        $call = $_ | ConvertFrom-Json
+        # SBKube puts Helm's positional arguments after '--'.
+        $end = [array]::IndexOf([string[]] $call.argv, '--')
+        [string[]] $positional = if ($end -ge 0) { $call.argv | Select-Object -Skip ($end + 1) } else { @() }
+        $call | Add-Member -NotePropertyName Positional -NotePropertyValue $positional -PassThru
+    }
     if ($Command) { $calls = $calls | Where-Object { $_.argv.Count -gt 0 -and $_.argv[0] -eq $Command } }
     @($calls)
 }
@@ -118,5 +124,34 @@ function Invoke-FreshPwsh {
     $output = & dotnet $pwshDll -NoProfile -NonInteractive -Command $Command 2>&1
     [pscustomobject]@{ Output = @($output | ForEach-Object { "$_" }); ExitCode = $LASTEXITCODE }
 }
+
+<# Starts a script in a background pwsh -NoProfile (output captured, not shown); returns the process. #>
+function Start-BackgroundPwsh([string] $Command) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Command)) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($psi)
+}
+
+<# Polls a condition other processes change; one that throws (say, a store not created yet) counts as not yet. #>
+function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60) {
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not $(try { & $Condition } catch { $false })) {
+        if ([datetime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSeconds s: $Condition" }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
+<# SIGKILL, as a crash or an OOM killer would; -WithChildren also kills its direct children (helm). #>
+function Stop-ProcessTree([int] $ProcessId, [switch] $WithChildren) {
+    $children = if ($WithChildren) { @(& pgrep -P $ProcessId) } else { @() }
+    & kill -9 $ProcessId
+    foreach ($c in $children) { if ($c) { & kill -9 $c 2>$null } }
+}
+
+<# Pending revisions in the sandbox's store, on either backend. #>
+function Get-PendingCount { [int](Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';") }
 
 Export-ModuleMember -Function *

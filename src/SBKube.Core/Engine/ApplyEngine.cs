@@ -70,10 +70,6 @@ namespace SBKube.Core.Engine
                 {
                     foreach (string ns in ordered.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
                     {
-                        foreach (DeploymentRecord r in await Reconciler.ReconcileAsync(_session, ns).ConfigureAwait(false))
-                        {
-                            _session.Log.Warning($"{r.Namespace}/{r.App} revision {r.Revision} had been interrupted; now {r.Status}.");
-                        }
                         if (options.Lock)
                         {
                             leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
@@ -172,6 +168,7 @@ namespace SBKube.Core.Engine
                 {
                     // Two runs never deploy the same app at once, with or without -Lock.
                     appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
+                    await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
                 }
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
                 _session.Redactor.Learn(snapshot.Values);

@@ -114,6 +114,7 @@ namespace SBKube.Core.Engine
         {
             using LockLease appLock = await _session.LockAsync(deployed.Namespace, deployed.App, "delete", lockTimeout, ct)
                 .ConfigureAwait(false);
+            await Reconciler.SettleInterruptedAsync(_session, deployed.Namespace, deployed.App, ct).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
             var result = new AppResult
             {

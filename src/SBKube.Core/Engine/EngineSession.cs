@@ -65,18 +65,9 @@ namespace SBKube.Core.Engine
             EnsureLocksHeld();
             if (s.AppType == "yaml")
             {
-                var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
-                try
-                {
-                    await Kubectl.ApplyAsync(files.Select(f => f.Path), s.Namespace, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    files.ForEach(f => f.Dispose());
-                }
+                await Kubectl.ApplyAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
                 return new DeployOutcome(null, null, null);
             }
-            using PrivateTempFile values = PrivateTempFile.Create(s.Values.ToJsonString());
             var request = new HelmUpgradeRequest
             {
                 Release = s.ReleaseName,
@@ -90,8 +81,8 @@ namespace SBKube.Core.Engine
                 CreateNamespace = s.CreateNamespace,
                 HistoryMax = s.HistoryMax,
                 Description = description,
+                Values = s.Values.ToJsonString(),
             };
-            request.ValuesFiles.Add(values.Path);
             HelmRelease release = await Helm.UpgradeInstallAsync(request, ct).ConfigureAwait(false);
             return new DeployOutcome(release.Version, release.ChartName, release.ChartVersion);
         }
@@ -102,15 +93,7 @@ namespace SBKube.Core.Engine
             EnsureLocksHeld();
             if (s.AppType == "yaml")
             {
-                var files = s.Manifests.Select(m => PrivateTempFile.Create(m.Content)).ToList();
-                try
-                {
-                    await Kubectl.DeleteAsync(files.Select(f => f.Path), s.Namespace, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    files.ForEach(f => f.Dispose());
-                }
+                await Kubectl.DeleteAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
                 return;
             }
             await Helm.UninstallAsync(s.ReleaseName, s.Namespace, keepHistory: true, ct).ConfigureAwait(false);
@@ -152,6 +135,24 @@ namespace SBKube.Core.Engine
             _leases[lease] = true;
             lease.Released = l => _leases.TryRemove(l, out _);
             return lease;
+        }
+
+        /// <summary>
+        /// The manifests of a snapshot as one YAML stream for <c>kubectl -f -</c>: each file starts a
+        /// new document, so a file without a trailing newline or a leading <c>---</c> cannot merge into the next.
+        /// </summary>
+        private static string ManifestStream(RevisionSnapshot s)
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (ManifestFile m in s.Manifests)
+            {
+                sb.Append("---\n").Append(m.Content);
+                if (!m.Content.EndsWith("\n", StringComparison.Ordinal))
+                {
+                    sb.Append('\n');
+                }
+            }
+            return sb.ToString();
         }
 
         /// <summary>Fencing before a change to the cluster: every lock this session holds must still be its own.</summary>

@@ -8,44 +8,95 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
+    /// <summary>A pending row and, while the run that wrote it may still be working, why it must be left alone.</summary>
+    public sealed class PendingRevision
+    {
+        public PendingRevision(DeploymentRecord record, string? busyBecause)
+        {
+            Record = record;
+            BusyBecause = busyBecause;
+        }
+
+        public DeploymentRecord Record { get; }
+        public string? BusyBecause { get; }
+        public bool IsBusy => BusyBecause != null;
+    }
+
     /// <summary>
     /// Finishes pending rows left by a killed run: deployed when Helm finished the work, failed
-    /// ("interrupted") when it did not. Rows whose owning process still runs are left alone.
+    /// ("interrupted") when it did not. Only the operations that write (apply, rollback, delete, and
+    /// Repair-SbkubeState) settle, each for its own kube context; reads only report pending rows.
     /// </summary>
     public static class Reconciler
     {
-        /// <summary>Rows from another host count as abandoned after this long (their process cannot be checked).</summary>
-        private static readonly TimeSpan ForeignOwnerGrace = TimeSpan.FromHours(1);
-
-        public static async Task<IReadOnlyList<DeploymentRecord>> ReconcileAsync(EngineSession session, string? ns,
-            CancellationToken ct = default)
+        /// <summary>
+        /// Pending rows of one kube context (optionally one namespace or app), each with what keeps it
+        /// from being settled now. Reads the store and /proc only: no Helm call, no write.
+        /// </summary>
+        public static IReadOnlyList<PendingRevision> Inspect(IStateStore store, string context, string? ns = null, string? app = null)
         {
-            var done = new List<DeploymentRecord>();
-            foreach (DeploymentRecord row in session.Store.Pending(ns))
+            var rows = store.Pending(ns).Where(r => r.Context == context && (app == null || r.App == app)).ToList();
+            if (rows.Count == 0)
             {
-                if (!IsAbandoned(row))
+                return Array.Empty<PendingRevision>();
+            }
+            IReadOnlyList<LockRecord> locks = store.Locks(ns);
+            DateTime now = DateTime.UtcNow;
+            return rows.Select(r => new PendingRevision(r, BusyBecause(r, locks, now))).ToList();
+        }
+
+        /// <summary>
+        /// What apply, rollback and delete do under the app's lock before they act: settle what can be
+        /// settled of that app in the session's context, and warn about both the settled and the rest.
+        /// </summary>
+        public static async Task SettleInterruptedAsync(EngineSession session, string ns, string app, CancellationToken ct)
+        {
+            foreach (PendingRevision p in Inspect(session.Store, session.Context, ns, app))
+            {
+                if (p.IsBusy)
                 {
+                    session.Log.Warning($"{p.Record} is left pending: {p.BusyBecause}.");
                     continue;
                 }
-                done.Add(await ReconcileRowAsync(session, row, ct).ConfigureAwait(false));
+                DeploymentRecord r = await SettleAsync(session, p.Record, ct).ConfigureAwait(false);
+                session.Log.Warning($"{r.Namespace}/{r.App} revision {r.Revision} had been interrupted; now {r.Status}.");
             }
-            return done;
         }
 
-        private static bool IsAbandoned(DeploymentRecord row)
+        /// <summary>
+        /// Why the run that wrote <paramref name="row"/> may still be working, or null when it cannot be:
+        /// its process lives (this host), a helm or kubectl it started lives (this host), or it still
+        /// holds a live lease (any host; the only sign a run on another host leaves).
+        /// </summary>
+        private static string? BusyBecause(DeploymentRecord row, IReadOnlyList<LockRecord> locks, DateTime now)
         {
-            if (row.OwnerPid == null)
+            if (row.OwnerPid is not int pid)
             {
-                return true;
+                return null;
             }
-            if (string.Equals(row.OwnerHost, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase))
+            bool here = string.Equals(row.OwnerHost, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase);
+            if (here && pid == CurrentProcess.Id)
             {
-                return !CurrentProcess.IsAlive(row.OwnerPid, row.OwnerHost);
+                return "this session wrote it and is still working on it";
             }
-            return DateTime.UtcNow - row.DeployedAt > ForeignOwnerGrace;
+            if (here && CurrentProcess.IsAlive(pid, row.OwnerHost))
+            {
+                return $"its run (process {pid}) is still working";
+            }
+            if (here && CurrentProcess.LiveChildOf(pid) is int child)
+            {
+                return $"process {child}, a helm or kubectl started by its run (process {pid}, now gone), is still working";
+            }
+            LockRecord? lease = locks.FirstOrDefault(l => l.Pid == pid
+                && string.Equals(l.Host, row.OwnerHost, StringComparison.OrdinalIgnoreCase)
+                && l.Context == row.Context && l.Namespace == row.Namespace
+                && (l.App == row.App || l.App == LockRecord.WholeNamespace)
+                && l.StaleBecause(now) == null);
+            return lease == null ? null : $"its run still holds {lease} (lease until {lease.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC)";
         }
 
-        private static async Task<DeploymentRecord> ReconcileRowAsync(EngineSession session, DeploymentRecord row, CancellationToken ct)
+        /// <summary>Settles one pending row against Helm (a manifest app cannot be asked: failed, interrupted).</summary>
+        public static async Task<DeploymentRecord> SettleAsync(EngineSession session, DeploymentRecord row, CancellationToken ct)
         {
             string description = row.Description ?? "";
             if (row.AppType != "helm")

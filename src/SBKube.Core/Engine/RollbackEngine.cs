@@ -92,10 +92,7 @@ namespace SBKube.Core.Engine
                 : null;
             using LockLease appLock = await _session.LockAsync(target.Namespace, target.App, "rollback", options.LockTimeout, ct)
                 .ConfigureAwait(false);
-            foreach (DeploymentRecord r in await Reconciler.ReconcileAsync(_session, target.Namespace, ct).ConfigureAwait(false))
-            {
-                _session.Log.Warning($"{r.Namespace}/{r.App} revision {r.Revision} had been interrupted; now {r.Status}.");
-            }
+            await Reconciler.SettleInterruptedAsync(_session, target.Namespace, target.App, ct).ConfigureAwait(false);
             DeploymentRecord pending = _session.Store.BeginDeployment(new NewDeployment
             {
                 Context = target.Context,

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SBKube.Core.Tools;
@@ -52,7 +53,7 @@ namespace SBKube.Core.Helm
             {
                 if (!_major.HasValue)
                 {
-                    ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, ct, global: false).ConfigureAwait(false);
+                    ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, null, ct, global: false).ConfigureAwait(false);
                     _major = HelmOutput.ParseMajorVersion(r.StandardOutput);
                 }
                 return _major.Value;
@@ -66,10 +67,10 @@ namespace SBKube.Core.Helm
         public async Task<HelmRelease> UpgradeInstallAsync(HelmUpgradeRequest request, CancellationToken ct = default)
         {
             int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
-            var args = new List<string> { "upgrade", "--install", request.Release, request.Chart, "--namespace", request.Namespace };
+            var args = new List<string> { "upgrade", "--install", "--namespace", request.Namespace };
             if (request.CreateNamespace) args.Add("--create-namespace");
             if (!string.IsNullOrEmpty(request.Version)) args.AddRange(new[] { "--version", request.Version! });
-            foreach (string file in request.ValuesFiles) args.AddRange(new[] { "-f", file });
+            if (request.Values != null) args.AddRange(new[] { "--values", "-" });
             if (request.Wait) args.Add("--wait");
             if (!string.IsNullOrEmpty(request.Timeout)) args.AddRange(new[] { "--timeout", request.Timeout! });
             if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
@@ -77,13 +78,13 @@ namespace SBKube.Core.Helm
             if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
             if (!string.IsNullOrEmpty(request.Description)) args.AddRange(new[] { "--description", request.Description! });
             args.AddRange(new[] { "-o", "json" });
-            ToolResult r = await RunAsync(args, null, ct).ConfigureAwait(false);
+            ToolResult r = await RunAsync(args, new[] { request.Release, request.Chart }, request.Values, ct).ConfigureAwait(false);
             return HelmOutput.ParseRelease(r.StandardOutput);
         }
 
         public async Task<IReadOnlyList<HelmHistoryEntry>> HistoryAsync(string release, string ns, CancellationToken ct = default)
         {
-            ToolResult r = await RunAsync(new List<string> { "history", release, "--namespace", ns, "--max", "256", "-o", "json" }, null, ct)
+            ToolResult r = await RunAsync(new List<string> { "history", "--namespace", ns, "--max", "256", "-o", "json" }, new[] { release }, null, ct)
                 .ConfigureAwait(false);
             return HelmOutput.ParseHistory(r.StandardOutput);
         }
@@ -108,7 +109,7 @@ namespace SBKube.Core.Helm
             var args = new List<string> { "list", "--namespace", ns };
             if (major < 4) args.Add("-a");
             args.AddRange(new[] { "-o", "json" });
-            ToolResult r = await RunAsync(args, null, ct).ConfigureAwait(false);
+            ToolResult r = await RunAsync(args, null, null, ct).ConfigureAwait(false);
             return HelmOutput.ParseList(r.StandardOutput);
         }
 
@@ -116,26 +117,26 @@ namespace SBKube.Core.Helm
             int? historyMax, CancellationToken ct = default)
         {
             int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
-            var args = new List<string> { "rollback", release, revision.ToString(CultureInfo.InvariantCulture), "--namespace", ns };
+            var args = new List<string> { "rollback", "--namespace", ns };
             if (force) args.Add(major >= 4 ? "--force-replace" : "--force");
             if (wait) args.Add("--wait");
             if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
             if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });
-            await RunAsync(args, null, ct).ConfigureAwait(false);
+            await RunAsync(args, new[] { release, revision.ToString(CultureInfo.InvariantCulture) }, null, ct).ConfigureAwait(false);
         }
 
         public async Task UninstallAsync(string release, string ns, bool keepHistory, CancellationToken ct = default)
         {
-            var args = new List<string> { "uninstall", release, "--namespace", ns };
+            var args = new List<string> { "uninstall", "--namespace", ns };
             if (keepHistory) args.Add("--keep-history");
-            await RunAsync(args, null, ct).ConfigureAwait(false);
+            await RunAsync(args, new[] { release }, null, ct).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<HelmRepoEntry>> RepoListAsync(CancellationToken ct = default)
         {
             try
             {
-                ToolResult r = await RunAsync(new List<string> { "repo", "list", "-o", "json" }, null, ct, global: false).ConfigureAwait(false);
+                ToolResult r = await RunAsync(new List<string> { "repo", "list", "-o", "json" }, null, null, ct, global: false).ConfigureAwait(false);
                 return HelmOutput.ParseRepoList(r.StandardOutput);
             }
             catch (HelmException e) when (e.HelmMessage.Contains("no repositories"))
@@ -148,7 +149,7 @@ namespace SBKube.Core.Helm
         public async Task RepoAddAsync(string name, string url, string? username, string? password, bool forceUpdate,
             CancellationToken ct = default)
         {
-            var args = new List<string> { "repo", "add", name, url };
+            var args = new List<string> { "repo", "add" };
             if (forceUpdate) args.Add("--force-update");
             if (!string.IsNullOrEmpty(username)) args.AddRange(new[] { "--username", username! });
             string? stdin = null;
@@ -157,22 +158,31 @@ namespace SBKube.Core.Helm
                 args.Add("--password-stdin");
                 stdin = password;
             }
-            await RunAsync(args, stdin, ct, global: false).ConfigureAwait(false);
+            await RunAsync(args, new[] { name, url }, stdin, ct, global: false).ConfigureAwait(false);
         }
 
         public async Task RepoUpdateAsync(IEnumerable<string> names, CancellationToken ct = default)
         {
-            var args = new List<string> { "repo", "update" };
-            args.AddRange(names);
-            await RunAsync(args, null, ct, global: false).ConfigureAwait(false);
+            await RunAsync(new List<string> { "repo", "update" }, names.ToList(), null, ct, global: false).ConfigureAwait(false);
         }
 
-        private async Task<ToolResult> RunAsync(List<string> args, string? stdin, CancellationToken ct, bool global = true)
+        /// <summary>
+        /// Runs helm with <paramref name="flags"/>, then <c>--</c> and the positional arguments, so a
+        /// release, chart or repository name can never be read as a flag.
+        /// </summary>
+        private async Task<ToolResult> RunAsync(List<string> flags, IReadOnlyList<string>? positional, string? stdin,
+            CancellationToken ct, bool global = true)
         {
+            var args = new List<string>(flags);
             if (global)
             {
                 if (!string.IsNullOrEmpty(_options.KubeContext)) args.AddRange(new[] { "--kube-context", _options.KubeContext! });
                 if (!string.IsNullOrEmpty(_options.Kubeconfig)) args.AddRange(new[] { "--kubeconfig", _options.Kubeconfig! });
+            }
+            if (positional is { Count: > 0 })
+            {
+                args.Add("--");
+                args.AddRange(positional);
             }
             ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
             if (r.ExitCode != 0)

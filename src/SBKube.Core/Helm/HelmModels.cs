@@ -55,7 +55,8 @@ namespace SBKube.Core.Helm
         public string Chart { get; set; } = "";
         public string Namespace { get; set; } = "default";
         public string? Version { get; set; }
-        public IList<string> ValuesFiles { get; } = new List<string>();
+        /// <summary>The values document, handed to Helm on standard input (<c>--values -</c>), never through a file.</summary>
+        public string? Values { get; set; }
         public bool Wait { get; set; }
         public string? Timeout { get; set; }
         public bool Atomic { get; set; }

@@ -39,25 +39,18 @@ namespace SBKube.Core.Kubectl
             _runner = new ToolRunner(options.Executable) { Verbose = options.Verbose, Debug = options.Debug };
         }
 
-        public Task<string> ApplyAsync(IEnumerable<string> files, string ns, CancellationToken ct = default)
-        {
-            var args = new List<string> { "apply", "--namespace", ns };
-            foreach (string f in files) args.AddRange(new[] { "-f", f });
-            return RunAsync(args, ct);
-        }
+        /// <summary>kubectl apply of a manifest stream, handed over on standard input (<c>-f -</c>), never through a file.</summary>
+        public Task<string> ApplyAsync(string manifests, string ns, CancellationToken ct = default) =>
+            RunAsync(new List<string> { "apply", "--namespace", ns, "-f", "-" }, manifests, ct);
 
-        public Task<string> DeleteAsync(IEnumerable<string> files, string ns, CancellationToken ct = default)
-        {
-            var args = new List<string> { "delete", "--namespace", ns, "--ignore-not-found" };
-            foreach (string f in files) args.AddRange(new[] { "-f", f });
-            return RunAsync(args, ct);
-        }
+        public Task<string> DeleteAsync(string manifests, string ns, CancellationToken ct = default) =>
+            RunAsync(new List<string> { "delete", "--namespace", ns, "--ignore-not-found", "-f", "-" }, manifests, ct);
 
-        private async Task<string> RunAsync(List<string> args, CancellationToken ct)
+        private async Task<string> RunAsync(List<string> args, string? stdin, CancellationToken ct)
         {
             if (!string.IsNullOrEmpty(_options.KubeContext)) args.AddRange(new[] { "--context", _options.KubeContext! });
             if (!string.IsNullOrEmpty(_options.Kubeconfig)) args.AddRange(new[] { "--kubeconfig", _options.Kubeconfig! });
-            ToolResult r = await _runner.RunAsync(args, null, ct).ConfigureAwait(false);
+            ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
             if (r.ExitCode != 0)
             {
                 string line = r.StandardError.Trim();

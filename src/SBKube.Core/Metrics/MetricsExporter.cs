@@ -86,7 +86,7 @@ namespace SBKube.Core.Metrics
             string full = Path.GetFullPath(path);
             try
             {
-                AtomicFile.Write(full, AtomicFile.Readable, stream =>
+                AtomicFile.Write(full, AtomicFile.Readable, "metrics", stream =>
                 {
                     byte[] bytes = new UTF8Encoding(false).GetBytes(text);
                     stream.Write(bytes, 0, bytes.Length);

@@ -12,7 +12,8 @@ namespace SBKube.Core.State
         internal const int Private = 0x180; // 0600: the file may hold secrets
         internal const int Readable = 0x1A4; // 0644: meant to be read by other services
 
-        internal static void Write(string path, int unixMode, Action<Stream> write)
+        /// <param name="what">What is written, for the error when the destination is not a regular file.</param>
+        internal static void Write(string path, int unixMode, string what, Action<Stream> write)
         {
             string full = System.IO.Path.GetFullPath(path);
             string dir = System.IO.Path.GetDirectoryName(full)!;
@@ -20,6 +21,7 @@ namespace SBKube.Core.State
             {
                 throw new DirectoryNotFoundException($"The folder '{dir}' does not exist (writing '{full}').");
             }
+            FileKind.EnsureReplaceable(full, what);
             string temp = TempNameFor(full);
             try
             {

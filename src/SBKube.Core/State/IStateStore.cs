@@ -40,7 +40,7 @@ namespace SBKube.Core.State
     {
         void Export(Stream output, string? ns = null, string? app = null, string? context = null);
         string ExportJson(string? ns = null, string? app = null, string? context = null);
-        FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null);
+        FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null, bool overwrite = false);
         ImportResult Import(string json, bool whatIf = false, string? sourceName = null);
         ImportResult ImportFile(string path, bool whatIf = false);
         IReadOnlyList<DeploymentRecord> Prune(PruneRequest request);

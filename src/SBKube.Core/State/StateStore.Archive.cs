@@ -78,12 +78,16 @@ namespace SBKube.Core.State
         }
 
         /// <summary>Exports to a file written atomically and readable only by the owner (it holds unredacted values).</summary>
-        public FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null)
+        public FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null, bool overwrite = false)
         {
             string full = System.IO.Path.GetFullPath(path);
+            if (!overwrite && File.Exists(full))
+            {
+                throw new StateStoreException(StateStoreErrorKind.Io, full, $"The export file '{full}' already exists; use -Force to overwrite it.");
+            }
             try
             {
-                AtomicFile.Write(full, AtomicFile.Private, stream => Export(stream, ns, app, context));
+                AtomicFile.Write(full, AtomicFile.Private, "export", stream => Export(stream, ns, app, context));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

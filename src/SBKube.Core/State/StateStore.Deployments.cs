@@ -205,34 +205,4 @@ namespace SBKube.Core.State
             return (IReadOnlyList<(string, string, string)>)list;
         });
     }
-
-    /// <summary>Who and where this process is, for row ownership and history.</summary>
-    public static class CurrentProcess
-    {
-        public static int Id { get; } = Process.GetCurrentProcess().Id;
-        public static string Host { get; } = Environment.MachineName;
-        public static string User { get; } = Environment.UserName + "@" + Environment.MachineName;
-
-        /// <summary>True when <paramref name="pid"/> is alive on this host (unknown hosts count as alive).</summary>
-        public static bool IsAlive(int? pid, string? host)
-        {
-            if (pid == null || !string.Equals(host, Host, StringComparison.OrdinalIgnoreCase))
-            {
-                return pid != null;
-            }
-            try
-            {
-                using Process p = Process.GetProcessById(pid.Value);
-                return !p.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
-        }
-    }
 }

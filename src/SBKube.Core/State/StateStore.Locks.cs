@@ -26,6 +26,20 @@ namespace SBKube.Core.State
 
         public bool IsFreeze => Pid == null;
 
+        /// <summary>
+        /// Why the lock no longer holds at <paramref name="now"/>: its lease lapsed, or its process is
+        /// gone from this host (a holder on another host is judged by its lease only). Null while it holds.
+        /// </summary>
+        public string? StaleBecause(DateTime now) =>
+            ExpiresAt.HasValue && ExpiresAt.Value < now
+                ? "its lease expired at " + StateStore.FormatTime(ExpiresAt.Value)
+                : Pid.HasValue && !CurrentProcess.IsAlive(Pid, Host)
+                    ? $"its process {Pid} is gone from {Host}"
+                    : null;
+
+        /// <summary>True when <see cref="StaleBecause"/> has a reason now: the next operation takes it over.</summary>
+        public bool IsStale => StaleBecause(DateTime.UtcNow) != null;
+
         public override string ToString() =>
             $"lock {LockId} on {Namespace}{(App == WholeNamespace ? "" : "/" + App)} held by {Owner} for {Operation} since {AcquiredAt:yyyy-MM-dd HH:mm:ss} UTC";
     }
@@ -63,11 +77,7 @@ namespace SBKube.Core.State
                 {
                     continue;
                 }
-                string? staleBecause = other.ExpiresAt.HasValue && other.ExpiresAt.Value < now
-                    ? "its lease expired at " + FormatTime(other.ExpiresAt.Value)
-                    : other.Pid.HasValue && !CurrentProcess.IsAlive(other.Pid, other.Host)
-                        ? $"its process {other.Pid} is gone from {other.Host}"
-                        : null;
+                string? staleBecause = other.StaleBecause(now);
                 if (staleBecause == null)
                 {
                     return ((LockRecord?)null, (LockRecord?)other);

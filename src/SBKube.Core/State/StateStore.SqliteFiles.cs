@@ -36,6 +36,7 @@ namespace SBKube.Core.State
                 throw new StateStoreException(StateStoreErrorKind.NotFound, dest,
                     $"Cannot write the backup '{dest}': the folder '{dir}' does not exist.");
             }
+            FileKind.EnsureReplaceable(dest, "backup");
             if (File.Exists(dest) && !overwrite)
             {
                 throw new StateStoreException(StateStoreErrorKind.Io, dest,

@@ -24,6 +24,8 @@ namespace SBKube.Core.State
         PermissionDenied,
         /// <summary>The PostgreSQL server is older than SBKube supports.</summary>
         UnsupportedServer,
+        /// <summary>A destination that is not a regular file (device, FIFO, socket, directory or link).</summary>
+        NotAFile,
     }
 
     /// <summary>A state store problem, with the file (or redacted server location) it concerns and what went wrong.</summary>

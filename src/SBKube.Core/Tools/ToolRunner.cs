@@ -8,6 +8,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CliWrap;
+using SBKube.Core.State;
 
 namespace SBKube.Core.Tools
 {
@@ -51,7 +52,9 @@ namespace SBKube.Core.Tools
                 .WithArguments(arguments)
                 .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-                .WithValidation(CommandResultValidation.None);
+                .WithValidation(CommandResultValidation.None)
+                // Marks the child as this run's, so a reader can tell it still works after this process died.
+                .WithEnvironmentVariables(env => env.Set(CurrentProcess.OwnerVariable, CurrentProcess.Id.ToString(CultureInfo.InvariantCulture)));
             if (standardInput != null)
             {
                 command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));

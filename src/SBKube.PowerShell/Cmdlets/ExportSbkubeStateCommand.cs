@@ -31,6 +31,10 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? KubeContext { get; set; }
 
+        /// <summary>Replace an existing -Path file (only ever a regular file).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>With -Path, also output the written file.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -42,7 +46,7 @@ namespace SBKube.PowerShell.Cmdlets
                 WriteObject(Store.ExportJson(Namespace, App, KubeContext));
                 return;
             }
-            FileInfo file = Store.ExportToFile(ResolvePath(Path), Namespace, App, KubeContext);
+            FileInfo file = Store.ExportToFile(ResolvePath(Path), Namespace, App, KubeContext, overwrite: Force.IsPresent);
             if (PassThru)
             {
                 WriteObject(file);

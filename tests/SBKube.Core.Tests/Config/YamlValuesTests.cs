@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -157,11 +156,9 @@ namespace SBKube.Core.Tests.Config
         [Fact]
         public void Billion_Laughs_Fails_Fast_With_TooManyNodes()
         {
-            var sw = Stopwatch.StartNew();
+            // Expanded, the document would not fit in memory: the node limit is what stops it.
             var ex = Assert.Throws<ConfigException>(() => YamlValues.Parse(BillionLaughs, "bomb.yaml"));
-            sw.Stop();
             Assert.Equal(ConfigIssueCodes.TooManyNodes, ex.Code);
-            Assert.True(sw.ElapsedMilliseconds < 1000, $"took {sw.ElapsedMilliseconds} ms");
             Assert.Contains("1000000", ex.Message);
         }
 

@@ -18,7 +18,7 @@ namespace SBKube.Core.Tests.Engine
     public sealed class EngineSessionTests
     {
         [UnixFact]
-        public async Task DeployAsync_PassesTheMergedValuesAsAPrivateTempFile_ThenDeletesIt()
+        public async Task DeployAsync_PassesTheMergedValuesOnStdin_NeverInAFile()
         {
             using var fake = new FakeHelm();
             using var db = new TempDb();
@@ -41,17 +41,18 @@ namespace SBKube.Core.Tests.Engine
 
             Assert.Equal(2, outcome.HelmRevision);
             string[] args = fake.Last;
-            Assert.Equal(new[] { "upgrade", "--install", "redis", "bitnami/redis", "--namespace", "state-demo" }, args.Take(6));
+            Assert.Equal(new[] { "upgrade", "--install", "--namespace", "state-demo" }, args.Take(4));
+            Assert.Equal(new[] { "--", "redis", "bitnami/redis" }, args.Skip(args.Length - 3));
             FakeHelm.HasPair(args, "--version", "17.13.2");
             FakeHelm.HasPair(args, "--timeout", "5m");
             FakeHelm.HasPair(args, "--history-max", "10");
             FakeHelm.HasPair(args, "--description", "Updated values");
             Assert.Contains("--wait", args);
             Assert.DoesNotContain(args, a => a.Contains("pw-123"));
-            string valuesPath = args[System.Array.IndexOf(args, "-f") + 1];
-            JsonNode sent = JsonNode.Parse(fake.ValuesCopy(fake.CallIndex(args))!)!;
+            FakeHelm.HasPair(args, "--values", "-");
+            Assert.DoesNotContain("-f", args);
+            JsonNode sent = JsonNode.Parse(fake.Stdin(fake.CallIndex(args))!)!;
             Assert.True(JsonNode.DeepEquals(snapshot.Values, sent), sent.ToJsonString());
-            Assert.False(File.Exists(valuesPath), "the values file (it holds secrets) was left behind");
         }
     }
 }

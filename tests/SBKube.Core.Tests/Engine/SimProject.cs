@@ -201,6 +201,7 @@ namespace SBKube.Core.Tests.Engine
     {
         public string Command => Argv.Length == 0 ? "" : Argv[0];
 
-        public string? Release => Argv.Length > 1 ? (Command == "upgrade" && Argv[1] == "--install" ? Argv[2] : Argv[1]) : null;
+        /// <summary>The first positional argument: SBKube puts them after "--".</summary>
+        public string? Release => System.Array.IndexOf(Argv, "--") is int end && end >= 0 && end + 1 < Argv.Length ? Argv[end + 1] : null;
     }
 }

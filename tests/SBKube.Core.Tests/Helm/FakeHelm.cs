@@ -8,7 +8,7 @@ namespace SBKube.Core.Tests.Helm
 {
     /// <summary>
     /// A tiny fake <c>helm</c>: a bash script that records its argv (NUL-separated, one file per call),
-    /// what it read on stdin when <c>--password-stdin</c> is given and a copy of every <c>-f</c> file,
+    /// what it read on stdin when <c>--password-stdin</c> or <c>--values -</c> is given,
     /// then prints canned output. Unix only.
     /// </summary>
     internal sealed class FakeHelm : IDisposable
@@ -20,8 +20,9 @@ n=$(printf '%04d' ""$n"")
 printf '%s\0' ""$@"" > ""$d/calls/$n""
 prev=""""
 for a in ""$@""; do
+  if [ ""$a"" = ""--"" ]; then break; fi
   if [ ""$a"" = ""--password-stdin"" ]; then cat > ""$d/stdin-$n""; fi
-  if [ ""$prev"" = ""-f"" ]; then cp ""$a"" ""$d/values-$n"" 2>/dev/null || echo missing > ""$d/values-$n""; fi
+  if [ ""$a"" = ""-"" ] && { [ ""$prev"" = ""-f"" ] || [ ""$prev"" = ""--values"" ]; }; then cat > ""$d/stdin-$n""; fi
   prev=""$a""
 done
 if [ ""$1"" = ""version"" ]; then cat ""$d/version.txt""; exit 0; fi
@@ -78,12 +79,6 @@ exit 0
         public string? Stdin(int callIndex)
         {
             string p = Path.Combine(Dir, "stdin-" + callIndex.ToString("0000", System.Globalization.CultureInfo.InvariantCulture));
-            return File.Exists(p) ? File.ReadAllText(p) : null;
-        }
-
-        public string? ValuesCopy(int callIndex)
-        {
-            string p = Path.Combine(Dir, "values-" + callIndex.ToString("0000", System.Globalization.CultureInfo.InvariantCulture));
             return File.Exists(p) ? File.ReadAllText(p) : null;
         }
 

@@ -22,7 +22,7 @@ namespace SBKube.Core.Tests.Helm
         private static HelmClient Client(FakeHelm fake, string? context = null, string? kubeconfig = null) =>
             new HelmClient(new HelmOptions { Executable = fake.Executable, KubeContext = context, Kubeconfig = kubeconfig });
 
-        private static HelmUpgradeRequest FullRequest(params string[] valuesFiles)
+        private static HelmUpgradeRequest FullRequest(string? values = null)
         {
             var r = new HelmUpgradeRequest
             {
@@ -36,8 +36,8 @@ namespace SBKube.Core.Tests.Helm
                 Force = true,
                 HistoryMax = 3,
                 Description = "Updated values",
+                Values = values,
             };
-            foreach (string f in valuesFiles) r.ValuesFiles.Add(f);
             return r;
         }
 
@@ -45,24 +45,22 @@ namespace SBKube.Core.Tests.Helm
         public async Task UpgradeInstall_Helm3_BuildsTheExactArgumentArray()
         {
             FakeHelm fake = Fake();
-            string v1 = Path.Combine(fake.Dir, "a.yaml"), v2 = Path.Combine(fake.Dir, "b.yaml");
-            File.WriteAllText(v1, "a: 1\n");
-            File.WriteAllText(v2, "b: 2\n");
 
-            HelmRelease release = await Client(fake).UpgradeInstallAsync(FullRequest(v1, v2));
+            HelmRelease release = await Client(fake).UpgradeInstallAsync(FullRequest("{\"auth\":{\"password\":\"s3cret\"}}"));
 
             Assert.Equal(new[]
             {
-                "upgrade", "--install", "redis", "bitnami/redis", "--namespace", "state-demo", "--create-namespace",
-                "--version", "17.13.2", "-f", v1, "-f", v2, "--wait", "--timeout", "5m", "--atomic", "--force",
-                "--history-max", "3", "--description", "Updated values", "-o", "json",
+                "upgrade", "--install", "--namespace", "state-demo", "--create-namespace",
+                "--version", "17.13.2", "--values", "-", "--wait", "--timeout", "5m", "--atomic", "--force",
+                "--history-max", "3", "--description", "Updated values", "-o", "json", "--", "redis", "bitnami/redis",
             }, fake.Last);
             Assert.Equal(2, release.Version);
             Assert.Equal("17.13.2", release.ChartVersion);
             Assert.Equal(new[] { "version", "--short" }, fake.Calls[0]);
-            // values files arrive as -f paths that exist while helm runs
+            // The values arrive on stdin: no file holds them, no argument shows them.
             int call = fake.CallIndex(fake.Last);
-            Assert.Equal("b: 2\n", fake.ValuesCopy(call));
+            Assert.Equal("{\"auth\":{\"password\":\"s3cret\"}}", fake.Stdin(call));
+            Assert.All(fake.Calls, c => Assert.DoesNotContain(c, a => a.Contains("s3cret")));
         }
 
         [UnixFact]
@@ -83,7 +81,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake();
             await Client(fake).UpgradeInstallAsync(new HelmUpgradeRequest { Release = "r", Chart = "./chart", Namespace = "ns", CreateNamespace = false });
-            Assert.Equal(new[] { "upgrade", "--install", "r", "./chart", "--namespace", "ns", "-o", "json" }, fake.Last);
+            Assert.Equal(new[] { "upgrade", "--install", "--namespace", "ns", "-o", "json", "--", "r", "./chart" }, fake.Last);
         }
 
         [UnixFact]
@@ -135,7 +133,7 @@ namespace SBKube.Core.Tests.Helm
                 FakeHelm.HasPair(args, "--kube-context", "kind-dev");
                 FakeHelm.HasPair(args, "--kubeconfig", "/home/me/.kube/other config");
             }
-            Assert.Equal(new[] { "repo", "update", "bitnami" }, repoUpdate);
+            Assert.Equal(new[] { "repo", "update", "--", "bitnami" }, repoUpdate);
             Assert.DoesNotContain(fake.Calls.First(c => c[0] == "version"), a => a == "--kube-context");
         }
 
@@ -146,14 +144,14 @@ namespace SBKube.Core.Tests.Helm
             HelmClient client = Client(fake);
 
             await client.RollbackAsync("redis", "state-demo", 2, force: true, wait: true, timeout: "5m", historyMax: 3);
-            Assert.Equal(new[] { "rollback", "redis", "2", "--namespace", "state-demo", "--force", "--wait", "--timeout", "5m", "--history-max", "3" }, fake.Last);
+            Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--force", "--wait", "--timeout", "5m", "--history-max", "3", "--", "redis", "2" }, fake.Last);
 
             IReadOnlyList<HelmHistoryEntry> h = await client.HistoryAsync("redis", "state-demo");
-            Assert.Equal(new[] { "history", "redis", "--namespace", "state-demo", "--max", "256", "-o", "json" }, fake.Last);
+            Assert.Equal(new[] { "history", "--namespace", "state-demo", "--max", "256", "-o", "json", "--", "redis" }, fake.Last);
             Assert.Equal(1, Assert.Single(h).Revision);
 
             await client.UninstallAsync("redis", "state-demo", keepHistory: true);
-            Assert.Equal(new[] { "uninstall", "redis", "--namespace", "state-demo", "--keep-history" }, fake.Last);
+            Assert.Equal(new[] { "uninstall", "--namespace", "state-demo", "--keep-history", "--", "redis" }, fake.Last);
         }
 
         [UnixFact]
@@ -161,7 +159,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake("v4.2.4+g0a1b2c3");
             await Client(fake).RollbackAsync("redis", "state-demo", 2, force: true, wait: false, timeout: null, historyMax: null);
-            Assert.Equal(new[] { "rollback", "redis", "2", "--namespace", "state-demo", "--force-replace" }, fake.Last);
+            Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--force-replace", "--", "redis", "2" }, fake.Last);
         }
 
         [UnixFact]
@@ -172,7 +170,7 @@ namespace SBKube.Core.Tests.Helm
             await Client(fake).RepoAddAsync("private", "https://charts.example.com", "admin", password, forceUpdate: true);
 
             string[] args = fake.Last;
-            Assert.Equal(new[] { "repo", "add", "private", "https://charts.example.com", "--force-update", "--username", "admin", "--password-stdin" }, args);
+            Assert.Equal(new[] { "repo", "add", "--force-update", "--username", "admin", "--password-stdin", "--", "private", "https://charts.example.com" }, args);
             Assert.All(fake.Calls, c => Assert.DoesNotContain(c, a => a.Contains("p@ss")));
             Assert.Equal(password, fake.Stdin(fake.CallIndex(args)));
         }
@@ -182,7 +180,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake();
             await Client(fake).RepoAddAsync("bitnami", "https://charts.bitnami.com/bitnami", null, null, forceUpdate: false);
-            Assert.Equal(new[] { "repo", "add", "bitnami", "https://charts.bitnami.com/bitnami" }, fake.Last);
+            Assert.Equal(new[] { "repo", "add", "--", "bitnami", "https://charts.bitnami.com/bitnami" }, fake.Last);
         }
 
         [UnixFact]
@@ -191,26 +189,22 @@ namespace SBKube.Core.Tests.Helm
             FakeHelm fake = Fake();
             string marker = Path.Combine(fake.Dir, "PWNED");
             string description = $"it's \"quoted\"; touch {marker} && echo $(touch {marker}) `touch {marker}` | * ~ $HOME \\ end";
-            string valuesDir = Path.Combine(fake.Dir, "my values; $(x)");
-            Directory.CreateDirectory(valuesDir);
-            string values = Path.Combine(valuesDir, "it's \"v\".yaml");
-            File.WriteAllText(values, "k: v\n");
             var request = new HelmUpgradeRequest
             {
-                Release = "redis", Chart = "./charts/my chart", Namespace = "state-demo", Description = description,
-                Timeout = "5m0s", Version = "",
+                Release = "--post-renderer=/bin/sh", Chart = "./charts/my chart", Namespace = "state-demo", Description = description,
+                Timeout = "5m0s", Version = "", Values = "k: $(touch " + marker + ")\n",
             };
-            request.ValuesFiles.Add(values);
 
             await Client(fake, context: "ctx with spaces;$(id)").UpgradeInstallAsync(request);
 
             string[] args = fake.Last;
             FakeHelm.HasPair(args, "--description", description);
-            FakeHelm.HasPair(args, "-f", values);
+            FakeHelm.HasPair(args, "--values", "-");
             FakeHelm.HasPair(args, "--kube-context", "ctx with spaces;$(id)");
-            Assert.Equal("./charts/my chart", args[3]);
+            // After "--", even a release name that looks like a flag is positional.
+            Assert.Equal(new[] { "--", "--post-renderer=/bin/sh", "./charts/my chart" }, args.Skip(args.Length - 3));
             Assert.DoesNotContain("--version", args);
-            Assert.Equal("k: v\n", fake.ValuesCopy(fake.CallIndex(args)));
+            Assert.Equal(request.Values, fake.Stdin(fake.CallIndex(args)));
             Assert.False(File.Exists(marker), "an argument was run through a shell");
         }
 
@@ -298,7 +292,7 @@ namespace SBKube.Core.Tests.Helm
             var lines = new List<string>();
             var client = new HelmClient(new HelmOptions { Executable = fake.Executable, Verbose = lines.Add });
             await client.RepoAddAsync("private", "https://x", "u", "TopSecret123", false);
-            Assert.Contains(lines, l => l.Contains("repo add private"));
+            Assert.Contains(lines, l => l.Contains("repo add") && l.EndsWith("-- private https://x", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.Contains("TopSecret123"));
         }
     }

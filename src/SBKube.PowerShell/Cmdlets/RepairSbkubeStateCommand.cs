@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using SBKube.Core.Engine;
+using SBKube.Core.State;
+using SBKube.PowerShell.Completion;
+
+namespace SBKube.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Settles the pending revisions a killed run left in one kube context: deployed when Helm
+    /// finished the work, failed (interrupted) when it did not. Rows whose run may still be working
+    /// are left alone with a warning. Emits each settled revision.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Repair, "SbkubeState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(DeploymentRecord))]
+    public sealed class RepairSbkubeStateCommand : ClusterCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
+        public string? Namespace { get; set; }
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AppCompleter))]
+        public string? App { get; set; }
+
+        private EngineRunner? _runner;
+
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
+            var runner = _runner = new EngineRunner(this, "Repair-SbkubeState");
+            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, runner);
+            // Plan from the store alone, confirm each row, then ask Helm only about the confirmed ones.
+            var confirmed = new List<DeploymentRecord>();
+            foreach (PendingRevision p in Reconciler.Inspect(Store, session.Context, Namespace, App))
+            {
+                if (p.IsBusy)
+                {
+                    WriteWarning($"{p.Record} is left pending: {p.BusyBecause}.");
+                }
+                else if (ShouldProcess($"{p.Record.Namespace}/{p.Record.App} revision {p.Record.Revision}",
+                    $"Settle the {p.Record.Status} revision against Helm"))
+                {
+                    confirmed.Add(p.Record);
+                }
+            }
+            if (confirmed.Count == 0)
+            {
+                return;
+            }
+            runner.Run(async (log, stop) =>
+            {
+                foreach (DeploymentRecord row in confirmed)
+                {
+                    stop.ThrowIfCancellationRequested();
+                    DeploymentRecord settled = await Reconciler.SettleAsync(session, row, stop).ConfigureAwait(false);
+                    runner.Post(() => WriteObject(Masked(settled)));
+                }
+            });
+        }, Namespace);
+
+        protected override void StopProcessing() => _runner?.Stop.Cancel();
+    }
+}

@@ -1,0 +1,228 @@
+# Issue 11: reads never change the state, scoped repair, no secret on disk. Runs on both backends.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module (Get-TestModulePath) -Force
+
+    function Get-HelmRevisionCount { @(& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count }
+    function Get-HelmStatus { (& $env:SBKUBE_HELM status redis -n state-demo -o json 2>$null | ConvertFrom-Json).info.status }
+
+    # A pending revision 2 of state-demo/redis written by a run that is gone, as a crash leaves it.
+    function Add-PendingRow([string] $Context = '', [int] $OwnerPid = 2147483000, [string] $OwnerHost = [Environment]::MachineName) {
+        Invoke-StateSql ("INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, " +
+            "status, deployed_at, description, config, config_hash, owner_pid, owner_host) SELECT '$Context', namespace, app, 2, release_name, " +
+            "app_type, chart, chart_ref, chart_version, 'pending-upgrade', deployed_at, 'Upgrade', config, config_hash, $OwnerPid, '$OwnerHost' " +
+            "FROM deployments WHERE revision = 1;") | Out-Null
+    }
+
+    # Every read cmdlet, once; none may write to the store or ask Helm anything.
+    function Invoke-EveryRead {
+        Get-SbkubeState -WarningAction SilentlyContinue | Out-Null
+        Get-SbkubeState -Latest -Format Json -WarningAction SilentlyContinue | Out-Null
+        Get-SbkubeHistory -Namespace state-demo -App redis | Out-Null
+        Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 1 | Out-Null
+        Compare-SbkubeRevision -Namespace state-demo -App redis -ReferenceRevision 1 -DifferenceRevision 2 -ErrorAction SilentlyContinue | Out-Null
+        Get-SbkubeLock | Out-Null
+        Test-SbkubeConfig -Path $s.Example | Out-Null
+    }
+}
+
+Describe 'Reads never change the state' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v9`n"
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 6000 } }
+        $script = "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'a run killed while Helm goes on: reads show it pending and change nothing; Repair-SbkubeState waits for helm, then records it deployed' {
+        $p = Start-BackgroundPwsh $script
+        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-HelmRevisionCount) -eq 2 }   # helm itself is under way
+        Stop-ProcessTree $p.Id
+        $before = Get-StateDbHash
+        $calls = @(Get-HelmSimCall).Count
+        $warnings = $null
+        $rows = @(Get-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue)
+        $rows[1].Status | Should -Be 'pending-upgrade'
+        ($warnings -join "`n") | Should -Match 'Repair-SbkubeState -Namespace state-demo -App redis'
+        Invoke-EveryRead
+        Get-StateDbHash | Should -Be $before
+        @(Get-HelmSimCall).Count | Should -Be $calls -Because 'no read asks Helm'
+
+        # helm, started by the killed run, is still working: the row must stay pending.
+        $early = $null
+        @(Repair-SbkubeState -WarningVariable early -WarningAction SilentlyContinue) | Should -BeNullOrEmpty
+        ($early -join "`n") | Should -Match 'helm or kubectl started by its run'
+        Get-PendingCount | Should -Be 1
+
+        Wait-Until { (Get-HelmStatus) -eq 'deployed' }
+        $settled = @(Repair-SbkubeState)
+        $settled.Count | Should -Be 1
+        $settled[0].Status | Should -Be 'deployed'
+        $settled[0].HelmRevision | Should -Be 2
+        $settled[0].Description | Should -Match 'recovered'
+        Get-PendingCount | Should -Be 0
+    }
+
+    It 'a run killed together with Helm: -WhatIf settles nothing; Repair-SbkubeState records it failed and says how to unstick the release' {
+        $p = Start-BackgroundPwsh $script
+        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-HelmRevisionCount) -eq 2 }
+        Stop-ProcessTree $p.Id -WithChildren
+        Get-HelmStatus | Should -Be 'pending-upgrade'
+        $before = Get-StateDbHash
+        Repair-SbkubeState -WhatIf | Should -BeNullOrEmpty
+        Get-StateDbHash | Should -Be $before
+        $warnings = $null
+        $settled = @(Repair-SbkubeState -Namespace state-demo -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+        $settled[0].Status | Should -Be 'failed'
+        $settled[0].Description | Should -Match 'interrupted'
+        ($warnings -join "`n") | Should -Match 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1'
+        # Helm refuses the next apply until the release is unstuck; the printed fix works.
+        Clear-HelmSimFault
+        Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'HelmPendingOperation*'
+        (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1).Outcome | Should -Be 'RolledBack'
+        Get-HelmStatus | Should -Be 'deployed'
+        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Upgraded'
+    }
+}
+
+Describe 'Settling is scoped and waits for live runs' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'a pending row of kube context prod is not touched from context dev, by a read or by Repair-SbkubeState' {
+        Add-PendingRow -Context prod
+        $before = Get-StateDbHash
+        Get-SbkubeState -KubeContext dev -WarningAction SilentlyContinue | Out-Null
+        @(Repair-SbkubeState -KubeContext dev) | Should -BeNullOrEmpty
+        Get-StateDbHash | Should -Be $before
+        $settled = @(Repair-SbkubeState -KubeContext prod)
+        $settled.Count | Should -Be 1
+        $settled[0].Context | Should -Be 'prod'
+        $settled[0].Status | Should -Not -BeLike 'pending-*'
+    }
+
+    It 'a row whose run on another host holds a live lease is left pending until the lease lapses' {
+        Add-PendingRow -OwnerPid 4242 -OwnerHost 'ci-agent-7'
+        $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
+        $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
+        Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
+            "VALUES ('lk-remote', '', 'state-demo', 'redis', 'ci@ci-agent-7', 4242, 'ci-agent-7', 'apply', $acquired, $expires);") | Out-Null
+        $warnings = $null
+        @(Repair-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue) | Should -BeNullOrEmpty
+        ($warnings -join "`n") | Should -Match 'lk-remote'
+        Get-PendingCount | Should -Be 1
+
+        $lapsed = if (Test-PostgresBackend) { "now() - interval '1 minute'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')" }
+        Invoke-StateSql "UPDATE locks SET expires_at = $lapsed WHERE lock_id = 'lk-remote';" | Out-Null
+        (Get-SbkubeLock | Where-Object LockId -eq 'lk-remote').IsStale | Should -BeTrue
+        @(Repair-SbkubeState).Count | Should -Be 1
+        Get-PendingCount | Should -Be 0
+    }
+
+    It 'the next apply of the app settles its own pending row and says so' {
+        Add-PendingRow
+        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v2`n"
+        $warnings = $null
+        $r = Invoke-SbkubeApply -Path $s.Example -WarningVariable warnings -WarningAction SilentlyContinue
+        ($warnings -join "`n") | Should -Match 'revision 2 had been interrupted; now failed'
+        $r.Revision | Should -Be 3
+        Get-PendingCount | Should -Be 0
+    }
+
+    It 'Get-SbkubeLock tells a stale lock from a live freeze' {
+        $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
+        Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at) " +
+            "VALUES ('lk-dead', '', 'web', '*', 'me@here', 2147483000, '$([Environment]::MachineName)', 'apply', $acquired);") | Out-Null
+        Lock-SbkubeNamespace -Namespace state-demo -Reason 'release freeze' | Out-Null
+        $locks = Get-SbkubeLock
+        ($locks | Where-Object LockId -eq 'lk-dead').IsStale | Should -BeTrue
+        ($locks | Where-Object Namespace -eq 'state-demo').IsStale | Should -BeFalse
+        (Get-SbkubeLock | Out-String -Width 250) | Should -Match 'stale'
+    }
+}
+
+Describe 'No secret on disk' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'values reach helm on stdin (--values -), and release and chart come after --' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $upgrade = @(Get-HelmSimCall -Command upgrade)[0]
+        $upgrade.argv[[array]::IndexOf([string[]] $upgrade.argv, '--values') + 1] | Should -Be '-'
+        $upgrade.Positional | Should -Be @('redis', 'bitnami/redis')
+        $upgrade.argv | Where-Object { $_ -ne '-' -and (Test-Path -LiteralPath $_) } | Should -BeNullOrEmpty
+        (& $env:SBKUBE_HELM get values redis -n state-demo -o json | ConvertFrom-Json).auth.password | Should -Be 'state-demo-v1'
+    }
+
+    It 'an apply killed mid-upgrade leaves no file holding the values in the temp folder' {
+        $tmp = Join-Path $s.Dir 'tmp'
+        New-Item -ItemType Directory $tmp | Out-Null
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 6000 } }
+        $p = Start-BackgroundPwsh "`$env:TMPDIR = '$tmp'; Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
+        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-HelmRevisionCount) -eq 1 -and (Get-HelmStatus) -eq 'pending-install' }
+        Stop-ProcessTree $p.Id -WithChildren
+        $files = @(& find $tmp -type f)
+        $files | Where-Object { (Get-Content -LiteralPath $_ -Raw -ErrorAction Ignore) -match 'state-demo-v1' } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& id -u) -ne '0') {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        # Device nodes of our own: the test must not risk the machine's /dev/null if the check fails.
+        $null_ = Join-Path $s.Dir 'null'; & mknod $null_ c 1 3
+        $full = Join-Path $s.Dir 'full'; & mknod $full c 1 7
+        $fifo = Join-Path $s.Dir 'fifo'; & mkfifo $fifo
+        $folder = Join-Path $s.Dir 'folder'; New-Item -ItemType Directory $folder | Out-Null
+        $target = Join-Path $s.Dir 'target.json'; Set-Content $target 'keep me'
+        $link = Join-Path $s.Dir 'link.json'; New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
+        function Get-Kind([string] $Path) { (& stat -c %F $Path) }
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It '<Command> onto <Name> is refused with StateStore.NotAFile and leaves it as it was' -ForEach @(
+        @{ Command = 'Export-SbkubeState'; Name = 'a character device'; Var = 'full' }
+        @{ Command = 'Export-SbkubeState'; Name = 'a FIFO'; Var = 'fifo' }
+        @{ Command = 'Export-SbkubeState'; Name = 'a directory'; Var = 'folder' }
+        @{ Command = 'Export-SbkubeState'; Name = 'a symbolic link'; Var = 'link' }
+        @{ Command = 'Export-SbkubeMetrics'; Name = 'a character device'; Var = 'null_' }
+        @{ Command = 'Export-SbkubeMetrics'; Name = 'a FIFO'; Var = 'fifo' }
+        @{ Command = 'Backup-SbkubeState'; Name = 'a character device'; Var = 'null_'; SqliteOnly = $true }
+        @{ Command = 'Backup-SbkubeState'; Name = 'a symbolic link'; Var = 'link'; SqliteOnly = $true }
+    ) {
+        if ($SqliteOnly -and (Test-PostgresBackend)) { Set-ItResult -Skipped -Because 'a file backup of SQLite'; return }
+        $path = Get-Variable -Name $Var -ValueOnly
+        $kind = Get-Kind $path
+        $e = try {
+            switch ($Command) {
+                'Export-SbkubeState' { Export-SbkubeState -Path $path -Force }
+                'Export-SbkubeMetrics' { Export-SbkubeMetrics -Path $path }
+                'Backup-SbkubeState' { Backup-SbkubeState -Destination $path -Force -Confirm:$false }
+            }
+        }
+        catch { $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'StateStore.NotAFile*'
+        $e.Exception.Message | Should -BeLike "*$path*"
+        Get-Kind $path | Should -Be $kind
+        Get-Content $target -Raw | Should -Be "keep me`n"
+    }
+
+    It 'Export-SbkubeState replaces an existing file only with -Force' {
+        $file = Join-Path $s.Dir 'export.json'
+        Set-Content $file 'old'
+        { Export-SbkubeState -Path $file } | Should -Throw '*already exists; use -Force*'
+        Get-Content $file -Raw | Should -Be "old`n"
+        Export-SbkubeState -Path $file -Force
+        (Get-Content $file -Raw | ConvertFrom-Json).format | Should -Be 'sbkube-state'
+    }
+}
