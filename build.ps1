@@ -188,7 +188,7 @@ Import-Module '$pester'
 `$c.Output.Verbosity = 'Detailed'
 if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 `$r = Invoke-Pester -Configuration `$c
-`$failures = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + ((`$_.ErrorRecord | Select-Object -First 1) -split "``n" | Select-Object -First 2) -join ' ' }) + @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { "`$(`$_.Name): block failed" })
+`$failures = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + (((`$_.ErrorRecord | Select-Object -First 1) -split [char]10 | Select-Object -First 2) -join ' ') }) + @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { `$_.Name + ': block failed' })
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Failures = `$failures } | ConvertTo-Json -Depth 3 | Set-Content '$summary'
 "@
         Write-Host "== $($file.Name) on $Backend"

@@ -187,7 +187,7 @@ namespace SBKube.Core.Helm
             ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
             if (r.ExitCode != 0)
             {
-                string line = HelmErrors.ErrorLine(r.StandardError);
+                string line = HelmErrors.ErrorLine(r.StandardError, r.ExitCode);
                 throw new HelmException(HelmErrors.Classify(line), line, r.ExitCode);
             }
             return r;

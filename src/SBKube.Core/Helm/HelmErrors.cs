@@ -1,12 +1,14 @@
 using System;
 using System.Linq;
+using SBKube.Core.Tools;
 
 namespace SBKube.Core.Helm
 {
     /// <summary>Reads Helm's stderr: finds the <c>Error:</c> line and classifies it (Helm 3 and 4 wording).</summary>
     public static class HelmErrors
     {
-        public static string ErrorLine(string stderr)
+        /// <summary>The line that says what went wrong; without any, the exit code (or signal) in words.</summary>
+        public static string ErrorLine(string stderr, int exitCode = 1)
         {
             string[] lines = stderr.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.TrimEnd('\r')).ToArray();
@@ -15,7 +17,7 @@ namespace SBKube.Core.Helm
             {
                 return error.Substring("Error: ".Length);
             }
-            return lines.Length > 0 ? lines[lines.Length - 1] : "helm failed without a message";
+            return lines.Length > 0 ? lines[lines.Length - 1] : ToolRunner.SilentFailure("helm", exitCode);
         }
 
         public static HelmErrorKind Classify(string message)

@@ -55,7 +55,7 @@ namespace SBKube.Core.Kubectl
             {
                 string line = r.StandardError.Trim();
                 int nl = line.LastIndexOf('\n');
-                throw new KubectlException(nl >= 0 ? line.Substring(nl + 1) : line.Length > 0 ? line : "kubectl failed", r.ExitCode);
+                throw new KubectlException(nl >= 0 ? line.Substring(nl + 1) : line.Length > 0 ? line : ToolRunner.SilentFailure("kubectl", r.ExitCode), r.ExitCode);
             }
             return r.StandardOutput;
         }

@@ -131,6 +131,21 @@ namespace SBKube.Core.Tools
             }
         }
 
+        /// <summary>
+        /// What to say when a tool failed without a word on stderr: its exit code, and the signal when
+        /// the code is 128+N, the way a shell reports a process killed by signal N.
+        /// </summary>
+        public static string SilentFailure(string tool, int exitCode)
+        {
+            string[] names = { "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+                "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM" };
+            int signal = exitCode - 128;
+            string how = signal > 0 && signal < names.Length
+                ? $"exited with code {exitCode} (killed by signal {signal}, {names[signal]})"
+                : $"exited with code {exitCode}";
+            return $"{tool} {how} and printed no error";
+        }
+
         /// <summary>A readable command line for logs: arguments with spaces or quotes are quoted.</summary>
         public string Render(IReadOnlyList<string> arguments) =>
             string.Join(" ", new[] { Executable }.Concat(arguments).Select(a =>
@@ -140,7 +155,7 @@ namespace SBKube.Core.Tools
     public sealed class ToolNotFoundException : Exception
     {
         public ToolNotFoundException(string executable, Exception inner)
-            : base($"Cannot run '{executable}': {inner.Message}. Install it or point $env:SBKUBE_HELM / $env:SBKUBE_KUBECTL at it.", inner)
+            : base($"'{executable}' was not found or cannot be run; install it, or point $env:SBKUBE_HELM / $env:SBKUBE_KUBECTL at it.", inner)
         {
             Executable = executable;
         }

@@ -68,7 +68,15 @@ namespace SBKube.Core.Tests.Helm
         public void ErrorLine_WithoutAnErrorPrefix_FallsBackToTheLastLine()
         {
             Assert.Equal("panic: something", HelmErrors.ErrorLine("goroutine 1\npanic: something\n"));
-            Assert.False(string.IsNullOrEmpty(HelmErrors.ErrorLine("")));
+        }
+
+        [Theory]
+        [InlineData(1, "helm exited with code 1 and printed no error")]
+        [InlineData(137, "helm exited with code 137 (killed by signal 9, SIGKILL) and printed no error")]
+        [InlineData(143, "helm exited with code 143 (killed by signal 15, SIGTERM) and printed no error")]
+        public void ErrorLine_WithNothingOnStderr_GivesTheExitCodeOrSignal(int exitCode, string expected)
+        {
+            Assert.Equal(expected, HelmErrors.ErrorLine("", exitCode));
         }
     }
 }
