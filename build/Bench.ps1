@@ -66,7 +66,7 @@ try {
     # 4. Queries on a large state DB (rows generated with the sqlite3 CLI).
     if (Get-Command sqlite3 -ErrorAction Ignore) {
         $big = Join-Path $work 'big.db'
-        Get-SbkubeState -StatePath $big | Out-Null   # creates the schema
+        Remove-SbkubeHistory -StatePath $big -KeepLast 1 -Confirm:$false | Out-Null   # a write creates the schema; nothing to prune yet
         $gen = Time {
             & sqlite3 $big @"
 PRAGMA journal_mode=WAL;

@@ -22,8 +22,25 @@ namespace SBKube.PowerShell
 
         private IStateStore? _store;
 
-        /// <summary>The store, opened (and migrated) on first use.</summary>
-        protected IStateStore Store => _store ??= StateStore.Open(StateLocation);
+        /// <summary>The store, opened (and migrated) on first use; a reading cmdlet never creates one.</summary>
+        protected IStateStore Store
+        {
+            get
+            {
+                if (_store == null)
+                {
+                    _store = ReadsOnly ? StateStore.OpenExisting(StateLocation) : StateStore.Open(StateLocation);
+                    foreach (string warning in _store.OpenWarnings)
+                    {
+                        WriteWarning(warning);
+                    }
+                }
+                return _store;
+            }
+        }
+
+        /// <summary>True for cmdlets that only read the store: a store that does not exist is an error, not created.</summary>
+        protected virtual bool ReadsOnly => false;
 
         /// <summary>Where the state lives, from -StatePath / -StateConnection and the environment.</summary>
         protected StateLocation StateLocation => StateLocation.Resolve(

@@ -49,7 +49,7 @@ Describe 'Streams and views' {
         $DebugPreference = 'Continue'
         try { $out = Invoke-SbkubeApply -Path $s.Example -Force -Verbose -ErrorAction SilentlyContinue *>&1 | Out-String -Width 400 }
         finally { $DebugPreference = 'SilentlyContinue'; Clear-HelmSimFault }
-        $out | Should -Match 'helm: .*helm upgrade --install redis bitnami/redis --namespace state-demo'
+        $out | Should -Match 'helm: .*helm upgrade --install --namespace state-demo .* -- redis bitnami/redis'
         $out | Should -Match 'Error: UPGRADE FAILED: debug-visible-boom'
         $out | Should -Not -Match 'state-demo-v2'
     }

@@ -36,7 +36,9 @@ BeforeDiscovery {
         @{ Name = '-ThrottleLimit 0'; Id = 'ParameterArgumentValidationError'; Run = { Invoke-SbkubeApply -Path $s.Example -ThrottleLimit 0 } }
         @{ Name = 'state DB that is not SQLite'; Id = 'StateStore.NotADatabase'; FileVar = 'notSqlite'; Run = { Get-SbkubeState -StatePath $notSqlite } }
         @{ Name = 'state DB from a newer schema'; Id = 'StateStore.NewerSchema'; FileVar = 'newer'; Run = { Get-SbkubeState -StatePath $newer } }
-        @{ Name = 'state DB folder that cannot be created'; Id = 'StateStore.ReadOnly'; Run = { Get-SbkubeState -StatePath (Join-Path $fileAsDir 'state.db') } }
+        @{ Name = 'state DB folder that cannot be created'; Id = 'StateStore.ReadOnly'; Run = { Invoke-SbkubeApply -Path $s.Example -StatePath (Join-Path $fileAsDir 'state.db') } }
+        @{ Name = 'a read of a mistyped -StatePath'; Id = 'StateStore.NotFound'; Run = { Get-SbkubeState -StatePath (Join-Path $s.Dir 'typo/state.db') } }
+        @{ Name = 'a history read of a missing store'; Id = 'StateStore.NotFound'; Run = { Get-SbkubeHistory -StatePath (Join-Path $s.Dir 'none.db') -Namespace state-demo -App redis } }
     )
 }
 

@@ -496,6 +496,9 @@ Describe 'sbkube: command-line errors, help and --state-db' {
     It '--state-db PATH works before or after the command and wins over $env:SBKUBE_STATE_DB' -Tag SqliteOnly {
         $db = $env:SBKUBE_STATE_DB
         $other = Join-Path $s.Dir 'other/state.db'
+        # A read of a store that does not exist says so; an (empty) one made by a write lists nothing.
+        { sbkube --state-db $other state list } | Should -Throw -ErrorId 'StateStore.NotFound*'
+        Remove-SbkubeHistory -StatePath $other -KeepLast 1 -Confirm:$false | Out-Null
         @(sbkube --state-db $other state list).Count | Should -Be 1
         $env:SBKUBE_STATE_DB = $other
         try {

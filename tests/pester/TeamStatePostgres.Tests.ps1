@@ -25,7 +25,9 @@ Describe 'Connecting to PostgreSQL' {
     BeforeEach { $s = New-SbkubeSandbox }
     AfterEach { Remove-SbkubeSandbox $s }
 
-    It 'creates its schema and the seed''s three tables on first use, in the schema the connection names' {
+    It 'creates its schema and the seed''s three tables on first write, in the schema the connection names' {
+        { Get-SbkubeState } | Should -Throw -ErrorId 'StateStore.NotFound*'   # a read creates nothing
+        Remove-SbkubeHistory -KeepLast 1 -Confirm:$false | Should -BeNullOrEmpty
         Get-SbkubeState | Should -BeNullOrEmpty
         Invoke-TestPsql $Server @('-c', "SELECT table_name FROM information_schema.tables WHERE table_schema = '$($s.Schema)' ORDER BY 1") |
             Should -Be @('deployment_history', 'deployments', 'locks', 'sbkube_schema_version')
@@ -34,7 +36,9 @@ Describe 'Connecting to PostgreSQL' {
     It 'keeps two teams apart: another schema sees none of the revisions' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         @(Get-SbkubeState).Count | Should -Be 1
-        @(Get-SbkubeState -StateConnection "$($env:SBKUBE_TEST_PG_URI)&schema=other_$($s.Schema)").Count | Should -Be 0
+        $other = "$($env:SBKUBE_TEST_PG_URI)&schema=other_$($s.Schema)"
+        Remove-SbkubeHistory -StateConnection $other -KeepLast 1 -Confirm:$false | Out-Null
+        @(Get-SbkubeState -StateConnection $other).Count | Should -Be 0
     }
 
     It 'refuses -StatePath with -StateConnection' {
@@ -65,7 +69,7 @@ Describe 'Connecting to PostgreSQL' {
     It 'says PermissionDenied for a role that may not create the schema' {
         $role = 'ro_' + $s.Schema
         Invoke-TestPsql $Server -Admin @('-c', "CREATE ROLE $role LOGIN PASSWORD 'ropw'; REVOKE CREATE ON DATABASE sbkube FROM PUBLIC;") | Out-Null
-        $err = { Get-SbkubeState -StateConnection "postgres://${role}:ropw@127.0.0.1:$($Server.Port)/sbkube?schema=$($s.Schema)" -ErrorAction Stop } |
+        $err = { Invoke-SbkubeApply -Path $s.Example -StateConnection "postgres://${role}:ropw@127.0.0.1:$($Server.Port)/sbkube?schema=$($s.Schema)" -ErrorAction Stop } |
             Should -Throw -ErrorId 'StateStore.PermissionDenied*' -PassThru
         $err.Exception.Message | Should -Match 'CREATE'
     }
@@ -159,7 +163,8 @@ Describe 'Several hosts on one team database' {
     It 'a holder killed with SIGKILL on one host is taken over from another only after its lease' {
         $script:started = @()
         Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 60000; install = 60000 } }
-        $env:SBKUBE_LOCK_LEASE = '8s'
+        # Long enough that a slow CI machine reaches the second apply well within it.
+        $env:SBKUBE_LOCK_LEASE = '20s'
         try {
             $holder = Start-OnHost 'agent-one' "Invoke-SbkubeApply -Path '$($s.Example)'" (Join-Path $s.Dir 'holder.txt')
             $script:started += $holder.Id
@@ -172,10 +177,10 @@ Describe 'Several hosts on one team database' {
             # Another host cannot see whether that process lives: the lease decides.
             $err = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -ErrorId 'LockHeld*' -PassThru
             $err.Exception.Message | Should -Match '@agent-one'
-            Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis' AND expires_at < now();") -eq '1' } -TimeoutSeconds 30
-            ((Get-Date) - $killedAt).TotalSeconds | Should -BeGreaterThan 4
+            Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis' AND expires_at < now();") -eq '1' } -TimeoutSeconds 60
+            ((Get-Date) - $killedAt).TotalSeconds | Should -BeGreaterThan 10
             # Helm's release is still pending from the dead run, so this apply may fail at Helm; it must not fail at the lock.
-            $r = Invoke-SbkubeApply -Path $s.Example -LockTimeout 30s -ErrorVariable ev -ErrorAction SilentlyContinue
+            $r = Invoke-SbkubeApply -Path $s.Example -LockTimeout 60s -ErrorVariable ev -ErrorAction SilentlyContinue
             $r | Should -Not -BeNullOrEmpty
             @($ev | Where-Object FullyQualifiedErrorId -like 'LockHeld*').Count | Should -Be 0
             Invoke-StateSql "SELECT description FROM deployment_history WHERE action = 'lock-takeover';" | Should -Match 'lease expired'

@@ -90,6 +90,27 @@ Describe 'Reads never change the state' {
     }
 }
 
+Describe 'A read of a store that does not exist says so' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'a mistyped store is StateStore.NotFound, and no file, folder or schema appears' {
+        if (Test-PostgresBackend) {
+            $typo = 'typo_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+            $conn = $env:SBKUBE_STATE_CONNECTION -replace 'schema=\w+', "schema=$typo"
+            { Get-SbkubeState -StateConnection $conn } | Should -Throw -ErrorId 'StateStore.NotFound*'
+            { Get-SbkubeLock -StateConnection $conn } | Should -Throw -ErrorId 'StateStore.NotFound*'
+            Invoke-StateSql "SELECT COUNT(*) FROM pg_namespace WHERE nspname = '$typo';" | Should -Be '0'
+        }
+        else {
+            $typo = Join-Path $s.Dir 'stat/state.db'
+            { Get-SbkubeState -StatePath $typo } | Should -Throw -ErrorId 'StateStore.NotFound*'
+            { Get-SbkubeLock -StatePath $typo } | Should -Throw -ErrorId 'StateStore.NotFound*'
+            Join-Path $s.Dir 'stat' | Should -Not -Exist
+        }
+    }
+}
+
 Describe 'Settling is scoped and waits for live runs' {
     BeforeEach {
         $s = New-SbkubeSandbox
@@ -224,5 +245,27 @@ Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& 
         Get-Content $file -Raw | Should -Be "old`n"
         Export-SbkubeState -Path $file -Force
         (Get-Content $file -Raw | ConvertFrom-Json).format | Should -Be 'sbkube-state'
+    }
+}
+
+Describe 'The state file is private whenever SBKube writes to it' -Tag SqliteOnly -Skip:$IsWindows {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'a looser existing file is tightened to 0600 on the next write' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        & chmod 644 $s.StateDb
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        & stat -c %a $s.StateDb | Should -Be '600'
+    }
+
+    It 'a file created through a symbolic link is 0600' {
+        $target = Join-Path $s.Dir 'real/state.db'
+        New-Item -ItemType Directory (Split-Path $target) | Out-Null
+        $link = Join-Path $s.Dir 'link.db'
+        New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
+        (Invoke-SbkubeApply -Path $s.Example -StatePath $link).Outcome | Should -Be 'Installed'
+        & stat -c %a $target | Should -Be '600'
+        (Get-SbkubeState -StatePath $link).Revision | Should -Be 1
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using SBKube.Core.State;
 
@@ -42,9 +44,35 @@ namespace SBKube.Core.Engine
             {
                 throw AppNotFound(ns, app);
             }
+            string recorded = Ranges(store.History(ns, app, context).Select(r => r.Revision));
             throw new SbkubeException(
-                $"{ns}/{app} has no revision {Number}; its revisions go from 1 to {latest.Revision}.",
+                $"{ns}/{app} has no revision {Number}; its recorded revisions are {recorded}.",
                 "RevisionNotFound", SbkubeException.ObjectNotFound, $"{ns}/{app}");
+        }
+
+        /// <summary>Ascending numbers as runs: 3-5, 8, 10-12 (pruning leaves gaps).</summary>
+        internal static string Ranges(IEnumerable<int> numbers)
+        {
+            var parts = new List<string>();
+            int? start = null, end = null;
+            foreach (int n in numbers.OrderBy(n => n))
+            {
+                if (end.HasValue && n == end.Value + 1)
+                {
+                    end = n;
+                    continue;
+                }
+                if (start.HasValue)
+                {
+                    parts.Add(start == end ? $"{start}" : $"{start}-{end}");
+                }
+                start = end = n;
+            }
+            if (start.HasValue)
+            {
+                parts.Add(start == end ? $"{start}" : $"{start}-{end}");
+            }
+            return string.Join(", ", parts);
         }
 
         public static SbkubeException AppNotFound(string ns, string app) => new SbkubeException(

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 
 namespace SBKube.Core.State
@@ -40,10 +41,38 @@ namespace SBKube.Core.State
             }
         }
 
-        /// <summary>A hidden sibling name, so the rename stays on one file system.</summary>
+        /// <summary>
+        /// A hidden sibling name (so the rename stays on one file system) that carries the writer's
+        /// process id, so a leftover of a killed writer can be told from one still being written.
+        /// </summary>
         internal static string TempNameFor(string full) =>
             System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
-                "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+                "." + System.IO.Path.GetFileName(full) + "." + CurrentProcess.Id.ToString(CultureInfo.InvariantCulture) + "." +
+                Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+
+        /// <summary>
+        /// Deletes the temp copies (and their SQLite side files) that writers of <paramref name="full"/>
+        /// on this host left when they were killed: a full, unmasked copy of the state must not linger.
+        /// </summary>
+        internal static void SweepLeftovers(string full)
+        {
+            string dir = System.IO.Path.GetDirectoryName(full)!;
+            string prefix = "." + System.IO.Path.GetFileName(full) + ".";
+            if (!Directory.Exists(dir))
+            {
+                return;
+            }
+            foreach (string path in Directory.EnumerateFiles(dir, prefix + "*"))
+            {
+                string[] parts = System.IO.Path.GetFileName(path).Substring(prefix.Length).Split('.');
+                bool ours = parts.Length >= 3 && parts[2].StartsWith("tmp", StringComparison.Ordinal);
+                if (ours && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                    && !CurrentProcess.IsAlive(pid, CurrentProcess.Host))
+                {
+                    TryDelete(path);
+                }
+            }
+        }
 
         /// <summary>Moves <paramref name="source"/> onto <paramref name="destination"/>, replacing it if present.</summary>
         internal static void Replace(string source, string destination)

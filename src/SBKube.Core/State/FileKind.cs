@@ -24,7 +24,7 @@ namespace SBKube.Core.State
     {
         private const int AtFdCwd = -100;
         private const int AtSymlinkNoFollow = 0x100;
-        private const uint StatxType = 0x1;
+        private const uint StatxType = 0x1, StatxMode = 0x2;
         private const int ModeOffset = 28;
         private const int TypeMask = 0xF000, Regular = 0x8000, Dir = 0x4000, Link = 0xA000;
 
@@ -33,7 +33,7 @@ namespace SBKube.Core.State
 
         internal static FileKindValue Of(string path)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && TryStatx(path, out FileKindValue kind))
+            if (TryStatx(path, out FileKindValue kind))
             {
                 return kind;
             }
@@ -48,25 +48,45 @@ namespace SBKube.Core.State
         private static bool TryStatx(string path, out FileKindValue kind)
         {
             kind = FileKindValue.Missing;
+            if (!TryMode(path, followLinks: false, out int mode, out bool missing))
+            {
+                return missing;
+            }
+            int type = mode & TypeMask;
+            kind = type == Regular ? FileKindValue.Regular
+                : type == Dir ? FileKindValue.Directory
+                : type == Link ? FileKindValue.SymbolicLink
+                : FileKindValue.Special;
+            return true;
+        }
+
+        /// <summary>
+        /// st_mode of <paramref name="path"/> through statx(2), Linux only. False when it cannot be
+        /// read; <paramref name="missing"/> then says whether nothing is there (ENOENT, ENOTDIR).
+        /// </summary>
+        internal static bool TryMode(string path, bool followLinks, out int mode, out bool missing)
+        {
+            mode = 0;
+            missing = false;
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            {
+                return false;
+            }
             var buffer = new byte[256];
             try
             {
-                if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+                if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxType | StatxMode, buffer) != 0)
                 {
-                    // ENOENT and ENOTDIR: nothing there. Anything else: let the caller's write report it.
                     int errno = Marshal.GetLastWin32Error();
-                    return errno == 2 || errno == 20;
+                    missing = errno == 2 || errno == 20;
+                    return false;
                 }
             }
             catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
             {
                 return false;
             }
-            int mode = BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask;
-            kind = mode == Regular ? FileKindValue.Regular
-                : mode == Dir ? FileKindValue.Directory
-                : mode == Link ? FileKindValue.SymbolicLink
-                : FileKindValue.Special;
+            mode = BitConverter.ToUInt16(buffer, ModeOffset);
             return true;
         }
 

@@ -58,6 +58,9 @@ namespace SBKube.Core.State
         /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
         string Backend { get; }
 
+        /// <summary>What opening the store found worth a warning (a state file other users can read).</summary>
+        IReadOnlyList<string> OpenWarnings { get; }
+
         /// <summary>A consistent copy of an SQLite store; a PostgreSQL store refuses, pointing to pg_dump and Export.</summary>
         FileInfo Backup(string destination, bool overwrite = false);
     }

@@ -36,6 +36,8 @@ namespace SBKube.Core.State
         /// <summary>The SQLite file, or the PostgreSQL server, database and schema (never a password).</summary>
         public string Path => _backend.Location;
 
+        public IReadOnlyList<string> OpenWarnings => _backend.Warnings;
+
         /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
         public string Backend => _backend.Name;
 
@@ -55,12 +57,24 @@ namespace SBKube.Core.State
 
         /// <summary>A store for what the user named: a connection (PostgreSQL) or a path (SQLite), else the defaults.</summary>
         public static StateStore Open(StateLocation location, Func<DateTime>? clock = null) =>
-            location.Connection != null ? OpenPostgres(location.Connection, clock) : Open(location.Path, clock);
+            Open(BackendFor(location), clock, mustExist: false);
 
-        private static StateStore Open(IStateBackend backend, Func<DateTime>? clock)
+        /// <summary>
+        /// For reads: like <see cref="Open(StateLocation, Func{DateTime}?)"/>, but a store that does not
+        /// exist is a NotFound error (nothing is created), and an older SQLite file is kept as a copy
+        /// before it is migrated.
+        /// </summary>
+        public static StateStore OpenExisting(StateLocation location, Func<DateTime>? clock = null) =>
+            Open(BackendFor(location), clock, mustExist: true);
+
+        private static IStateBackend BackendFor(StateLocation location) => location.Connection != null
+            ? new PostgresBackend(PostgresConnection.Parse(location.Connection))
+            : new SqliteBackend(location.Path);
+
+        private static StateStore Open(IStateBackend backend, Func<DateTime>? clock, bool mustExist = false)
         {
             var store = new StateStore(backend, clock ?? (() => DateTime.UtcNow));
-            backend.Initialize(store);
+            backend.Initialize(store, mustExist);
             return store;
         }
 

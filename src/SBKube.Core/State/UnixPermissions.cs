@@ -18,6 +18,25 @@ namespace SBKube.Core.State
             }
         }
 
+        /// <summary>
+        /// Takes away what <paramref name="allowed"/> does not grant (0600 leaves group and others
+        /// nothing). Links are followed: the file they point to is tightened. Returns a warning when
+        /// the file is looser and cannot be changed (owned by someone else); null otherwise.
+        /// </summary>
+        internal static string? Tighten(string path, int allowed)
+        {
+            if (!FileKind.TryMode(path, followLinks: true, out int mode, out _) || (mode & 0x1FF & ~allowed) == 0)
+            {
+                return null;
+            }
+            if (chmod(path, (uint)(mode & 0x1FF & allowed)) == 0)
+            {
+                return null;
+            }
+            return $"'{path}' can be read by other users (mode {Convert.ToString(mode & 0x1FF, 8)}) and could not be " +
+                $"restricted to {Convert.ToString(allowed, 8)} (errno {Marshal.GetLastWin32Error()}); it holds unmasked values.";
+        }
+
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, uint mode);
     }

@@ -11,6 +11,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(RevisionDifference))]
     public sealed class CompareSbkubeRevisionCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NamespaceCompleter))]

@@ -9,6 +9,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(string), typeof(FileInfo))]
     public sealed class ExportSbkubeMetricsCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         /// <summary>File to write atomically (temp file + rename); without it the text goes to the pipeline.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]

@@ -12,6 +12,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(string), typeof(FileInfo))]
     public sealed class ExportSbkubeStateCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         /// <summary>File to write; without it the JSON text goes to the pipeline.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]

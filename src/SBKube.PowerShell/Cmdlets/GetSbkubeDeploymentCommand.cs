@@ -11,6 +11,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(DeploymentDetail), typeof(string))]
     public sealed class GetSbkubeDeploymentCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NamespaceCompleter))]

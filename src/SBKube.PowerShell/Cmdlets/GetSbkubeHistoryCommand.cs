@@ -11,6 +11,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(DeploymentRecord))]
     public sealed class GetSbkubeHistoryCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NamespaceCompleter))]

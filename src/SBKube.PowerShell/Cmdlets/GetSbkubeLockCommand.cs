@@ -9,6 +9,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(LockRecord))]
     public sealed class GetSbkubeLockCommand : SbkubeCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NamespaceCompleter))]

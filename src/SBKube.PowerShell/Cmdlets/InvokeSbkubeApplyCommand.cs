@@ -4,6 +4,7 @@ using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
+using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -85,11 +86,12 @@ namespace SBKube.PowerShell.Cmdlets
         private void RunEngine(SbkubeConfig config, ApplyOptions options, string? context, string? kubeconfig,
             System.Action<AppResult>? collect)
         {
+            IStateStore store = Store; // opened here: the engine threads must not write warnings
             _runner = new EngineRunner(this, "Invoke-SbkubeApply " + config.ConfigFile);
             EngineRunner runner = _runner;
             runner.Run((log, stop) =>
             {
-                EngineSession session = EngineSession.Create(Store, context, kubeconfig, log);
+                EngineSession session = EngineSession.Create(store, context, kubeconfig, log);
                 var engine = new ApplyEngine(session);
                 return engine.RunAsync(config, options, r => runner.Post(() =>
                 {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using System.Threading;
 using SBKube.Core.Engine;
+using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -39,6 +40,7 @@ namespace SBKube.PowerShell.Cmdlets
         protected override void ProcessRecord() => Guard(() =>
         {
             RevisionRef target = RevisionRef.Parse(Revision);
+            IStateStore store = Store; // opened here: the engine threads must not write warnings
             var options = new RollbackOptions
             {
                 Force = Force.IsPresent,
@@ -53,7 +55,7 @@ namespace SBKube.PowerShell.Cmdlets
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
             runner.Run(async (log, stop) =>
             {
-                var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, log));
+                var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, log));
                 plan = engine.Plan(Namespace, App, target, options);
                 planned = await engine.RunAsync(plan, new RollbackOptions { WhatIf = true, Force = options.Force }, CancellationToken.None)
                     .ConfigureAwait(false);
@@ -65,7 +67,7 @@ namespace SBKube.PowerShell.Cmdlets
             runner = _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
             runner.Run(async (log, stop) =>
             {
-                var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, log));
+                var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, log));
                 AppResult r = await engine.RunAsync(plan!, options, CancellationToken.None).ConfigureAwait(false);
                 runner.Post(() => EmitResult(r));
             });

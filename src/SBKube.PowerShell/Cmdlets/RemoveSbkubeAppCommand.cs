@@ -49,6 +49,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void EndProcessing() => Guard(() =>
         {
+            IStateStore store = Store; // opened here: the engine threads must not write warnings
             IReadOnlyList<(string, string)> order = _config != null
                 ? _config.InDependencyOrder().Where(a => App == null || App.Contains(a.Name)).Select(a => (a.Namespace, a.Name)).ToList()
                 : DeleteEngine.DependencyOrderFromState(Store, _targets, KubeContext);
@@ -58,7 +59,7 @@ namespace SBKube.PowerShell.Cmdlets
             _runner = new EngineRunner(this, "Remove-SbkubeApp");
             _runner.Run((log, stop) =>
             {
-                plan.AddRange(new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, log)).Plan(order));
+                plan.AddRange(new DeleteEngine(EngineSession.Create(store, context, kubeconfig, log)).Plan(order));
                 return System.Threading.Tasks.Task.CompletedTask;
             });
             var confirmed = plan.Where(d => ShouldProcess($"{d.Namespace}/{d.App}",
@@ -69,7 +70,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             System.TimeSpan lockWait = LockWait;
             EngineRunner runner = _runner = new EngineRunner(this, "Remove-SbkubeApp");
-            runner.Run((log, stop) => new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, log))
+            runner.Run((log, stop) => new DeleteEngine(EngineSession.Create(store, context, kubeconfig, log))
                 .RunAsync(confirmed, Lock.IsPresent, lockWait, r => runner.Post(() => EmitResult(r)), stop));
         });
 

@@ -13,6 +13,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(MetricsServerInfo))]
     public sealed class StartSbkubeMetricsServerCommand : SbkubeCmdlet, IDisposable
     {
+        protected override bool ReadsOnly => true;
+
         /// <summary>TCP port; 0 picks a free one.</summary>
         [Parameter(Position = 0)]
         [ValidateRange(0, 65535)]

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
+using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -9,6 +10,8 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(DriftReport))]
     public sealed class TestSbkubeDriftCommand : ClusterCmdlet
     {
+        protected override bool ReadsOnly => true;
+
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -21,11 +24,12 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
+            IStateStore store = Store; // opened here: the engine threads must not write warnings
             var runner = new EngineRunner(this, "Test-SbkubeDrift");
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
             runner.Run(async (log, stop) =>
             {
-                var reports = await DriftDetector.FindAsync(EngineSession.Create(Store, KubeContext, kubeconfig, log), Namespace, App, stop)
+                var reports = await DriftDetector.FindAsync(EngineSession.Create(store, KubeContext, kubeconfig, log), Namespace, App, stop)
                     .ConfigureAwait(false);
                 runner.Post(() => WriteObject(reports, enumerateCollection: true));
             });

@@ -22,13 +22,8 @@ namespace SBKube.PowerShell.Completion
                 StateLocation location = StateLocation.Resolve(
                     fakeBoundParameters["StatePath"] is string bound ? System.IO.Path.GetFullPath(bound) : null,
                     fakeBoundParameters["StateConnection"] as string);
-                string statePath = location.Path ?? StateStore.DefaultPath();
-                if (!location.IsPostgres && !System.IO.File.Exists(statePath))
-                {
-                    // Completing must never create a database file.
-                    return Array.Empty<CompletionResult>();
-                }
-                candidates = Candidates(location.IsPostgres ? StateStore.Open(location) : StateStore.Open(statePath), fakeBoundParameters);
+                // Completing must never create a database file or schema: a missing store is NotFound.
+                candidates = Candidates(StateStore.OpenExisting(location), fakeBoundParameters);
             }
             catch (Exception e) when (e is StateStoreException || e is System.IO.IOException || e is UnauthorizedAccessException)
             {

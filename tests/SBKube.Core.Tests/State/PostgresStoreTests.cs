@@ -49,6 +49,17 @@ namespace SBKube.Core.Tests.State
         }
 
         [PostgresFact]
+        public void A_read_of_a_schema_that_does_not_exist_is_NotFound_and_creates_nothing()
+        {
+            StateStoreException e = Assert.Throws<StateStoreException>(() => StateStore.OpenExisting(StateLocation.Resolve(null, Connection)));
+            Assert.Equal(StateStoreErrorKind.NotFound, e.Kind);
+            Assert.Contains(_schema, e.Message, StringComparison.Ordinal);
+            Assert.Null(Sql($"SELECT 1 FROM pg_namespace WHERE nspname = '{_schema}'"));
+            Open();
+            Assert.Equal("postgres", StateStore.OpenExisting(StateLocation.Resolve(null, Connection)).Backend);
+        }
+
+        [PostgresFact]
         public void A_newer_schema_is_refused_and_left_untouched()
         {
             Open();

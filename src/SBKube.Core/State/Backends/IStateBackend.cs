@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 
 namespace SBKube.Core.State.Backends
@@ -16,8 +17,14 @@ namespace SBKube.Core.State.Backends
         /// <summary>For messages: the file path, or the server, database and schema (never a password).</summary>
         string Location { get; }
 
-        /// <summary>Creates the database objects when needed and migrates them forward; refuses newer schemas.</summary>
-        void Initialize(StateStore store);
+        /// <summary>
+        /// Creates the database objects when needed and migrates them forward; refuses newer schemas.
+        /// With <paramref name="mustExist"/> (a read) a missing store is an error, never created.
+        /// </summary>
+        void Initialize(StateStore store, bool mustExist);
+
+        /// <summary>What opening found worth telling the user (a state file others can read).</summary>
+        IReadOnlyList<string> Warnings { get; }
 
         /// <summary>Opens a connection, runs <paramref name="work"/> and translates the database's errors.</summary>
         T Run<T>(Func<DbConnection, T> work);

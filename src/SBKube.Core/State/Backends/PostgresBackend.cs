@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
@@ -40,7 +41,9 @@ namespace SBKube.Core.State.Backends
 
         public string Schema => _connection.Schema;
 
-        public void Initialize(StateStore store)
+        public IReadOnlyList<string> Warnings => Array.Empty<string>();
+
+        public void Initialize(StateStore store, bool mustExist)
         {
             Run(conn =>
             {
@@ -50,9 +53,16 @@ namespace SBKube.Core.State.Backends
                     throw new StateStoreException(StateStoreErrorKind.UnsupportedServer, Location,
                         $"The PostgreSQL server at {Location} runs version {server / 10000}.{server % 10000}; SBKube needs PostgreSQL 12 or newer.");
                 }
-                if (ReadVersion(conn, null) == PostgresMigrations.Latest)
+                int found = ReadVersion(conn, null);
+                if (found == PostgresMigrations.Latest)
                 {
                     return 0;
+                }
+                if (found == 0 && mustExist)
+                {
+                    throw new StateStoreException(StateStoreErrorKind.NotFound, Location,
+                        $"There is no SBKube state in schema '{Schema}' at {Location} yet (nothing was deployed with it, or the " +
+                        "schema is mistyped). Check -StateConnection and $env:SBKUBE_STATE_CONNECTION; the first apply creates it.");
                 }
                 using (DbTransaction tx = BeginWrite(conn))
                 {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 using System.Globalization;
 using System.IO;
@@ -22,6 +23,18 @@ namespace SBKube.Core.State.Backends
         }
 
         public string Name => "sqlite";
+
+        private readonly List<string> _warnings = new List<string>();
+
+        public IReadOnlyList<string> Warnings => _warnings;
+
+        private void AddWarning(string? warning)
+        {
+            if (warning != null)
+            {
+                _warnings.Add(warning);
+            }
+        }
 
         public string FilePath { get; }
 
@@ -49,16 +62,29 @@ namespace SBKube.Core.State.Backends
             DefaultTimeout = 30,
         }.ToString();
 
-        public void Initialize(StateStore store)
+        public void Initialize(StateStore store, bool mustExist)
         {
+            if (mustExist && !File.Exists(FilePath))
+            {
+                throw new StateStoreException(StateStoreErrorKind.NotFound, FilePath,
+                    $"There is no state database at '{FilePath}' (nothing was deployed with it yet, or the path is mistyped). " +
+                    "Check -StatePath and $env:SBKUBE_STATE_DB; the first apply creates it.");
+            }
             CreateFile();
             Run(conn =>
             {
-                if (ReadVersion(conn, null) == SqliteMigrations.Latest)
+                int found = ReadVersion(conn, null);
+                if (found == SqliteMigrations.Latest)
                 {
                     return 0;
                 }
+                if (mustExist && new FileInfo(FilePath).Length > 0)
+                {
+                    KeepCopyBeforeMigrating(found);
+                }
                 StateStore.Execute(conn, "PRAGMA journal_mode=WAL;");
+                // A migration may rebuild a table others refer to; keys are checked again when it is done.
+                StateStore.Execute(conn, "PRAGMA foreign_keys = OFF;");
                 using (DbTransaction tx = BeginWrite(conn))
                 {
                     // Read again under the write lock: another process may have migrated meanwhile.
@@ -70,9 +96,44 @@ namespace SBKube.Core.State.Backends
                     }
                     tx.Commit();
                 }
+                StateStore.Execute(conn, "PRAGMA foreign_keys = ON;");
                 AfterWrite(conn);
                 return 0;
             });
+            if (!mustExist)
+            {
+                AtomicFile.SweepLeftovers(FilePath);
+                // Opened for writing: the file holds unmasked values, so only its owner may read it,
+                // also when it existed before with a looser mode.
+                AddWarning(UnixPermissions.Tighten(FilePath, Convert.ToInt32("600", 8)));
+                string dir = System.IO.Path.GetDirectoryName(FilePath)!;
+                if (System.IO.Path.GetFileName(dir) == ".sbkube")
+                {
+                    AddWarning(UnixPermissions.Tighten(dir, Convert.ToInt32("700", 8)));
+                }
+            }
+        }
+
+        /// <summary>
+        /// A read found an older schema (0: the seed's draft): the file is migrated, which older SBKube
+        /// versions cannot read afterwards, so the old file is kept beside it as <c>state.db.v{N}.bak</c>.
+        /// </summary>
+        private void KeepCopyBeforeMigrating(int version)
+        {
+            string copy = FilePath + ".v" + version.ToString(CultureInfo.InvariantCulture) + ".bak";
+            if (!File.Exists(copy))
+            {
+                Run(conn =>
+                {
+                    using (var target = new SqliteConnection(ConnectionString(copy, SqliteOpenMode.ReadWriteCreate)))
+                    {
+                        target.Open();
+                        ((SqliteConnection)conn).BackupDatabase(target);
+                    }
+                    return 0;
+                });
+                UnixPermissions.Set(copy, Convert.ToInt32("600", 8));
+            }
         }
 
         private void CreateFile()
@@ -92,7 +153,9 @@ namespace SBKube.Core.State.Backends
                     bool created = false;
                     try
                     {
-                        using (File.Open(FilePath, FileMode.CreateNew, FileAccess.ReadWrite)) { }
+                        // A dangling symbolic link is created through (CreateNew would refuse the link itself).
+                        FileMode mode = FileKind.Of(FilePath) == FileKindValue.SymbolicLink ? FileMode.OpenOrCreate : FileMode.CreateNew;
+                        using (File.Open(FilePath, mode, FileAccess.ReadWrite)) { }
                         created = true;
                     }
                     catch (IOException) when (File.Exists(FilePath))

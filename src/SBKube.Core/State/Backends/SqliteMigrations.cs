@@ -9,11 +9,8 @@ namespace SBKube.Core.State.Backends
     /// <summary>Forward-only schema migrations, indexed by the user_version they start from.</summary>
     internal static class SqliteMigrations
     {
-        private static readonly string[] Steps =
-        {
-            // 0 → 1: the seed's tables plus what SBKube needs (never rename these columns).
-            @"
-CREATE TABLE IF NOT EXISTS deployments (
+        /// <summary>The deployments table's columns and key, shared by step 0 and the rebuild of a draft table.</summary>
+        private const string DeploymentsTable = @"(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   context TEXT NOT NULL DEFAULT '',
   namespace TEXT NOT NULL,
@@ -33,7 +30,12 @@ CREATE TABLE IF NOT EXISTS deployments (
   owner_pid INTEGER,
   owner_host TEXT,
   UNIQUE(context, namespace, app, revision)
-);
+)";
+
+        private static readonly string[] Steps =
+        {
+            // 0 → 1: the seed's tables plus what SBKube needs (never rename these columns).
+            "CREATE TABLE IF NOT EXISTS deployments " + DeploymentsTable + @";
 CREATE INDEX IF NOT EXISTS ix_deployments_ns_app ON deployments(namespace, app, revision);
 CREATE INDEX IF NOT EXISTS ix_deployments_app ON deployments(app);
 CREATE INDEX IF NOT EXISTS ix_deployments_status ON deployments(status);
@@ -68,26 +70,11 @@ CREATE TABLE IF NOT EXISTS locks (
 
         internal static int Latest => Steps.Length;
 
-        /// <summary>Columns a database made from the seed's draft schema lacks, added before step 0 builds indexes on them.</summary>
-        private static readonly (string Table, string Column, string Definition)[] SeedSchemaGaps =
-        {
-            ("deployments", "context", "TEXT NOT NULL DEFAULT ''"),
-            ("deployments", "release_name", "TEXT"),
-            ("deployments", "app_type", "TEXT NOT NULL DEFAULT 'helm'"),
-            ("deployments", "chart_ref", "TEXT"),
-            ("deployments", "chart_version", "TEXT"),
-            ("deployments", "helm_revision", "INTEGER"),
-            ("deployments", "description", "TEXT"),
-            ("deployments", "config_hash", "TEXT"),
-            ("deployments", "owner_pid", "INTEGER"),
-            ("deployments", "owner_host", "TEXT"),
-        };
-
         internal static void Apply(DbConnection conn, DbTransaction tx, int fromVersion)
         {
             if (fromVersion == 0)
             {
-                AddMissingColumns(conn, tx);
+                RebuildDraftDeployments(conn, tx);
             }
             for (int v = fromVersion; v < Steps.Length; v++)
             {
@@ -95,28 +82,44 @@ CREATE TABLE IF NOT EXISTS locks (
             }
         }
 
-        private static void AddMissingColumns(DbConnection conn, DbTransaction tx)
+        /// <summary>
+        /// A table made from the seed's draft schema lacks SBKube's columns and keys revisions by
+        /// (namespace, app, revision), so a second kube context could not record revision 1. It is
+        /// rebuilt with the current definition, keeping every row and id (history rows point at them).
+        /// </summary>
+        private static void RebuildDraftDeployments(DbConnection conn, DbTransaction tx)
         {
-            foreach (var group in SeedSchemaGaps.GroupBy(g => g.Table))
+            var existing = new List<string>();
+            using (DbCommand cmd = StateStore.Command(conn, "PRAGMA table_info(deployments)", tx))
+            using (DbDataReader r = cmd.ExecuteReader())
             {
-                var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                using (DbCommand cmd = StateStore.Command(conn, $"PRAGMA table_info({group.Key})", tx))
-                using (DbDataReader r = cmd.ExecuteReader())
+                while (r.Read())
                 {
-                    while (r.Read())
-                    {
-                        existing.Add(r.GetString(1));
-                    }
-                }
-                if (existing.Count == 0)
-                {
-                    continue;
-                }
-                foreach (var gap in group.Where(g => !existing.Contains(g.Column)))
-                {
-                    StateStore.Execute(conn, $"ALTER TABLE {gap.Table} ADD COLUMN {gap.Column} {gap.Definition}", tx);
+                    existing.Add(r.GetString(1));
                 }
             }
+            if (existing.Count == 0)
+            {
+                return;
+            }
+            // With foreign keys off (see Initialize), a legacy rename leaves deployment_history's key
+            // naming "deployments": it then refers to the rebuilt table, and the drop touches no history.
+            StateStore.Execute(conn, "PRAGMA legacy_alter_table = ON", tx);
+            StateStore.Execute(conn, "ALTER TABLE deployments RENAME TO deployments_draft", tx);
+            StateStore.Execute(conn, "PRAGMA legacy_alter_table = OFF", tx);
+            StateStore.Execute(conn, "CREATE TABLE deployments " + DeploymentsTable, tx);
+            var current = new List<string>();
+            using (DbCommand cmd = StateStore.Command(conn, "PRAGMA table_info(deployments)", tx))
+            using (DbDataReader r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    current.Add(r.GetString(1));
+                }
+            }
+            string common = string.Join(", ", current.Where(c => existing.Contains(c, StringComparer.OrdinalIgnoreCase)));
+            StateStore.Execute(conn, $"INSERT INTO deployments ({common}) SELECT {common} FROM deployments_draft", tx);
+            StateStore.Execute(conn, "DROP TABLE deployments_draft", tx);
         }
     }
 }
