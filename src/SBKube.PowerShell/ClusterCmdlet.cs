@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell
 {
@@ -8,6 +9,7 @@ namespace SBKube.PowerShell
         /// <summary>Passed to every helm/kubectl call and recorded with each revision.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         [Parameter]

@@ -38,6 +38,7 @@ namespace SBKube.PowerShell
             StateStoreErrorKind.NotFound => ErrorCategory.ObjectNotFound,
             StateStoreErrorKind.Ambiguous => ErrorCategory.InvalidArgument,
             StateStoreErrorKind.NotAFile => ErrorCategory.InvalidArgument,
+            StateStoreErrorKind.InvalidSchema => ErrorCategory.InvalidData,
             _ => ErrorCategory.ResourceUnavailable,
         };
 

@@ -74,12 +74,21 @@ namespace SBKube.PowerShell.Tests
         }
 
         [Fact]
+        public void GetState_WithoutAStore_SaysSo_AndCreatesNothing()
+        {
+            PsResult r = _ps.Run("Get-SbkubeState -StatePath $StatePath");
+            Assert.Equal("StateStore.NotFound,SBKube.PowerShell.Cmdlets.GetSbkubeStateCommand", Assert.Single(r.Errors).FullyQualifiedErrorId);
+            Assert.Empty(r.Output);
+            Assert.False(System.IO.File.Exists(_ps.StatePath));
+        }
+
+        [Fact]
         public void GetState_OnAnEmptyDatabase_ReturnsNothing()
         {
+            SBKube.Core.State.StateStore.Open(_ps.StatePath);
             PsResult r = _ps.Run("Get-SbkubeState -StatePath $StatePath");
             Assert.Empty(r.Errors);
             Assert.Empty(r.Output);
-            Assert.True(System.IO.File.Exists(_ps.StatePath));
         }
 
         [Fact]

@@ -25,7 +25,13 @@ BeforeDiscovery {
         @{ Name = 'missing config'; Id = 'Config.MissingFile'; Run = { Invoke-SbkubeApply -Path (Join-Path $s.Dir 'does-not-exist') } }
         @{ Name = 'SQL in -App of apply'; Id = 'UnknownApp'; Run = { Invoke-SbkubeApply -Path $s.Example -App "redis'; DROP TABLE deployments;--" } }
         @{ Name = 'SQL in -App of history'; Id = 'AppNotFound'; Run = { Get-SbkubeHistory -Namespace state-demo -App "redis'; DROP TABLE deployments;--" } }
-        @{ Name = 'shell in -Namespace'; Id = 'AppNotFound'; Run = { Get-SbkubeDeployment -Namespace 'x"; rm -rf / #' -App '$(reboot)' } }
+        @{ Name = 'shell in -Namespace'; Id = 'ParameterArgumentValidationError'; Run = { Get-SbkubeDeployment -Namespace 'x"; rm -rf / #' -App '$(reboot)' } }
+        @{ Name = 'shell in Lock-SbkubeNamespace -Namespace'; Id = 'ParameterArgumentValidationError'; Run = { Lock-SbkubeNamespace -Namespace '--x; rm' } }
+        @{ Name = '-KubeContext that reads as a helm flag'; Id = 'ParameterArgumentValidationError'; Run = { Invoke-SbkubeApply -Path $s.Example -KubeContext '--post-renderer=/bin/sh' } }
+        @{ Name = '-KubeContext with a space on a read'; Id = 'ParameterArgumentValidationError'; Run = { Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext 'prod; id' } }
+        @{ Name = 'Lock-SbkubeNamespace -Duration 0s'; Id = 'InvalidDuration'; Run = { Lock-SbkubeNamespace -Namespace state-demo -Duration 0s } }
+        @{ Name = 'chart version that reads as a flag'; Id = 'Config.InvalidValue'; Run = { Invoke-SbkubeApply -Path (Write-BadConfig "namespace: state-demo`napps:`n  redis:`n    chart: bitnami/redis`n    version: '--devel'`n") } }
+        @{ Name = 'kube_context that reads as a flag'; Id = 'Config.InvalidValue'; Run = { Invoke-SbkubeApply -Path (Write-BadConfig "namespace: state-demo`napps:`n  redis:`n    chart: bitnami/redis`n" @{ 'sources.yaml' = "kube_context: '--post-renderer=/bin/sh'`nhelm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" }) } }
         @{ Name = 'revision 0'; Id = 'InvalidRevision'; Run = { Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 0 } }
         @{ Name = 'negative revision'; Id = 'InvalidRevision'; Run = { Get-SbkubeDeployment -Namespace state-demo -App redis -Revision -3 } }
         @{ Name = 'huge revision'; Id = 'InvalidRevision'; Run = { Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 99999999999999 } }

@@ -105,7 +105,6 @@ namespace SBKube.Core.Config
         private static readonly string[] OciKeys = { "host", "username", "password" };
         private static readonly string[] OciMapKeys = { "username", "password" };
 
-        private const string LabelRule = "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
         private const string ReleaseRule = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
         private const string DurationRule = "a Go duration such as 300s, 5m or 1h30m";
 
@@ -230,8 +229,8 @@ namespace SBKube.Core.Config
             if (namespaceOverride != null && !ConfigText.IsDns1123Label(namespaceOverride))
             {
                 Add(_configFile, 0, 0, ConfigIssueCodes.InvalidName,
-                    $"The namespace override '{namespaceOverride}' is not a valid namespace: {ConfigText.ExplainLabel(namespaceOverride)}; expected {LabelRule}.",
-                    namespaceOverride, LabelRule);
+                    $"The namespace override '{namespaceOverride}' is not a valid namespace: {ConfigText.ExplainLabel(namespaceOverride)}; expected {ConfigText.LabelRule}.",
+                    namespaceOverride, ConfigText.LabelRule);
             }
 
             if (parsed == null) return null;
@@ -314,7 +313,7 @@ namespace SBKube.Core.Config
             if (!ConfigText.IsDns1123Label(name))
             {
                 Add(_configFile, keyNode, ConfigIssueCodes.InvalidName,
-                    $"App name '{name}' is invalid: {ConfigText.ExplainLabel(name)}; expected {LabelRule}.", name, LabelRule);
+                    $"App name '{name}' is invalid: {ConfigText.ExplainLabel(name)}; expected {ConfigText.LabelRule}.", name, ConfigText.LabelRule);
             }
             if (value.IsNull)
             {
@@ -406,6 +405,12 @@ namespace SBKube.Core.Config
                         if (app.Version != null && app.Version.Trim().Length == 0)
                         {
                             Add(_configFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is empty.", app.Version, "a chart version such as 17.13.2");
+                            app.Version = null;
+                        }
+                        else if (app.Version != null && !ConfigText.IsChartVersion(app.Version))
+                        {
+                            Add(_configFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is '{app.Version}', not {ConfigText.ChartVersionRule}.",
+                                app.Version, ConfigText.ChartVersionRule);
                             app.Version = null;
                         }
                         break;
@@ -736,7 +741,7 @@ namespace SBKube.Core.Config
         {
             var why = ConfigText.ExplainLabel(value);
             if (why == null) return true;
-            Add(file, at, ConfigIssueCodes.InvalidName, $"{what} '{value}' is invalid: {why}; expected {LabelRule}.", value, LabelRule);
+            Add(file, at, ConfigIssueCodes.InvalidName, $"{what} '{value}' is invalid: {why}; expected {ConfigText.LabelRule}.", value, ConfigText.LabelRule);
             return false;
         }
 
@@ -1043,6 +1048,8 @@ namespace SBKube.Core.Config
                         var ctx = ReadString(file, v, "'kube_context' in sources.yaml");
                         if (ctx != null && ctx.Trim().Length == 0)
                             Add(file, v, ConfigIssueCodes.InvalidValue, "'kube_context' in sources.yaml is empty.", ctx, "a kube context name");
+                        else if (ctx != null && !ConfigText.IsKubeContextName(ctx))
+                            Add(file, v, ConfigIssueCodes.InvalidValue, $"'kube_context' in sources.yaml is '{ctx}', not {ConfigText.KubeContextRule}.", ctx, ConfigText.KubeContextRule);
                         else sources.KubeContext = ctx;
                         break;
                     }

@@ -19,6 +19,30 @@ namespace SBKube.Core.Config
         public const int MaxLabelLength = 63;
         public const int MaxReleaseNameLength = 53;
 
+        public const string LabelRule = "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+        public const string KubeContextRule = "a kube context name: not starting with '-', without spaces or control characters, at most 253 characters";
+
+        public const string ChartVersionRule = "a chart version or range such as 17.13.2, ^17.13 or '>=17.0.0 <18.0.0', not starting with '-'";
+
+        private static readonly Regex ChartVersionChars = new Regex(@"^[0-9A-Za-z.+^~<>=*!,| -]+$", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// A kubeconfig context name as SBKube passes it to --kube-context and records it: kubeconfig
+        /// allows almost anything, but a leading '-' would read as a flag and spaces or control
+        /// characters are never a real cluster's name.
+        /// </summary>
+        public static bool IsKubeContextName(string? s) =>
+            s != null && s.Length > 0 && s.Length <= 253 && s[0] != '-' && !s.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+
+        /// <summary>Why <paramref name="s"/> is not a kube context name, or null when it is one.</summary>
+        public static string? ExplainKubeContext(string s) =>
+            IsKubeContextName(s) ? null : $"'{s}' is not a kube context name: expected {KubeContextRule}.";
+
+        /// <summary>A chart version or semver range as Helm's --version takes it.</summary>
+        public static bool IsChartVersion(string? s) =>
+            s != null && s.Trim().Length > 0 && s.Length <= 128 && s[0] != '-' && ChartVersionChars.IsMatch(s);
+
         /// <summary>Kubernetes DNS-1123 label: lowercase alphanumerics and '-', start and end alphanumeric, at most 63.</summary>
         public static bool IsDns1123Label(string? s) => s != null && s.Length <= MaxLabelLength && Dns1123Label.IsMatch(s);
 

@@ -26,5 +26,17 @@ namespace SBKube.Core.Engine
                 $"{parameterName} '{text}' is not a duration: expected e.g. 30s, 5m, 2h, 1d, a number of seconds, or hh:mm:ss.",
                 "InvalidDuration", SbkubeException.InvalidArgument, text);
         }
+
+        /// <summary>A duration that must be longer than zero (a freeze's or a lease's length).</summary>
+        public static TimeSpan ParsePositive(string? text, string parameterName)
+        {
+            TimeSpan d = Parse(text, parameterName);
+            if (d <= TimeSpan.Zero)
+            {
+                throw new SbkubeException($"{parameterName} '{text}' must be longer than zero.",
+                    "InvalidDuration", SbkubeException.InvalidArgument, text);
+            }
+            return d;
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace SBKube.Core.Engine
         /// <summary>Two minutes, or <c>$env:SBKUBE_LOCK_LEASE</c> (a Go duration such as <c>30s</c>).</summary>
         public static TimeSpan DefaultLease =>
             Environment.GetEnvironmentVariable("SBKUBE_LOCK_LEASE") is { Length: > 0 } text
-                ? DurationText.Parse(text, "SBKUBE_LOCK_LEASE")
+                ? DurationText.ParsePositive(text, "SBKUBE_LOCK_LEASE")
                 : TimeSpan.FromMinutes(2);
         private readonly IStateStore _store;
         private readonly Timer _renewal;

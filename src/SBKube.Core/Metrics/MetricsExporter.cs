@@ -39,7 +39,7 @@ namespace SBKube.Core.Metrics
             }
 
             var sb = new StringBuilder();
-            Family(sb, "sbkube_deployments_total", "counter", "Revisions recorded in the SBKube state database per app.");
+            Family(sb, "sbkube_deployments_total", "counter", "Revisions ever recorded per app (the newest revision number; pruning does not lower it).");
             foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_deployments_total", a, null, a.Total);
@@ -55,15 +55,15 @@ namespace SBKube.Core.Metrics
             {
                 Sample(sb, "sbkube_last_deployment_time", a, null, UnixSeconds(a.LastDeployedAt));
             }
-            Family(sb, "sbkube_rollbacks_total", "counter", "Rollbacks recorded in the deployment history per app.");
+            Family(sb, "sbkube_rollbacks", "gauge", "Rollbacks among the revisions still recorded per app (pruning lowers it).");
             foreach (AppMetrics a in apps)
             {
-                Sample(sb, "sbkube_rollbacks_total", a, null, a.Rollbacks);
+                Sample(sb, "sbkube_rollbacks", a, null, a.Rollbacks);
             }
-            Family(sb, "sbkube_failed_deployments_total", "counter", "Revisions that ended in status failed per app.");
+            Family(sb, "sbkube_failed_deployments", "gauge", "Revisions still recorded that ended in status failed, per app (pruning lowers it).");
             foreach (AppMetrics a in apps)
             {
-                Sample(sb, "sbkube_failed_deployments_total", a, null, a.Failed);
+                Sample(sb, "sbkube_failed_deployments", a, null, a.Failed);
             }
             Family(sb, "sbkube_lock_held", "gauge", "1 while an unexpired SBKube lock is held on the namespace, else 0.");
             foreach (KeyValuePair<string, bool> l in locks)

@@ -60,6 +60,7 @@ namespace SBKube.Core.State
             Func<DbConnection, DbTransaction, ImportResult> work = (conn, tx) =>
             {
                 var touched = new HashSet<(string, string, string)>();
+                var rules = new ImportRules();
                 int index = 0;
                 foreach (JsonNode? node in deployments)
                 {
@@ -67,7 +68,7 @@ namespace SBKube.Core.State
                     {
                         throw Invalid(sourceName, $"deployments[{index}] is not an object");
                     }
-                    ImportOne(conn, tx, d, index++, sourceName, result, touched);
+                    ImportOne(conn, tx, d, index++, sourceName, result, touched, rules);
                 }
                 foreach ((string c, string n, string a) in touched)
                 {
@@ -134,7 +135,7 @@ namespace SBKube.Core.State
         }
 
         private void ImportOne(DbConnection conn, DbTransaction tx, JsonObject d, int index, string? source,
-            ImportResult result, HashSet<(string, string, string)> touched)
+            ImportResult result, HashSet<(string, string, string)> touched, ImportRules rules)
         {
             string context = Text(d["context"]) ?? "";
             string ns = Text(d["namespace"]) ?? throw Invalid(source, $"deployments[{index}] has no namespace");
@@ -143,6 +144,11 @@ namespace SBKube.Core.State
                 ? r : throw Invalid(source, $"deployments[{index}] ({ns}/{app}) has no positive revision number");
             string? status = Text(d["status"]);
             string? hash = Text(d["config_hash"]);
+            if (rules.Problem(index, context, ns, app, revision, status, Text(d["release_name"]), Text(d["app_type"]),
+                Text(d["chart_ref"]), Text(d["chart_version"])) is string problem)
+            {
+                throw Invalid(source, $"deployments[{index}] cannot be imported: {problem}");
+            }
 
             using (DbCommand cmd = Command(conn,
                 "SELECT status, config_hash FROM deployments WHERE context = @c AND namespace = @n AND app = @a AND revision = @r",

@@ -52,8 +52,8 @@ namespace SBKube.Core.State
             var byApp = new Dictionary<(string, string), AppMetrics>();
             var latestKey = new Dictionary<(string, string), (DateTime At, int Revision)>();
             using (DbCommand cmd = Command(conn,
-                "SELECT d.namespace, d.app, m.total, d.status, d.deployed_at, d.revision FROM " +
-                "(SELECT context, namespace, app, COUNT(*) AS total, MAX(revision) AS rev FROM deployments " +
+                "SELECT d.namespace, d.app, d.status, d.deployed_at, d.revision FROM " +
+                "(SELECT context, namespace, app, MAX(revision) AS rev FROM deployments " +
                 "GROUP BY context, namespace, app) m JOIN deployments d ON d.context = m.context AND " +
                 "d.namespace = m.namespace AND d.app = m.app AND d.revision = m.rev", tx))
             using (DbDataReader r = cmd.ExecuteReader())
@@ -65,16 +65,18 @@ namespace SBKube.Core.State
                     {
                         byApp[key] = a = new AppMetrics { Namespace = key.Item1, App = key.Item2 };
                     }
-                    a.Total += Convert.ToInt64(r.GetValue(2));
-                    DateTime at = ReadTime(r, 4);
-                    int revision = Convert.ToInt32(r.GetValue(5));
+                    DateTime at = ReadTime(r, 3);
+                    int revision = Convert.ToInt32(r.GetValue(4));
+                    // Revision numbers are never reused and the newest is never pruned, so the newest
+                    // number counts every revision ever recorded: a counter that pruning cannot lower.
+                    a.Total += revision;
                     // With several kube contexts, the most recently written revision is the app's latest.
                     if (!latestKey.TryGetValue(key, out (DateTime At, int Revision) best) ||
                         at > best.At || (at == best.At && revision > best.Revision))
                     {
                         latestKey[key] = (at, revision);
                         a.LastDeployedAt = at == DateTime.MinValue ? (DateTime?)null : at;
-                        a.Status = r.IsDBNull(3) || r.GetString(3).Length == 0 ? "unknown" : r.GetString(3);
+                        a.Status = r.IsDBNull(2) || r.GetString(2).Length == 0 ? "unknown" : r.GetString(2);
                     }
                 }
             }

@@ -119,11 +119,10 @@ namespace SBKube.Core.State
                     UnixPermissions.Set(temp + "-wal", AtomicFile.Private);
                 }
                 int sourceVersion = ValidateRestoreSource(src, temp, keep);
+                // Opening migrates the copy and checks every table and column this SBKube reads.
                 StateStore migrated = Open(temp);
                 long revisions = migrated.Run(conn =>
                 {
-                    // Proves this SBKube can read every column it needs after the migration.
-                    RequireColumns(conn, src, keep);
                     Execute(conn, "PRAGMA journal_mode=WAL;");
                     SqliteBackend.Checkpoint(conn);
                     return Convert.ToInt64(Scalar(conn, "SELECT COUNT(*) FROM deployments"), CultureInfo.InvariantCulture);
@@ -207,34 +206,6 @@ namespace SBKube.Core.State
             finally
             {
                 SqliteConnection.ClearAllPools();
-            }
-        }
-
-        /// <summary>A deployments table from another tool (or the seed's draft schema) lacks columns SBKube reads.</summary>
-        private static void RequireColumns(DbConnection conn, string src, string keep)
-        {
-            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            using (DbCommand cmd = Command(conn, "PRAGMA table_info(deployments)", null))
-            using (DbDataReader r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    present.Add(r.GetString(1));
-                }
-            }
-            var missing = new List<string>();
-            foreach (string column in Columns.Split(','))
-            {
-                if (!present.Contains(column.Trim()))
-                {
-                    missing.Add(column.Trim());
-                }
-            }
-            if (missing.Count > 0)
-            {
-                throw new StateStoreException(StateStoreErrorKind.NotADatabase, src,
-                    $"'{src}' has a deployments table without the columns SBKube needs (missing: {string.Join(", ", missing)}). " +
-                    $"Expected an SBKube state database (for example one written by Backup-SbkubeState). {keep}");
             }
         }
 

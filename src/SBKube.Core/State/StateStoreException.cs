@@ -24,6 +24,10 @@ namespace SBKube.Core.State
         PermissionDenied,
         /// <summary>The PostgreSQL server is older than SBKube supports.</summary>
         UnsupportedServer,
+        /// <summary>The disk holding the SQLite file is full; the write was rolled back.</summary>
+        DiskFull,
+        /// <summary>A store whose version says current but that lacks tables or columns, or has a version no SBKube writes.</summary>
+        InvalidSchema,
         /// <summary>A destination that is not a regular file (device, FIFO, socket, directory or link).</summary>
         NotAFile,
     }

@@ -3,6 +3,7 @@ using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.Security;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -15,6 +16,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
@@ -39,6 +41,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -21,6 +22,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
@@ -31,6 +33,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         /// <summary>Replace an existing -Path file (only ever a regular file).</summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -13,6 +14,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 

@@ -5,6 +5,7 @@ using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -21,6 +22,7 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>Replaces the config's top-level namespace.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 

@@ -3,6 +3,7 @@ using SBKube.PowerShell.Completion;
 using System.Threading;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -13,6 +14,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 

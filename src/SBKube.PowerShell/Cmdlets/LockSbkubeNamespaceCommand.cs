@@ -3,6 +3,7 @@ using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -13,6 +14,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 
@@ -28,11 +30,12 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            TimeSpan? duration = Duration == null ? (TimeSpan?)null : DurationText.Parse(Duration, "-Duration");
+            TimeSpan? duration = Duration == null ? (TimeSpan?)null : DurationText.ParsePositive(Duration, "-Duration");
             if (ShouldProcess(Namespace, "Freeze" + (duration.HasValue ? " for " + duration.Value : " until unlocked")))
             {
                 WriteObject(NamespaceLocks.Freeze(Store, Namespace, KubeContext, Reason, duration));

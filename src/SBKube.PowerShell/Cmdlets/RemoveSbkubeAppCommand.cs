@@ -5,6 +5,7 @@ using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -23,6 +24,7 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "State", ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = "Config")]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 

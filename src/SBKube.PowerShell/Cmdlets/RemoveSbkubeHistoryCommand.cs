@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -17,6 +18,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
@@ -27,6 +29,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         /// <summary>30d, 12h, 90m, 2w, a TimeSpan (30.00:00:00) or a date (2025-01-01, local time).</summary>

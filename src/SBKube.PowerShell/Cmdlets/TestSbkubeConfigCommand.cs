@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -18,6 +19,7 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>Validate as if applied with this namespace override.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -14,6 +15,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
+using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -12,6 +13,7 @@ namespace SBKube.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Own", ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateKubeName(KubeName.Namespace)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string Namespace { get; set; } = "";
 

@@ -236,7 +236,7 @@ namespace SBKube.Core.Tests.Engine
             SbkubeException missingRev = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("9").Resolve(store, "state-demo", "redis", null));
             Assert.Equal("RevisionNotFound", missingRev.ErrorId);
             Assert.Equal(SbkubeException.ObjectNotFound, missingRev.Category);
-            Assert.Contains("1 to 3", missingRev.Message);
+            Assert.Contains("its recorded revisions are 1-3", missingRev.Message);
 
             SbkubeException missingApp = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1").Resolve(store, "state-demo", "nope", null));
             Assert.Equal("AppNotFound", missingApp.ErrorId);

@@ -121,8 +121,11 @@ namespace SBKube.Core.Tests.Ops
             // Revision 2 of a has other content in the file; revision 3 of a exists only in the file.
             JsonObject changed = list.Single(d => (string?)d!["app"] == "a" && (int)d!["revision"]! == 2)!.AsObject();
             changed["config_hash"] = "0000000000000000000000000000000000000000000000000000000000000000";
+            // The other machine deployed revision 3, so its file has revision 2 superseded (one deployed per app).
+            changed["status"] = DeploymentStatus.Superseded;
             JsonObject extra = list.Single(d => (string?)d!["app"] == "a" && (int)d!["revision"]! == 2)!.DeepClone().AsObject();
             extra["revision"] = 3;
+            extra["status"] = DeploymentStatus.Deployed;
             extra["description"] = "from the other machine";
             list.Add(extra);
             string originalHash = db.Store.Get("ns", "a", 2)!.ConfigHash!;
@@ -179,6 +182,47 @@ namespace SBKube.Core.Tests.Ops
             Assert.Contains(file, e.Message);
             Assert.Contains(messagePart, e.Message);
             Assert.Single(db.Store.List());
+        }
+
+        private static string Doc(params string[] rows) =>
+            "{\"format\":\"sbkube-state\",\"schema_version\":1,\"deployments\":[" + string.Join(",", rows) + "]}";
+
+        private static string Row(string extra, int revision = 1, string status = "superseded") =>
+            "{\"namespace\":\"ns\",\"app\":\"a\",\"revision\":" + revision + ",\"status\":\"" + status + "\"" + extra + "}";
+
+        [Theory]
+        [InlineData(",\"context\":\"--post-renderer=/bin/sh\"", "its context '--post-renderer=/bin/sh'")]
+        [InlineData(",\"context\":\"prod; id\"", "its context 'prod; id'")]
+        [InlineData(",\"release_name\":\"--dry-run\"", "its release name '--dry-run'")]
+        [InlineData(",\"chart_ref\":\"--repo=http://evil\"", "its chart_ref '--repo=http://evil'")]
+        [InlineData(",\"chart_version\":\"--devel\"", "its chart_version '--devel'")]
+        [InlineData(",\"app_type\":\"shell\"", "its app_type 'shell'")]
+        public void Names_that_would_reach_helm_as_flags_are_refused(string extra, string messagePart)
+        {
+            using var db = new OpsDb();
+            var e = Assert.Throws<SbkubeException>(() => db.Store.Import(Doc(Row(extra))));
+            Assert.Equal("Import.InvalidDocument", e.ErrorId);
+            Assert.Contains("deployments[0] cannot be imported: " + messagePart, e.Message);
+            Assert.Empty(db.Store.List());
+        }
+
+        [Fact]
+        public void Bad_namespaces_statuses_duplicates_and_two_deployed_revisions_are_refused()
+        {
+            using var db = new OpsDb();
+            (string Json, string Part)[] cases =
+            {
+                (Doc(Row("").Replace("\"ns\"", "\"NS x\"")), "its namespace 'NS x'"),
+                (Doc(Row("", status: "exploded")), "its status 'exploded'"),
+                (Doc(Row(""), Row("")), "deployments[1] cannot be imported: it repeats revision 1 of ns/a (first at deployments[0])"),
+                (Doc(Row("", 1, "deployed"), Row("", 2, "deployed")), "it is a second deployed revision of ns/a"),
+            };
+            foreach ((string json, string part) in cases)
+            {
+                var e = Assert.Throws<SbkubeException>(() => db.Store.Import(json));
+                Assert.Contains(part, e.Message);
+            }
+            Assert.Empty(db.Store.List());
         }
 
         [Fact]

@@ -55,7 +55,7 @@ namespace SBKube.Core.Tests.Ops
             string text = MetricsExporter.Render(db.Store);
 
             string expected =
-                "# HELP sbkube_deployments_total Revisions recorded in the SBKube state database per app.\n" +
+                "# HELP sbkube_deployments_total Revisions ever recorded per app (the newest revision number; pruning does not lower it).\n" +
                 "# TYPE sbkube_deployments_total counter\n" +
                 "sbkube_deployments_total{namespace=\"production\",app=\"web\"} 2\n" +
                 "sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 4\n" +
@@ -67,14 +67,14 @@ namespace SBKube.Core.Tests.Ops
                 "# TYPE sbkube_last_deployment_time gauge\n" +
                 "sbkube_last_deployment_time{namespace=\"production\",app=\"web\"} 1761318000\n" +
                 "sbkube_last_deployment_time{namespace=\"state-demo\",app=\"redis\"} 1761310800\n" +
-                "# HELP sbkube_rollbacks_total Rollbacks recorded in the deployment history per app.\n" +
-                "# TYPE sbkube_rollbacks_total counter\n" +
-                "sbkube_rollbacks_total{namespace=\"production\",app=\"web\"} 0\n" +
-                "sbkube_rollbacks_total{namespace=\"state-demo\",app=\"redis\"} 1\n" +
-                "# HELP sbkube_failed_deployments_total Revisions that ended in status failed per app.\n" +
-                "# TYPE sbkube_failed_deployments_total counter\n" +
-                "sbkube_failed_deployments_total{namespace=\"production\",app=\"web\"} 1\n" +
-                "sbkube_failed_deployments_total{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_rollbacks Rollbacks among the revisions still recorded per app (pruning lowers it).\n" +
+                "# TYPE sbkube_rollbacks gauge\n" +
+                "sbkube_rollbacks{namespace=\"production\",app=\"web\"} 0\n" +
+                "sbkube_rollbacks{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_failed_deployments Revisions still recorded that ended in status failed, per app (pruning lowers it).\n" +
+                "# TYPE sbkube_failed_deployments gauge\n" +
+                "sbkube_failed_deployments{namespace=\"production\",app=\"web\"} 1\n" +
+                "sbkube_failed_deployments{namespace=\"state-demo\",app=\"redis\"} 1\n" +
                 "# HELP sbkube_lock_held 1 while an unexpired SBKube lock is held on the namespace, else 0.\n" +
                 "# TYPE sbkube_lock_held gauge\n" +
                 "sbkube_lock_held{namespace=\"production\"} 1\n" +
@@ -108,6 +108,23 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
+        public void The_deployments_counter_never_falls_when_old_revisions_are_pruned()
+        {
+            using var db = new OpsDb();
+            for (int i = 0; i < 3; i++)
+            {
+                db.Deploy("state-demo", "redis");
+            }
+            Assert.Contains("sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 3\n", MetricsExporter.Render(db.Store));
+
+            Assert.Equal(2, db.Store.Prune(new PruneRequest { KeepLast = 1 }).Count);
+
+            string text = MetricsExporter.Render(db.Store);
+            Assert.Contains("sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 3\n", text);
+            PromtoolAccepts(text);
+        }
+
+        [Fact]
         public void Label_values_are_escaped()
         {
             using var db = new OpsDb();
@@ -127,8 +144,8 @@ namespace SBKube.Core.Tests.Ops
             string text = MetricsExporter.Render(db.Store);
             foreach (string family in new[]
             {
-                "sbkube_deployments_total", "sbkube_deployment_status", "sbkube_last_deployment_time", "sbkube_rollbacks_total",
-                "sbkube_failed_deployments_total", "sbkube_lock_held", "sbkube_state_db_bytes",
+                "sbkube_deployments_total", "sbkube_deployment_status", "sbkube_last_deployment_time", "sbkube_rollbacks",
+                "sbkube_failed_deployments", "sbkube_lock_held", "sbkube_state_db_bytes",
             })
             {
                 Assert.Contains("# HELP " + family + " ", text);

@@ -76,6 +76,7 @@ namespace SBKube.Core.State.Backends
                 int found = ReadVersion(conn, null);
                 if (found == SqliteMigrations.Latest)
                 {
+                    RequireCompleteSchema(conn, found);
                     return 0;
                 }
                 if (mustExist && new FileInfo(FilePath).Length > 0)
@@ -97,6 +98,7 @@ namespace SBKube.Core.State.Backends
                     tx.Commit();
                 }
                 StateStore.Execute(conn, "PRAGMA foreign_keys = ON;");
+                RequireCompleteSchema(conn, SqliteMigrations.Latest);
                 AfterWrite(conn);
                 return 0;
             });
@@ -174,9 +176,25 @@ namespace SBKube.Core.State.Backends
             }
         }
 
+        private void RequireCompleteSchema(DbConnection conn, int version)
+        {
+            if (SqliteSchemaCheck.Missing(conn) is string missing)
+            {
+                throw new StateStoreException(StateStoreErrorKind.InvalidSchema, FilePath,
+                    $"The state database '{FilePath}' says schema version {version} but lacks {missing}: another tool changed it. " +
+                    "Restore a backup (Restore-SbkubeState) or move its rows with Export/Import-SbkubeState; the file was left untouched.");
+            }
+        }
+
         private int ReadVersion(DbConnection conn, DbTransaction? tx)
         {
             int version = Convert.ToInt32(StateStore.Scalar(conn, "PRAGMA user_version;", tx), CultureInfo.InvariantCulture);
+            if (version < 0)
+            {
+                throw new StateStoreException(StateStoreErrorKind.InvalidSchema, FilePath,
+                    $"The state database '{FilePath}' has schema version {version}, which no SBKube writes: another tool changed it. " +
+                    "The file was left untouched.");
+            }
             if (version > SqliteMigrations.Latest)
             {
                 throw new StateStoreException(StateStoreErrorKind.NewerSchema, FilePath,
@@ -201,7 +219,19 @@ namespace SBKube.Core.State.Backends
             }
         }
 
-        public DbTransaction BeginWrite(DbConnection conn) => ((SqliteConnection)conn).BeginTransaction(deferred: false);
+        /// <summary>Set once SQLite reported corruption: from then on this store writes nothing.</summary>
+        private volatile bool _corruptSeen;
+
+        public DbTransaction BeginWrite(DbConnection conn)
+        {
+            if (_corruptSeen)
+            {
+                throw new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
+                    $"The state database '{FilePath}' was found corrupt earlier in this command, so nothing more is written to it. " +
+                    "Restore a backup (Restore-SbkubeState).");
+            }
+            return ((SqliteConnection)conn).BeginTransaction(deferred: false);
+        }
 
         public DbTransaction BeginRead(DbConnection conn) => ((SqliteConnection)conn).BeginTransaction(deferred: true);
 
@@ -250,7 +280,7 @@ namespace SBKube.Core.State.Backends
             return size;
         }
 
-        private Exception Translate(SqliteException e)
+        internal Exception Translate(SqliteException e)
         {
             switch (e.SqliteErrorCode)
             {
@@ -262,8 +292,13 @@ namespace SBKube.Core.State.Backends
                     return new StateStoreException(StateStoreErrorKind.ReadOnly, FilePath,
                         $"The state database '{FilePath}' cannot be written: {e.Message}", e);
                 case 11: // SQLITE_CORRUPT
+                    _corruptSeen = true;
                     return new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
-                        $"The state database '{FilePath}' is corrupt: {e.Message}", e);
+                        $"The state database '{FilePath}' is corrupt: {e.Message}. Nothing more is written to it; restore a backup (Restore-SbkubeState).", e);
+                case 13: // SQLITE_FULL
+                    return new StateStoreException(StateStoreErrorKind.DiskFull, FilePath,
+                        $"The disk holding '{System.IO.Path.GetDirectoryName(FilePath)}' is full: the state database '{FilePath}' could not be written " +
+                        "and the write was rolled back. Free some space there and run the command again.", e);
                 default:
                     return new StateStoreException(StateStoreErrorKind.Io, FilePath,
                         $"State database '{FilePath}': {e.Message}", e);

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+
+namespace SBKube.Core.State.Backends
+{
+    /// <summary>
+    /// Checks that a state file at the current version has every table and column the migrations
+    /// create: a file edited by another tool must fail on open with a clear error, not on the first
+    /// query that touches what is missing.
+    /// </summary>
+    internal static class SqliteSchemaCheck
+    {
+        /// <summary>The tables and columns of the current schema, read from an in-memory database built by the migrations.</summary>
+        private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> Expected =
+            new Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>>(() =>
+            {
+                using var conn = new SqliteConnection("Data Source=:memory:");
+                conn.Open();
+                using (DbTransaction tx = conn.BeginTransaction())
+                {
+                    SqliteMigrations.Apply(conn, tx, 0);
+                    tx.Commit();
+                }
+                return Tables(conn).ToDictionary(t => t, t => Columns(conn, t), StringComparer.OrdinalIgnoreCase);
+            });
+
+        /// <summary>What the file lacks, in words; null when nothing is missing.</summary>
+        internal static string? Missing(DbConnection conn)
+        {
+            var present = new HashSet<string>(Tables(conn), StringComparer.OrdinalIgnoreCase);
+            var problems = new List<string>();
+            foreach (KeyValuePair<string, IReadOnlyList<string>> table in Expected.Value.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                if (!present.Contains(table.Key))
+                {
+                    problems.Add($"table '{table.Key}'");
+                    continue;
+                }
+                var columns = new HashSet<string>(Columns(conn, table.Key), StringComparer.OrdinalIgnoreCase);
+                problems.AddRange(table.Value.Where(c => !columns.Contains(c)).Select(c => $"column '{table.Key}.{c}'"));
+            }
+            return problems.Count == 0 ? null : string.Join(", ", problems);
+        }
+
+        private static IReadOnlyList<string> Tables(DbConnection conn)
+        {
+            var list = new List<string>();
+            using DbCommand cmd = StateStore.Command(conn,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", null);
+            using DbDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(r.GetString(0));
+            }
+            return list;
+        }
+
+        private static IReadOnlyList<string> Columns(DbConnection conn, string table)
+        {
+            var list = new List<string>();
+            using DbCommand cmd = StateStore.Command(conn, "SELECT name FROM pragma_table_info(@t)", null, ("@t", table));
+            using DbDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(r.GetString(0));
+            }
+            return list;
+        }
+    }
+}
