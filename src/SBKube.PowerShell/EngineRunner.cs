@@ -16,7 +16,9 @@ namespace SBKube.PowerShell
     internal sealed class EngineRunner : IEngineLog
     {
         private readonly PSCmdlet _cmdlet;
-        private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
+        // One queue per Run, so a cmdlet can plan in one Run, confirm on the pipeline thread, and
+        // execute in another Run with the same engine session.
+        private BlockingCollection<Action> _queue = new BlockingCollection<Action>();
         private readonly string _activity;
 
         internal EngineRunner(PSCmdlet cmdlet, string activity)
@@ -32,10 +34,11 @@ namespace SBKube.PowerShell
 
         internal void Run(Func<IEngineLog, CancellationToken, Task> work)
         {
+            BlockingCollection<Action> queue = _queue.IsAddingCompleted ? (_queue = new BlockingCollection<Action>()) : _queue;
             Task task = Task.Run(() => work(this, Stop.Token));
-            task.ContinueWith(_ => _queue.CompleteAdding(), TaskScheduler.Default);
+            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
             PipelineStoppedException? stopped = null;
-            foreach (Action action in _queue.GetConsumingEnumerable())
+            foreach (Action action in queue.GetConsumingEnumerable())
             {
                 if (stopped != null)
                 {

@@ -162,16 +162,33 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
     }
 
     It 'speaks Helm 4: --rollback-on-failure and --force-replace' {
+        # As after a helm upgrade, and back after the test: SBKube keeps helm's version per binary path and write time.
+        $helm = Get-Item $env:SBKUBE_HELM
         Set-HelmSimFault @{ version = 4 }
-        Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
-        Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
-        $argv = (Get-HelmSimCall -Command upgrade)[0].argv
-        $argv | Should -Contain '--rollback-on-failure'
-        $argv | Should -Contain '--force-replace'
-        $argv | Should -Not -Contain '--atomic'
-        # The drift check before a redeploy lists releases: Helm 4 has no -a.
-        Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
-        (Get-HelmSimCall -Command list)[0].argv | Should -Not -Contain '-a'
+        $helm.LastWriteTimeUtc = $helm.LastWriteTimeUtc.AddSeconds(1)
+        try {
+            Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
+            Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
+            $argv = (Get-HelmSimCall -Command upgrade)[0].argv
+            $argv | Should -Contain '--rollback-on-failure'
+            $argv | Should -Contain '--force-replace'
+            $argv | Should -Not -Contain '--atomic'
+            # The drift check before a redeploy lists releases: Helm 4 has no -a.
+            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+            (Get-HelmSimCall -Command list)[0].argv | Should -Not -Contain '-a'
+        }
+        finally { $helm.LastWriteTimeUtc = $helm.LastWriteTimeUtc.AddSeconds(1) }
+    }
+
+    It 'a rollback asks helm once for its history and once to roll back; helm version only once per session' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v2`n"
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Remove-Item (Join-Path $env:HELMSIM_HOME 'calls.log')
+        (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Confirm:$false).Outcome | Should -Be 'RolledBack'
+        $calls = @(Get-HelmSimCall | ForEach-Object { $_.argv[0] })
+        $calls | Should -Be @('history', 'rollback')
+        (Get-SbkubeState -Latest).HelmRevision | Should -Be 3
     }
 
     It 'adds repositories only when missing and updates one only when a version is missing' {

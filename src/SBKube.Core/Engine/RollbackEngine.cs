@@ -34,8 +34,13 @@ namespace SBKube.Core.Engine
             _session = session;
         }
 
-        /// <summary>Checks the target and describes the plan; throws <see cref="SbkubeException"/> for a bad target.</summary>
-        public RollbackPlan Plan(string ns, string app, RevisionRef revision, RollbackOptions options)
+        /// <summary>
+        /// Checks the target and decides how to return to it, asking Helm once (its history): a
+        /// <c>helm rollback</c> while Helm still holds the target revision, else a redeploy of the
+        /// stored snapshot. Throws <see cref="SbkubeException"/> for a bad target. The plan is what
+        /// -WhatIf shows and what <see cref="RunAsync"/> carries out, without planning again.
+        /// </summary>
+        public async Task<RollbackPlan> PlanAsync(string ns, string app, RevisionRef revision, RollbackOptions options, CancellationToken ct)
         {
             DeploymentRecord target = revision.Resolve(_session.Store, ns, app, NullIfEmpty(_session.Context));
             if (target.Status == DeploymentStatus.Failed && !options.AllowFailed)
@@ -56,7 +61,16 @@ namespace SBKube.Core.Engine
                     $"Revision {target.Revision} of {ns}/{app} has no stored snapshot to redeploy.",
                     "SnapshotMissing", SbkubeException.InvalidData, target);
             }
-            return new RollbackPlan(target, RevisionSnapshot.FromJson(target.Config!));
+            var snapshot = RevisionSnapshot.FromJson(target.Config!);
+            int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);
+            (int? helmRevision, int? helmLatest) = snapshot.AppType == "helm"
+                ? await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false)
+                : (null, null);
+            string method = helmRevision.HasValue
+                ? $"helm rollback {target.ReleaseName} {helmRevision}"
+                : $"redeploy the stored snapshot of revision {target.Revision}";
+            return new RollbackPlan(target, snapshot, helmRevision, helmLatest, recordedHelm,
+                $"Would roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.");
         }
 
         public async Task<AppResult> RunAsync(RollbackPlan plan, RollbackOptions options, CancellationToken ct)
@@ -76,14 +90,11 @@ namespace SBKube.Core.Engine
                 Description = description,
             };
 
-            int? helmRevision = snapshot.AppType == "helm" ? await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false) : null;
-            string method = helmRevision.HasValue
-                ? $"helm rollback {target.ReleaseName} {helmRevision}"
-                : $"redeploy the stored snapshot of revision {target.Revision}";
+            int? helmRevision = plan.HelmRevision;
             if (options.WhatIf)
             {
                 result.Outcome = AppOutcome.Planned;
-                result.Message = $"Would roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.";
+                result.Message = plan.Description;
                 return result;
             }
 
@@ -110,15 +121,14 @@ namespace SBKube.Core.Engine
             });
             try
             {
-                _session.Log.Verbose($"{target.Namespace}/{target.App}: {method}");
+                _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Description.Substring("Would ".Length)}");
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
                     _session.EnsureLocksHeld();
                     await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value, options.Force,
                         snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, ct).ConfigureAwait(false);
-                    IReadOnlyList<HelmHistoryEntry> after = await _session.Helm.HistoryAsync(target.ReleaseName, target.Namespace, ct).ConfigureAwait(false);
-                    newHelmRevision = after.Count > 0 ? after.Max(h => h.Revision) : (int?)null;
+                    newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -150,12 +160,15 @@ namespace SBKube.Core.Engine
             return result;
         }
 
-        /// <summary>Helm's revision for the target when Helm still holds it with the same chart; else null.</summary>
-        private async Task<int?> HelmRevisionStillAvailableAsync(DeploymentRecord target, CancellationToken ct)
+        /// <summary>
+        /// Helm's revision for the target when Helm still holds it with the same chart (else null), and
+        /// Helm's newest revision of the release (null when Helm knows none).
+        /// </summary>
+        private async Task<(int? Target, int? Latest)> HelmRevisionStillAvailableAsync(DeploymentRecord target, CancellationToken ct)
         {
             if (!target.HelmRevision.HasValue)
             {
-                return null;
+                return (null, null);
             }
             // Helm counts again from 1 after an uninstall without --keep-history: when a later revision we
             // recorded has a Helm revision not above the target's, Helm's number now names another release.
@@ -164,26 +177,57 @@ namespace SBKube.Core.Engine
                           && r.HelmRevision.HasValue && r.HelmRevision.Value <= target.HelmRevision.Value);
             if (renumbered)
             {
-                return null;
+                return (null, null);
             }
             IReadOnlyList<HelmHistoryEntry> history = await _session.Helm.HistoryOrEmptyAsync(target.ReleaseName, target.Namespace, ct)
                 .ConfigureAwait(false);
             HelmHistoryEntry? entry = history.FirstOrDefault(h => h.Revision == target.HelmRevision.Value);
-            return entry != null && (target.Chart == null || entry.Chart == target.Chart) ? entry.Revision : (int?)null;
+            int? latest = history.Count > 0 ? history.Max(h => h.Revision) : (int?)null;
+            return (entry != null && (target.Chart == null || entry.Chart == target.Chart) ? entry.Revision : (int?)null, latest);
+        }
+
+        /// <summary>
+        /// Helm makes a rollback its newest revision plus one. When nothing was recorded for the app since
+        /// planning (checked under the app's lock), the plan's history still holds and Helm need not be
+        /// asked again; otherwise its history says.
+        /// </summary>
+        private async Task<int?> HelmRevisionAfterRollbackAsync(RollbackPlan plan, CancellationToken ct)
+        {
+            DeploymentRecord t = plan.Target;
+            if (plan.HelmLatest.HasValue && _session.Store.MaxHelmRevision(t.Namespace, t.App, t.Context) == plan.RecordedHelmRevision)
+            {
+                return plan.HelmLatest.Value + 1;
+            }
+            IReadOnlyList<HelmHistoryEntry> after = await _session.Helm.HistoryAsync(t.ReleaseName, t.Namespace, ct).ConfigureAwait(false);
+            return after.Count > 0 ? after.Max(h => h.Revision) : (int?)null;
         }
 
         private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
     }
 
+    /// <summary>A checked rollback: its target, the snapshot to return to, and how (decided once, from one helm history).</summary>
     public sealed class RollbackPlan
     {
-        public RollbackPlan(DeploymentRecord target, RevisionSnapshot snapshot)
+        public RollbackPlan(DeploymentRecord target, RevisionSnapshot snapshot, int? helmRevision, int? helmLatest,
+            int? recordedHelmRevision, string description)
         {
             Target = target;
             Snapshot = snapshot;
+            HelmRevision = helmRevision;
+            HelmLatest = helmLatest;
+            RecordedHelmRevision = recordedHelmRevision;
+            Description = description;
         }
 
         public DeploymentRecord Target { get; }
         public RevisionSnapshot Snapshot { get; }
+        /// <summary>Helm's revision to <c>helm rollback</c> to; null: redeploy the snapshot instead.</summary>
+        public int? HelmRevision { get; }
+        /// <summary>Helm's newest revision of the release when the plan was made.</summary>
+        public int? HelmLatest { get; }
+        /// <summary>The newest Helm revision the store had recorded for the app when the plan was made.</summary>
+        public int? RecordedHelmRevision { get; }
+        /// <summary>What -WhatIf prints and ShouldProcess asks about.</summary>
+        public string Description { get; }
     }
 }

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using SBKube.Core.Tools;
@@ -33,6 +36,31 @@ namespace SBKube.Core.Helm
         private readonly SemaphoreSlim _versionGate = new SemaphoreSlim(1, 1);
         private int? _major;
 
+        private static readonly ConcurrentDictionary<string, int> MajorByExecutable = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+
+        /// <summary>The binary <paramref name="executable"/> names (a path, or a name found on PATH) and its write time; null when not found.</summary>
+        private static string? ExecutableKey(string executable)
+        {
+            string? path = null;
+            if (executable.IndexOf('/') >= 0 || executable.IndexOf('\\') >= 0)
+            {
+                path = File.Exists(executable) ? Path.GetFullPath(executable) : null;
+            }
+            else
+            {
+                string[] names = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? new[] { executable + ".exe", executable } : new[] { executable };
+                foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+                {
+                    path = dir.Length == 0 ? null : names.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
+                    if (path != null)
+                    {
+                        break;
+                    }
+                }
+            }
+            return path == null ? null : path + "|" + File.GetLastWriteTimeUtc(path).Ticks.ToString(CultureInfo.InvariantCulture);
+        }
+
         public HelmClient(HelmOptions options)
         {
             _options = options;
@@ -41,7 +69,10 @@ namespace SBKube.Core.Helm
 
         public HelmOptions Options => _options;
 
-        /// <summary>Helm's major version, asked once per client.</summary>
+        /// <summary>
+        /// Helm's major version, asked once per process for a given helm binary: the answer is kept
+        /// under the binary's resolved path and write time, so an upgraded or replaced helm is asked again.
+        /// </summary>
         public async Task<int> GetMajorVersionAsync(CancellationToken ct = default)
         {
             if (_major.HasValue)
@@ -51,10 +82,19 @@ namespace SBKube.Core.Helm
             await _versionGate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
+                string? key = ExecutableKey(_options.Executable);
+                if (!_major.HasValue && key != null && MajorByExecutable.TryGetValue(key, out int known))
+                {
+                    _major = known;
+                }
                 if (!_major.HasValue)
                 {
                     ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, null, ct, global: false).ConfigureAwait(false);
                     _major = HelmOutput.ParseMajorVersion(r.StandardOutput);
+                    if (key != null)
+                    {
+                        MajorByExecutable[key] = _major.Value;
+                    }
                 }
                 return _major.Value;
             }

@@ -50,27 +50,20 @@ namespace SBKube.PowerShell.Cmdlets
                 Lock = Lock.IsPresent,
                 LockTimeout = LockWait,
             };
-            _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
-            EngineRunner runner = _runner;
-            AppResult? planned = null;
-            RollbackPlan? plan = null;
+            EngineRunner runner = _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            runner.Run(async (log, stop) =>
-            {
-                var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, log));
-                plan = engine.Plan(Namespace, App, target, options);
-                planned = await engine.RunAsync(plan, new RollbackOptions { WhatIf = true, Force = options.Force }, CancellationToken.None)
-                    .ConfigureAwait(false);
-            });
-            if (!ShouldProcess($"{Namespace}/{App}", planned!.Message!))
+            // Plan once (one helm history), confirm on the pipeline thread, execute that plan.
+            var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, runner));
+            RollbackPlan? plan = null;
+            runner.Run(async (log, stop) => plan = await engine.PlanAsync(Namespace, App, target, options, stop).ConfigureAwait(false));
+            if (!ShouldProcess($"{Namespace}/{App}", plan!.Description))
             {
                 return;
             }
-            runner = _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
             runner.Run(async (log, stop) =>
             {
-                var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, log));
-                AppResult r = await engine.RunAsync(plan!, options, CancellationToken.None).ConfigureAwait(false);
+                // Not cancelled by Ctrl+C: stopping helm halfway would leave the release pending-rollback.
+                AppResult r = await engine.RunAsync(plan, options, CancellationToken.None).ConfigureAwait(false);
                 runner.Post(() => EmitResult(r));
             });
         }, $"{Namespace}/{App}");

@@ -403,9 +403,39 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
+        public void A_rollback_asks_helm_once_for_its_history_and_once_to_roll_back()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            _p.Redis(size: "2Gi");
+            _p.ApplyOne();
+            System.IO.File.Delete(System.IO.Path.Combine(_p.Home, "calls.log"));
+
+            AppResult r = _p.Rollback("redis", "1");
+
+            Assert.True(r.Outcome == AppOutcome.RolledBack, r.Message);
+            Assert.Equal(new[] { "history", "rollback" }, _p.Calls().Select(c => c.Command));
+            Assert.Equal(3, r.HelmRevision);
+        }
+
+        [Fact]
         public void Helm4_ApplyUnchangedAndForcedRollback_UseHelm4Arguments()
         {
             _p.Faults("{\"version\": 4}");
+            // Helm's version is kept per binary path and write time: this is "another" helm, and so is the one after.
+            SimProject.ReplaceHelm();
+            try
+            {
+                Helm4Scenario();
+            }
+            finally
+            {
+                SimProject.ReplaceHelm();
+            }
+        }
+
+        private void Helm4Scenario()
+        {
             _p.Redis(extra: "    atomic: true\n");
             Assert.Equal(AppOutcome.Installed, _p.ApplyOne().Outcome);
             _p.Redis(size: "2Gi", extra: "    atomic: true\n");

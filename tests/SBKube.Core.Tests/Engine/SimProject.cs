@@ -122,12 +122,15 @@ namespace SBKube.Core.Tests.Engine
         {
             var engine = new RollbackEngine(Session);
             options ??= new RollbackOptions();
-            RollbackPlan plan = engine.Plan(ns, app, RevisionRef.Parse(revision), options);
+            RollbackPlan plan = engine.PlanAsync(ns, app, RevisionRef.Parse(revision), options, CancellationToken.None).GetAwaiter().GetResult();
             return engine.RunAsync(plan, options, CancellationToken.None).GetAwaiter().GetResult();
         }
 
         public AppResult Delete(DeploymentRecord deployed) =>
             new DeleteEngine(Session).DeleteAsync(deployed, TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
+
+        /// <summary>Moves the simulator's write time on, as replacing the helm binary would (HelmClient caches its version per binary).</summary>
+        public static void ReplaceHelm() => File.SetLastWriteTimeUtc(HelmExe, File.GetLastWriteTimeUtc(HelmExe).AddSeconds(1));
 
         public void Faults(string json) => File.WriteAllText(Path.Combine(Home, "faults.json"), json);
 

@@ -110,6 +110,19 @@ namespace SBKube.Core.Tests.Helm
         }
 
         [UnixFact]
+        public async Task MajorVersion_IsAskedOncePerProcessForOneBinary_AndAgainOnceItChanges()
+        {
+            FakeHelm fake = Fake();
+            await Client(fake).ListAsync("a");
+            await Client(fake).ListAsync("b");
+            Assert.Equal(1, fake.Calls.Count(c => c[0] == "version"));
+
+            File.SetLastWriteTimeUtc(fake.Executable, DateTime.UtcNow.AddMinutes(1));
+            await Client(fake).ListAsync("c");
+            Assert.Equal(2, fake.Calls.Count(c => c[0] == "version"));
+        }
+
+        [UnixFact]
         public async Task KubeContextAndKubeconfig_AreAppendedToClusterCommands_NotToRepoCommands()
         {
             FakeHelm fake = Fake();

@@ -209,14 +209,7 @@ namespace SBKube.Core.Tests.Ops
         {
             using var db = new OpsDb();
             string seed = db.File("seed.db");
-            // The seed's "expected schema": no context, release_name, config_hash... columns.
-            OpsDb.Exec(seed,
-                "CREATE TABLE deployments (id INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, app TEXT NOT NULL, " +
-                "revision INTEGER NOT NULL, chart TEXT, status TEXT, deployed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, config TEXT, " +
-                "UNIQUE(namespace, app, revision));" +
-                "CREATE TABLE deployment_history (id INTEGER PRIMARY KEY AUTOINCREMENT, deployment_id INTEGER, action TEXT, " +
-                "timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP, user TEXT, description TEXT, FOREIGN KEY(deployment_id) REFERENCES deployments(id));" +
-                "INSERT INTO deployments (namespace, app, revision, chart, status) VALUES ('state-demo', 'redis', 1, 'redis-17.13.2', 'deployed');");
+            OpsDb.WriteSeedDraftDatabase(seed);
             db.Deploy("ns", "current");
             byte[] before = Hash(db.StatePath);
             try

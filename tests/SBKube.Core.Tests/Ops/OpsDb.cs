@@ -103,6 +103,19 @@ namespace SBKube.Core.Tests.Ops
             return Convert.ToInt64(cmd.ExecuteScalar());
         }
 
+        /// <summary>
+        /// A file made from the seed guide's draft schema (no context, release_name, config_hash... columns;
+        /// revisions keyed by namespace, app and revision) holding revision 1 of state-demo/redis as row 7.
+        /// </summary>
+        public static void WriteSeedDraftDatabase(string dbPath) => Exec(dbPath,
+            "CREATE TABLE deployments (id INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, app TEXT NOT NULL, " +
+            "revision INTEGER NOT NULL, chart TEXT, status TEXT, deployed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, config TEXT, " +
+            "UNIQUE(namespace, app, revision));" +
+            "CREATE TABLE deployment_history (id INTEGER PRIMARY KEY AUTOINCREMENT, deployment_id INTEGER, action TEXT, " +
+            "timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP, user TEXT, description TEXT, FOREIGN KEY(deployment_id) REFERENCES deployments(id));" +
+            "INSERT INTO deployments (id, namespace, app, revision, chart, status) VALUES (7, 'state-demo', 'redis', 1, 'redis-17.13.2', 'deployed');" +
+            "INSERT INTO deployment_history (deployment_id, action, description) VALUES (7, 'install', 'Initial deployment');");
+
         public static void Exec(string dbPath, string sql)
         {
             using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Pooling = false }.ToString());

@@ -38,13 +38,7 @@ namespace SBKube.Core.Tests.State
         public void A_read_that_migrates_the_seeds_draft_schema_keeps_the_old_file_as_a_copy()
         {
             string seed = Path.Combine(_dir, "state.db");
-            OpsDb.Exec(seed,
-                "CREATE TABLE deployments (id INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, app TEXT NOT NULL, " +
-                "revision INTEGER NOT NULL, chart TEXT, status TEXT, deployed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, config TEXT, " +
-                "UNIQUE(namespace, app, revision));" +
-                "CREATE TABLE deployment_history (id INTEGER PRIMARY KEY AUTOINCREMENT, deployment_id INTEGER, action TEXT, " +
-                "timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP, user TEXT, description TEXT);" +
-                "INSERT INTO deployments (namespace, app, revision, chart, status) VALUES ('state-demo', 'redis', 1, 'redis-17.13.2', 'deployed');");
+            OpsDb.WriteSeedDraftDatabase(seed);
             byte[] before = SHA256.HashData(File.ReadAllBytes(seed));
 
             StateStore store = StateStore.OpenExisting(StateLocation.Resolve(seed, null));
@@ -92,14 +86,7 @@ namespace SBKube.Core.Tests.State
         public void A_draft_schema_table_is_rebuilt_so_a_second_kube_context_can_record_its_revision_1()
         {
             string seed = Path.Combine(_dir, "state.db");
-            OpsDb.Exec(seed,
-                "CREATE TABLE deployments (id INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, app TEXT NOT NULL, " +
-                "revision INTEGER NOT NULL, chart TEXT, status TEXT, deployed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, config TEXT, " +
-                "UNIQUE(namespace, app, revision));" +
-                "CREATE TABLE deployment_history (id INTEGER PRIMARY KEY AUTOINCREMENT, deployment_id INTEGER, action TEXT, " +
-                "timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP, user TEXT, description TEXT, FOREIGN KEY(deployment_id) REFERENCES deployments(id));" +
-                "INSERT INTO deployments (id, namespace, app, revision, chart, status) VALUES (7, 'state-demo', 'redis', 1, 'redis-17.13.2', 'deployed');" +
-                "INSERT INTO deployment_history (deployment_id, action, description) VALUES (7, 'install', 'Initial deployment');");
+            OpsDb.WriteSeedDraftDatabase(seed);
 
             StateStore store = StateStore.Open(seed);
             DeploymentRecord other = store.BeginDeployment(new NewDeployment
