@@ -7,14 +7,16 @@ using System.Text.RegularExpressions;
 namespace SBKube.Core.Security
 {
     /// <summary>
-    /// Hides values whose key looks secret, in value trees and in free text (errors, descriptions).
+    /// Hides values whose key looks secret (non-empty strings and numbers, not switches or names of
+    /// Secret objects and files), the value of env-style {name, value} pairs with a secret name and
+    /// the password of any URL, in value trees and in free text (errors, descriptions).
     /// The key pattern is configurable through <c>$env:SBKUBE_SECRET_KEYS</c> (a regex).
     /// </summary>
     public sealed class SecretRedactor
     {
         public const string Mask = "***";
         public const string DefaultKeyPattern =
-            "pass(word|wd)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|auth[-_]?key|certificate[-_]?key|client[-_]?key|^key$|pwd|bearer|session[-_]?key";
+            "pass(word|wd)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|auth[-_]?key|certificate[-_]?key|client[-_]?key|^key$|pwd|pw$|bearer|session[-_]?key";
 
         private readonly Regex _keys;
         private readonly HashSet<string> _knownSecrets = new HashSet<string>(StringComparer.Ordinal);
@@ -27,7 +29,20 @@ namespace SBKube.Core.Security
         public static SecretRedactor FromEnvironment() =>
             new SecretRedactor(Environment.GetEnvironmentVariable("SBKUBE_SECRET_KEYS") is { Length: > 0 } p ? p : null);
 
-        public bool IsSecretKey(string key) => _keys.IsMatch(key);
+        /// <summary>
+        /// Keys that match the pattern but name a Secret object, a key inside one, a switch or a file,
+        /// not a secret value (existingSecret, tlsSecretName, passwordSecretKey, usePasswordFiles).
+        /// </summary>
+        private static readonly Regex NamesNoSecret = new Regex(
+            "^existingSecret|SecretName$|.SecretKeys?$|PasswordKey$|^usePassword|Files?$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>The user:password part of a URL anywhere in a string.</summary>
+        private static readonly Regex UrlUserinfo = new Regex(
+            @"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^/@\s:]*)(:(?<password>[^/@\s]*))?@",
+            RegexOptions.CultureInvariant);
+
+        public bool IsSecretKey(string key) => _keys.IsMatch(key) && !NamesNoSecret.IsMatch(key);
 
         /// <summary>A copy of <paramref name="node"/> with secret-keyed leaves masked; remembers the secrets it saw.</summary>
         public JsonNode? Redact(JsonNode? node)
@@ -35,18 +50,33 @@ namespace SBKube.Core.Security
             switch (node)
             {
                 case JsonObject obj:
+                    // An env-style pair: {name: DB_PASSWORD, value: ...} holds its secret under "value".
+                    bool secretPair = obj["name"] is JsonValue name && name.TryGetValue(out string? n) && n != null && IsSecretKey(n);
                     var copy = new JsonObject();
                     foreach (KeyValuePair<string, JsonNode?> kv in obj)
                     {
-                        copy[kv.Key] = IsSecretKey(kv.Key) ? MaskTree(kv.Value) : Redact(kv.Value);
+                        copy[kv.Key] = IsSecretKey(kv.Key) || (secretPair && kv.Key == "value") ? MaskTree(kv.Value) : Redact(kv.Value);
                     }
                     return copy;
                 case JsonArray arr:
                     return new JsonArray(arr.Select(Redact).ToArray());
+                case JsonValue v when v.TryGetValue(out string? text) && text != null && text.Contains("://"):
+                    return JsonValue.Create(MaskUrlUserinfo(text));
                 default:
                     return node?.DeepClone();
             }
         }
+
+        /// <summary>Replaces the user:password of every URL in <paramref name="text"/>, remembering the passwords.</summary>
+        private string MaskUrlUserinfo(string text) => UrlUserinfo.Replace(text, m =>
+        {
+            if (!m.Groups["password"].Success)
+            {
+                return m.Value;
+            }
+            LearnValue(m.Groups["password"].Value);
+            return m.Groups["scheme"].Value + Mask + "@";
+        });
 
         /// <summary>A revision snapshot (deployments.config) with its values masked; other text is returned as is.</summary>
         public string? RedactSnapshot(string? json)
@@ -108,13 +138,27 @@ namespace SBKube.Core.Security
             return result;
         }
 
+        /// <summary>Masks a non-empty string or a number; a switch, an empty string or null holds no secret and stays.</summary>
         private JsonNode? MaskLeaf(JsonNode? value)
         {
-            if (value == null)
+            if (!(value is JsonValue v))
             {
-                return null;
+                return value?.DeepClone();
             }
-            LearnValue(value is JsonValue v && v.TryGetValue(out string? s) ? s : value.ToJsonString());
+            if (v.TryGetValue(out string? s))
+            {
+                if (s == null || s.Length == 0)
+                {
+                    return v.DeepClone();
+                }
+                LearnValue(s);
+                return JsonValue.Create(Mask);
+            }
+            if (v.TryGetValue(out bool _))
+            {
+                return v.DeepClone();
+            }
+            LearnValue(v.ToJsonString());
             return JsonValue.Create(Mask);
         }
 

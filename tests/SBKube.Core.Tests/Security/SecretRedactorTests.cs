@@ -108,5 +108,44 @@ namespace SBKube.Core.Tests.Security
         {
             Assert.Equal("hunter2-xyz", new SecretRedactor().RedactText("hunter2-xyz"));
         }
+
+        [Fact]
+        public void Switches_empty_values_and_names_of_secrets_or_files_are_not_masked()
+        {
+            var r = new SecretRedactor();
+            JsonNode masked = r.Redact(Parse(
+                "{\"auth\":{\"enabled\":true,\"usePasswordFiles\":true,\"password\":\"\",\"existingSecret\":\"my-secret\"," +
+                "\"existingSecretPasswordKey\":\"redis-password\",\"passwordFile\":\"/run/pw\"}," +
+                "\"serviceAccount\":{\"automountServiceAccountToken\":false},\"tls\":{\"secretName\":\"web-tls\"}," +
+                "\"token\":null}")!)!;
+            Assert.Equal(
+                "{\"auth\":{\"enabled\":true,\"usePasswordFiles\":true,\"password\":\"\",\"existingSecret\":\"my-secret\"," +
+                "\"existingSecretPasswordKey\":\"redis-password\",\"passwordFile\":\"/run/pw\"}," +
+                "\"serviceAccount\":{\"automountServiceAccountToken\":false},\"tls\":{\"secretName\":\"web-tls\"}," +
+                "\"token\":null}", masked.ToJsonString());
+        }
+
+        [Fact]
+        public void Secret_strings_and_numbers_are_masked_and_learned()
+        {
+            var r = new SecretRedactor();
+            JsonNode masked = r.Redact(Parse("{\"auth\":{\"password\":\"pw-1\",\"adminPw\":\"adm-2\"},\"pin\":{\"secret\":123456},\"secretKey\":\"AKIA-9\"}")!)!;
+            Assert.Equal("{\"auth\":{\"password\":\"***\",\"adminPw\":\"***\"},\"pin\":{\"secret\":\"***\"},\"secretKey\":\"***\"}", masked.ToJsonString());
+            Assert.Equal("*** *** *** ***", r.RedactText("pw-1 adm-2 123456 AKIA-9"));
+        }
+
+        [Fact]
+        public void The_password_of_a_url_and_the_value_of_a_secret_env_pair_are_masked()
+        {
+            var r = new SecretRedactor();
+            JsonNode masked = r.Redact(Parse(
+                "{\"database\":{\"url\":\"postgres://app:Pw-77@db:5432/app\",\"public\":\"https://charts.example.com/x\"}," +
+                "\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"Pw-88\"},{\"name\":\"LOG_LEVEL\",\"value\":\"debug\"}]}")!)!;
+            Assert.Equal(
+                "{\"database\":{\"url\":\"postgres://***@db:5432/app\",\"public\":\"https://charts.example.com/x\"}," +
+                "\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"***\"},{\"name\":\"LOG_LEVEL\",\"value\":\"debug\"}]}",
+                masked.ToJsonString());
+            Assert.Equal("connect *** as ***", r.RedactText("connect Pw-77 as Pw-88"));
+        }
     }
 }
