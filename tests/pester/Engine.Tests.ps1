@@ -133,6 +133,30 @@ Describe 'Manifest apps (type: yaml)' {
     }
 }
 
+Describe 'A Secret manifest is never shown in clear' {
+    BeforeAll {
+        $s = New-SbkubeSandbox -Example ''
+        $dir = Join-Path $s.Dir 'secrets'
+        New-Item -ItemType Directory -Force (Join-Path $dir 'manifests') | Out-Null
+        "namespace: web`napps:`n  creds:`n    type: yaml`n    manifests: ['manifests/*.yaml']`n" | Set-Content (Join-Path $dir 'config.yaml')
+        $secret = Join-Path $dir 'manifests/secret.yaml'
+        "apiVersion: v1`nkind: Secret`nmetadata:`n  name: db`nstringData:`n  password: Hunter2-Rev1`n" | Set-Content $secret
+        Invoke-SbkubeApply -Path $dir | Out-Null
+        "apiVersion: v1`nkind: Secret`nmetadata:`n  name: db`nstringData:`n  password: Hunter2-Rev2`n" | Set-Content $secret
+        Invoke-SbkubeApply -Path $dir | Out-Null
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'history, JSON and compare mask its stringData, and compare still reports the change' {
+        $shown = (Get-SbkubeHistory -Namespace web -App creds | Select-Object * | ConvertTo-Json -Depth 5) +
+            (Get-SbkubeState -Namespace web -Format Json) + (Compare-SbkubeRevision -Namespace web -App creds -ReferenceRevision 1 -DifferenceRevision 2 | Out-String)
+        $shown | Should -Not -Match 'Hunter2'
+        $diff = Compare-SbkubeRevision -Namespace web -App creds -ReferenceRevision 1 -DifferenceRevision 2
+        $diff.Path | Should -Be 'manifests.secret.yaml'
+        $diff.Difference | Should -Match 'password: \*\*\*'
+    }
+}
+
 Describe 'Kube contexts, Helm 4, repositories and drift' {
     BeforeEach { $s = New-SbkubeSandbox }
     AfterEach { Remove-SbkubeSandbox $s }

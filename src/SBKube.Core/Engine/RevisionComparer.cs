@@ -53,8 +53,13 @@ namespace SBKube.Core.Engine
             {
                 ma.TryGetValue(file, out string? ca);
                 mb.TryGetValue(file, out string? cb);
-                if (ca != cb) Add("manifests." + file, ca, cb);
+                if (ca != cb)
+                {
+                    // Compared as stored, shown masked: a changed Secret value still shows as a change.
+                    Add("manifests." + file, Shown(ca), Shown(cb));
+                }
             }
+            string? Shown(string? content) => showSecrets || content == null ? content : redactor.RedactManifest(content);
             return list;
         }
 

@@ -87,9 +87,22 @@ namespace SBKube.Core.Security
             }
             try
             {
-                if (JsonNode.Parse(json!) is JsonObject snapshot && snapshot["values"] is JsonNode values)
+                if (JsonNode.Parse(json!) is JsonObject snapshot)
                 {
-                    snapshot["values"] = Redact(values);
+                    if (snapshot["values"] is JsonNode values)
+                    {
+                        snapshot["values"] = Redact(values);
+                    }
+                    if (snapshot["manifests"] is JsonArray manifests)
+                    {
+                        foreach (JsonObject m in manifests.OfType<JsonObject>())
+                        {
+                            if (m["content"] is JsonValue c && c.TryGetValue(out string? content) && content != null)
+                            {
+                                m["content"] = RedactManifest(content);
+                            }
+                        }
+                    }
                     return snapshot.ToJsonString();
                 }
             }
@@ -100,6 +113,9 @@ namespace SBKube.Core.Security
             }
             return json;
         }
+
+        /// <summary>A manifest file with the data and stringData values of its Secret documents masked (and learned).</summary>
+        public string RedactManifest(string yaml) => SecretManifests.Mask(yaml, LearnValue);
 
         /// <summary>Learns the secret leaves of a value tree so that <see cref="RedactText"/> can hide them anywhere.</summary>
         public void Learn(JsonNode? node)

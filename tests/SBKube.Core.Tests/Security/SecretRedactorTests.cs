@@ -147,5 +147,37 @@ namespace SBKube.Core.Tests.Security
                 masked.ToJsonString());
             Assert.Equal("connect *** as ***", r.RedactText("connect Pw-77 as Pw-88"));
         }
+
+        [Fact]
+        public void Secret_manifests_have_every_data_and_stringData_value_masked_and_keep_their_layout()
+        {
+            var r = new SecretRedactor();
+            const string yaml =
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n---\n" +
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: UHctOTk=\n" +
+                "stringData:\n  url: \"postgres://app:Pw-99@db\"\n  note: |\n    line one\n    line two\n";
+
+            string masked = r.RedactManifest(yaml);
+
+            Assert.Equal(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n---\n" +
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ***\n" +
+                "stringData:\n  url: ***\n  note: ***", masked.TrimEnd('\n'));
+            Assert.Equal("*** and ***", r.RedactText("UHctOTk= and postgres://app:Pw-99@db"));
+        }
+
+        [Fact]
+        public void A_snapshot_shows_its_secret_manifests_masked_and_other_manifests_as_they_are()
+        {
+            var r = new SecretRedactor();
+            string snapshot = "{\"app_type\":\"yaml\",\"manifests\":[" +
+                "{\"file\":\"secret.yaml\",\"content\":\"kind: Secret\\nstringData:\\n  token: abc-123\\n\"}," +
+                "{\"file\":\"cm.yaml\",\"content\":\"kind: ConfigMap\\ndata:\\n  token: visible\\n\"}]}";
+
+            JsonNode shown = JsonNode.Parse(r.RedactSnapshot(snapshot)!)!;
+
+            Assert.Equal("kind: Secret\nstringData:\n  token: ***\n", (string?)shown["manifests"]![0]!["content"]);
+            Assert.Equal("kind: ConfigMap\ndata:\n  token: visible\n", (string?)shown["manifests"]![1]!["content"]);
+        }
     }
 }
