@@ -89,15 +89,7 @@ CREATE TABLE IF NOT EXISTS locks (
         /// </summary>
         private static void RebuildDraftDeployments(DbConnection conn, DbTransaction tx)
         {
-            var existing = new List<string>();
-            using (DbCommand cmd = StateStore.Command(conn, "PRAGMA table_info(deployments)", tx))
-            using (DbDataReader r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    existing.Add(r.GetString(1));
-                }
-            }
+            IReadOnlyList<string> existing = SqliteSchemaCheck.Columns(conn, "deployments", tx);
             if (existing.Count == 0)
             {
                 return;
@@ -108,15 +100,7 @@ CREATE TABLE IF NOT EXISTS locks (
             StateStore.Execute(conn, "ALTER TABLE deployments RENAME TO deployments_draft", tx);
             StateStore.Execute(conn, "PRAGMA legacy_alter_table = OFF", tx);
             StateStore.Execute(conn, "CREATE TABLE deployments " + DeploymentsTable, tx);
-            var current = new List<string>();
-            using (DbCommand cmd = StateStore.Command(conn, "PRAGMA table_info(deployments)", tx))
-            using (DbDataReader r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    current.Add(r.GetString(1));
-                }
-            }
+            IReadOnlyList<string> current = SqliteSchemaCheck.Columns(conn, "deployments", tx);
             string common = string.Join(", ", current.Where(c => existing.Contains(c, StringComparer.OrdinalIgnoreCase)));
             StateStore.Execute(conn, $"INSERT INTO deployments ({common}) SELECT {common} FROM deployments_draft", tx);
             StateStore.Execute(conn, "DROP TABLE deployments_draft", tx);

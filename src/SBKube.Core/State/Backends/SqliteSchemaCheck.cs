@@ -58,10 +58,11 @@ namespace SBKube.Core.State.Backends
             return list;
         }
 
-        private static IReadOnlyList<string> Columns(DbConnection conn, string table)
+        /// <summary>The column names of <paramref name="table"/>; empty when there is no such table.</summary>
+        internal static IReadOnlyList<string> Columns(DbConnection conn, string table, DbTransaction? tx = null)
         {
             var list = new List<string>();
-            using DbCommand cmd = StateStore.Command(conn, "SELECT name FROM pragma_table_info(@t)", null, ("@t", table));
+            using DbCommand cmd = StateStore.Command(conn, "SELECT name FROM pragma_table_info(@t)", tx, ("@t", table));
             using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {

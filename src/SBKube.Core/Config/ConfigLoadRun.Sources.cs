@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace SBKube.Core.Config
+{
+    /// <summary>Reading sources.yaml: kubeconfig, kube context, Helm repositories and OCI registries.</summary>
+    internal sealed partial class ConfigLoadRun
+    {
+        // ------------------------------------------------------------------ sources.yaml
+
+        private SourcesConfig LoadSources()
+        {
+            var sources = new SourcesConfig();
+            var file = ConfigLoader.FindSourcesFile(_dir);
+            if (file == null) return sources;
+            sources.File = file;
+            FileRank(file);
+            var parsed = ParseFile(file, ConfigLoader.MaxConfigFileBytes, YamlLimits.Config);
+            if (parsed == null) return sources;
+            if (parsed.Documents.Count > 1)
+                Add(file, parsed.Documents[1], ConfigIssueCodes.MalformedYaml, "sources.yaml must hold a single YAML document, found another one ('---').", null, "one YAML document");
+            if (parsed.Documents.Count == 0 || parsed.Documents[0].IsNull) return sources;
+            var root = parsed.Documents[0];
+            if (root.Kind != YKind.Mapping)
+            {
+                Add(file, root, ConfigIssueCodes.WrongType, $"sources.yaml must be a map at the top level, got {root.Describe()}.", Val(root), "a map with kubeconfig, kube_context, helm_repos, oci_registries");
+                return sources;
+            }
+            var dir = Path.GetDirectoryName(file)!;
+            foreach (var p in root.Pairs!)
+            {
+                var v = p.Value;
+                switch (p.Key.Text)
+                {
+                    case "kubeconfig":
+                    {
+                        var kc = ReadString(file, v, "'kubeconfig' in sources.yaml");
+                        if (kc == null) break;
+                        string full;
+                        try
+                        {
+                            full = Path.GetFullPath(Path.Combine(dir, ExpandHome(kc)));
+                        }
+                        catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
+                        {
+                            Add(file, v, ConfigIssueCodes.InvalidValue, $"'kubeconfig' '{kc}' in sources.yaml is not a valid path.", kc, "a kubeconfig file path");
+                            break;
+                        }
+                        if (!File.Exists(full))
+                            Add(file, v, ConfigIssueCodes.MissingFile, $"Kubeconfig '{kc}' in sources.yaml not found (looked for {full}).", kc, "an existing kubeconfig file");
+                        sources.Kubeconfig = full;
+                        break;
+                    }
+                    case "kube_context":
+                    {
+                        var ctx = ReadString(file, v, "'kube_context' in sources.yaml");
+                        if (ctx != null && ctx.Trim().Length == 0)
+                            Add(file, v, ConfigIssueCodes.InvalidValue, "'kube_context' in sources.yaml is empty.", ctx, "a kube context name");
+                        else if (ctx != null && !ConfigText.IsKubeContextName(ctx))
+                            Add(file, v, ConfigIssueCodes.InvalidValue, $"'kube_context' in sources.yaml is '{ctx}', not {ConfigText.KubeContextRule}.", ctx, ConfigText.KubeContextRule);
+                        else sources.KubeContext = ctx;
+                        break;
+                    }
+                    case "helm_repos":
+                        sources.HelmRepos = ReadHelmRepos(file, v);
+                        break;
+                    case "oci_registries":
+                        sources.OciRegistries = ReadOciRegistries(file, v);
+                        break;
+                    default:
+                        Add(file, p.Key, ConfigIssueCodes.UnknownKey,
+                            $"Unknown key '{p.Key.Text}' in sources.yaml{ConfigText.Hint(p.Key.Text, SourcesKeys)}; expected one of: {string.Join(", ", SourcesKeys)}.",
+                            p.Key.Text, string.Join(", ", SourcesKeys));
+                        break;
+                }
+            }
+            return sources;
+        }
+
+        private List<HelmRepository> ReadHelmRepos(string file, YNode v)
+        {
+            var repos = new List<HelmRepository>();
+            if (v.IsNull) return repos;
+            if (v.Kind != YKind.Mapping)
+            {
+                Add(file, v, ConfigIssueCodes.WrongType, $"'helm_repos' in sources.yaml must be a map of name to URL (or to {{url, username, password}}), got {v.Describe()}.",
+                    null, "a map such as {bitnami: https://charts.bitnami.com/bitnami}");
+                return repos;
+            }
+            foreach (var p in v.Pairs!)
+            {
+                var name = p.Key.Text;
+                var where = $"helm repo '{name}' in sources.yaml";
+                if (!RepoNameRegex.IsMatch(name))
+                    Add(file, p.Key, ConfigIssueCodes.InvalidName, $"Helm repo name '{name}' in sources.yaml is invalid; expected letters, digits, '.', '_' and '-' (no '/').", name, "letters, digits, '.', '_', '-'");
+                var repo = new HelmRepository { Name = name };
+                YNode? urlNode = null;
+                if (p.Value.Kind == YKind.Scalar && !p.Value.IsNull)
+                {
+                    urlNode = p.Value;
+                }
+                else if (p.Value.Kind == YKind.Mapping)
+                {
+                    foreach (var q in p.Value.Pairs!)
+                    {
+                        switch (q.Key.Text)
+                        {
+                            case "url":
+                                urlNode = q.Value;
+                                break;
+                            case "username":
+                                repo.Username = ReadCredential(file, q.Value, "username", where);
+                                break;
+                            case "password":
+                                repo.Password = ReadCredential(file, q.Value, "password", where);
+                                break;
+                            default:
+                                Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                    $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, RepoKeys)}; expected one of: {string.Join(", ", RepoKeys)}.",
+                                    q.Key.Text, string.Join(", ", RepoKeys));
+                                break;
+                        }
+                    }
+                    if (urlNode == null)
+                        Add(file, p.Key, ConfigIssueCodes.MissingField, $"{Cap(where)} has no 'url'.", null, "url: https://...");
+                }
+                else
+                {
+                    Add(file, p.Value, ConfigIssueCodes.WrongType, $"{Cap(where)} must be a URL or a map {{url, username, password}}, got {(p.Value.IsNull ? "null" : "a list")}.",
+                        null, "a URL or {url, username, password}");
+                }
+                if (urlNode != null)
+                {
+                    var url = ReadString(file, urlNode, $"'url' of {where}");
+                    if (url != null)
+                    {
+                        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") && !string.IsNullOrEmpty(uri.Host))
+                            repo.Url = url;
+                        else
+                            Add(file, urlNode, ConfigIssueCodes.InvalidValue, $"URL '{ConfigText.RedactUrl(url)}' of {where} is not an http(s) URL.", ConfigText.RedactUrl(url), "an http:// or https:// URL");
+                    }
+                }
+                repos.Add(repo);
+            }
+            return repos;
+        }
+
+        private string? ReadCredential(string file, YNode v, string key, string where)
+        {
+            if (v.IsNull) return null;
+            if (v.Kind != YKind.Scalar)
+            {
+                Add(file, v, ConfigIssueCodes.WrongType, $"'{key}' of {where} must be a string, got {v.Describe()}.", null, "a string");
+                return null;
+            }
+            return v.Text;
+        }
+
+        private List<OciRegistry> ReadOciRegistries(string file, YNode v)
+        {
+            // Shapes accepted:
+            //   oci_registries: [ghcr.io, {host: registry.example.com, username: u, password: p}]
+            //   oci_registries: {ghcr.io: null, registry.example.com: {username: u, password: p}}
+            var list = new List<OciRegistry>();
+            if (v.IsNull) return list;
+            if (v.Kind == YKind.Sequence)
+            {
+                foreach (var item in v.Items!)
+                {
+                    if (item.Kind == YKind.Scalar && !item.IsNull)
+                    {
+                        if (CheckOciHost(file, item, item.Text)) list.Add(new OciRegistry { Host = item.Text });
+                    }
+                    else if (item.Kind == YKind.Mapping)
+                    {
+                        var reg = new OciRegistry();
+                        YNode? hostNode = null;
+                        foreach (var q in item.Pairs!)
+                        {
+                            switch (q.Key.Text)
+                            {
+                                case "host":
+                                    hostNode = q.Value;
+                                    break;
+                                case "username":
+                                    reg.Username = ReadCredential(file, q.Value, "username", "an OCI registry in sources.yaml");
+                                    break;
+                                case "password":
+                                    reg.Password = ReadCredential(file, q.Value, "password", "an OCI registry in sources.yaml");
+                                    break;
+                                default:
+                                    Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                        $"Unknown key '{q.Key.Text}' in an OCI registry in sources.yaml{ConfigText.Hint(q.Key.Text, OciKeys)}; expected one of: {string.Join(", ", OciKeys)}.",
+                                        q.Key.Text, string.Join(", ", OciKeys));
+                                    break;
+                            }
+                        }
+                        if (hostNode == null)
+                        {
+                            Add(file, item, ConfigIssueCodes.MissingField, "An OCI registry in sources.yaml has no 'host'.", null, "host: registry.example.com");
+                            continue;
+                        }
+                        var host = ReadString(file, hostNode, "'host' of an OCI registry in sources.yaml");
+                        if (host != null && CheckOciHost(file, hostNode, host))
+                        {
+                            reg.Host = host;
+                            list.Add(reg);
+                        }
+                    }
+                    else
+                    {
+                        Add(file, item, ConfigIssueCodes.WrongType, $"Each OCI registry in sources.yaml must be a host or a map {{host, username, password}}, got {item.Describe()}.", null, "a host or {host, username, password}");
+                    }
+                }
+                return list;
+            }
+            if (v.Kind == YKind.Mapping)
+            {
+                foreach (var p in v.Pairs!)
+                {
+                    var host = p.Key.Text;
+                    if (!CheckOciHost(file, p.Key, host)) continue;
+                    var reg = new OciRegistry { Host = host };
+                    var where = $"OCI registry '{host}' in sources.yaml";
+                    if (p.Value.Kind == YKind.Mapping)
+                    {
+                        foreach (var q in p.Value.Pairs!)
+                        {
+                            switch (q.Key.Text)
+                            {
+                                case "username":
+                                    reg.Username = ReadCredential(file, q.Value, "username", where);
+                                    break;
+                                case "password":
+                                    reg.Password = ReadCredential(file, q.Value, "password", where);
+                                    break;
+                                default:
+                                    Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                        $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, OciMapKeys)}; expected one of: {string.Join(", ", OciMapKeys)}.",
+                                        q.Key.Text, string.Join(", ", OciMapKeys));
+                                    break;
+                            }
+                        }
+                    }
+                    else if (!p.Value.IsNull)
+                    {
+                        Add(file, p.Value, ConfigIssueCodes.WrongType, $"{Cap(where)} must be empty or a map {{username, password}}, got {(p.Value.Kind == YKind.Sequence ? "a list" : "a scalar")}.", null, "{username, password}");
+                    }
+                    list.Add(reg);
+                }
+                return list;
+            }
+            Add(file, v, ConfigIssueCodes.WrongType, $"'oci_registries' in sources.yaml must be a list of hosts or {{host, username, password}} maps, got {v.Describe()}.", Val(v), "a list such as [ghcr.io]");
+            return list;
+        }
+
+        private bool CheckOciHost(string file, YNode at, string host)
+        {
+            if (OciHostRegex.IsMatch(host)) return true;
+            var extra = host.Contains("://") ? " (write the host without a scheme, e.g. ghcr.io)" : "";
+            Add(file, at, ConfigIssueCodes.InvalidValue, $"OCI registry host '{host}' in sources.yaml is invalid{extra}.", host, "a host such as ghcr.io or registry.example.com:5000");
+            return false;
+        }
+    }
+}
