@@ -54,6 +54,7 @@ Describe 'Parallel apply along the dependency graph' {
 
     It 'runs independent apps concurrently and respects every dependency' {
         $results = Invoke-SbkubeApply -Path $dir -ThrottleLimit 4
+        @($results | Where-Object Outcome -ne 'Installed' | ForEach-Object { "$($_.App): $($_.Outcome) $($_.Message)" }) | Should -BeNullOrEmpty
         @($results | Where-Object Outcome -eq 'Installed').Count | Should -Be 12
         $iv = @(Get-UpgradeInterval)
         $iv.Count | Should -Be 12
@@ -80,6 +81,7 @@ Describe 'Parallel apply along the dependency graph' {
             $r.Outcome | Should -Be 'Skipped'
             $r.Message | Should -Match "dependency '(db|cache|queue|api)'"
         }
+        @($results | Where-Object { $_.Outcome -ne 'Installed' -and $_.App -notin 'db', 'cache', 'queue', 'api', 'web' } | ForEach-Object { "$($_.App): $($_.Outcome) $($_.Message)" }) | Should -BeNullOrEmpty
         @($results | Where-Object Outcome -eq 'Installed').Count | Should -Be 7
         @($errs | Where-Object FullyQualifiedErrorId -like 'DependencySkipped*').Count | Should -Be 4
         # Revisions are consistent: one row per attempted app, no pending rows left.

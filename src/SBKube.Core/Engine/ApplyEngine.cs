@@ -226,7 +226,7 @@ namespace SBKube.Core.Engine
                 string action = install ? HistoryAction.Deploy : HistoryAction.Upgrade;
                 try
                 {
-                    DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, options.Force, description).ConfigureAwait(false);
+                    DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, options.Force, description).ConfigureAwait(false);
                     DeploymentRecord finished = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Deployed,
                         outcome.HelmRevision, description, action);
                     result.Outcome = install ? AppOutcome.Installed : AppOutcome.Upgraded;
@@ -265,11 +265,11 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>A wanted chart version may be newer than the local repo index: update that repo once and retry.</summary>
-        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, bool force, string description)
+        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, string app, bool force, string description)
         {
             try
             {
-                return await _session.DeployAsync(snapshot, force, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
                 && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
@@ -277,7 +277,7 @@ namespace SBKube.Core.Engine
                 string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
                 _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
                 await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
-                return await _session.DeployAsync(snapshot, force, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
             }
         }
 

@@ -146,7 +146,7 @@ namespace SBKube.Core.Engine
                 string description = "Deleted";
                 try
                 {
-                    await _session.RemoveAsync(snapshot, ct).ConfigureAwait(false);
+                    await _session.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
                 }
                 catch (HelmException e) when (e.Kind == HelmErrorKind.ReleaseNotFound)
                 {

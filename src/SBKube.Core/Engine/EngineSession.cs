@@ -60,9 +60,9 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Deploys a snapshot: helm upgrade --install with the recorded values, or kubectl apply of the recorded manifests.</summary>
-        public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, bool force, string? description, CancellationToken ct)
+        public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, string app, bool force, string? description, CancellationToken ct)
         {
-            EnsureLocksHeld();
+            EnsureLocksHeld(s.Namespace, app);
             if (s.AppType == "yaml")
             {
                 await Kubectl.ApplyAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
@@ -88,9 +88,9 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Removes what a snapshot deployed: helm uninstall (history kept) or kubectl delete.</summary>
-        public async Task RemoveAsync(RevisionSnapshot s, CancellationToken ct)
+        public async Task RemoveAsync(RevisionSnapshot s, string app, CancellationToken ct)
         {
-            EnsureLocksHeld();
+            EnsureLocksHeld(s.Namespace, app);
             if (s.AppType == "yaml")
             {
                 await Kubectl.DeleteAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
@@ -155,13 +155,20 @@ namespace SBKube.Core.Engine
             return sb.ToString();
         }
 
-        /// <summary>Fencing before a change to the cluster: every lock this session holds must still be its own.</summary>
+        /// <summary>
+        /// Fencing before a change to an app: the locks of this session that cover it (its own and its
+        /// namespace's) must still be its own. Other apps' leases are left alone: in a parallel apply
+        /// they are released, or lost, independently of this one.
+        /// </summary>
         /// <exception cref="SbkubeException">LockLost.</exception>
-        public void EnsureLocksHeld()
+        public void EnsureLocksHeld(string ns, string app)
         {
             foreach (LockLease lease in _leases.Keys)
             {
-                lease.EnsureHeld();
+                if (lease.Covers(ns, app))
+                {
+                    lease.EnsureHeld();
+                }
             }
         }
 

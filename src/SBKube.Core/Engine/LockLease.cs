@@ -33,6 +33,10 @@ namespace SBKube.Core.Engine
 
         public LockRecord Record { get; }
 
+        /// <summary>Whether this lock guards changes to <paramref name="app"/> in <paramref name="ns"/>.</summary>
+        public bool Covers(string ns, string app) =>
+            Record.Namespace == ns && (Record.App == app || Record.App == LockRecord.WholeNamespace);
+
         /// <summary>Called once when the lease is released.</summary>
         internal Action<LockLease>? Released { get; set; }
 

@@ -125,14 +125,14 @@ namespace SBKube.Core.Engine
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
-                    _session.EnsureLocksHeld();
+                    _session.EnsureLocksHeld(target.Namespace, target.App);
                     await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value, options.Force,
                         snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, ct).ConfigureAwait(false);
                     newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    newHelmRevision = (await _session.DeployAsync(snapshot, options.Force, description, ct).ConfigureAwait(false)).HelmRevision;
+                    newHelmRevision = (await _session.DeployAsync(snapshot, target.App, options.Force, description, ct).ConfigureAwait(false)).HelmRevision;
                 }
                 DeploymentRecord done = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Deployed, newHelmRevision,
                     description, HistoryAction.Rollback);

@@ -22,7 +22,7 @@ namespace SBKube.Core.Tests.Engine
         {
             using LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
             // The release does not exist, so Helm fails; what matters is that it was asked.
-            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), default));
+            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), "redis", default));
             Assert.Equal(1, _p.Count("uninstall"));
         }
 
@@ -33,9 +33,36 @@ namespace SBKube.Core.Tests.Engine
             // What another host does once the lease lapsed: the row is gone (taken over or force-unlocked).
             Assert.NotNull(_p.Store.ReleaseLock(lease.Record.LockId, forcedBy: "someone@elsewhere"));
 
-            SbkubeException e = await Assert.ThrowsAsync<SbkubeException>(() => _p.Session.RemoveAsync(Redis(), default));
+            SbkubeException e = await Assert.ThrowsAsync<SbkubeException>(() => _p.Session.RemoveAsync(Redis(), "redis", default));
             Assert.Equal("LockLost", e.ErrorId);
             Assert.Contains(lease.Record.LockId, e.Message, StringComparison.Ordinal);
+            Assert.Equal(0, _p.Count("uninstall"));
+        }
+
+        [Fact]
+        public async Task Only_the_locks_covering_the_app_are_checked()
+        {
+            // Parallel apply: another app's lease may be released (or lost) while this app deploys.
+            using LockLease mine = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
+            using LockLease other = await _p.Session.LockAsync("platform", "db", "apply", TimeSpan.Zero);
+            using LockLease sibling = await _p.Session.LockAsync("state-demo", "cache", "apply", TimeSpan.Zero);
+            Assert.NotNull(_p.Store.ReleaseLock(other.Record.LockId, forcedBy: "someone@elsewhere"));
+            Assert.NotNull(_p.Store.ReleaseLock(sibling.Record.LockId, forcedBy: "someone@elsewhere"));
+
+            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), "redis", default));
+            Assert.Equal(1, _p.Count("uninstall"));
+        }
+
+        [Fact]
+        public async Task A_lost_namespace_lock_stops_the_apps_of_that_namespace()
+        {
+            using LockLease ns = await _p.Session.LockAsync("state-demo", null, "apply", TimeSpan.Zero);
+            using LockLease mine = await _p.Session.LockAsync("state-demo", "redis", "apply", TimeSpan.Zero);
+            Assert.NotNull(_p.Store.ReleaseLock(ns.Record.LockId, forcedBy: "someone@elsewhere"));
+
+            SbkubeException e = await Assert.ThrowsAsync<SbkubeException>(() => _p.Session.RemoveAsync(Redis(), "redis", default));
+            Assert.Equal("LockLost", e.ErrorId);
+            Assert.Contains("namespace 'state-demo'", e.Message, StringComparison.Ordinal);
             Assert.Equal(0, _p.Count("uninstall"));
         }
 
@@ -44,7 +71,7 @@ namespace SBKube.Core.Tests.Engine
         {
             LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
             lease.Dispose();
-            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), default));
+            await Assert.ThrowsAnyAsync<HelmException>(() => _p.Session.RemoveAsync(Redis(), "redis", default));
             Assert.Equal(1, _p.Count("uninstall"));
         }
     }
