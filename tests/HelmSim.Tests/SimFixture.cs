@@ -30,7 +30,7 @@ namespace HelmSim.Tests
             return path;
         }
 
-        public static string GoldenDir => Path.Combine(AppContext.BaseDirectory, "golden");
+        public static string GoldenDir => Path.Combine(AppContext.BaseDirectory, "golden", "helm");
 
         public static string Golden(string version, string file) => File.ReadAllText(Path.Combine(GoldenDir, version, file));
 
