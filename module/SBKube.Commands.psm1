@@ -337,6 +337,7 @@ function sbkube {
         if ($f.Contains('context')) { $p.KubeContext = $f['context'] }
         $cmdlet = $null
         $render = $null
+        $streamed = $false
         switch ($command) {
             { $_ -eq 'apply' -or $_ -eq 'deploy' } {
                 $cmdlet = 'Invoke-SbkubeApply'
@@ -393,12 +394,9 @@ function sbkube {
                 if ($format -ne 'table' -and $format -ne 'json') {
                     throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--format expects 'table' or 'json'; got '$($f['format'])'." -Target '--format')
                 }
-                if ($format -eq 'json') {
-                    $p.Format = 'Json'
-                    $render = { param($out) $out }
-                } else {
-                    $render = { param($out) Format-SbkubeCliState $out }
-                }
+                # Both print as the rows stream from the store.
+                $p.Format = if ($format -eq 'json') { 'Json' } else { 'Table' }
+                $streamed = $true
             }
             'state history' {
                 $cmdlet = 'Get-SbkubeHistory'
@@ -468,8 +466,11 @@ function sbkube {
 
         # Run it. Non-terminating errors are re-emitted by this function so that $? is $false afterwards.
         $cliErrors = $null
-        $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors)
-        & $render $out
+        if ($streamed) { & $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors }
+        else {
+            $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors)
+            & $render $out
+        }
         if ($cliErrors -and $cliErrors.Count -gt 0) {
             $global:LASTEXITCODE = 1
             foreach ($e in $cliErrors) {

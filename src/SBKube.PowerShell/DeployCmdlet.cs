@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.Core.Engine;
 
 namespace SBKube.PowerShell

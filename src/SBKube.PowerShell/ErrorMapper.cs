@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using SBKube.Core.Helm;
@@ -23,11 +24,23 @@ namespace SBKube.PowerShell
                 HelmException h => new ErrorRecord(h, "Helm." + h.Kind, HelmCategory(h.Kind), target),
                 KubectlException k => new ErrorRecord(k, "Kubectl.Failed", ErrorCategory.InvalidResult, target),
                 ToolNotFoundException t => new ErrorRecord(t, "ToolNotFound", ErrorCategory.ObjectNotFound, t.Executable),
-                SbkubeException x => new ErrorRecord(x, x.ErrorId, (ErrorCategory)x.Category, target ?? x.Target),
+                ToolExitUnknownException u => new ErrorRecord(u, "ToolExitUnknown", ErrorCategory.InvalidResult, u.Executable),
+                SbkubeException x => new ErrorRecord(x, x.ErrorId, Category(x.Kind), target ?? x.Target),
                 _ => null,
             };
             return record != null;
         }
+
+        internal static ErrorCategory Category(ErrorKind kind) => kind switch
+        {
+            ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            ErrorKind.InvalidData => ErrorCategory.InvalidData,
+            ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            _ => ErrorCategory.NotSpecified,
+        };
 
         internal static ErrorCategory Category(StateStoreErrorKind kind) => kind switch
         {
@@ -71,7 +84,7 @@ namespace SBKube.PowerShell
                 _ => ErrorCategory.InvalidResult,
             };
             string message = $"{r.Operation} {r.Namespace}/{r.App}: {r.Message}";
-            return new ErrorRecord(new SbkubeException(message, id, (int)category, r), id, category, r);
+            return new ErrorRecord(new SbkubeException(message, id, ErrorKind.InvalidOperation, r), id, category, r);
         }
     }
 }

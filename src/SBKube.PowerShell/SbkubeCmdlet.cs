@@ -111,8 +111,11 @@ namespace SBKube.PowerShell
 
         protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= SBKube.Core.Security.SecretRedactor.FromEnvironment();
 
-        /// <summary>Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.</summary>
-        protected DeploymentRecord Masked(DeploymentRecord r) => r.WithConfig(Redactor.RedactSnapshot(r.Config));
+        /// <summary>
+        /// Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.
+        /// The masking happens when the snapshot is first read, so listing rows costs no JSON parsing.
+        /// </summary>
+        protected DeploymentRecord Masked(DeploymentRecord r) => r.WithMaskedConfig(Redactor.RedactSnapshot);
 
         /// <summary>Writes an engine result; a failed or skipped app is also a non-terminating error.</summary>
         protected void EmitResult(SBKube.Core.Engine.AppResult r)

@@ -4,6 +4,7 @@ using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using SBKube.Core.State;
 using SBKube.PowerShell;
@@ -36,8 +37,10 @@ namespace SBKube.PowerShell.Tests
     {
         private readonly Runspace _runspace;
 
-        public PsHost()
+        /// <param name="host">Answers prompts (-Confirm); without one, a prompt is an error.</param>
+        public PsHost(PSHost? host = null)
         {
+            HostForTests = host;
             Dir = Path.Combine(Path.GetTempPath(), "sbkube-ps-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(Dir);
             StatePath = Path.Combine(Dir, "state.db");
@@ -48,7 +51,7 @@ namespace SBKube.PowerShell.Tests
                 var attr = (CmdletAttribute)Attribute.GetCustomAttribute(t, typeof(CmdletAttribute))!;
                 iss.Commands.Add(new SessionStateCmdletEntry(attr.VerbName + "-" + attr.NounName, t, null));
             }
-            _runspace = RunspaceFactory.CreateRunspace(iss);
+            _runspace = host == null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
             _runspace.Open();
             _runspace.SessionStateProxy.SetVariable("StatePath", StatePath);
         }
@@ -61,10 +64,22 @@ namespace SBKube.PowerShell.Tests
 
         public string Dir { get; }
 
+        /// <summary>The host given to the constructor, if any.</summary>
+        public PSHost? HostForTests { get; }
+
         /// <summary>Also available to scripts as <c>$StatePath</c>.</summary>
         public string StatePath { get; }
 
         public StateStore Store() => StateStore.Open(StatePath);
+
+        /// <summary>A pipeline on this host's runspace, for tests that start it asynchronously and stop it.</summary>
+        public System.Management.Automation.PowerShell NewPipeline(string script)
+        {
+            var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = _runspace;
+            ps.AddScript(script);
+            return ps;
+        }
 
         /// <summary>Runs <paramref name="script"/>; a terminating error ends up last in <see cref="PsResult.Errors"/>.</summary>
         public PsResult Run(string script)

@@ -53,7 +53,7 @@ Describe 'sbkube: deploy --lock and state locks' {
             }
             $seen | Should -Not -BeNullOrEmpty
             $out = $job | Wait-Job -Timeout 60 | Receive-Job
-            $out[-1] | Should -Be 'rc=0'
+            ($out -join "`n") | Should -Match 'rc=0$'
             $out[1] | Should -Match '^state-demo\s+redis\s+Upgraded\s+2\s'
         } finally {
             $job | Remove-Job -Force

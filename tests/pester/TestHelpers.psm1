@@ -126,9 +126,12 @@ function Invoke-FreshPwsh {
 }
 
 <# Starts a script in a background pwsh -NoProfile (output captured, not shown); returns the process. #>
-function Start-BackgroundPwsh([string] $Command) {
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Command)) { $psi.ArgumentList.Add($a) }
+function Start-BackgroundPwsh([string] $Command, [switch] $DefaultSignals) {
+    # -DefaultSignals: a test run from a background job inherits SIGINT ignored (POSIX); give it back.
+    $argv = @('dotnet', (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Command)
+    if ($DefaultSignals) { $argv = @('env', '--default-signal=INT,TERM') + $argv }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($argv[0])
+    foreach ($a in $argv[1..($argv.Count - 1)]) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false

@@ -276,3 +276,35 @@ Describe 'The state file is private whenever SBKube writes to it' -Tag SqliteOnl
         (Get-SbkubeState -StatePath $link).Revision | Should -Be 1
     }
 }
+
+Describe 'A signal stops an apply between apps' -Skip:$IsWindows {
+    BeforeEach {
+        $s = New-SbkubeSandbox -Example ''
+        $dir = Join-Path $s.Dir 'chain'
+        New-Item -ItemType Directory $dir | Out-Null
+        "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $dir 'sources.yaml')
+        ("namespace: sig`napps:`n  first: { chart: bitnami/nginx, version: 15.0.0 }`n" +
+            "  second: { chart: bitnami/nginx, version: 15.0.0, depends_on: [first] }`n" +
+            "  third: { chart: bitnami/nginx, version: 15.0.0, depends_on: [second] }`n") | Set-Content (Join-Path $dir 'config.yaml')
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 3000 } }
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'SIG<Signal> mid-upgrade: that app finishes and is recorded, no other starts, the script stops (exit <Code>)' -ForEach @(
+        @{ Signal = 'INT'; Code = 1 }
+        @{ Signal = 'TERM'; Code = 143 }
+    ) {
+        $p = Start-BackgroundPwsh -DefaultSignals "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$dir' | Out-Null; 'NEXT STATEMENT RAN'"
+        Wait-Until { (Get-PendingCount) -eq 1 }
+        & kill "-$Signal" $p.Id
+        $p.WaitForExit(60000) | Should -BeTrue
+        $p.ExitCode | Should -Be $Code
+        $p.StandardOutput.ReadToEnd() | Should -Not -Match 'NEXT STATEMENT RAN'
+        $rows = @(Get-SbkubeState)
+        $rows.App | Should -Be @('first')
+        $rows[0].Status | Should -Be 'deployed'
+        (& $env:SBKUBE_HELM status first -n sig -o json | ConvertFrom-Json).info.status | Should -Be 'deployed'
+        & $env:SBKUBE_HELM status second -n sig 2>$null | Out-Null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+}

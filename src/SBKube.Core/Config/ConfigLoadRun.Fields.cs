@@ -58,7 +58,7 @@ namespace SBKube.Core.Config
                 return null;
             }
             var t = v.Text;
-            if (ConfigText.IsGoDuration(t)) return t;
+            if (DurationText.IsGoDuration(t)) return t;
             var hint = YamlScalars.IntDec.IsMatch(t) && !t.StartsWith("-", StringComparison.Ordinal)
                 ? $" (a bare number has no unit; did you mean '{t.TrimStart('+')}s'?)"
                 : "";

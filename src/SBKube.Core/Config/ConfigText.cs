@@ -13,9 +13,6 @@ namespace SBKube.Core.Config
         // Helm's release name rule: DNS-1123 subdomain-like, at most 53 characters.
         private static readonly Regex ReleaseRegex = new Regex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant);
 
-        private static readonly Regex GoDuration = new Regex(
-            @"^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$", RegexOptions.CultureInvariant);
-
         public const int MaxLabelLength = 63;
         public const int MaxReleaseNameLength = 53;
 
@@ -50,34 +47,6 @@ namespace SBKube.Core.Config
         public static bool IsReleaseNameCharset(string? s) => s != null && ReleaseRegex.IsMatch(s);
 
         public static bool IsValidReleaseName(string? s) => IsReleaseNameCharset(s) && s!.Length <= MaxReleaseNameLength;
-
-        /// <summary>A Go duration as Helm's --timeout takes it (<c>300s</c>, <c>5m</c>, <c>1h30m</c>, <c>5m0s</c>); bare numbers and negatives are refused.</summary>
-        public static bool IsGoDuration(string? s) => s != null && GoDuration.IsMatch(s);
-
-        /// <summary>Total seconds of a valid Go duration.</summary>
-        public static TimeSpan ParseGoDuration(string s)
-        {
-            if (!IsGoDuration(s)) throw new FormatException($"'{s}' is not a Go duration such as 300s, 5m or 1h30m.");
-            double ns = 0;
-            foreach (Match m in Regex.Matches(s, @"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)"))
-            {
-                var v = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                double unit;
-                switch (m.Groups[2].Value)
-                {
-                    case "ns": unit = 1; break;
-                    case "us":
-                    case "µs":
-                    case "μs": unit = 1e3; break;
-                    case "ms": unit = 1e6; break;
-                    case "s": unit = 1e9; break;
-                    case "m": unit = 60e9; break;
-                    default: unit = 3600e9; break;
-                }
-                ns += v * unit;
-            }
-            return TimeSpan.FromTicks((long)(ns / 100));
-        }
 
         /// <summary>Why a name is not a DNS-1123 label, or null when it is valid.</summary>
         public static string? ExplainLabel(string s)

@@ -30,10 +30,12 @@ namespace SBKube.Core.Engine
     }
 
     /// <summary>
-    /// Applies a config: each app runs once everything it depends on succeeded; independent apps run
-    /// concurrently up to the throttle limit. Results are reported as they finish.
+    /// Applies a config in two steps: a plan decides once per app what to do (install, upgrade,
+    /// nothing), then execution carries out the plan, or the confirmed part of it. Each app runs once
+    /// everything it depends on succeeded; independent apps run concurrently up to the throttle limit.
+    /// Results are reported as they finish.
     /// </summary>
-    public sealed class ApplyEngine
+    public sealed partial class ApplyEngine
     {
         private readonly EngineSession _session;
         private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<HelmListEntry>>>> _helmReleases =
@@ -45,9 +47,28 @@ namespace SBKube.Core.Engine
             _session = session;
         }
 
+        /// <summary>Plans and executes the whole plan; with <see cref="ApplyOptions.WhatIf"/> reports the plan only.</summary>
         /// <param name="stopLaunching">Cancelled on Ctrl+C: apps not yet started are skipped, running ones finish.</param>
         public async Task RunAsync(SbkubeConfig config, ApplyOptions options, Action<AppResult> onResult,
             CancellationToken stopLaunching)
+        {
+            ApplyPlan plan = await PlanAsync(config, options).ConfigureAwait(false);
+            if (options.WhatIf)
+            {
+                foreach (PlannedApp p in plan.Apps)
+                {
+                    onResult(PlannedResult(p));
+                }
+                return;
+            }
+            await ExecuteAsync(plan, options, onResult, stopLaunching).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Decides per app what an apply would do, from the store and Helm's release list (read once per
+        /// namespace); records nothing and changes nothing. Unknown <see cref="ApplyOptions.Apps"/> are an error.
+        /// </summary>
+        public async Task<ApplyPlan> PlanAsync(SbkubeConfig config, ApplyOptions options)
         {
             IReadOnlyList<AppConfig> ordered = config.InDependencyOrder();
             if (options.Apps != null)
@@ -58,25 +79,29 @@ namespace SBKube.Core.Engine
                     throw new SbkubeException(
                         $"-App: no app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
                         $"known apps: {string.Join(", ", config.Apps.Select(a => a.Name))}.",
-                        "UnknownApp", SbkubeException.ObjectNotFound, string.Join(",", unknown));
+                        "UnknownApp", ErrorKind.ObjectNotFound, string.Join(",", unknown));
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
-            _repos = new Lazy<Task>(() => EnsureReposAsync(config));
+            PlannedApp[] planned = await Task.WhenAll(ordered.Select(a => PlanAppAsync(a, options))).ConfigureAwait(false);
+            return new ApplyPlan(config, planned);
+        }
+
+        /// <summary>Carries out a plan: each app under its lock, after checking the plan still holds for it.</summary>
+        public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching)
+        {
+            _repos = new Lazy<Task>(() => EnsureReposAsync(plan.Config));
             var leases = new List<LockLease>();
             try
             {
-                if (!options.WhatIf)
+                if (options.Lock)
                 {
-                    foreach (string ns in ordered.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
+                    foreach (string ns in plan.Apps.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
                     {
-                        if (options.Lock)
-                        {
-                            leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
-                        }
+                        leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
                     }
                 }
-                await RunAppsAsync(config, ordered, options, onResult, stopLaunching).ConfigureAwait(false);
+                await RunAppsAsync(plan.Apps, options, onResult, stopLaunching).ConfigureAwait(false);
             }
             finally
             {
@@ -84,10 +109,9 @@ namespace SBKube.Core.Engine
             }
         }
 
-        private async Task RunAppsAsync(SbkubeConfig config, IReadOnlyList<AppConfig> ordered, ApplyOptions options,
+        private async Task RunAppsAsync(IReadOnlyList<PlannedApp> ordered, ApplyOptions options,
             Action<AppResult> onResult, CancellationToken stopLaunching)
         {
-
             var selected = new HashSet<string>(ordered.Select(a => a.Name));
             var tasks = new Dictionary<string, Task<AppResult>>();
             var running = new ConcurrentDictionary<string, bool>();
@@ -105,17 +129,17 @@ namespace SBKube.Core.Engine
                 }
             }
 
-            foreach (AppConfig app in ordered)
+            foreach (PlannedApp planned in ordered)
             {
-                Task<AppResult>[] deps = app.DependsOn.Where(selected.Contains).Select(d => tasks[d]).ToArray();
-                tasks[app.Name] = Task.Run(async () =>
+                Task<AppResult>[] deps = planned.App.DependsOn.Where(selected.Contains).Select(d => tasks[d]).ToArray();
+                tasks[planned.Name] = Task.Run(async () =>
                 {
                     AppResult[] depResults = await Task.WhenAll(deps).ConfigureAwait(false);
                     AppResult? failedDep = depResults.FirstOrDefault(d => !d.Succeeded);
                     AppResult result;
                     if (failedDep != null)
                     {
-                        result = Skip(app, $"Skipped: dependency '{failedDep.App}' {(failedDep.Outcome == AppOutcome.Failed ? "failed" : "was skipped")}.");
+                        result = Skip(planned.App, $"Skipped: dependency '{failedDep.App}' {(failedDep.Outcome == AppOutcome.Failed ? "failed" : "was skipped")}.");
                     }
                     else
                     {
@@ -124,14 +148,14 @@ namespace SBKube.Core.Engine
                         {
                             if (stopLaunching.IsCancellationRequested)
                             {
-                                result = Skip(app, "Skipped: the run was stopped before this app started.");
+                                result = Skip(planned.App, "Skipped: the run was stopped before this app started.");
                             }
                             else
                             {
-                                running[app.Name] = true;
+                                running[planned.Name] = true;
                                 _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
-                                result = await ApplyAppAsync(config, app, options).ConfigureAwait(false);
-                                running.TryRemove(app.Name, out _);
+                                result = await ApplyAppAsync(planned, options).ConfigureAwait(false);
+                                running.TryRemove(planned.Name, out _);
                             }
                         }
                         finally
@@ -146,69 +170,79 @@ namespace SBKube.Core.Engine
             await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         }
 
-        private static AppResult Skip(AppConfig app, string reason) => new AppResult
+        private async Task<PlannedApp> PlanAppAsync(AppConfig app, ApplyOptions options)
         {
-            Namespace = app.Namespace,
-            App = app.Name,
-            ReleaseName = app.ReleaseName,
-            Operation = "apply",
-            Outcome = AppOutcome.Skipped,
-            Message = reason,
-            ErrorId = "DependencySkipped",
-        };
-
-        private async Task<AppResult> ApplyAppAsync(SbkubeConfig config, AppConfig app, ApplyOptions options)
-        {
-            var clock = Stopwatch.StartNew();
-            var result = new AppResult { Namespace = app.Namespace, App = app.Name, ReleaseName = app.ReleaseName, Operation = "apply" };
-            LockLease? appLock = null;
             try
             {
-                if (!options.WhatIf)
-                {
-                    // Two runs never deploy the same app at once, with or without -Lock.
-                    appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
-                    await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
-                }
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
                 _session.Redactor.Learn(snapshot.Values);
                 string hash = snapshot.ComputeHash();
                 DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
                 RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
-
                 string? drift = app.Type == AppType.Helm && deployed != null
                     ? await DetectDriftAsync(app, deployed).ConfigureAwait(false)
                     : null;
                 if (deployed != null && deployed.ConfigHash == hash && drift == null && !options.Force)
                 {
+                    return new PlannedApp(app, PlannedAction.Unchanged, "Unchanged", snapshot, hash, deployed);
+                }
+                string description = _session.Redactor.RedactText(options.Description
+                    ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift))!;
+                return new PlannedApp(app, deployed == null ? PlannedAction.Install : PlannedAction.Upgrade, description, snapshot, hash, deployed);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                (string message, string errorId) = _session.Describe(e);
+                return new PlannedApp(app, PlannedAction.Fail, null, null, null, null, message, errorId);
+            }
+        }
+
+        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options)
+        {
+            var clock = Stopwatch.StartNew();
+            AppConfig app = planned.App;
+            var result = new AppResult { Namespace = app.Namespace, App = app.Name, ReleaseName = app.ReleaseName, Operation = "apply" };
+            LockLease? appLock = null;
+            try
+            {
+                if (planned.Action == PlannedAction.Fail)
+                {
+                    result.Outcome = AppOutcome.Failed;
+                    result.Message = planned.Failure;
+                    result.ErrorId = planned.FailureId;
+                    return result;
+                }
+                // Two runs never deploy the same app at once, with or without -Lock.
+                appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
+                await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
+                DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
+                if (deployed?.Id != planned.Deployed?.Id)
+                {
+                    throw new SbkubeException(
+                        $"{app.Namespace}/{app.Name} changed since it was planned: revision {deployed?.Revision.ToString() ?? "(none)"} is deployed now, " +
+                        $"not {planned.Deployed?.Revision.ToString() ?? "(none)"}. Nothing was done for it; apply again to plan anew.",
+                        "PlanOutdated", ErrorKind.InvalidOperation, $"{app.Namespace}/{app.Name}");
+                }
+                RevisionSnapshot snapshot = planned.Snapshot!;
+                result.Chart = ChartLabel(snapshot);
+                result.Description = planned.Description;
+                if (planned.Action == PlannedAction.Unchanged)
+                {
                     result.Outcome = AppOutcome.Unchanged;
-                    result.Revision = deployed.Revision;
+                    result.Revision = deployed!.Revision;
                     result.HelmRevision = deployed.HelmRevision;
                     result.Status = deployed.Status;
                     result.Chart = deployed.Chart;
-                    result.Description = "Unchanged";
                     result.Record = deployed;
                     return result;
                 }
-
-                string description = options.Description
-                    ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift);
-                description = _session.Redactor.RedactText(description)!;
-                result.Chart = ChartLabel(snapshot);
-                result.Description = description;
-                if (options.WhatIf)
-                {
-                    result.Outcome = AppOutcome.Planned;
-                    result.Message = (deployed == null ? "Would install" : "Would upgrade") + ": " + description;
-                    return result;
-                }
-
                 if (app.Type == AppType.Helm)
                 {
                     await _repos!.Value.ConfigureAwait(false);
                 }
-                bool install = deployed == null;
-                DeploymentRecord pending = _session.Store.BeginDeployment(new NewDeployment
+                bool install = planned.Action == PlannedAction.Install;
+                string description = planned.Description!;
+                var row = new NewDeployment
                 {
                     Context = _session.Context,
                     Namespace = app.Namespace,
@@ -221,33 +255,14 @@ namespace SBKube.Core.Engine
                     Status = install ? DeploymentStatus.PendingInstall : DeploymentStatus.PendingUpgrade,
                     Description = description,
                     Config = snapshot.ToJsonString(),
-                    ConfigHash = hash,
-                });
-                string action = install ? HistoryAction.Deploy : HistoryAction.Upgrade;
-                try
-                {
-                    DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, options.Force, description).ConfigureAwait(false);
-                    DeploymentRecord finished = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Deployed,
-                        outcome.HelmRevision, description, action);
-                    result.Outcome = install ? AppOutcome.Installed : AppOutcome.Upgraded;
-                    result.Record = finished;
-                    result.Revision = finished.Revision;
-                    result.HelmRevision = finished.HelmRevision;
-                    result.Status = finished.Status;
-                }
-                catch (Exception e) when (!(e is StateStoreException))
-                {
-                    (string message, string errorId) = _session.Describe(e);
-                    int? failedHelmRevision = await _session.HelmRevisionAfterFailureAsync(snapshot, deployed?.HelmRevision).ConfigureAwait(false);
-                    DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
-                        $"{description} (FAILED: {message})", action);
-                    result.Outcome = AppOutcome.Failed;
-                    result.Record = failed;
-                    result.Revision = failed.Revision;
-                    result.Status = failed.Status;
-                    result.Message = message;
-                    result.ErrorId = errorId;
-                }
+                    ConfigHash = planned.ConfigHash,
+                };
+                await RevisionRecorder.RecordAsync(_session, row, install ? HistoryAction.Deploy : HistoryAction.Upgrade, result,
+                    install ? AppOutcome.Installed : AppOutcome.Upgraded, description, async () =>
+                    {
+                        DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, options.Force, description).ConfigureAwait(false);
+                        return new RecordedChange(DeploymentStatus.Deployed, outcome.HelmRevision, description);
+                    }, () => _session.HelmRevisionAfterFailureAsync(snapshot, deployed?.HelmRevision)).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
@@ -264,108 +279,46 @@ namespace SBKube.Core.Engine
             return result;
         }
 
-        /// <summary>A wanted chart version may be newer than the local repo index: update that repo once and retry.</summary>
-        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, string app, bool force, string description)
+        /// <summary>A plan entry as a result, for -WhatIf: nothing recorded.</summary>
+        private static AppResult PlannedResult(PlannedApp p)
         {
-            try
+            var result = new AppResult
             {
-                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
-                && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
+                Namespace = p.Namespace, App = p.Name, ReleaseName = p.App.ReleaseName, Operation = "apply",
+                Description = p.Description, Chart = p.Snapshot != null ? ChartLabel(p.Snapshot) : null,
+            };
+            switch (p.Action)
             {
-                string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
-                _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
-                await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
-                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
+                case PlannedAction.Unchanged:
+                    result.Outcome = AppOutcome.Unchanged;
+                    result.Revision = p.Deployed!.Revision;
+                    result.HelmRevision = p.Deployed.HelmRevision;
+                    result.Status = p.Deployed.Status;
+                    result.Chart = p.Deployed.Chart;
+                    result.Record = p.Deployed;
+                    break;
+                case PlannedAction.Fail:
+                    result.Outcome = AppOutcome.Failed;
+                    result.Message = p.Failure;
+                    result.ErrorId = p.FailureId;
+                    break;
+                default:
+                    result.Outcome = AppOutcome.Planned;
+                    result.Message = p.Message;
+                    break;
             }
+            return result;
         }
 
-        /// <summary>Adds the config's repositories that helm lacks or knows under another URL (once per run).</summary>
-        private async Task EnsureReposAsync(SbkubeConfig config)
+        private static AppResult Skip(AppConfig app, string reason) => new AppResult
         {
-            if (config.Sources.HelmRepos.Count == 0)
-            {
-                return;
-            }
-            IReadOnlyList<HelmRepoEntry> known = await _session.Helm.RepoListAsync().ConfigureAwait(false);
-            foreach (HelmRepository repo in config.Sources.HelmRepos)
-            {
-                HelmRepoEntry? existing = known.FirstOrDefault(k => k.Name == repo.Name);
-                if (existing != null && string.Equals(existing.Url.TrimEnd('/'), repo.Url.TrimEnd('/'), StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({ConfigText.RedactUrl(repo.Url)}).");
-                _session.Redactor.LearnValue(repo.Password);
-                await _session.Helm.RepoAddAsync(repo.Name, repo.Url, repo.Username, repo.Password, forceUpdate: existing != null)
-                    .ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>
-        /// Someone ran helm by hand when Helm's revision of the release is not the one we recorded.
-        /// Helm's list is read once per namespace.
-        /// </summary>
-        private async Task<string?> DetectDriftAsync(AppConfig app, DeploymentRecord deployed)
-        {
-            IReadOnlyList<HelmListEntry> releases;
-            try
-            {
-                releases = await _helmReleases.GetOrAdd(app.Namespace,
-                    ns => new Lazy<Task<IReadOnlyList<HelmListEntry>>>(() => _session.Helm.ListAsync(ns))).Value.ConfigureAwait(false);
-            }
-            catch (HelmException e) when (e.Kind != HelmErrorKind.ClusterUnreachable)
-            {
-                _session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
-                return null;
-            }
-            return DriftDetector.Compare(deployed, releases.FirstOrDefault(r => r.Name == app.ReleaseName),
-                _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context));
-        }
-
-        internal static string ChartLabel(RevisionSnapshot s) =>
-            s.AppType == "yaml"
-                ? "manifests"
-                : s.ChartVersion != null ? $"{s.ChartName}-{s.ChartVersion}" : s.ChartName ?? s.ChartRef ?? "";
-
-        /// <summary>The seed's descriptions: Initial deployment, Updated values, Upgraded chart A → B.</summary>
-        internal static string Describe(RevisionSnapshot? previous, RevisionSnapshot next, bool sameHash, string? drift)
-        {
-            if (previous == null)
-            {
-                return "Initial deployment";
-            }
-            var parts = new List<string>();
-            if (previous.ChartRef != next.ChartRef)
-            {
-                parts.Add($"Changed chart {previous.ChartRef} → {next.ChartRef}");
-            }
-            else if (previous.ChartVersion != next.ChartVersion)
-            {
-                parts.Add($"Upgraded chart {previous.ChartVersion} → {next.ChartVersion}");
-            }
-            if (!JsonNode.DeepEquals(previous.Values, next.Values))
-            {
-                parts.Add(parts.Count == 0 ? "Updated values" : "updated values");
-            }
-            if (previous.AppType == "yaml" && !ManifestsEqual(previous, next))
-            {
-                parts.Add(parts.Count == 0 ? "Updated manifests" : "updated manifests");
-            }
-            if (parts.Count == 0 && !sameHash)
-            {
-                parts.Add("Updated settings");
-            }
-            if (drift != null)
-            {
-                parts.Add(parts.Count == 0 ? $"Redeployed ({drift})" : drift);
-            }
-            return parts.Count == 0 ? "Forced redeploy" : string.Join(", ", parts);
-        }
-
-        private static bool ManifestsEqual(RevisionSnapshot a, RevisionSnapshot b) =>
-            a.Manifests.Count == b.Manifests.Count
-            && a.Manifests.Zip(b.Manifests, (x, y) => x.File == y.File && x.Content == y.Content).All(eq => eq);
+            Namespace = app.Namespace,
+            App = app.Name,
+            ReleaseName = app.ReleaseName,
+            Operation = "apply",
+            Outcome = AppOutcome.Skipped,
+            Message = reason,
+            ErrorId = "DependencySkipped",
+        };
     }
 }

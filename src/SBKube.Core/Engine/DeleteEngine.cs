@@ -126,7 +126,7 @@ namespace SBKube.Core.Engine
                 Description = "Deleted",
             };
             RevisionSnapshot snapshot = RevisionSnapshot.FromJson(deployed.Config ?? "{}");
-            DeploymentRecord pending = _session.Store.BeginDeployment(new NewDeployment
+            var row = new NewDeployment
             {
                 Context = deployed.Context,
                 Namespace = deployed.Namespace,
@@ -140,8 +140,8 @@ namespace SBKube.Core.Engine
                 Description = "Deleted",
                 Config = deployed.Config,
                 ConfigHash = deployed.ConfigHash,
-            });
-            try
+            };
+            await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Delete, result, AppOutcome.Uninstalled, "Delete", async () =>
             {
                 string description = "Deleted";
                 try
@@ -152,26 +152,8 @@ namespace SBKube.Core.Engine
                 {
                     description = "Deleted (the release was already gone from Helm)";
                 }
-                DeploymentRecord done = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Uninstalled,
-                    deployed.HelmRevision, description, HistoryAction.Delete);
-                result.Outcome = AppOutcome.Uninstalled;
-                result.Description = description;
-                result.Record = done;
-                result.Revision = done.Revision;
-                result.Status = done.Status;
-            }
-            catch (Exception e) when (!(e is StateStoreException))
-            {
-                (string message, string errorId) = _session.Describe(e);
-                DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, null,
-                    $"Delete (FAILED: {message})", HistoryAction.Delete);
-                result.Outcome = AppOutcome.Failed;
-                result.Record = failed;
-                result.Revision = failed.Revision;
-                result.Status = failed.Status;
-                result.Message = message;
-                result.ErrorId = errorId;
-            }
+                return new RecordedChange(DeploymentStatus.Uninstalled, deployed.HelmRevision, description);
+            }, () => Task.FromResult<int?>(null)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

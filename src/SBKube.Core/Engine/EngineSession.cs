@@ -183,6 +183,8 @@ namespace SBKube.Core.Engine
                     return (Redactor.RedactText(k.Message)!, "KubectlFailed");
                 case ToolNotFoundException t:
                     return (t.Message, "ToolNotFound");
+                case ToolExitUnknownException u:
+                    return (Redactor.RedactText(u.Message)!, "ToolExitUnknown");
                 case SBKube.Core.Config.ConfigException c:
                     return (c.Message, "Config." + c.Code);
                 case SbkubeException x:

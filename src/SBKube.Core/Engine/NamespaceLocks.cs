@@ -37,7 +37,7 @@ namespace SBKube.Core.Engine
                 throw new SbkubeException(
                     $"You ({CurrentProcess.User}) hold no lock on namespace '{ns}'; {others}. " +
                     "To break another's lock: Unlock-SbkubeNamespace -LockId <id> -Force.",
-                    "LockNotOwned", SbkubeException.ObjectNotFound, ns);
+                    "LockNotOwned", ErrorKind.ObjectNotFound, ns);
             }
             return mine.Select(l => store.ReleaseLock(l.LockId)).Where(l => l != null).Select(l => l!).ToList();
         }
@@ -47,13 +47,13 @@ namespace SBKube.Core.Engine
         {
             LockRecord? record = store.Locks().FirstOrDefault(l => l.LockId == lockId)
                 ?? throw new SbkubeException($"No lock with ID '{lockId}'. See Get-SbkubeLock.", "LockNotFound",
-                    SbkubeException.ObjectNotFound, lockId);
+                    ErrorKind.ObjectNotFound, lockId);
             bool mine = record.Owner == CurrentProcess.User;
             if (!mine && !force)
             {
                 throw new SbkubeException(
                     $"Lock {lockId} on '{record.Namespace}' belongs to {record.Owner} ('{record.Operation}'); add -Force to break it.",
-                    "LockNotOwned", SbkubeException.PermissionDenied, record);
+                    "LockNotOwned", ErrorKind.PermissionDenied, record);
             }
             return store.ReleaseLock(lockId, mine ? null : CurrentProcess.User) ?? record;
         }

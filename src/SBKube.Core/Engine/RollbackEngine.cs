@@ -47,19 +47,19 @@ namespace SBKube.Core.Engine
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} failed to deploy; roll back to it only with -AllowFailed.",
-                    "RollbackTargetFailed", SbkubeException.InvalidOperation, target);
+                    "RollbackTargetFailed", ErrorKind.InvalidOperation, target);
             }
             if (DeploymentStatus.IsPending(target.Status))
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} never finished ({target.Status}); pick a finished revision.",
-                    "RollbackTargetPending", SbkubeException.InvalidOperation, target);
+                    "RollbackTargetPending", ErrorKind.InvalidOperation, target);
             }
             if (string.IsNullOrEmpty(target.Config))
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} has no stored snapshot to redeploy.",
-                    "SnapshotMissing", SbkubeException.InvalidData, target);
+                    "SnapshotMissing", ErrorKind.InvalidData, target);
             }
             var snapshot = RevisionSnapshot.FromJson(target.Config!);
             int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);
@@ -104,7 +104,7 @@ namespace SBKube.Core.Engine
             using LockLease appLock = await _session.LockAsync(target.Namespace, target.App, "rollback", options.LockTimeout, ct)
                 .ConfigureAwait(false);
             await Reconciler.SettleInterruptedAsync(_session, target.Namespace, target.App, ct).ConfigureAwait(false);
-            DeploymentRecord pending = _session.Store.BeginDeployment(new NewDeployment
+            var row = new NewDeployment
             {
                 Context = target.Context,
                 Namespace = target.Namespace,
@@ -118,8 +118,8 @@ namespace SBKube.Core.Engine
                 Description = description,
                 Config = target.Config,
                 ConfigHash = target.ConfigHash,
-            });
-            try
+            };
+            await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Rollback, result, AppOutcome.RolledBack, description, async () =>
             {
                 _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Description.Substring("Would ".Length)}");
                 int? newHelmRevision;
@@ -134,28 +134,9 @@ namespace SBKube.Core.Engine
                 {
                     newHelmRevision = (await _session.DeployAsync(snapshot, target.App, options.Force, description, ct).ConfigureAwait(false)).HelmRevision;
                 }
-                DeploymentRecord done = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Deployed, newHelmRevision,
-                    description, HistoryAction.Rollback);
-                result.Outcome = AppOutcome.RolledBack;
-                result.Record = done;
-                result.Revision = done.Revision;
-                result.HelmRevision = done.HelmRevision;
-                result.Status = done.Status;
-            }
-            catch (Exception e) when (!(e is StateStoreException))
-            {
-                (string message, string errorId) = _session.Describe(e);
-                int? deployedHelmRevision = _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision;
-                int? failedHelmRevision = await _session.HelmRevisionAfterFailureAsync(snapshot, deployedHelmRevision).ConfigureAwait(false);
-                DeploymentRecord failed = _session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
-                    $"{description} (FAILED: {message})", HistoryAction.Rollback);
-                result.Outcome = AppOutcome.Failed;
-                result.Record = failed;
-                result.Revision = failed.Revision;
-                result.Status = failed.Status;
-                result.Message = message;
-                result.ErrorId = errorId;
-            }
+                return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description);
+            }, () => _session.HelmRevisionAfterFailureAsync(snapshot,
+                _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -47,35 +48,63 @@ namespace SBKube.Core.State
         /// </summary>
         public static int? LiveChildOf(int ownerPid)
         {
+            foreach (int pid in LiveProcessesWith(OwnerVariable, ownerPid.ToString(CultureInfo.InvariantCulture)))
+            {
+                return pid;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The live processes on this host, other than this one, whose environment holds
+        /// <paramref name="variable"/>=<paramref name="value"/> (children inherit it, so grandchildren too).
+        /// Read from /proc, so Linux only; elsewhere none.
+        /// </summary>
+        public static IEnumerable<int> LiveProcessesWith(string variable, string value)
+        {
             if (!Directory.Exists("/proc/self"))
             {
-                return null;
+                yield break;
             }
-            byte[] marker = Encoding.ASCII.GetBytes(OwnerVariable + "=" + ownerPid.ToString(CultureInfo.InvariantCulture) + "\0");
+            byte[] marker = Encoding.ASCII.GetBytes(variable + "=" + value + "\0");
             foreach (string dir in Directory.EnumerateDirectories("/proc"))
             {
                 if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Id)
                 {
                     continue;
                 }
+                bool marked;
                 try
                 {
-                    byte[] env = File.ReadAllBytes(Path.Combine(dir, "environ"));
-                    if (HasEntry(env, marker) && IsAlive(pid, Host))
-                    {
-                        return pid;
-                    }
+                    marked = HasEntry(File.ReadAllBytes(Path.Combine(dir, "environ")), marker);
                 }
                 catch (IOException)
                 {
-                    // The process ended while we looked.
+                    continue; // The process ended while we looked.
                 }
                 catch (UnauthorizedAccessException)
                 {
-                    // Another user's process: not one of ours.
+                    continue; // Another user's process: not one of ours.
+                }
+                if (marked && IsAlive(pid, Host))
+                {
+                    yield return pid;
                 }
             }
-            return null;
+        }
+
+        /// <summary>A process's command line for messages ("sleep 30"), or its pid when it cannot be read.</summary>
+        public static string CommandLine(int pid)
+        {
+            try
+            {
+                string text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/cmdline").TrimEnd('\0').Replace('\0', ' ');
+                return text.Length > 0 ? text : "pid " + pid.ToString(CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return "pid " + pid.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         /// <summary>True when the NUL-separated block holds <paramref name="entry"/> as a whole entry.</summary>

@@ -22,7 +22,28 @@ namespace SBKube.Core.State
         public DateTime DeployedAt { get; set; }
         public string? Description { get; set; }
         /// <summary>JSON snapshot (<see cref="RevisionSnapshot"/>).</summary>
-        public string? Config { get; set; }
+        public string? Config
+        {
+            get
+            {
+                Func<string?, string?>? mask = _mask;
+                if (mask != null)
+                {
+                    _config = mask(_config);
+                    _mask = null;
+                }
+                return _config;
+            }
+            set
+            {
+                _config = value;
+                _mask = null;
+            }
+        }
+
+        private string? _config;
+        // Set by WithMaskedConfig: applied on the first read, so rows listed but never shown cost no JSON parsing.
+        private Func<string?, string?>? _mask;
         public string? ConfigHash { get; set; }
         /// <summary>Process that owns a pending row; null once finished.</summary>
         public int? OwnerPid { get; set; }
@@ -36,7 +57,35 @@ namespace SBKube.Core.State
             return copy;
         }
 
+        /// <summary>A copy whose snapshot text is <paramref name="mask"/> applied to this one, worked out when first read.</summary>
+        public DeploymentRecord WithMaskedConfig(Func<string?, string?> mask)
+        {
+            var copy = (DeploymentRecord)MemberwiseClone();
+            copy._mask = _mask == null ? mask : (c => mask(_mask(c)));
+            return copy;
+        }
+
         public override string ToString() => $"{Namespace}/{App} revision {Revision} ({Status})";
+    }
+
+    /// <summary>The widest values of the state list's columns, so a table can be printed while it streams.</summary>
+    public sealed class StateListWidths
+    {
+        public StateListWidths(int ns, int app, int revision, int status, int chart)
+        {
+            Namespace = ns;
+            App = app;
+            Revision = revision;
+            Status = status;
+            Chart = chart;
+        }
+
+        public int Namespace { get; }
+        public int App { get; }
+        /// <summary>Digits of the highest revision.</summary>
+        public int Revision { get; }
+        public int Status { get; }
+        public int Chart { get; }
     }
 
     /// <summary>One row of deployment_history.</summary>

@@ -1,7 +1,5 @@
 using System;
 using System.Globalization;
-using System.Text.RegularExpressions;
-using SBKube.Core.Engine;
 
 namespace SBKube.Core.State
 {
@@ -13,9 +11,6 @@ namespace SBKube.Core.State
     {
         public const string ErrorId = "InvalidOlderThan";
 
-        private static readonly Regex DurationPattern =
-            new Regex(@"^(?:(\d+)([wdhms]))+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         /// <summary>
         /// The UTC instant before which revisions count as old. Durations and TimeSpans count back from
         /// <paramref name="nowUtc"/>; a date without an offset is local time, like every date parameter.
@@ -23,7 +18,7 @@ namespace SBKube.Core.State
         public static DateTime ParseCutoff(string? text, DateTime nowUtc, string parameterName = "-OlderThan")
         {
             string value = (text ?? "").Trim();
-            if (TryParseDuration(value, out TimeSpan duration))
+            if (DurationText.TryParseUnits(value, out TimeSpan duration))
             {
                 return Subtract(nowUtc, duration, text, parameterName);
             }
@@ -46,43 +41,6 @@ namespace SBKube.Core.State
             throw Invalid(text, parameterName, null);
         }
 
-        /// <summary>Reads <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> and sums like <c>1d12h</c>.</summary>
-        public static bool TryParseDuration(string? text, out TimeSpan duration)
-        {
-            duration = TimeSpan.Zero;
-            Match m = DurationPattern.Match((text ?? "").Trim());
-            if (!m.Success)
-            {
-                return false;
-            }
-            try
-            {
-                long ticks = 0;
-                for (int i = 0; i < m.Groups[1].Captures.Count; i++)
-                {
-                    if (!long.TryParse(m.Groups[1].Captures[i].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
-                    {
-                        return false;
-                    }
-                    long unit = char.ToLowerInvariant(m.Groups[2].Captures[i].Value[0]) switch
-                    {
-                        'w' => TimeSpan.TicksPerDay * 7,
-                        'd' => TimeSpan.TicksPerDay,
-                        'h' => TimeSpan.TicksPerHour,
-                        'm' => TimeSpan.TicksPerMinute,
-                        _ => TimeSpan.TicksPerSecond,
-                    };
-                    ticks = checked(ticks + checked(n * unit));
-                }
-                duration = new TimeSpan(ticks);
-                return true;
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-
         private static DateTime Subtract(DateTime nowUtc, TimeSpan age, string? text, string parameterName)
         {
             DateTime now = nowUtc.Kind == DateTimeKind.Local ? nowUtc.ToUniversalTime() : nowUtc;
@@ -98,6 +56,6 @@ namespace SBKube.Core.State
                 $"{parameterName} '{text}' is not a valid age{(why == null ? "" : ": " + why)}. Expected a duration " +
                 "(number + unit w, d, h, m or s, e.g. 30d, 12h, 90m, 2w, 1d12h), a TimeSpan (e.g. 30.00:00:00) " +
                 "or a date (e.g. 2025-01-01).",
-                ErrorId, SbkubeException.InvalidArgument, text);
+                ErrorId, ErrorKind.InvalidArgument, text);
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Generic;
+using System;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,14 +26,35 @@ namespace SBKube.Core.State
             ["description"] = r.Description,
         };
 
-        public static string ToJsonText(IEnumerable<DeploymentRecord> records)
+        /// <summary>
+        /// The JSON list, one line per revision as the rows arrive, so a
+        /// million revisions are never held at once; the lines joined by newlines are the document.
+        /// </summary>
+        /// <param name="rows">Calls its argument once per row, in order.</param>
+        public static void WriteLines(Action<string> writeLine, Action<Action<DeploymentRecord>> rows)
         {
-            var array = new JsonArray();
-            foreach (DeploymentRecord r in records)
+            string? pending = null;
+            bool any = false;
+            rows(r =>
             {
-                array.Add(ToJson(r));
+                if (pending != null)
+                {
+                    writeLine(pending + ",");
+                }
+                else
+                {
+                    writeLine("[");
+                }
+                any = true;
+                pending = "  " + ToJson(r).ToJsonString();
+            });
+            if (!any)
+            {
+                writeLine("[]");
+                return;
             }
-            return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            writeLine(pending!);
+            writeLine("]");
         }
     }
 }

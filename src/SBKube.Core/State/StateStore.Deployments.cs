@@ -84,9 +84,54 @@ namespace SBKube.Core.State
 
         /// <summary>Rows of the state list, oldest revision first within each app.</summary>
         public IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null,
-            bool latestOnly = false) => Run(conn =>
+            bool latestOnly = false)
+        {
+            var rows = new List<DeploymentRecord>();
+            Stream(rows.Add, ns, app, context, latestOnly);
+            return rows;
+        }
+
+        /// <summary>
+        /// The rows of <see cref="List"/>, handed to <paramref name="onRow"/> as they are read, so a million
+        /// revisions never sit in memory at once. A failure after the first row is not retried (that would
+        /// hand out rows twice).
+        /// </summary>
+        public void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null,
+            bool latestOnly = false)
         {
             var p = new List<(string, object?)>();
+            string where = ListWhere(p, ns, app, context, latestOnly);
+            RunOnce(conn =>
+            {
+                using DbCommand cmd = Command(conn, $"SELECT {Columns} FROM deployments {where} ORDER BY namespace, app, context, revision", null, p.ToArray());
+                using DbDataReader r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    onRow(ReadRecord(r));
+                }
+                return 0;
+            });
+        }
+
+        /// <summary>The longest namespace, app, status and chart and the highest revision among the rows of <see cref="List"/>.</summary>
+        public StateListWidths ListWidths(string? ns = null, string? app = null, string? context = null, bool latestOnly = false)
+        {
+            var p = new List<(string, object?)>();
+            string where = ListWhere(p, ns, app, context, latestOnly);
+            return Run(conn =>
+            {
+                using DbCommand cmd = Command(conn,
+                    "SELECT MAX(LENGTH(namespace)), MAX(LENGTH(app)), MAX(revision), MAX(LENGTH(status)), MAX(LENGTH(chart)) " +
+                    $"FROM deployments {where}", null, p.ToArray());
+                using DbDataReader r = cmd.ExecuteReader();
+                r.Read();
+                int At(int i) => r.IsDBNull(i) ? 0 : Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture);
+                return new StateListWidths(At(0), At(1), At(2).ToString(CultureInfo.InvariantCulture).Length, At(3), At(4));
+            });
+        }
+
+        private static string ListWhere(List<(string, object?)> p, string? ns, string? app, string? context, bool latestOnly)
+        {
             string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
             if (latestOnly)
             {
@@ -95,8 +140,8 @@ namespace SBKube.Core.State
                     "(context, namespace, app, revision) IN (SELECT context, namespace, app, MAX(revision) FROM deployments " +
                     where + " GROUP BY context, namespace, app)";
             }
-            return (IReadOnlyList<DeploymentRecord>)ReadRecords(conn, where + " ORDER BY namespace, app, context, revision", null, p.ToArray());
-        });
+            return where;
+        }
 
         /// <summary>Revisions of one app, ascending; with <paramref name="limit"/> only the newest N (still ascending).</summary>
         public IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null,

@@ -82,6 +82,9 @@ namespace SBKube.Core.State
 
         internal T Run<T>(Func<DbConnection, T> work) => _backend.Run(work);
 
+        /// <summary>As <see cref="Run{T}"/>, but never started again after a lost connection.</summary>
+        internal T RunOnce<T>(Func<DbConnection, T> work) => _backend.Run(work, retry: false);
+
         /// <summary>One write: a transaction that holds the store's write lock from its start.</summary>
         internal T Write<T>(Func<DbConnection, DbTransaction, T> work) => _backend.Run(conn =>
         {

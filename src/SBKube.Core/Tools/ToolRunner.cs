@@ -42,10 +42,18 @@ namespace SBKube.Core.Tools
         public Action<string>? Verbose { get; set; }
         public Action<string>? Debug { get; set; }
 
+        /// <summary>Marks the processes of one call, so those still holding its output can be named.</summary>
+        public const string CallVariable = "SBKUBE_TOOL_CALL";
+        private static int _calls;
+
+        /// <exception cref="ToolNotFoundException">The executable cannot be started.</exception>
+        /// <exception cref="ToolExitUnknownException">It ended but its exit status never arrived.</exception>
         public async Task<ToolResult> RunAsync(IReadOnlyList<string> arguments, string? standardInput = null,
             CancellationToken cancellationToken = default)
         {
             Verbose?.Invoke(Render(arguments));
+            string call = CurrentProcess.Id.ToString(CultureInfo.InvariantCulture) + "-" +
+                Interlocked.Increment(ref _calls).ToString(CultureInfo.InvariantCulture);
             var stdout = new StringBuilder();
             var stderr = new StringBuilder();
             Command command = Cli.Wrap(Executable)
@@ -54,7 +62,9 @@ namespace SBKube.Core.Tools
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
                 .WithValidation(CommandResultValidation.None)
                 // Marks the child as this run's, so a reader can tell it still works after this process died.
-                .WithEnvironmentVariables(env => env.Set(CurrentProcess.OwnerVariable, CurrentProcess.Id.ToString(CultureInfo.InvariantCulture)));
+                .WithEnvironmentVariables(env => env
+                    .Set(CurrentProcess.OwnerVariable, CurrentProcess.Id.ToString(CultureInfo.InvariantCulture))
+                    .Set(CallVariable, call));
             if (standardInput != null)
             {
                 command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
@@ -63,7 +73,7 @@ namespace SBKube.Core.Tools
             try
             {
                 CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
-                exitCode = await WaitForExitAsync(running, stderr).ConfigureAwait(false);
+                exitCode = await WaitForExitAsync(running, call).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
@@ -82,12 +92,14 @@ namespace SBKube.Core.Tools
         }
 
         /// <summary>
-        /// The exit code, normally from CliWrap. Seen under load on Linux: the child exits and is reaped
-        /// but the runtime never reports it, and the await would last forever. So the process is also
-        /// watched through /proc; once it has been gone for a while its captured output stands in, and
-        /// the exit code follows Helm's contract (an "Error:" line on stderr means 1).
+        /// The exit code from CliWrap, which reports it once the process has exited and its output
+        /// pipes have closed. A process the tool started (a plugin, a post-renderer, anything run in
+        /// the background) inherits those pipes and can keep them open long after the tool exited; the
+        /// exit status then never arrives. So the tool is also watched through /proc, and once it has
+        /// been gone for a while without a status the call fails, naming what holds its output:
+        /// guessing from stderr would turn a silent failure into a success.
         /// </summary>
-        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, StringBuilder stderr)
+        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
         {
             string proc = "/proc/" + running.ProcessId.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
@@ -104,13 +116,18 @@ namespace SBKube.Core.Tools
                     continue;
                 }
                 goneSince ??= DateTime.UtcNow;
-                if (DateTime.UtcNow - goneSince.Value > TimeSpan.FromSeconds(3))
+                if (DateTime.UtcNow - goneSince.Value > ExitGrace)
                 {
-                    Verbose?.Invoke($"{Executable} (pid {running.ProcessId}) ended without the runtime reporting its exit; using its output.");
-                    return stderr.ToString().Split('\n').Any(l => l.StartsWith("Error", StringComparison.Ordinal)) ? 1 : 0;
+                    // Still observed, so its eventual end raises no unobserved-task error.
+                    _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
+                    throw new ToolExitUnknownException(Executable, running.ProcessId, holders);
                 }
             }
         }
+
+        /// <summary>How long a vanished tool may take to report its exit before the call fails.</summary>
+        private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
 
         /// <summary>Alive unless /proc has no entry or shows a zombie (state Z, waiting to be reaped).</summary>
         private static bool IsRunning(string procPath)
@@ -161,5 +178,31 @@ namespace SBKube.Core.Tools
         }
 
         public string Executable { get; }
+    }
+
+    /// <summary>The tool ended but its exit status never arrived, because something it started holds its output.</summary>
+    public sealed class ToolExitUnknownException : Exception
+    {
+        public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids)
+            : base(Describe(executable, pid, holderPids))
+        {
+            Executable = executable;
+            HolderPids = holderPids;
+        }
+
+        public string Executable { get; }
+
+        /// <summary>The processes it started that still hold its output open (Linux only).</summary>
+        public IReadOnlyList<int> HolderPids { get; }
+
+        private static string Describe(string executable, int pid, IReadOnlyList<int> holders)
+        {
+            string held = holders.Count == 0
+                ? "its output stayed open"
+                : "its output is held open by " + string.Join(", ", holders.Select(h =>
+                    $"pid {h.ToString(CultureInfo.InvariantCulture)} ({CurrentProcess.CommandLine(h)})")) + ", which it started";
+            return $"'{executable}' (pid {pid.ToString(CultureInfo.InvariantCulture)}) ended, but its exit status never arrived: " +
+                $"{held}. Its result is unknown, so it is counted as failed; check what it changed before running it again.";
+        }
     }
 }

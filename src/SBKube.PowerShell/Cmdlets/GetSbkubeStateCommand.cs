@@ -32,9 +32,9 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Latest { get; set; }
 
-        /// <summary>Json prints the seed's JSON list instead of objects.</summary>
+        /// <summary>Json prints the seed's JSON list, Table the seed's text table (sbkube state list), instead of objects.</summary>
         [Parameter]
-        [ValidateSet("Object", "Json")]
+        [ValidateSet("Object", "Json", "Table")]
         public string Format { get; set; } = "Object";
 
         protected override void ProcessRecord() => Guard(() =>
@@ -49,15 +49,20 @@ namespace SBKube.PowerShell.Cmdlets
                         "as does the next apply, rollback or delete of that app.");
                 }
             }
-            var rows = Store.List(Namespace, App, KubeContext, Latest.IsPresent);
-            if (Format == "Json")
+            // Every format streams: rows are written as the store reads them, never collected.
+            switch (Format)
             {
-                WriteObject(StateJson.ToJsonText(rows));
-                return;
-            }
-            foreach (DeploymentRecord r in rows)
-            {
-                WriteObject(Masked(r));
+                case "Json":
+                    StateJson.WriteLines(WriteObject, sink => Store.Stream(sink, Namespace, App, KubeContext, Latest.IsPresent));
+                    break;
+                case "Table":
+                    var table = new StateTable(Store.ListWidths(Namespace, App, KubeContext, Latest.IsPresent));
+                    WriteObject(table.Header);
+                    Store.Stream(r => WriteObject(table.Row(r)), Namespace, App, KubeContext, Latest.IsPresent);
+                    break;
+                default:
+                    Store.Stream(r => WriteObject(Masked(r)), Namespace, App, KubeContext, Latest.IsPresent);
+                    break;
             }
         });
     }

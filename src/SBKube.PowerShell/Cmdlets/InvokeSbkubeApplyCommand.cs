@@ -1,6 +1,7 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
@@ -42,11 +43,16 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
-        private EngineRunner? _runner;
+        private string? _configFile;
 
-        protected override void EndProcessing() => Guard(() =>
+        protected override string Activity => "Invoke-SbkubeApply " + (_configFile ?? Path);
+
+        protected override object? ErrorTarget => Path;
+
+        protected override async Task EndProcessingAsync(CancellationToken stopping)
         {
             SbkubeConfig config = ConfigLoader.Load(ResolvePath(Path), Namespace);
+            _configFile = config.ConfigFile;
             var options = new ApplyOptions
             {
                 Apps = App,
@@ -58,57 +64,31 @@ namespace SBKube.PowerShell.Cmdlets
             };
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
-
-            if (ConfirmationRequested(ConfirmImpact.Medium))
+            var engine = new ApplyEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
+            void Emit(AppResult r) => PostOutput(() => EmitResult(r));
+            if (!ConfirmationRequested(ConfirmImpact.Medium))
             {
-                var planned = new List<AppResult>();
-                RunEngine(config, new ApplyOptions { Apps = App, Force = Force.IsPresent, Description = Description, WhatIf = true },
-                    context, kubeconfig, planned.Add);
-                var confirmed = new List<string>();
-                foreach (AppResult p in planned)
-                {
-                    if (p.Outcome == AppOutcome.Planned && ShouldProcess($"{p.Namespace}/{p.App}", p.Message ?? "Apply"))
-                    {
-                        confirmed.Add(p.App);
-                    }
-                    else if (p.Outcome != AppOutcome.Planned)
-                    {
-                        WriteVerbose($"{p.Namespace}/{p.App}: {p.Outcome}");
-                    }
-                }
-                if (confirmed.Count == 0)
-                {
-                    return;
-                }
-                options.Apps = confirmed;
+                await engine.RunAsync(config, options, Emit, stopping);
+                return;
             }
-            RunEngine(config, options, context, kubeconfig, null);
-        }, Path);
-
-        private void RunEngine(SbkubeConfig config, ApplyOptions options, string? context, string? kubeconfig,
-            System.Action<AppResult>? collect)
-        {
-            IStateStore store = Store; // opened here: the engine threads must not write warnings
-            _runner = new EngineRunner(this, "Invoke-SbkubeApply " + config.ConfigFile);
-            EngineRunner runner = _runner;
-            runner.Run((log, stop) =>
+            // Plan once, confirm each change here on the pipeline thread, execute the confirmed part of that plan.
+            ApplyPlan plan = await engine.PlanAsync(config, options);
+            var confirmed = new List<string>();
+            foreach (PlannedApp p in plan.Apps)
             {
-                EngineSession session = EngineSession.Create(store, context, kubeconfig, log);
-                var engine = new ApplyEngine(session);
-                return engine.RunAsync(config, options, r => runner.Post(() =>
+                if (!p.ChangesCluster)
                 {
-                    if (collect != null)
-                    {
-                        collect(r);
-                    }
-                    else
-                    {
-                        EmitResult(r);
-                    }
-                }), stop);
-            });
+                    WriteVerbose($"{p.Namespace}/{p.Name}: {p.Message}");
+                }
+                else if (ShouldProcess($"{p.Namespace}/{p.Name}", p.Message))
+                {
+                    confirmed.Add(p.Name);
+                }
+            }
+            if (confirmed.Count > 0)
+            {
+                await engine.ExecuteAsync(plan.Only(confirmed), options, Emit, stopping);
+            }
         }
-
-        protected override void StopProcessing() => _runner?.Stop.Cancel();
     }
 }

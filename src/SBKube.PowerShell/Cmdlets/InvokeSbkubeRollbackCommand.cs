@@ -1,8 +1,8 @@
 using System.Management.Automation;
-using SBKube.PowerShell.Completion;
 using System.Threading;
+using System.Threading.Tasks;
+using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
-using SBKube.Core.State;
 using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -37,12 +37,13 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter AllowFailed { get; set; }
 
-        private EngineRunner? _runner;
+        protected override string Activity => $"Invoke-SbkubeRollback {Namespace}/{App}";
 
-        protected override void ProcessRecord() => Guard(() =>
+        protected override object? ErrorTarget => $"{Namespace}/{App}";
+
+        protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
             RevisionRef target = RevisionRef.Parse(Revision);
-            IStateStore store = Store; // opened here: the engine threads must not write warnings
             var options = new RollbackOptions
             {
                 Force = Force.IsPresent,
@@ -50,24 +51,16 @@ namespace SBKube.PowerShell.Cmdlets
                 Lock = Lock.IsPresent,
                 LockTimeout = LockWait,
             };
-            EngineRunner runner = _runner = new EngineRunner(this, $"Invoke-SbkubeRollback {Namespace}/{App}");
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            // Plan once (one helm history), confirm on the pipeline thread, execute that plan.
-            var engine = new RollbackEngine(EngineSession.Create(store, KubeContext, kubeconfig, runner));
-            RollbackPlan? plan = null;
-            runner.Run(async (log, stop) => plan = await engine.PlanAsync(Namespace, App, target, options, stop).ConfigureAwait(false));
-            if (!ShouldProcess($"{Namespace}/{App}", plan!.Description))
+            // Plan once (one helm history), confirm, execute that plan.
+            var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog));
+            RollbackPlan plan = await engine.PlanAsync(Namespace, App, target, options, stopping);
+            if (!ShouldProcess($"{Namespace}/{App}", plan.Description))
             {
                 return;
             }
-            runner.Run(async (log, stop) =>
-            {
-                // Not cancelled by Ctrl+C: stopping helm halfway would leave the release pending-rollback.
-                AppResult r = await engine.RunAsync(plan, options, CancellationToken.None).ConfigureAwait(false);
-                runner.Post(() => EmitResult(r));
-            });
-        }, $"{Namespace}/{App}");
-
-        protected override void StopProcessing() => _runner?.Stop.Cancel();
+            // Not cancelled by Ctrl+C: stopping helm halfway would leave the release pending-rollback.
+            EmitResult(await engine.RunAsync(plan, options, CancellationToken.None));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;

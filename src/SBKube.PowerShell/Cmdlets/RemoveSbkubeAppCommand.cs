@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
@@ -35,47 +37,36 @@ namespace SBKube.PowerShell.Cmdlets
 
         private readonly List<(string Namespace, string App)> _targets = new List<(string, string)>();
         private SbkubeConfig? _config;
-        private EngineRunner? _runner;
 
-        protected override void ProcessRecord() => Guard(() =>
+        protected override string Activity => "Remove-SbkubeApp";
+
+        protected override Task ProcessRecordAsync(CancellationToken stopping)
         {
             if (ParameterSetName == "Config")
             {
                 _config ??= ConfigLoader.Load(ResolvePath(Path), Namespace);
-                return;
+                return Task.CompletedTask;
             }
             IEnumerable<string> apps = App ?? Store.List(Namespace, null, KubeContext, latestOnly: true)
                 .Where(r => r.Status == DeploymentStatus.Deployed).Select(r => r.App);
             _targets.AddRange(apps.Select(a => (Namespace!, a)).Where(t => !_targets.Contains(t)).ToList());
-        });
+            return Task.CompletedTask;
+        }
 
-        protected override void EndProcessing() => Guard(() =>
+        protected override async Task EndProcessingAsync(CancellationToken stopping)
         {
-            IStateStore store = Store; // opened here: the engine threads must not write warnings
             IReadOnlyList<(string, string)> order = _config != null
                 ? _config.InDependencyOrder().Where(a => App == null || App.Contains(a.Name)).Select(a => (a.Namespace, a.Name)).ToList()
                 : DeleteEngine.DependencyOrderFromState(Store, _targets, KubeContext);
             string? context = KubeContext ?? _config?.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : _config?.Sources.Kubeconfig;
-            var plan = new List<DeploymentRecord>();
-            _runner = new EngineRunner(this, "Remove-SbkubeApp");
-            _runner.Run((log, stop) =>
-            {
-                plan.AddRange(new DeleteEngine(EngineSession.Create(store, context, kubeconfig, log)).Plan(order));
-                return System.Threading.Tasks.Task.CompletedTask;
-            });
-            var confirmed = plan.Where(d => ShouldProcess($"{d.Namespace}/{d.App}",
+            var engine = new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
+            var confirmed = engine.Plan(order).Where(d => ShouldProcess($"{d.Namespace}/{d.App}",
                 $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept")).ToList();
-            if (confirmed.Count == 0)
+            if (confirmed.Count > 0)
             {
-                return;
+                await engine.RunAsync(confirmed, Lock.IsPresent, LockWait, r => PostOutput(() => EmitResult(r)), stopping);
             }
-            System.TimeSpan lockWait = LockWait;
-            EngineRunner runner = _runner = new EngineRunner(this, "Remove-SbkubeApp");
-            runner.Run((log, stop) => new DeleteEngine(EngineSession.Create(store, context, kubeconfig, log))
-                .RunAsync(confirmed, Lock.IsPresent, lockWait, r => runner.Post(() => EmitResult(r)), stop));
-        });
-
-        protected override void StopProcessing() => _runner?.Stop.Cancel();
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 using SBKube.PowerShell.Completion;
@@ -27,13 +29,14 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
 
-        private EngineRunner? _runner;
+        protected override string Activity => "Repair-SbkubeState";
 
-        protected override void ProcessRecord() => Guard(() =>
+        protected override object? ErrorTarget => Namespace;
+
+        protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            var runner = _runner = new EngineRunner(this, "Repair-SbkubeState");
-            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, runner);
+            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
             // Plan from the store alone, confirm each row, then ask Helm only about the confirmed ones.
             var confirmed = new List<DeploymentRecord>();
             foreach (PendingRevision p in Reconciler.Inspect(Store, session.Context, Namespace, App))
@@ -48,21 +51,11 @@ namespace SBKube.PowerShell.Cmdlets
                     confirmed.Add(p.Record);
                 }
             }
-            if (confirmed.Count == 0)
+            foreach (DeploymentRecord row in confirmed)
             {
-                return;
+                stopping.ThrowIfCancellationRequested();
+                WriteObject(Masked(await Reconciler.SettleAsync(session, row, stopping)));
             }
-            runner.Run(async (log, stop) =>
-            {
-                foreach (DeploymentRecord row in confirmed)
-                {
-                    stop.ThrowIfCancellationRequested();
-                    DeploymentRecord settled = await Reconciler.SettleAsync(session, row, stop).ConfigureAwait(false);
-                    runner.Post(() => WriteObject(Masked(settled)));
-                }
-            });
-        }, Namespace);
-
-        protected override void StopProcessing() => _runner?.Stop.Cancel();
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.Core.Engine;
 using SBKube.Core.Metrics;
 
@@ -36,7 +37,7 @@ namespace SBKube.PowerShell.Cmdlets
                 {
                     WriteNonTerminating(new SbkubeException(
                         $"No metrics server started with Start-SbkubeMetricsServer -PassThru in this session listens on port {port}.",
-                        "MetricsServerNotFound", SbkubeException.ObjectNotFound, port), port);
+                        "MetricsServerNotFound", ErrorKind.ObjectNotFound, port), port);
                 }
             }
         }

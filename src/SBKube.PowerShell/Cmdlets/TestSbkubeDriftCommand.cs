@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
@@ -24,17 +26,13 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
 
-        protected override void ProcessRecord() => Guard(() =>
+        protected override string Activity => "Test-SbkubeDrift";
+
+        protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
-            IStateStore store = Store; // opened here: the engine threads must not write warnings
-            var runner = new EngineRunner(this, "Test-SbkubeDrift");
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            runner.Run(async (log, stop) =>
-            {
-                var reports = await DriftDetector.FindAsync(EngineSession.Create(store, KubeContext, kubeconfig, log), Namespace, App, stop)
-                    .ConfigureAwait(false);
-                runner.Post(() => WriteObject(reports, enumerateCollection: true));
-            });
-        });
+            var session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
+            WriteObject(await DriftDetector.FindAsync(session, Namespace, App, stopping), enumerateCollection: true);
+        }
     }
 }

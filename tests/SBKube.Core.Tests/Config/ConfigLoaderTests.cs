@@ -256,7 +256,7 @@ namespace SBKube.Core.Tests.Config
                 Assert.Empty(p.Validate());
                 Assert.Equal(d, p.Load().Apps[0].Timeout);
             }
-            Assert.Equal(TimeSpan.FromMinutes(90), ConfigText.ParseGoDuration("1h30m"));
+            Assert.Equal(TimeSpan.FromMinutes(90), DurationText.ParseGoDuration("1h30m"));
         }
 
         [Fact]

@@ -215,7 +215,7 @@ namespace SBKube.Core.Tests.Engine
         {
             SbkubeException e = Assert.Throws<SbkubeException>(() => RevisionRef.Parse(text, "-Revision"));
             Assert.Equal("InvalidRevision", e.ErrorId);
-            Assert.Equal(SbkubeException.InvalidArgument, e.Category);
+            Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
             Assert.Contains("-Revision", e.Message);
             Assert.Contains("current", e.Message);
         }
@@ -235,12 +235,12 @@ namespace SBKube.Core.Tests.Engine
 
             SbkubeException missingRev = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("9").Resolve(store, "state-demo", "redis", null));
             Assert.Equal("RevisionNotFound", missingRev.ErrorId);
-            Assert.Equal(SbkubeException.ObjectNotFound, missingRev.Category);
+            Assert.Equal(ErrorKind.ObjectNotFound, missingRev.Kind);
             Assert.Contains("its recorded revisions are 1-3", missingRev.Message);
 
             SbkubeException missingApp = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1").Resolve(store, "state-demo", "nope", null));
             Assert.Equal("AppNotFound", missingApp.ErrorId);
-            Assert.Equal(SbkubeException.ObjectNotFound, missingApp.Category);
+            Assert.Equal(ErrorKind.ObjectNotFound, missingApp.Kind);
         }
 
         [Fact]

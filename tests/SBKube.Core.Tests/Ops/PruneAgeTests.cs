@@ -27,7 +27,7 @@ namespace SBKube.Core.Tests.Ops
         [Fact]
         public void Seconds_are_accepted_too()
         {
-            Assert.True(PruneAge.TryParseDuration("45s", out TimeSpan d));
+            Assert.True(DurationText.TryParseUnits("45s", out TimeSpan d));
             Assert.Equal(TimeSpan.FromSeconds(45), d);
         }
 
@@ -63,7 +63,7 @@ namespace SBKube.Core.Tests.Ops
         {
             var e = Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff(text, Now));
             Assert.Equal(PruneAge.ErrorId, e.ErrorId);
-            Assert.Equal(SbkubeException.InvalidArgument, e.Category);
+            Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
             Assert.Contains("-OlderThan", e.Message);
             Assert.Contains("30d", e.Message);
             Assert.Contains("30.00:00:00", e.Message);

@@ -115,7 +115,9 @@ namespace SBKube.Core.Tests.State
                 Id = 4, Namespace = "state-demo", App = "redis", Revision = 2, ReleaseName = "redis", Chart = "redis-17.13.2",
                 Status = "deployed", DeployedAt = new DateTime(2025, 10, 24, 11, 0, 0, DateTimeKind.Utc), Description = "Updated values",
             };
-            JsonArray arr = (JsonArray)JsonNode.Parse(StateJson.ToJsonText(new[] { r }))!;
+            var lines = new System.Collections.Generic.List<string>();
+            StateJson.WriteLines(lines.Add, sink => sink(r));
+            JsonArray arr = (JsonArray)JsonNode.Parse(string.Join("\n", lines))!;
             JsonObject o = (JsonObject)Assert.Single(arr)!;
             Assert.Equal("state-demo", (string?)o["namespace"]);
             Assert.Equal("redis", (string?)o["app"]);

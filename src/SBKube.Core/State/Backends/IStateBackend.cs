@@ -26,8 +26,11 @@ namespace SBKube.Core.State.Backends
         /// <summary>What opening found worth telling the user (a state file others can read).</summary>
         IReadOnlyList<string> Warnings { get; }
 
-        /// <summary>Opens a connection, runs <paramref name="work"/> and translates the database's errors.</summary>
-        T Run<T>(Func<DbConnection, T> work);
+        /// <summary>
+        /// Opens a connection, runs <paramref name="work"/> and translates the database's errors. With
+        /// <paramref name="retry"/>, work cut off by a lost connection is started again on a new one.
+        /// </summary>
+        T Run<T>(Func<DbConnection, T> work, bool retry = true);
 
         /// <summary>A transaction that holds the store's write lock from its first statement.</summary>
         DbTransaction BeginWrite(DbConnection conn);

@@ -108,7 +108,7 @@ namespace SBKube.Core.State.Backends
             return version;
         }
 
-        public T Run<T>(Func<DbConnection, T> work)
+        public T Run<T>(Func<DbConnection, T> work, bool retry = true)
         {
             var clock = Stopwatch.StartNew();
             for (int attempt = 1; ; attempt++)
@@ -121,7 +121,7 @@ namespace SBKube.Core.State.Backends
                     Interlocked.Exchange(ref _reached, 1);
                     return result;
                 }
-                catch (Exception e) when (IsConnectionLoss(e) && Volatile.Read(ref _reached) == 1 && clock.Elapsed < ReconnectBudget)
+                catch (Exception e) when (retry && IsConnectionLoss(e) && Volatile.Read(ref _reached) == 1 && clock.Elapsed < ReconnectBudget)
                 {
                     // Pooled connections to a restarted server are all dead: start over with fresh ones.
                     NpgsqlConnection.ClearAllPools();

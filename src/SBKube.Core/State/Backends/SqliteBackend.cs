@@ -204,7 +204,7 @@ namespace SBKube.Core.State.Backends
             return version;
         }
 
-        public T Run<T>(Func<DbConnection, T> work)
+        public T Run<T>(Func<DbConnection, T> work, bool retry = true)
         {
             try
             {

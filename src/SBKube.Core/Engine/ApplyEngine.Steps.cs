@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Config;
+using SBKube.Core.Helm;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>The steps of an apply: repositories, deploy with one repo update, drift, descriptions.</summary>
+    public sealed partial class ApplyEngine
+    {
+        /// <summary>A wanted chart version may be newer than the local repo index: update that repo once and retry.</summary>
+        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, string app, bool force, string description)
+        {
+            try
+            {
+                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
+                && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
+            {
+                string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
+                _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
+                await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
+                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Adds the config's repositories that helm lacks or knows under another URL (once per run).</summary>
+        private async Task EnsureReposAsync(SbkubeConfig config)
+        {
+            if (config.Sources.HelmRepos.Count == 0)
+            {
+                return;
+            }
+            IReadOnlyList<HelmRepoEntry> known = await _session.Helm.RepoListAsync().ConfigureAwait(false);
+            foreach (HelmRepository repo in config.Sources.HelmRepos)
+            {
+                HelmRepoEntry? existing = known.FirstOrDefault(k => k.Name == repo.Name);
+                if (existing != null && string.Equals(existing.Url.TrimEnd('/'), repo.Url.TrimEnd('/'), StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({ConfigText.RedactUrl(repo.Url)}).");
+                _session.Redactor.LearnValue(repo.Password);
+                await _session.Helm.RepoAddAsync(repo.Name, repo.Url, repo.Username, repo.Password, forceUpdate: existing != null)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Someone ran helm by hand when Helm's revision of the release is not the one we recorded.
+        /// Helm's list is read once per namespace.
+        /// </summary>
+        private async Task<string?> DetectDriftAsync(AppConfig app, DeploymentRecord deployed)
+        {
+            IReadOnlyList<HelmListEntry> releases;
+            try
+            {
+                releases = await _helmReleases.GetOrAdd(app.Namespace,
+                    ns => new Lazy<Task<IReadOnlyList<HelmListEntry>>>(() => _session.Helm.ListAsync(ns))).Value.ConfigureAwait(false);
+            }
+            catch (HelmException e) when (e.Kind != HelmErrorKind.ClusterUnreachable)
+            {
+                _session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
+                return null;
+            }
+            return DriftDetector.Compare(deployed, releases.FirstOrDefault(r => r.Name == app.ReleaseName),
+                _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context));
+        }
+
+        internal static string ChartLabel(RevisionSnapshot s) =>
+            s.AppType == "yaml"
+                ? "manifests"
+                : s.ChartVersion != null ? $"{s.ChartName}-{s.ChartVersion}" : s.ChartName ?? s.ChartRef ?? "";
+
+        /// <summary>The seed's descriptions: Initial deployment, Updated values, Upgraded chart A → B.</summary>
+        internal static string Describe(RevisionSnapshot? previous, RevisionSnapshot next, bool sameHash, string? drift)
+        {
+            if (previous == null)
+            {
+                return "Initial deployment";
+            }
+            var parts = new List<string>();
+            if (previous.ChartRef != next.ChartRef)
+            {
+                parts.Add($"Changed chart {previous.ChartRef} → {next.ChartRef}");
+            }
+            else if (previous.ChartVersion != next.ChartVersion)
+            {
+                parts.Add($"Upgraded chart {previous.ChartVersion} → {next.ChartVersion}");
+            }
+            if (!JsonNode.DeepEquals(previous.Values, next.Values))
+            {
+                parts.Add(parts.Count == 0 ? "Updated values" : "updated values");
+            }
+            if (previous.AppType == "yaml" && !ManifestsEqual(previous, next))
+            {
+                parts.Add(parts.Count == 0 ? "Updated manifests" : "updated manifests");
+            }
+            if (parts.Count == 0 && !sameHash)
+            {
+                parts.Add("Updated settings");
+            }
+            if (drift != null)
+            {
+                parts.Add(parts.Count == 0 ? $"Redeployed ({drift})" : drift);
+            }
+            return parts.Count == 0 ? "Forced redeploy" : string.Join(", ", parts);
+        }
+
+        private static bool ManifestsEqual(RevisionSnapshot a, RevisionSnapshot b) =>
+            a.Manifests.Count == b.Manifests.Count
+            && a.Manifests.Zip(b.Manifests, (x, y) => x.File == y.File && x.Content == y.Content).All(eq => eq);
+    }
+}

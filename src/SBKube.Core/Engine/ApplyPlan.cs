@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using System.Linq;
+using SBKube.Core.Config;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    public enum PlannedAction
+    {
+        Install,
+        Upgrade,
+        /// <summary>The recorded config is deployed and Helm agrees: nothing to do.</summary>
+        Unchanged,
+        /// <summary>Planning the app failed (a Helm or config error); executing it reports the failure.</summary>
+        Fail,
+    }
+
+    /// <summary>One app's planned change, decided once; execution carries it out without deciding again.</summary>
+    public sealed class PlannedApp
+    {
+        internal PlannedApp(AppConfig app, PlannedAction action, string? description, RevisionSnapshot? snapshot, string? configHash,
+            DeploymentRecord? deployed, string? failure = null, string? failureId = null)
+        {
+            App = app;
+            Action = action;
+            Description = description;
+            Snapshot = snapshot;
+            ConfigHash = configHash;
+            Deployed = deployed;
+            Failure = failure;
+            FailureId = failureId;
+        }
+
+        public AppConfig App { get; }
+        public string Namespace => App.Namespace;
+        public string Name => App.Name;
+        public PlannedAction Action { get; }
+        /// <summary>The revision's description, secrets masked ("Updated values").</summary>
+        public string? Description { get; }
+        /// <summary>The hash of the config it deploys.</summary>
+        public string? ConfigHash { get; }
+        /// <summary>The revision deployed when the plan was made; execution refuses to go on if that changed.</summary>
+        public DeploymentRecord? Deployed { get; }
+        public string? Failure { get; }
+        public string? FailureId { get; }
+        internal RevisionSnapshot? Snapshot { get; }
+
+        public bool ChangesCluster => Action == PlannedAction.Install || Action == PlannedAction.Upgrade;
+
+        /// <summary>What ShouldProcess and -WhatIf say.</summary>
+        public string Message => Action switch
+        {
+            PlannedAction.Install => "Would install: " + Description,
+            PlannedAction.Upgrade => "Would upgrade: " + Description,
+            PlannedAction.Unchanged => "Unchanged",
+            _ => "Would fail: " + Failure,
+        };
+    }
+
+    /// <summary>What an apply would do, app by app in dependency order.</summary>
+    public sealed class ApplyPlan
+    {
+        internal ApplyPlan(SbkubeConfig config, IReadOnlyList<PlannedApp> apps)
+        {
+            Config = config;
+            Apps = apps;
+        }
+
+        public SbkubeConfig Config { get; }
+        public IReadOnlyList<PlannedApp> Apps { get; }
+
+        /// <summary>The same plan limited to <paramref name="names"/> (the ones confirmed).</summary>
+        public ApplyPlan Only(IReadOnlyCollection<string> names) => new ApplyPlan(Config, Apps.Where(a => names.Contains(a.Name)).ToList());
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Threading.Tasks;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>What a change to the cluster left, for its revision row.</summary>
+    internal sealed class RecordedChange
+    {
+        public RecordedChange(string status, int? helmRevision, string description)
+        {
+            Status = status;
+            HelmRevision = helmRevision;
+            Description = description;
+        }
+
+        public string Status { get; }
+        public int? HelmRevision { get; }
+        public string Description { get; }
+    }
+
+    /// <summary>
+    /// The bookkeeping of every change apply, rollback and delete make: a pending row first (so a
+    /// crash leaves a trace that can be settled), then the change, then the row finished as what the
+    /// change left, or as failed with the reason and the Helm revision the attempt left behind.
+    /// </summary>
+    internal static class RevisionRecorder
+    {
+        /// <param name="failedAs">Names the attempt in a failed row's description: "{failedAs} (FAILED: reason)".</param>
+        /// <param name="helmRevisionAfterFailure">The Helm revision a failed attempt left, or null.</param>
+        internal static async Task RecordAsync(EngineSession session, NewDeployment row, string action, AppResult result,
+            AppOutcome success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<int?>> helmRevisionAfterFailure)
+        {
+            DeploymentRecord pending = session.Store.BeginDeployment(row);
+            try
+            {
+                RecordedChange done = await change().ConfigureAwait(false);
+                DeploymentRecord finished = session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision, done.Description, action);
+                result.Outcome = success;
+                result.Description = done.Description;
+                result.HelmRevision = finished.HelmRevision;
+                Fill(result, finished);
+            }
+            catch (Exception e) when (!(e is StateStoreException))
+            {
+                (string message, string errorId) = session.Describe(e);
+                int? failedHelmRevision = await helmRevisionAfterFailure().ConfigureAwait(false);
+                DeploymentRecord failed = session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
+                    $"{failedAs} (FAILED: {message})", action);
+                result.Outcome = AppOutcome.Failed;
+                result.Message = message;
+                result.ErrorId = errorId;
+                Fill(result, failed);
+            }
+        }
+
+        private static void Fill(AppResult result, DeploymentRecord row)
+        {
+            result.Record = row;
+            result.Revision = row.Revision;
+            result.Status = row.Status;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SBKube.Core.Engine;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>
+    /// A cmdlet whose work is asynchronous (Helm, kubectl, locks). It overrides the *Async methods and
+    /// writes directly: their awaits resume on the pipeline thread. Ctrl+C, SIGINT and SIGTERM behave
+    /// the same in every such cmdlet: the token passed in fires, work already running finishes and is
+    /// recorded, and nothing new starts. Engine threads write through <see cref="PostOutput"/> and
+    /// <see cref="EngineLog"/>.
+    /// </summary>
+    public abstract class AsyncCmdlet : SbkubeCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private PipelinePump? _pump;
+        private bool _progressShown;
+
+        protected sealed override void BeginProcessing() => Pump(BeginProcessingAsync);
+
+        protected sealed override void ProcessRecord() => Pump(ProcessRecordAsync);
+
+        protected sealed override void EndProcessing() => Pump(EndProcessingAsync);
+
+        protected sealed override void StopProcessing() => _stop.Cancel();
+
+        protected virtual Task BeginProcessingAsync(CancellationToken stopping) => Task.CompletedTask;
+
+        protected virtual Task ProcessRecordAsync(CancellationToken stopping) => Task.CompletedTask;
+
+        protected virtual Task EndProcessingAsync(CancellationToken stopping) => Task.CompletedTask;
+
+        /// <summary>Named by the progress bar and by the SIGTERM warning.</summary>
+        protected abstract string Activity { get; }
+
+        /// <summary>What an error of this invocation is about (its path or app), for ErrorRecord.TargetObject.</summary>
+        protected virtual object? ErrorTarget => null;
+
+        /// <summary>From an engine thread: runs <paramref name="action"/> on the pipeline thread (dropped once stopped).</summary>
+        protected void PostOutput(Action action) => _pump!.PostOutput(action);
+
+        /// <summary>The engine's verbose, debug, warning and progress messages, delivered on the pipeline thread.</summary>
+        protected IEngineLog EngineLog => new PumpLog(this);
+
+        private void Pump(Func<CancellationToken, Task> body)
+        {
+            _pump = new PipelinePump();
+            try
+            {
+                using TerminationSignal terminate = TerminationSignal.Watch(_stop.Cancel);
+                _pump.Run(() => body(_stop.Token), _stop);
+                if (_progressShown)
+                {
+                    WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                }
+                if (terminate.Received)
+                {
+                    // The script must not go on to its next statement, and the caller must see a signalled exit.
+                    WriteWarning($"{Activity}: stopped by SIGTERM; what was running finished and is recorded, nothing else was started.");
+                    Environment.Exit(TerminationSignal.ExitCode);
+                }
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception e) when (ErrorMapper.TryMap(e, ErrorTarget, out ErrorRecord? record))
+            {
+                ThrowTerminatingError(record!);
+            }
+        }
+
+        private sealed class PumpLog : IEngineLog
+        {
+            private readonly AsyncCmdlet _cmdlet;
+
+            internal PumpLog(AsyncCmdlet cmdlet) => _cmdlet = cmdlet;
+
+            public void Verbose(string message) => _cmdlet.PostOutput(() => _cmdlet.WriteVerbose(message));
+
+            public void Debug(string message) => _cmdlet.PostOutput(() => _cmdlet.WriteDebug(message));
+
+            public void Warning(string message) => _cmdlet.PostOutput(() => _cmdlet.WriteWarning(message));
+
+            public void Progress(int done, int total, IReadOnlyCollection<string> running)
+            {
+                int percent = total == 0 ? 100 : Math.Min(100, done * 100 / total);
+                string status = $"{done}/{total} apps done" + (running.Count > 0 ? "; running: " + string.Join(", ", running.OrderBy(r => r)) : "");
+                _cmdlet.PostOutput(() =>
+                {
+                    _cmdlet._progressShown = true;
+                    _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.Activity, status) { PercentComplete = percent });
+                });
+            }
+        }
+    }
+}

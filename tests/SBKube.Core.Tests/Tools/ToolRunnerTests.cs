@@ -1,0 +1,49 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using SBKube.Core.Tools;
+using Xunit;
+
+namespace SBKube.Core.Tests.Tools
+{
+    /// <summary>Exit codes as the tool reported them; never a guess.</summary>
+    public sealed class ToolRunnerTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "sbkube-tool-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+
+        public ToolRunnerTests() => Directory.CreateDirectory(_dir);
+
+        public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+        private string Script(string name, string body)
+        {
+            string path = Path.Combine(_dir, name);
+            File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return path;
+        }
+
+        [Fact]
+        public async Task A_silent_failure_keeps_its_exit_code()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            ToolResult r = await new ToolRunner(Script("fails", "exit 7")).RunAsync(Array.Empty<string>());
+            Assert.Equal(7, r.ExitCode);
+            Assert.Equal("", r.StandardError);
+        }
+
+        [Fact]
+        public async Task A_tool_whose_output_a_child_keeps_open_is_a_failure_naming_that_child()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            // The tool exits at once with success and no output, but a process it started keeps its
+            // stdout open, so the end of its output never comes. That must never count as a success.
+            string tool = Script("leaves-child", "sleep 11 &\nexit 0");
+            var e = await Assert.ThrowsAsync<ToolExitUnknownException>(() => new ToolRunner(tool).RunAsync(Array.Empty<string>()));
+            Assert.Contains("sleep", e.Message, StringComparison.Ordinal);
+            Assert.Contains("counted as failed", e.Message, StringComparison.Ordinal);
+            Assert.Contains(e.HolderPids, pid => pid > 0);
+        }
+    }
+}
