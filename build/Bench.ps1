@@ -6,7 +6,9 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $HelmSim,
-    [int] $Revisions = 1000000
+    [int] $Revisions = 1000000,
+    # Leave out the PostgreSQL figures (they start a server and fill it).
+    [switch] $SkipPostgres
 )
 $ErrorActionPreference = 'Stop'
 $work = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-bench-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -85,13 +87,42 @@ PRAGMA wal_checkpoint(TRUNCATE);
         Report 'Get-SbkubeState -Namespace -App -Latest (mean of 5)' (Time { Get-SbkubeState -StatePath $big -Namespace ns-7 -App app-77 -Latest } -Repeat 5) 'ms'
         Report 'Get-SbkubeDeployment -Revision current (mean of 5)' (Time { Get-SbkubeDeployment -StatePath $big -Namespace ns-7 -App app-77 } -Repeat 5) 'ms'
         Report 'Export-SbkubeMetrics over all revisions' (Time { Export-SbkubeMetrics -StatePath $big }) 'ms'
+
+        # Listing every revision streams: objects, the seed's table and JSON, each next to its floor.
+        $floor = Time { [System.Linq.Enumerable]::Range(0, $Revisions) | Measure-Object }
+        $objects = Time { Get-SbkubeState -StatePath $big | Measure-Object }
+        Report "pipeline floor: Range(0, $Revisions) | Measure-Object" $floor 'ms'
+        Report 'Get-SbkubeState | Measure-Object, every revision' $objects 'ms'
+        Report '  ratio to the pipeline floor (goal: within 1.5x)' ($objects / $floor) 'x'
+        $table = Time { sbkube state list --state-db $big | Measure-Object }
+        Report 'sbkube state list (the seed table), every revision' $table 'ms'
+        Report '  ratio to Get-SbkubeState | Measure-Object (goal: within 1.5x)' ($table / $objects) 'x'
+        $columns = 'id, context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, helm_revision, deployed_at, description'
+        $sqliteJson = Time { & bash -c "sqlite3 -json '$big' 'SELECT $columns FROM deployments ORDER BY namespace, app, context, revision' > /dev/null" }
+        $json = Time { Get-SbkubeState -StatePath $big -Format Json | Out-Null }
+        Report 'sqlite3 -json of the same columns (to /dev/null)' $sqliteJson 'ms'
+        Report 'Get-SbkubeState -Format Json | Out-Null' $json 'ms'
+        Report '  ratio to sqlite3 -json (goal: within 2x)' ($json / $sqliteJson) 'x'
+        $growth = & dotnet $pwshDll -NoProfile -NonInteractive -Command (
+            "Import-Module '$ModulePath'; Get-SbkubeState -StatePath '$big' -Namespace ns-0 -App app-0 | Out-Null; [GC]::Collect(); " +
+            '$p = [Diagnostics.Process]::GetCurrentProcess(); $base = $p.WorkingSet64; ' +
+            "Get-SbkubeState -StatePath '$big' | Measure-Object | Out-Null; " + '$p.Refresh(); ($p.PeakWorkingSet64 - $base) / 1MB')
+        Report 'peak memory growth while listing every revision (goal: < 100)' ([double]$growth) 'MiB'
+
+        # Prune: 90 of each app's 100 revisions, 900,000 rows in all; the dry run prints one line per app.
+        $dry = Time { sbkube state prune --state-db $big --keep-last 10 --dry-run | Measure-Object }
+        Report 'sbkube state prune --keep-last 10 --dry-run (summary per app)' $dry 'ms'
+        $pruned = Time { Remove-SbkubeHistory -StatePath $big -KeepLast 10 -Confirm:$false }
+        Report 'Remove-SbkubeHistory removing 900,000 of 1,000,000 (goal: within 10 s)' $pruned 'ms'
+        Report '  revisions left' ([double](& sqlite3 $big 'SELECT COUNT(*) FROM deployments;')) 'rows'
     }
     else {
         'sqlite3 not found: skipped the large-database figures (apt-get install sqlite3).'
     }
 
     # 5. The same on PostgreSQL, each figure next to psql running the same SQL.
-    if (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) {
+    if ($SkipPostgres) { }
+    elseif (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) {
         ''
         & (Join-Path $PSScriptRoot 'Bench.Postgres.ps1') -Revisions $Revisions -Example $example
     }

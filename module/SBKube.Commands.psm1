@@ -181,13 +181,12 @@ function Format-SbkubeCliTable {
     foreach ($row in $Rows) { & $render $row }
 }
 
-function Format-SbkubeCliState {
-    param([object[]] $Records)
-    $rows = New-Object System.Collections.Generic.List[object]
-    foreach ($r in $Records) {
-        $rows.Add(@($r.Namespace, $r.App, $r.Revision, $r.Status, (Format-SbkubeCliTime $r.DeployedAt), $r.Chart))
-    }
-    Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'REVISION', 'STATUS', 'DEPLOYED AT', 'CHART') -Rows $rows.ToArray()
+# A value of a difference on one line: absent, text, or compact JSON for lists and maps.
+function Format-SbkubeCliValue {
+    param($Value)
+    if ($null -eq $Value) { return '(none)' }
+    if ($Value -is [string] -or $Value -is [ValueType]) { return [string]$Value }
+    ($Value | ConvertTo-Json -Compress -Depth 20)
 }
 
 function Format-SbkubeCliResult {
@@ -350,7 +349,16 @@ function sbkube {
                 if ($f.Contains('dry-run')) { $p.WhatIf = $true }
                 $render = {
                     param($out)
-                    if ($f.Contains('dry-run')) { 'Dry run: nothing was deployed or recorded.' }
+                    if ($f.Contains('dry-run')) {
+                        # The plan as a readable diff: one line per app, then what changes.
+                        foreach ($c in $out) {
+                            $deployed = if ($null -ne $c.DeployedRevision) { " (deployed: revision $($c.DeployedRevision))" } else { '' }
+                            $why = if ($c.Description) { ": $($c.Description)" } else { '' }
+                            "$($c.Namespace)/$($c.App): $(([string]$c.Action).ToLowerInvariant())$deployed$why"
+                            foreach ($d in $c.Differences) { "  $($d.Path): $(Format-SbkubeCliValue $d.Reference) -> $(Format-SbkubeCliValue $d.Difference)" }
+                        }
+                        'Dry run: nothing was deployed or recorded.'
+                    }
                     elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
                 }
             }
@@ -450,10 +458,17 @@ function sbkube {
                 if ($f.Contains('dry-run')) { $p.WhatIf = $true }
                 $render = {
                     param($out)
-                    $dry = $f.Contains('dry-run')
-                    if ($out.Count -gt 0) { Format-SbkubeCliState $out }
-                    if ($dry) { "Dry run: would prune $($out.Count) revision(s); nothing was changed." }
-                    else { "Pruned $($out.Count) revision(s)." }
+                    # One line per app (how many revisions, which range, which dates), not one per revision.
+                    $total = ($out | Measure-Object -Property Revisions -Sum).Sum
+                    if ($out.Count -gt 0) {
+                        $rows = New-Object System.Collections.Generic.List[object]
+                        foreach ($r in $out) {
+                            $rows.Add(@($r.Namespace, $r.App, $r.Revisions, ('{0}-{1}' -f $r.FirstRevision, $r.LastRevision), (Format-SbkubeCliTime $r.Oldest), (Format-SbkubeCliTime $r.Newest)))
+                        }
+                        Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'REVISIONS', 'RANGE', 'OLDEST', 'NEWEST') -Rows $rows.ToArray()
+                    }
+                    if ($f.Contains('dry-run')) { "Dry run: would prune $([int]$total) revision(s); nothing was changed." }
+                    else { "Pruned $([int]$total) revision(s)." }
                 }
             }
             'state export-metrics' {

@@ -83,12 +83,7 @@ namespace SBKube.PowerShell
         /// </summary>
         protected bool ConfirmationRequested(ConfirmImpact impact)
         {
-            bool Bound(string name, out bool value)
-            {
-                value = MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter sw && sw.IsPresent;
-                return MyInvocation.BoundParameters.ContainsKey(name);
-            }
-            if (Bound("WhatIf", out bool whatIf) ? whatIf : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
+            if (WhatIfRequested)
             {
                 return true;
             }
@@ -97,6 +92,16 @@ namespace SBKube.PowerShell
                 return confirm;
             }
             return GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= impact;
+        }
+
+        /// <summary>-WhatIf given, or $WhatIfPreference set: ShouldProcess will only say what it would do.</summary>
+        protected bool WhatIfRequested =>
+            Bound("WhatIf", out bool whatIf) ? whatIf : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        private bool Bound(string name, out bool value)
+        {
+            value = MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter sw && sw.IsPresent;
+            return MyInvocation.BoundParameters.ContainsKey(name);
         }
 
         /// <summary>Wraps an object with an extra type name so Format.ps1xml can give it its own view.</summary>

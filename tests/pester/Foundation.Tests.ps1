@@ -57,10 +57,29 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $json[0].status | Should -Be 'deployed'
     }
 
-    It '-WhatIf records nothing and calls no upgrade' {
-        Invoke-SbkubeApply -Path $s.Example -WhatIf | Should -BeNullOrEmpty
+    It '-WhatIf returns the plan, records nothing and calls no upgrade' {
+        $plan = Invoke-SbkubeApply -Path $s.Example -WhatIf
+        $plan.App | Should -Be 'redis'
+        "$($plan.Action)" | Should -Be 'Install'
+        $plan.Description | Should -Be 'Initial deployment'
+        @($plan.Differences).Count | Should -Be 0
         @(Get-HelmSimCall -Command upgrade).Count | Should -Be 0
         @(Get-SbkubeState).Count | Should -Be 0
+    }
+
+    It '-WhatIf of a change lists its differences, secrets masked, and an unchanged app as unchanged' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        "$((Invoke-SbkubeApply -Path $s.Example -WhatIf).Action)" | Should -Be 'Unchanged'
+        $values = Join-Path $s.Example 'values/redis.yaml'
+        (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values -NoNewline
+        $plan = Invoke-SbkubeApply -Path $s.Example -WhatIf
+        "$($plan.Action)" | Should -Be 'Upgrade'
+        $plan.DeployedRevision | Should -Be 1
+        $password = $plan.Differences | Where-Object Path -eq 'values.auth.password'
+        $password.Difference | Should -Be '***'
+        ($plan | ConvertTo-Json -Depth 5) | Should -Not -Match 'state-demo-v[12]'
+        @(Get-HelmSimCall -Command upgrade).Count | Should -Be 1
+        (Get-SbkubeState).Revision | Should -Be 1
     }
 
     It '-Namespace overrides the config namespace' {

@@ -26,23 +26,31 @@ Describe 'Remove-SbkubeHistory' {
         { Remove-SbkubeHistory -OlderThan 'soon' } | Should -Throw -ExpectedMessage '*-OlderThan*30d*30.00:00:00*2025-01-01*'
     }
 
-    It '-WhatIf lists what would go and deletes nothing' {
+    It '-WhatIf sums up per app what would go and deletes nothing; with -PassThru row by row' {
         $hash = Get-StateDbHash
         $would = @(Remove-SbkubeHistory -KeepLast 1 -WhatIf)
-        $would.Revision | Should -Be @(1, 2)
+        $would.Count | Should -Be 1
+        $would[0].PSObject.TypeNames[0] | Should -Be 'SBKube.Core.State.PruneSummary'
+        $would[0].Namespace | Should -Be 'state-demo'
+        $would[0].Revisions | Should -Be 2
+        "$($would[0].FirstRevision)-$($would[0].LastRevision)" | Should -Be '1-2'
+        $would[0].WhatIf | Should -BeTrue
+        (Remove-SbkubeHistory -KeepLast 1 -WhatIf -PassThru).Revision | Should -Be @(1, 2)
         Get-StateDbHash | Should -Be $hash
     }
 
-    It 'keeps the deployed revision and emits the removed ones' {
+    It 'keeps the deployed revision and sums up what it removed' {
         $removed = @(Remove-SbkubeHistory -OlderThan '0m' -Confirm:$false)
-        $removed.Revision | Should -Be @(1, 2)
+        $removed.Revisions | Should -Be 2
+        $removed.WhatIf | Should -BeFalse
+        $removed.Oldest | Should -BeLessOrEqual $removed.Newest
         (Get-SbkubeState).Revision | Should -Be 3
         (Get-SbkubeState).Status | Should -Be 'deployed'
         Invoke-StateSql 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be '0'
     }
 
     It 'takes Namespace and App from the pipeline' {
-        $removed = @(Get-SbkubeState -Latest | Remove-SbkubeHistory -KeepLast 2 -Confirm:$false)
+        $removed = @(Get-SbkubeState -Latest | Remove-SbkubeHistory -KeepLast 2 -Confirm:$false -PassThru)
         $removed.Revision | Should -Be 1
     }
 }

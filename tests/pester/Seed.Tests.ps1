@@ -192,9 +192,12 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         Set-RedisPassword $s.Example 'state-demo-v2' 'state-demo-v3'
         $before = Get-StateDbHash
         $upgrades = @(Get-HelmSimCall -Command upgrade).Count
-        $out = sbkube apply --dry-run
+        $out = @(sbkube apply --dry-run)
         $LASTEXITCODE | Should -Be 0
-        $out | Should -Be 'Dry run: nothing was deployed or recorded.'
+        $out[0] | Should -Match '^state-demo/redis: upgrade \(deployed: revision \d+\): Updated values$'
+        $out | Should -Contain '  values.auth.password: *** -> ***'
+        ($out -join "`n") | Should -Not -Match 'state-demo-v[23]'
+        $out[-1] | Should -Be 'Dry run: nothing was deployed or recorded.'
         Get-StateDbHash | Should -Be $before
         @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
     }

@@ -82,9 +82,9 @@ Describe 'sbkube: state prune --older-than 30d' {
     It 'prunes revisions older than 30 days and reports them' {
         $out = @(sbkube state prune --older-than 30d)
         $LASTEXITCODE | Should -Be 0
-        $out[0] | Should -Match '^NAMESPACE\s+APP\s+REVISION\s+STATUS\s+DEPLOYED AT\s+CHART$'
-        $out[1] | Should -Match '^state-demo\s+redis\s+1\s'
-        $out[2] | Should -Match '^state-demo\s+redis\s+2\s'
+        $out[0] | Should -Match '^NAMESPACE\s+APP\s+REVISIONS\s+RANGE\s+OLDEST\s+NEWEST$'
+        $out[1] | Should -Match '^state-demo\s+redis\s+2\s+1-2\s'
+        $out.Count | Should -Be 3
         $out[-1] | Should -Be 'Pruned 2 revision(s).'
         (Get-SbkubeState -Namespace state-demo -App redis).Revision | Should -Be @(3)
         Invoke-StateSql 'SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments);' | Should -Be 0
@@ -93,7 +93,8 @@ Describe 'sbkube: state prune --older-than 30d' {
     It '--dry-run lists what would go and removes nothing' {
         $before = Get-StateDbHash
         $out = @(sbkube state prune --older-than 30d --dry-run)
-        $out.Count | Should -Be 4
+        $out.Count | Should -Be 3
+        $out[1] | Should -Match '^state-demo\s+redis\s+2\s+1-2\s'  # one line per app, not per revision
         $out[-1] | Should -Be 'Dry run: would prune 2 revision(s); nothing was changed.'
         Get-StateDbHash | Should -Be $before
     }

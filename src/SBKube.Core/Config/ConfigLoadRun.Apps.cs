@@ -251,124 +251,20 @@ namespace SBKube.Core.Config
                 }
             }
 
-            // cycles among enabled apps (Tarjan SCC, then one readable cycle per component)
+            // cycles among enabled apps, one readable cycle per group of apps caught in one
             var enabled = infos.Where(i => i.App.Enabled).ToList();
             var idx = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int k = 0; k < enabled.Count; k++) idx[enabled[k].App.Name] = k;
-            var edges = enabled.Select(i => i.Deps.Where(d => idx.ContainsKey(d.Name)).Select(d => idx[d.Name]).ToList()).ToList();
-            foreach (var scc in StronglyConnected(edges))
+            var graph = new DependencyGraph(enabled.Select(i => i.Deps.Where(d => idx.ContainsKey(d.Name)).Select(d => idx[d.Name])));
+            foreach (IReadOnlyList<int> path in graph.Cycles())
             {
-                var start = scc.Min();
-                bool selfLoop = edges[start].Contains(start);
-                if (scc.Count == 1 && !selfLoop) continue;
-                var members = new HashSet<int>(scc);
-                var path = FindCycle(start, edges, members);
                 var names = path.Select(k => enabled[k].App.Name).ToList();
-                names.Add(enabled[start].App.Name);
+                names.Add(enabled[path[0]].App.Name);
                 var cycle = string.Join(" -> ", names);
                 var nextName = names[1];
-                var at = enabled[start].Deps.First(d => d.Name == nextName).Node;
+                var at = enabled[path[0]].Deps.First(d => d.Name == nextName).Node;
                 Add(_configFile, at, ConfigIssueCodes.DependencyCycle, $"Dependency cycle: {cycle}.", cycle, "dependencies without cycles");
             }
-        }
-
-        private static List<int> FindCycle(int start, List<List<int>> edges, HashSet<int> members)
-        {
-            // BFS shortest path from start back to start inside the component.
-            var prev = new Dictionary<int, int>();
-            var queue = new Queue<int>();
-            foreach (var n in edges[start])
-            {
-                if (!members.Contains(n)) continue;
-                if (n == start) return new List<int> { start };
-                if (!prev.ContainsKey(n))
-                {
-                    prev[n] = start;
-                    queue.Enqueue(n);
-                }
-            }
-            while (queue.Count > 0)
-            {
-                var u = queue.Dequeue();
-                foreach (var n in edges[u])
-                {
-                    if (!members.Contains(n)) continue;
-                    if (n == start)
-                    {
-                        var path = new List<int>();
-                        for (var c = u; c != start; c = prev[c]) path.Add(c);
-                        path.Add(start);
-                        path.Reverse();
-                        return path;
-                    }
-                    if (!prev.ContainsKey(n))
-                    {
-                        prev[n] = u;
-                        queue.Enqueue(n);
-                    }
-                }
-            }
-            return new List<int> { start };
-        }
-
-        private static List<List<int>> StronglyConnected(List<List<int>> edges)
-        {
-            int n = edges.Count, counter = 0;
-            var index = Enumerable.Repeat(-1, n).ToArray();
-            var low = new int[n];
-            var onStack = new bool[n];
-            var stack = new Stack<int>();
-            var result = new List<List<int>>();
-            for (int s = 0; s < n; s++)
-            {
-                if (index[s] >= 0) continue;
-                // iterative Tarjan
-                var work = new Stack<(int v, int e)>();
-                work.Push((s, 0));
-                index[s] = low[s] = counter++;
-                stack.Push(s);
-                onStack[s] = true;
-                while (work.Count > 0)
-                {
-                    var (v, e) = work.Pop();
-                    if (e < edges[v].Count)
-                    {
-                        work.Push((v, e + 1));
-                        var w = edges[v][e];
-                        if (index[w] < 0)
-                        {
-                            index[w] = low[w] = counter++;
-                            stack.Push(w);
-                            onStack[w] = true;
-                            work.Push((w, 0));
-                        }
-                        else if (onStack[w])
-                        {
-                            low[v] = Math.Min(low[v], index[w]);
-                        }
-                        continue;
-                    }
-                    if (low[v] == index[v])
-                    {
-                        var comp = new List<int>();
-                        int w;
-                        do
-                        {
-                            w = stack.Pop();
-                            onStack[w] = false;
-                            comp.Add(w);
-                        }
-                        while (w != v);
-                        result.Add(comp);
-                    }
-                    if (work.Count > 0)
-                    {
-                        var parent = work.Peek().v;
-                        low[parent] = Math.Min(low[parent], low[v]);
-                    }
-                }
-            }
-            return result.OrderBy(c => c.Min()).ToList();
         }
     }
 }

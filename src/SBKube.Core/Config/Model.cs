@@ -154,41 +154,17 @@ namespace SBKube.Core.Config
             var enabled = Apps.Where(a => a.Enabled).ToList();
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < enabled.Count; i++) index[enabled[i].Name] = i;
-            var remaining = new int[enabled.Count];
-            var dependents = new List<int>[enabled.Count];
-            for (int i = 0; i < enabled.Count; i++) dependents[i] = new List<int>();
-            for (int i = 0; i < enabled.Count; i++)
+            var graph = new DependencyGraph(enabled.Select(a => a.DependsOn.Where(index.ContainsKey).Select(d => index[d])));
+            IReadOnlyList<int> order = graph.Order(out IReadOnlyList<int> stuck);
+            if (stuck.Count > 0)
             {
-                foreach (var d in enabled[i].DependsOn.Distinct(StringComparer.Ordinal))
-                {
-                    if (index.TryGetValue(d, out var j))
-                    {
-                        remaining[i]++;
-                        dependents[j].Add(i);
-                    }
-                }
-            }
-            var ready = new SortedSet<int>();
-            for (int i = 0; i < enabled.Count; i++) if (remaining[i] == 0) ready.Add(i);
-            var result = new List<AppConfig>(enabled.Count);
-            while (ready.Count > 0)
-            {
-                var i = ready.Min;
-                ready.Remove(i);
-                result.Add(enabled[i]);
-                foreach (var k in dependents[i])
-                    if (--remaining[k] == 0) ready.Add(k);
-            }
-            if (result.Count != enabled.Count)
-            {
-                var stuck = enabled.Where((a, i) => remaining[i] > 0).Select(a => a.Name);
                 throw new ConfigException(new[]
                 {
                     new ConfigIssue(ConfigFile, 0, 0, ConfigIssueCodes.DependencyCycle,
-                        "Dependency cycle among apps: " + string.Join(", ", stuck)),
+                        "Dependency cycle among apps: " + string.Join(", ", stuck.Select(i => enabled[i].Name))),
                 });
             }
-            return result;
+            return order.Select(i => enabled[i]).ToList();
         }
     }
 }

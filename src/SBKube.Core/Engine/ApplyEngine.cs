@@ -188,7 +188,10 @@ namespace SBKube.Core.Engine
                 }
                 string description = _session.Redactor.RedactText(options.Description
                     ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift))!;
-                return new PlannedApp(app, deployed == null ? PlannedAction.Install : PlannedAction.Upgrade, description, snapshot, hash, deployed);
+                PlannedAction action = deployed == null ? PlannedAction.Install
+                    : deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
+                    : PlannedAction.Upgrade;
+                return new PlannedApp(app, action, description, snapshot, hash, deployed, drift: drift);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {

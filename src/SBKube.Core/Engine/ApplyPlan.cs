@@ -9,6 +9,8 @@ namespace SBKube.Core.Engine
     {
         Install,
         Upgrade,
+        /// <summary>The config is unchanged but the release was changed outside SBKube: deploy it again.</summary>
+        Redeploy,
         /// <summary>The recorded config is deployed and Helm agrees: nothing to do.</summary>
         Unchanged,
         /// <summary>Planning the app failed (a Helm or config error); executing it reports the failure.</summary>
@@ -19,8 +21,9 @@ namespace SBKube.Core.Engine
     public sealed class PlannedApp
     {
         internal PlannedApp(AppConfig app, PlannedAction action, string? description, RevisionSnapshot? snapshot, string? configHash,
-            DeploymentRecord? deployed, string? failure = null, string? failureId = null)
+            DeploymentRecord? deployed, string? failure = null, string? failureId = null, string? drift = null)
         {
+            Drift = drift;
             App = app;
             Action = action;
             Description = description;
@@ -42,16 +45,19 @@ namespace SBKube.Core.Engine
         /// <summary>The revision deployed when the plan was made; execution refuses to go on if that changed.</summary>
         public DeploymentRecord? Deployed { get; }
         public string? Failure { get; }
+        /// <summary>What Helm shows that SBKube did not record (someone ran helm by hand), or null.</summary>
+        public string? Drift { get; }
         public string? FailureId { get; }
         internal RevisionSnapshot? Snapshot { get; }
 
-        public bool ChangesCluster => Action == PlannedAction.Install || Action == PlannedAction.Upgrade;
+        public bool ChangesCluster => Action == PlannedAction.Install || Action == PlannedAction.Upgrade || Action == PlannedAction.Redeploy;
 
         /// <summary>What ShouldProcess and -WhatIf say.</summary>
         public string Message => Action switch
         {
             PlannedAction.Install => "Would install: " + Description,
             PlannedAction.Upgrade => "Would upgrade: " + Description,
+            PlannedAction.Redeploy => "Would redeploy: " + Description,
             PlannedAction.Unchanged => "Unchanged",
             _ => "Would fail: " + Failure,
         };

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.State;
 
@@ -86,28 +87,16 @@ namespace SBKube.Core.Engine
                 DeploymentRecord? d = store.GetDeployed(ns, app, context);
                 deps[(ns, app)] = d?.Config != null ? RevisionSnapshot.FromJson(d.Config).DependsOn : new List<string>();
             }
-            var ordered = new List<(string, string)>();
-            var visiting = new HashSet<(string, string)>();
-            void Visit((string Ns, string App) key)
+            var position = new Dictionary<(string, string), int>();
+            for (int i = 0; i < targets.Count; i++)
             {
-                if (!visiting.Add(key))
-                {
-                    return;
-                }
-                foreach (string dep in deps[key])
-                {
-                    if (deps.ContainsKey((key.Ns, dep)))
-                    {
-                        Visit((key.Ns, dep));
-                    }
-                }
-                ordered.Add(key);
+                position[targets[i]] = i;
             }
-            foreach ((string, string) key in targets)
-            {
-                Visit(key);
-            }
-            return ordered;
+            var graph = new DependencyGraph(targets.Select(t => deps[t].Where(d => position.ContainsKey((t.Namespace, d)))
+                .Select(d => position[(t.Namespace, d)])));
+            // Recorded dependencies came from valid configs; should they still form a cycle, those apps go last.
+            IReadOnlyList<int> order = graph.Order(out IReadOnlyList<int> stuck);
+            return order.Concat(stuck).Select(i => targets[i]).ToList();
         }
 
         public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken ct)

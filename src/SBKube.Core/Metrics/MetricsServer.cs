@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using SBKube.Core.Engine;
 using SBKube.Core.State;
 
 namespace SBKube.Core.Metrics

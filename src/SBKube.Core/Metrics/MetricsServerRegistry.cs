@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using SBKube.Core.Engine;
 
 namespace SBKube.Core.Metrics
 {

@@ -46,6 +46,7 @@ namespace SBKube.Core.State
         ImportResult Import(string json, bool whatIf = false, string? sourceName = null);
         ImportResult ImportFile(string path, bool whatIf = false);
         IReadOnlyList<DeploymentRecord> Prune(PruneRequest request);
+        IReadOnlyList<PruneSummary> PruneBySummary(PruneRequest request);
     }
 
     /// <summary>

@@ -8,7 +8,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Data.Common;
-using SBKube.Core.Engine;
 
 namespace SBKube.Core.State
 {

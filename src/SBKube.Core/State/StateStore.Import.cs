@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Data.Common;
-using SBKube.Core.Engine;
 using SBKube.Core.State.Backends;
 
 namespace SBKube.Core.State

@@ -95,9 +95,10 @@ namespace SBKube.Core.Tools
         /// The exit code from CliWrap, which reports it once the process has exited and its output
         /// pipes have closed. A process the tool started (a plugin, a post-renderer, anything run in
         /// the background) inherits those pipes and can keep them open long after the tool exited; the
-        /// exit status then never arrives. So the tool is also watched through /proc, and once it has
-        /// been gone for a while without a status the call fails, naming what holds its output:
-        /// guessing from stderr would turn a silent failure into a success.
+        /// exit status then never arrives. So the tool is also watched through /proc: once it has been
+        /// gone for a few seconds while a process of this call holds its output, or for a minute with
+        /// none (the exit is late on a loaded machine, or the runtime missed it), the call fails naming
+        /// the holder. Guessing from stderr would turn a silent failure into a success.
         /// </summary>
         private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
         {
@@ -116,20 +117,27 @@ namespace SBKube.Core.Tools
                     continue;
                 }
                 goneSince ??= DateTime.UtcNow;
-                if (DateTime.UtcNow - goneSince.Value > ExitGrace)
+                int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
+                // With nothing holding its output the status is only late (a loaded machine): wait longer.
+                if (DateTime.UtcNow - goneSince.Value > (holders.Length > 0 ? HeldOutputGrace : LateExitLimit))
                 {
                     // Still observed, so its eventual end raises no unobserved-task error.
                     _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                    int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
                     throw new ToolExitUnknownException(Executable, running.ProcessId, holders);
                 }
             }
         }
 
-        /// <summary>How long a vanished tool may take to report its exit before the call fails.</summary>
-        private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
+        /// <summary>How long an exited tool whose output another process holds may take before the call fails.</summary>
+        private static readonly TimeSpan HeldOutputGrace = TimeSpan.FromSeconds(3);
 
-        /// <summary>Alive unless /proc has no entry or shows a zombie (state Z, waiting to be reaped).</summary>
+        /// <summary>How long an exited tool with nothing holding its output may take to report its exit.</summary>
+        private static readonly TimeSpan LateExitLimit = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// Alive unless /proc has no entry or shows a zombie (exited, not yet reaped). A zombie normally
+        /// turns into a reported exit at once; one that stays is the runtime missing the exit.
+        /// </summary>
         private static bool IsRunning(string procPath)
         {
             try

@@ -12,7 +12,7 @@ namespace SBKube.PowerShell.Cmdlets
 {
     /// <summary>Deploys the apps of a config.yaml and records each change as a revision (seed: sbkube apply).</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SbkubeApply", SupportsShouldProcess = true)]
-    [OutputType(typeof(AppResult))]
+    [OutputType(typeof(AppResult), typeof(PlannedChange))]
     public sealed class InvokeSbkubeApplyCommand : DeployCmdlet
     {
         [Parameter(Position = 0)]
@@ -64,7 +64,8 @@ namespace SBKube.PowerShell.Cmdlets
             };
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
-            var engine = new ApplyEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
+            EngineSession session = EngineSession.Create(Store, context, kubeconfig, EngineLog);
+            var engine = new ApplyEngine(session);
             void Emit(AppResult r) => PostOutput(() => EmitResult(r));
             if (!ConfirmationRequested(ConfirmImpact.Medium))
             {
@@ -72,17 +73,23 @@ namespace SBKube.PowerShell.Cmdlets
                 return;
             }
             // Plan once, confirm each change here on the pipeline thread, execute the confirmed part of that plan.
+            // -WhatIf returns the plan: one object per app with its action and differences.
             ApplyPlan plan = await engine.PlanAsync(config, options);
+            bool whatIf = WhatIfRequested;
             var confirmed = new List<string>();
             foreach (PlannedApp p in plan.Apps)
             {
-                if (!p.ChangesCluster)
-                {
-                    WriteVerbose($"{p.Namespace}/{p.Name}: {p.Message}");
-                }
-                else if (ShouldProcess($"{p.Namespace}/{p.Name}", p.Message))
+                if (p.ChangesCluster && ShouldProcess($"{p.Namespace}/{p.Name}", p.Message))
                 {
                     confirmed.Add(p.Name);
+                }
+                else if (whatIf)
+                {
+                    WriteObject(PlannedChange.From(p, session.Redactor));
+                }
+                else if (!p.ChangesCluster)
+                {
+                    WriteVerbose($"{p.Namespace}/{p.Name}: {p.Message}");
                 }
             }
             if (confirmed.Count > 0)

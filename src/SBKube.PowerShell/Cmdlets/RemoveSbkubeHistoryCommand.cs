@@ -13,7 +13,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// deployed revision, the newest revision of an app, the newest -KeepLast, or pending rows.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "SbkubeHistory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(DeploymentRecord))]
+    [OutputType(typeof(PruneSummary), typeof(DeploymentRecord))]
     public sealed class RemoveSbkubeHistoryCommand : SbkubeCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -42,6 +42,10 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? KeepLast { get; set; }
 
+        /// <summary>Emit every removed revision instead of one summary per app.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void ProcessRecord() => Guard(() =>
         {
             if (OlderThan == null && KeepLast == null)
@@ -59,7 +63,18 @@ namespace SBKube.PowerShell.Cmdlets
                 KeepLast = KeepLast,
                 WhatIf = true,
             };
-            IReadOnlyList<DeploymentRecord> planned = Store.Prune(request);
+            if (!ConfirmationRequested(ConfirmImpact.Medium))
+            {
+                // Nobody is asked: one pass that summarises and deletes, instead of a plan and then the same work again.
+                string rules = $"the revisions matching the prune rules in '{Store.Path}'";
+                if (ShouldProcess($"Removing {rules}.", $"Remove {rules}?", "Remove-SbkubeHistory"))
+                {
+                    request.WhatIf = false;
+                    WritePruned(request);
+                }
+                return;
+            }
+            IReadOnlyList<PruneSummary> planned = Store.PruneBySummary(request);
             if (planned.Count == 0)
             {
                 WriteVerbose("No revision matches; nothing to remove.");
@@ -67,22 +82,33 @@ namespace SBKube.PowerShell.Cmdlets
             }
 
             // One confirmation for the batch: the deletion is a single transaction.
-            string target = $"{planned.Count} revision(s) of {Describe(planned)} in '{Store.Path}'";
+            string target = $"{planned.Sum(a => a.Revisions)} revision(s) of {Describe(planned)} in '{Store.Path}'";
             if (!ShouldProcess(
                     $"Removing {target}.", $"Remove {target}?", "Remove-SbkubeHistory", out ShouldProcessReason reason))
             {
                 if (reason == ShouldProcessReason.WhatIf)
                 {
-                    // -WhatIf shows what would go, as objects the caller can inspect.
-                    WriteObject(planned.Select(Masked), enumerateCollection: true);
+                    // -WhatIf shows what would go, per app, or row by row with -PassThru.
+                    WriteObject(PassThru ? Store.Prune(request).Select(Masked) : (IEnumerable<object>)planned, enumerateCollection: true);
                 }
                 return;
             }
             request.WhatIf = false;
-            WriteObject(Store.Prune(request).Select(Masked), enumerateCollection: true);
+            WritePruned(request);
         });
 
-        private static string Describe(IReadOnlyList<DeploymentRecord> rows)
+        /// <summary>Prunes and writes what went: one summary per app, or every removed revision with -PassThru.</summary>
+        private void WritePruned(PruneRequest request)
+        {
+            IReadOnlyList<object> removed = PassThru ? Store.Prune(request).Select(Masked).ToList<object>() : Store.PruneBySummary(request).ToList<object>();
+            if (removed.Count == 0)
+            {
+                WriteVerbose("No revision matches; nothing was removed.");
+            }
+            WriteObject(removed, enumerateCollection: true);
+        }
+
+        private static string Describe(IReadOnlyList<PruneSummary> rows)
         {
             List<string> apps = rows.Select(r => r.Namespace + "/" + r.App).Distinct().ToList();
             return apps.Count <= 5 ? string.Join(", ", apps) : $"{string.Join(", ", apps.Take(5))} and {apps.Count - 5} more app(s)";

@@ -33,6 +33,39 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
+        public void A_prune_by_summary_reports_per_app_and_removes_the_same_rows_as_a_prune_by_row()
+        {
+            using var db = new OpsDb();
+            for (int i = 0; i < 4; i++)
+            {
+                db.Deploy("prod", "api");                                      // r1..r4, r4 deployed
+            }
+            db.Deploy("prod", "web");
+            db.Deploy("prod", "web", DeploymentStatus.Failed);                 // web: r1 deployed, r2 failed
+            var request = new PruneRequest { KeepLast = 1, WhatIf = true };
+            List<int> rows = db.Store.Prune(request).Select(r => r.Revision).ToList();
+
+            IReadOnlyList<PruneSummary> would = db.Store.PruneBySummary(request);
+
+            PruneSummary api = Assert.Single(would);
+            Assert.Equal(("prod", "api", 3, 1, 3, true), (api.Namespace, api.App, api.Revisions, api.FirstRevision, api.LastRevision, api.WhatIf));
+            Assert.Equal(rows, new[] { 1, 2, 3 });
+            Assert.True(api.Oldest <= api.Newest);
+            Assert.Equal(DateTimeKind.Utc, api.Oldest.Kind);
+            Assert.Equal("1,2,3,4", db.Revisions("prod", "api"));
+
+            request.WhatIf = false;
+            PruneSummary removed = Assert.Single(db.Store.PruneBySummary(request));
+            Assert.False(removed.WhatIf);
+            Assert.Equal(3, removed.Revisions);
+            Assert.Equal("4", db.Revisions("prod", "api"));
+            Assert.Equal("1,2", db.Revisions("prod", "web"));
+            Assert.Equal(0, OpsDb.Count(db.StatePath,
+                "SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments)"));
+            Assert.Empty(db.Store.PruneBySummary(request));
+        }
+
+        [Fact]
         public void OlderThan_spares_revisions_newer_than_the_cutoff()
         {
             using var db = new OpsDb();

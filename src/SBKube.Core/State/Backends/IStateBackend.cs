@@ -41,6 +41,12 @@ namespace SBKube.Core.State.Backends
         /// <summary>After a committed write (SQLite: checkpoint, so a file copy is a full backup).</summary>
         void AfterWrite(DbConnection conn);
 
+        /// <summary>
+        /// Runs a delete of most of <paramref name="table"/>'s rows. SQLite updates every index per deleted row,
+        /// so there the secondary indexes are dropped first and built again after, in the same transaction.
+        /// </summary>
+        void BulkDelete(DbConnection conn, DbTransaction tx, string table, Action delete);
+
         /// <summary>After a prune removed rows (SQLite: give the space back when it is worth it).</summary>
         void AfterPrune(DbConnection conn);
 

@@ -149,6 +149,9 @@ namespace SBKube.Core.State.Backends
             // Nothing to do: PostgreSQL's own WAL makes the commit durable.
         }
 
+        // PostgreSQL marks deleted rows and leaves index entries to vacuum: nothing to gain by dropping indexes.
+        public void BulkDelete(DbConnection conn, DbTransaction tx, string table, Action delete) => delete();
+
         public void AfterPrune(DbConnection conn)
         {
             // Autovacuum reclaims the space.

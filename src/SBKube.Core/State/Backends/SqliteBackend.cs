@@ -246,6 +246,31 @@ namespace SBKube.Core.State.Backends
         /// <summary>VACUUM once more than this share of the file is free pages.</summary>
         private const double VacuumFreeShare = 0.25;
 
+        public void BulkDelete(DbConnection conn, DbTransaction tx, string table, Action delete)
+        {
+            var indexes = new List<(string Name, string Sql)>();
+            using (DbCommand cmd = StateStore.Command(conn,
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = @t AND sql IS NOT NULL", tx, ("@t", table)))
+            using (DbDataReader r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    indexes.Add((r.GetString(0), r.GetString(1)));
+                }
+            }
+            // A larger page cache for this connection keeps the delete from spilling to the WAL page by page.
+            StateStore.Execute(conn, "PRAGMA cache_size = -262144;", tx);
+            foreach ((string name, _) in indexes)
+            {
+                StateStore.Execute(conn, $"DROP INDEX \"{name.Replace("\"", "\"\"")}\"", tx);
+            }
+            delete();
+            foreach ((_, string sql) in indexes)
+            {
+                StateStore.Execute(conn, sql, tx);
+            }
+        }
+
         public void AfterPrune(DbConnection conn)
         {
             long free = Convert.ToInt64(StateStore.Scalar(conn, "PRAGMA freelist_count;"), CultureInfo.InvariantCulture);

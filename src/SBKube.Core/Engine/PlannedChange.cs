@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using SBKube.Core.Security;
+using SBKube.Core.State;
+
+namespace SBKube.Core.Engine
+{
+    /// <summary>
+    /// What an apply would do to one app, for review before it runs (-WhatIf, sbkube apply --dry-run):
+    /// the action and the differences against the deployed revision, secrets masked.
+    /// </summary>
+    public sealed class PlannedChange
+    {
+        public string Namespace { get; private set; } = "";
+        public string App { get; private set; } = "";
+        public PlannedAction Action { get; private set; }
+        public string? Chart { get; private set; }
+        /// <summary>The revision deployed now; null for an install.</summary>
+        public int? DeployedRevision { get; private set; }
+        /// <summary>The description the new revision would get ("Updated values"), or why the plan failed.</summary>
+        public string? Description { get; private set; }
+        public string? Drift { get; private set; }
+        /// <summary>Chart, version, value and manifest differences against the deployed revision (empty for an install).</summary>
+        public IReadOnlyList<RevisionDifference> Differences { get; private set; } = new RevisionDifference[0];
+
+        public override string ToString() => $"{Namespace}/{App}: {Action}" + (Description == null ? "" : $" ({Description})");
+
+        /// <summary>A plan entry as the reviewer sees it; compares the planned snapshot with the deployed one.</summary>
+        public static PlannedChange From(PlannedApp p, SecretRedactor redactor)
+        {
+            var change = new PlannedChange
+            {
+                Namespace = p.Namespace,
+                App = p.Name,
+                Action = p.Action,
+                DeployedRevision = p.Deployed?.Revision,
+                Description = p.Action == PlannedAction.Fail ? p.Failure : p.Description,
+                Drift = p.Drift,
+                Chart = p.Snapshot != null ? ApplyEngine.ChartLabel(p.Snapshot) : null,
+            };
+            if (p.Deployed != null && p.Snapshot != null && p.ChangesCluster)
+            {
+                var planned = new DeploymentRecord
+                {
+                    Namespace = p.Namespace,
+                    App = p.Name,
+                    Revision = p.Deployed.Revision + 1,
+                    Config = p.Snapshot.ToJsonString(),
+                };
+                change.Differences = RevisionComparer.Compare(p.Deployed, planned, redactor, showSecrets: false);
+            }
+            return change;
+        }
+    }
+}
