@@ -113,11 +113,35 @@ namespace SBKube.PowerShell.Tests
         {
             Seed();
             PsResult r = _ps.Run("Get-SbkubeState -StatePath $StatePath -Format Json");
-            string json = (string)Assert.Single(r.Output).BaseObject;
+            // One line per revision between "[" and "]": the lines joined are the document.
+            Assert.Equal(6, r.Output.Count);
+            string json = string.Join("\n", r.Output.Select(o => (string)o.BaseObject));
             JsonArray arr = (JsonArray)JsonNode.Parse(json)!;
             Assert.Equal(4, arr.Count);
             Assert.Equal("state-demo", (string?)arr[0]!["namespace"]);
             Assert.NotNull(arr[0]!["revision"]);
+        }
+
+        [Fact]
+        public void GetState_FormatJson_Of_An_Empty_Store_Is_An_Empty_List()
+        {
+            Seed();
+            PsResult r = _ps.Run("Get-SbkubeState -StatePath $StatePath -Namespace nothing-here -Format Json");
+            Assert.Equal("[]", (string)Assert.Single(r.Output).BaseObject);
+        }
+
+        [Fact]
+        public void GetState_FormatTable_Is_The_Seeds_Table_With_Widths_From_The_Data()
+        {
+            Seed();
+            PsResult r = _ps.Run("Get-SbkubeState -StatePath $StatePath -Format Table");
+            string[] lines = r.Output.Select(o => (string)o.BaseObject).ToArray();
+            Assert.Equal(5, lines.Length);
+            Assert.Matches("^NAMESPACE {3}APP {7}REVISION {2}STATUS {6}DEPLOYED AT {10}CHART$", lines[0]);
+            Assert.Matches(@"^state-demo {2}postgres {2}1 {9}deployed {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}postgres-12\.0\.0$", lines[1]);
+            // Every column starts where its header does.
+            Assert.All(lines.Skip(1), l => Assert.Equal(lines[0].IndexOf("CHART", StringComparison.Ordinal), l.IndexOf("redis-", StringComparison.Ordinal) >= 0
+                ? l.IndexOf("redis-", StringComparison.Ordinal) : l.IndexOf("postgres-", StringComparison.Ordinal)));
         }
 
         [Fact]

@@ -7,17 +7,36 @@ namespace SBKube.Core.Kubectl
     /// <summary>Reads <c>current-context</c> from a kubeconfig without running kubectl.</summary>
     public static class KubeconfigReader
     {
-        /// <summary>The explicit file, else the first of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>; null when none says.</summary>
+        /// <summary>
+        /// The explicit file's <c>current-context</c>; else, as kubectl merges them, the first file of
+        /// <c>$KUBECONFIG</c> (a list with the OS path separator) that sets one; else <c>~/.kube/config</c>
+        /// (USERPROFILE on Windows). Null when none says.
+        /// </summary>
         public static string? CurrentContext(string? kubeconfig)
         {
-            string? path = kubeconfig;
-            if (string.IsNullOrEmpty(path))
+            if (!string.IsNullOrEmpty(kubeconfig))
             {
-                string? env = Environment.GetEnvironmentVariable("KUBECONFIG");
-                path = !string.IsNullOrEmpty(env)
-                    ? env!.Split(Path.PathSeparator)[0]
-                    : Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "", ".kube", "config");
+                return Read(kubeconfig!);
             }
+            string? env = Environment.GetEnvironmentVariable("KUBECONFIG");
+            if (!string.IsNullOrEmpty(env))
+            {
+                foreach (string file in env!.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (Read(file) is string context)
+                    {
+                        return context;
+                    }
+                }
+                return null;
+            }
+            string home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h
+                : Environment.GetEnvironmentVariable("USERPROFILE") ?? "";
+            return Read(Path.Combine(home, ".kube", "config"));
+        }
+
+        private static string? Read(string path)
+        {
             if (!File.Exists(path))
             {
                 return null;

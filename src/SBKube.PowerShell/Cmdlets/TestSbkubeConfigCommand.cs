@@ -7,7 +7,7 @@ namespace SBKube.PowerShell.Cmdlets
 {
     /// <summary>Validates config.yaml and sources.yaml without touching Helm or the state DB; emits one object per problem.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "SbkubeConfig")]
-    [OutputType(typeof(ConfigIssue))]
+    [OutputType(typeof(ConfigIssue), typeof(bool))]
     public sealed class TestSbkubeConfigCommand : PSCmdlet
     {
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -23,10 +23,25 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
+        /// <summary>Only $true (no problem) or $false, like Test-Path -Quiet; a path with no config is still an error.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
         protected override void ProcessRecord()
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            WriteObject(ConfigLoader.Validate(full, Namespace), enumerateCollection: true);
+            if (!Quiet)
+            {
+                WriteObject(ConfigLoader.Validate(full, Namespace), enumerateCollection: true);
+                return;
+            }
+            if (ConfigLoader.FindConfigFile(full) == null)
+            {
+                WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"Cannot find a config.yaml at '{full}' because it does not exist."),
+                    "ConfigNotFound", ErrorCategory.ObjectNotFound, full));
+                return;
+            }
+            WriteObject(ConfigLoader.Validate(full, Namespace).Count == 0);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using Xunit;
@@ -15,20 +16,20 @@ namespace SBKube.Core.Tests.Engine
 
         public void Dispose() => _p.Dispose();
 
-        private static List<AppResult> Execute(ApplyEngine engine, ApplyPlan plan)
+        private static async Task<List<AppResult>> Execute(ApplyEngine engine, ApplyPlan plan)
         {
             var results = new List<AppResult>();
-            engine.ExecuteAsync(plan, new ApplyOptions(), r => { lock (results) results.Add(r); }, CancellationToken.None).GetAwaiter().GetResult();
+            await engine.ExecuteAsync(plan, new ApplyOptions(), r => { lock (results) results.Add(r); }, CancellationToken.None);
             return results;
         }
 
         [Fact]
-        public void A_plan_says_what_each_app_would_get_and_changes_nothing()
+        public async Task A_plan_says_what_each_app_would_get_and_changes_nothing()
         {
             _p.Redis();
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
-            ApplyPlan plan = new ApplyEngine(_p.Session).PlanAsync(_p.Load(), new ApplyOptions()).GetAwaiter().GetResult();
+            ApplyPlan plan = await new ApplyEngine(_p.Session).PlanAsync(_p.Load(), new ApplyOptions());
 
             PlannedApp redis = Assert.Single(plan.Apps);
             Assert.Equal(PlannedAction.Upgrade, redis.Action);
@@ -39,16 +40,16 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
-        public void Executing_a_plan_asks_helm_for_the_release_list_once_and_upgrades_once()
+        public async Task Executing_a_plan_asks_helm_for_the_release_list_once_and_upgrades_once()
         {
             _p.Redis();
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
             int listsBefore = _p.Count("list");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = engine.PlanAsync(_p.Load(), new ApplyOptions()).GetAwaiter().GetResult();
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
 
-            AppResult r = Assert.Single(Execute(engine, plan.Only(new[] { "redis" })));
+            AppResult r = Assert.Single(await Execute(engine, plan.Only(new[] { "redis" })));
 
             Assert.Equal(AppOutcome.Upgraded, r.Outcome);
             Assert.Equal(2, r.Revision);
@@ -57,18 +58,18 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
-        public void An_app_deployed_by_another_run_after_planning_is_refused_and_left_alone()
+        public async Task An_app_deployed_by_another_run_after_planning_is_refused_and_left_alone()
         {
             _p.Redis();
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = engine.PlanAsync(_p.Load(), new ApplyOptions()).GetAwaiter().GetResult();
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
             // Meanwhile someone else applies another change.
             _p.Redis(size: "3Gi");
             Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome);
 
-            AppResult r = Assert.Single(Execute(engine, plan));
+            AppResult r = Assert.Single(await Execute(engine, plan));
 
             Assert.Equal(AppOutcome.Failed, r.Outcome);
             Assert.Equal("PlanOutdated", r.ErrorId);
@@ -78,16 +79,16 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
-        public void Executing_only_the_confirmed_part_leaves_the_rest_alone()
+        public async Task Executing_only_the_confirmed_part_leaves_the_rest_alone()
         {
             _p.Redis();
             _p.Write("config.yaml", "namespace: state-demo\napps:\n  redis:\n    chart: bitnami/redis\n    version: 17.13.2\n" +
                 "  web:\n    chart: bitnami/nginx\n    version: 15.0.0\n");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = engine.PlanAsync(_p.Load(), new ApplyOptions()).GetAwaiter().GetResult();
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
             Assert.Equal(new[] { PlannedAction.Install, PlannedAction.Install }, plan.Apps.Select(a => a.Action));
 
-            AppResult r = Assert.Single(Execute(engine, plan.Only(new[] { "web" })));
+            AppResult r = Assert.Single(await Execute(engine, plan.Only(new[] { "web" })));
 
             Assert.Equal("web", r.App);
             Assert.Equal(AppOutcome.Installed, r.Outcome);
