@@ -94,6 +94,20 @@ namespace SBKube.PowerShell
             return GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= impact;
         }
 
+        /// <summary>
+        /// ShouldProcess, except that <paramref name="force"/> answers the confirmation prompt with yes unless
+        /// -Confirm was given explicitly; -WhatIf still only reports.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+        {
+            if (force && !WhatIfRequested && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            {
+                WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not confirmed).");
+                return true;
+            }
+            return ShouldProcess(target, action);
+        }
+
         /// <summary>-WhatIf given, or $WhatIfPreference set: ShouldProcess will only say what it would do.</summary>
         protected bool WhatIfRequested =>
             Bound("WhatIf", out bool whatIf) ? whatIf : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));

@@ -134,5 +134,24 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(new[] { "Uninstalled", "Uninstalled" }, gone.Output.Select(o => o.Properties["Outcome"].Value.ToString()));
             Assert.Equal(new[] { "second", "first" }, gone.Output.Select(o => (string)o.Properties["App"].Value));
         }
+
+        [Fact]
+        public void Remove_with_Force_asks_nothing_yet_WhatIf_still_only_reports()
+        {
+            PsHost ps = Host("L"); // every prompt answered "No to All"
+            Assert.Empty(ps.Run(Apply() + " | Out-Null").Errors);
+
+            PsResult whatIf = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Force -WhatIf");
+            Assert.Empty(whatIf.Output);
+            Assert.DoesNotContain("uninstall", Calls());
+
+            PsResult asked = ps.Run("Remove-SbkubeApp -Namespace flow -App first -StatePath $StatePath -Force -Confirm");
+            Assert.Empty(asked.Output); // -Confirm given: asked, and answered no
+            Assert.NotEmpty(((AnsweringHost)ps.HostForTests!).Prompts);
+
+            PsResult gone = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Force");
+            Assert.True(gone.Errors.Count == 0, gone.ToString());
+            Assert.Equal(new[] { "Uninstalled", "Uninstalled" }, gone.Output.Select(o => o.Properties["Outcome"].Value.ToString()));
+        }
     }
 }

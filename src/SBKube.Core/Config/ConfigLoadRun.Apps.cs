@@ -104,6 +104,12 @@ namespace SBKube.Core.Config
                         }
                         app.DependsOn = info.Deps.Select(d => d.Name).ToList();
                         break;
+                    case "sensitive":
+                        app.Sensitive = ReadValuePaths(v, key, where);
+                        break;
+                    case "not_sensitive":
+                        app.NotSensitive = ReadValuePaths(v, key, where);
+                        break;
                     case "chart":
                         chart = ReadString(_configFile, v, $"'chart' {where}");
                         if (chart != null && chart.Trim().Length == 0)
@@ -184,6 +190,10 @@ namespace SBKube.Core.Config
                     }
                 }
             }
+
+            foreach (var both in app.Sensitive.Intersect(app.NotSensitive, StringComparer.Ordinal))
+                Add(_configFile, keyNode, ConfigIssueCodes.InvalidValue,
+                    $"'{both}' is in both 'sensitive' and 'not_sensitive' {where}; keep it in one.", both, "each path in one list");
 
             if (typeKnown && app.Type == AppType.Helm)
             {

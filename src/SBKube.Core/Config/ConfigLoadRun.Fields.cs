@@ -90,6 +90,21 @@ namespace SBKube.Core.Config
             return list;
         }
 
+        /// <summary>The values paths of <c>sensitive:</c> / <c>not_sensitive:</c>; each malformed one is an issue.</summary>
+        private IReadOnlyList<string> ReadValuePaths(YNode v, string key, string where)
+        {
+            var paths = new List<string>();
+            foreach (var (path, node) in ReadStringList(v, key, where))
+            {
+                if (Security.SensitivityRules.IsPath(path))
+                    paths.Add(path);
+                else
+                    Add(_configFile, node, ConfigIssueCodes.InvalidValue,
+                        $"'{path}' in '{key}' {where} is not a values path; expected {Security.SensitivityRules.PathRule}.", path, Security.SensitivityRules.PathRule);
+            }
+            return paths;
+        }
+
         private bool CheckLabel(string file, YNode at, string value, string what)
         {
             var why = ConfigText.ExplainLabel(value);

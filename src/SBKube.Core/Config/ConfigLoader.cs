@@ -98,7 +98,7 @@ namespace SBKube.Core.Config
     {
         private static readonly string[] TopKeys = { "namespace", "apps" };
         private static readonly string[] CommonKeys = { "type", "enabled", "namespace", "depends_on" };
-        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max" };
+        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive" };
         private static readonly string[] YamlKeys = { "manifests" };
         private static readonly string[] SourcesKeys = { "kubeconfig", "kube_context", "helm_repos", "oci_registries" };
         private static readonly string[] RepoKeys = { "url", "username", "password" };

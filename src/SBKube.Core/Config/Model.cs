@@ -43,6 +43,12 @@ namespace SBKube.Core.Config
 
         public IReadOnlyList<string> DependsOn { get; set; } = Array.Empty<string>();
 
+        /// <summary>Values paths to mask although no rule says so (<c>sensitive:</c>).</summary>
+        public IReadOnlyList<string> Sensitive { get; set; } = Array.Empty<string>();
+
+        /// <summary>Values paths never to mask although a rule would (<c>not_sensitive:</c>).</summary>
+        public IReadOnlyList<string> NotSensitive { get; set; } = Array.Empty<string>();
+
         // ---- helm ----
 
         /// <summary>Chart reference as written: <c>repo/chart</c>, <c>oci://…</c> or a local path.</summary>

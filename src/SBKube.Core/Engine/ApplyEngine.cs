@@ -175,7 +175,7 @@ namespace SBKube.Core.Engine
             try
             {
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
-                _session.Redactor.Learn(snapshot.Values);
+                _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
                 string hash = snapshot.ComputeHash();
                 DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
                 RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;

@@ -37,7 +37,7 @@ namespace SBKube.Core.Engine
         public static DeploymentDetail From(DeploymentRecord r, SecretRedactor redactor, bool showSecrets)
         {
             RevisionSnapshot s = RevisionSnapshot.FromJson(r.Config ?? "{}");
-            JsonObject values = showSecrets ? s.Values : (JsonObject)redactor.Redact(s.Values)!;
+            JsonObject values = showSecrets ? s.Values : (JsonObject)redactor.Redact(s.Values, s.Rules)!;
             return new DeploymentDetail
             {
                 Namespace = r.Namespace,

@@ -43,8 +43,8 @@ namespace SBKube.Core.Engine
             });
             if (a.ChartRef != b.ChartRef) Add("chart", a.ChartRef, b.ChartRef);
             if (a.ChartVersion != b.ChartVersion) Add("version", a.ChartVersion, b.ChartVersion);
-            JsonNode? va = showSecrets ? a.Values : redactor.Redact(a.Values);
-            JsonNode? vb = showSecrets ? b.Values : redactor.Redact(b.Values);
+            JsonNode? va = showSecrets ? a.Values : redactor.Redact(a.Values, a.Rules);
+            JsonNode? vb = showSecrets ? b.Values : redactor.Redact(b.Values, b.Rules);
             // Masked secrets compare equal; compare the originals so a changed password still shows (as ***).
             Walk("values", a.Values, b.Values, va, vb, Add);
             var ma = a.Manifests.ToDictionary(m => m.File, m => m.Content);

@@ -78,7 +78,7 @@ namespace SBKube.Core.Engine
             var clock = Stopwatch.StartNew();
             DeploymentRecord target = plan.Target;
             RevisionSnapshot snapshot = plan.Snapshot;
-            _session.Redactor.Learn(snapshot.Values);
+            _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
             string description = $"Rollback to revision {target.Revision}";
             var result = new AppResult
             {

@@ -23,6 +23,8 @@ namespace SBKube.Core.Engine
                 CreateNamespace = app.CreateNamespace,
                 HistoryMax = app.HistoryMax,
                 DependsOn = app.DependsOn.ToList(),
+                Sensitive = app.Sensitive.ToList(),
+                NotSensitive = app.NotSensitive.ToList(),
             };
             if (app.Type == AppType.Yaml)
             {

@@ -45,8 +45,20 @@ namespace SBKube.Core.Security
         public bool IsSecretKey(string key) => _keys.IsMatch(key) && !NamesNoSecret.IsMatch(key);
 
         /// <summary>A copy of <paramref name="node"/> with secret-keyed leaves masked; remembers the secrets it saw.</summary>
-        public JsonNode? Redact(JsonNode? node)
+        public JsonNode? Redact(JsonNode? node) => Redact(node, SensitivityRules.None);
+
+        /// <summary>As <see cref="Redact(JsonNode?)"/>, with an app's own corrections applied first.</summary>
+        public JsonNode? Redact(JsonNode? node, SensitivityRules rules) => Redact(node, rules, "");
+
+        private JsonNode? Redact(JsonNode? node, SensitivityRules rules, string path)
         {
+            switch (path.Length == 0 ? null : rules.Decide(path))
+            {
+                case false:
+                    return node?.DeepClone();
+                case true:
+                    return MaskTree(node);
+            }
             switch (node)
             {
                 case JsonObject obj:
@@ -55,11 +67,13 @@ namespace SBKube.Core.Security
                     var copy = new JsonObject();
                     foreach (KeyValuePair<string, JsonNode?> kv in obj)
                     {
-                        copy[kv.Key] = IsSecretKey(kv.Key) || (secretPair && kv.Key == "value") ? MaskTree(kv.Value) : Redact(kv.Value);
+                        string child = path.Length == 0 ? kv.Key : path + "." + kv.Key;
+                        bool secret = IsSecretKey(kv.Key) || (secretPair && kv.Key == "value");
+                        copy[kv.Key] = secret && rules.Decide(child) != false ? MaskTree(kv.Value) : Redact(kv.Value, rules, child);
                     }
                     return copy;
                 case JsonArray arr:
-                    return new JsonArray(arr.Select(Redact).ToArray());
+                    return new JsonArray(arr.Select((item, i) => Redact(item, rules, $"{path}[{i}]")).ToArray());
                 case JsonValue v when v.TryGetValue(out string? text) && text != null && text.Contains("://"):
                     return JsonValue.Create(MaskUrlUserinfo(text));
                 default:
@@ -91,7 +105,7 @@ namespace SBKube.Core.Security
                 {
                     if (snapshot["values"] is JsonNode values)
                     {
-                        snapshot["values"] = Redact(values);
+                        snapshot["values"] = Redact(values, SensitivityRules.Of(snapshot));
                     }
                     if (snapshot["manifests"] is JsonArray manifests)
                     {
@@ -118,9 +132,9 @@ namespace SBKube.Core.Security
         public string RedactManifest(string yaml) => SecretManifests.Mask(yaml, LearnValue);
 
         /// <summary>Learns the secret leaves of a value tree so that <see cref="RedactText"/> can hide them anywhere.</summary>
-        public void Learn(JsonNode? node)
+        public void Learn(JsonNode? node, SensitivityRules? rules = null)
         {
-            Redact(node);
+            Redact(node, rules ?? SensitivityRules.None);
         }
 
         public void LearnValue(string? secret)

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SBKube.Core.Security;
 
 namespace SBKube.Core.State
 {
@@ -28,6 +29,10 @@ namespace SBKube.Core.State
         public int? HistoryMax { get; set; }
         /// <summary>Apps (same namespace) this one depends on, so a delete from state can order itself.</summary>
         public List<string> DependsOn { get; set; } = new List<string>();
+        /// <summary>Values paths the app says are secret (config.yaml <c>sensitive:</c>).</summary>
+        public List<string> Sensitive { get; set; } = new List<string>();
+        /// <summary>Values paths the app says are not secret (config.yaml <c>not_sensitive:</c>).</summary>
+        public List<string> NotSensitive { get; set; } = new List<string>();
         /// <summary>Manifest apps: file name → content.</summary>
         public List<ManifestFile> Manifests { get; set; } = new List<ManifestFile>();
 
@@ -52,6 +57,15 @@ namespace SBKube.Core.State
                 },
                 ["depends_on"] = new JsonArray(DependsOn.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
             };
+            // Written only when set, so the snapshots (and hashes) of apps without them stay as they were.
+            if (Sensitive.Count > 0)
+            {
+                o["sensitive"] = new JsonArray(Sensitive.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
+            }
+            if (NotSensitive.Count > 0)
+            {
+                o["not_sensitive"] = new JsonArray(NotSensitive.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
+            }
             if (Manifests.Count > 0)
             {
                 var list = new JsonArray();
@@ -90,6 +104,13 @@ namespace SBKube.Core.State
             {
                 s.DependsOn.AddRange(dependsOn.Select(d => (string?)d).Where(d => d != null)!);
             }
+            foreach ((string key, List<string> list) in new[] { ("sensitive", s.Sensitive), ("not_sensitive", s.NotSensitive) })
+            {
+                if (o[key] is JsonArray paths)
+                {
+                    list.AddRange(paths.Select(p => (string?)p).Where(p => p != null)!);
+                }
+            }
             if (o["manifests"] is JsonArray manifests)
             {
                 foreach (JsonNode? m in manifests)
@@ -100,11 +121,20 @@ namespace SBKube.Core.State
             return s;
         }
 
-        /// <summary>SHA-256 over the snapshot with map keys sorted, so reordering a values file is no change.</summary>
+        /// <summary>The app's corrections to the secret rules, for masking this snapshot's values.</summary>
+        public SensitivityRules Rules => Sensitive.Count == 0 && NotSensitive.Count == 0 ? SensitivityRules.None : new SensitivityRules(Sensitive, NotSensitive);
+
+        /// <summary>
+        /// SHA-256 over the snapshot with map keys sorted, so reordering a values file is no change. What is
+        /// masked is not part of it: changing only that deploys nothing.
+        /// </summary>
         public string ComputeHash()
         {
             var sb = new StringBuilder();
-            AppendCanonical(ToJson(), sb);
+            JsonObject deployed = ToJson();
+            deployed.Remove("sensitive");
+            deployed.Remove("not_sensitive");
+            AppendCanonical(deployed, sb);
             using SHA256 sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
             return string.Concat(hash.Select(b => b.ToString("x2")));

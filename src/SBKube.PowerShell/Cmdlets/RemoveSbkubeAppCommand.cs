@@ -35,6 +35,10 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string[]? App { get; set; }
 
+        /// <summary>Delete without asking for confirmation (the confirm impact is High); -WhatIf still only shows what would go.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         private readonly List<(string Namespace, string App)> _targets = new List<(string, string)>();
         private SbkubeConfig? _config;
 
@@ -61,7 +65,7 @@ namespace SBKube.PowerShell.Cmdlets
             string? context = KubeContext ?? _config?.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : _config?.Sources.Kubeconfig;
             var engine = new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
-            var confirmed = engine.Plan(order).Where(d => ShouldProcess($"{d.Namespace}/{d.App}",
+            var confirmed = engine.Plan(order).Where(d => ShouldProcessUnlessForced(Force, $"{d.Namespace}/{d.App}",
                 $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept")).ToList();
             if (confirmed.Count > 0)
             {
