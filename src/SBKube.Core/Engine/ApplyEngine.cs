@@ -61,7 +61,8 @@ namespace SBKube.Core.Engine
                 }
                 return;
             }
-            await ExecuteAsync(plan, options, onResult, stopLaunching).ConfigureAwait(false);
+            // Nobody reviewed this plan, so an app another run deployed meanwhile is planned again under its lock.
+            await ExecuteAsync(plan, options, onResult, stopLaunching, replanOutdated: true).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -87,8 +88,13 @@ namespace SBKube.Core.Engine
             return new ApplyPlan(config, planned);
         }
 
-        /// <summary>Carries out a plan: each app under its lock, after checking the plan still holds for it.</summary>
-        public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching)
+        /// <summary>
+        /// Carries out a plan: each app under its lock, after checking the plan still holds for it. An app
+        /// deployed by another run since planning fails as PlanOutdated (what was confirmed is no longer what
+        /// would happen), or with <paramref name="replanOutdated"/> is planned again under its lock.
+        /// </summary>
+        public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching,
+            bool replanOutdated = false)
         {
             _repos = new Lazy<Task>(() => EnsureReposAsync(plan.Config));
             var leases = new List<LockLease>();
@@ -101,7 +107,7 @@ namespace SBKube.Core.Engine
                         leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
                     }
                 }
-                await RunAppsAsync(plan.Apps, options, onResult, stopLaunching).ConfigureAwait(false);
+                await RunAppsAsync(plan.Apps, options, onResult, stopLaunching, replanOutdated).ConfigureAwait(false);
             }
             finally
             {
@@ -110,7 +116,7 @@ namespace SBKube.Core.Engine
         }
 
         private async Task RunAppsAsync(IReadOnlyList<PlannedApp> ordered, ApplyOptions options,
-            Action<AppResult> onResult, CancellationToken stopLaunching)
+            Action<AppResult> onResult, CancellationToken stopLaunching, bool replanOutdated)
         {
             var selected = new HashSet<string>(ordered.Select(a => a.Name));
             var tasks = new Dictionary<string, Task<AppResult>>();
@@ -154,7 +160,7 @@ namespace SBKube.Core.Engine
                             {
                                 running[planned.Name] = true;
                                 _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
-                                result = await ApplyAppAsync(planned, options).ConfigureAwait(false);
+                                result = await ApplyAppAsync(planned, options, replanOutdated).ConfigureAwait(false);
                                 running.TryRemove(planned.Name, out _);
                             }
                         }
@@ -200,7 +206,7 @@ namespace SBKube.Core.Engine
             }
         }
 
-        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options)
+        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated)
         {
             var clock = Stopwatch.StartNew();
             AppConfig app = planned.App;
@@ -210,15 +216,22 @@ namespace SBKube.Core.Engine
             {
                 if (planned.Action == PlannedAction.Fail)
                 {
-                    result.Outcome = AppOutcome.Failed;
-                    result.Message = planned.Failure;
-                    result.ErrorId = planned.FailureId;
-                    return result;
+                    return FailedPlan(result, planned);
                 }
                 // Two runs never deploy the same app at once, with or without -Lock.
                 appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
                 await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
                 DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
+                if (deployed?.Id != planned.Deployed?.Id && replanOutdated)
+                {
+                    // Helm's list read for the plan predates that run: read it again for the drift check.
+                    _helmReleases.TryRemove(app.Namespace, out _);
+                    planned = await PlanAppAsync(app, options).ConfigureAwait(false);
+                    if (planned.Action == PlannedAction.Fail)
+                    {
+                        return FailedPlan(result, planned);
+                    }
+                }
                 if (deployed?.Id != planned.Deployed?.Id)
                 {
                     throw new SbkubeException(
@@ -282,6 +295,14 @@ namespace SBKube.Core.Engine
             return result;
         }
 
+        private static AppResult FailedPlan(AppResult result, PlannedApp p)
+        {
+            result.Outcome = AppOutcome.Failed;
+            result.Message = p.Failure;
+            result.ErrorId = p.FailureId;
+            return result;
+        }
+
         /// <summary>A plan entry as a result, for -WhatIf: nothing recorded.</summary>
         private static AppResult PlannedResult(PlannedApp p)
         {
@@ -301,9 +322,7 @@ namespace SBKube.Core.Engine
                     result.Record = p.Deployed;
                     break;
                 case PlannedAction.Fail:
-                    result.Outcome = AppOutcome.Failed;
-                    result.Message = p.Failure;
-                    result.ErrorId = p.FailureId;
+                    FailedPlan(result, p);
                     break;
                 default:
                     result.Outcome = AppOutcome.Planned;

@@ -16,10 +16,10 @@ namespace SBKube.Core.Tests.Engine
 
         public void Dispose() => _p.Dispose();
 
-        private static async Task<List<AppResult>> Execute(ApplyEngine engine, ApplyPlan plan)
+        private static async Task<List<AppResult>> Execute(ApplyEngine engine, ApplyPlan plan, bool replanOutdated = false)
         {
             var results = new List<AppResult>();
-            await engine.ExecuteAsync(plan, new ApplyOptions(), r => { lock (results) results.Add(r); }, CancellationToken.None);
+            await engine.ExecuteAsync(plan, new ApplyOptions(), r => { lock (results) results.Add(r); }, CancellationToken.None, replanOutdated);
             return results;
         }
 
@@ -76,6 +76,23 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains("revision 2 is deployed now, not 1", r.Message);
             Assert.Equal(2, _p.Count("upgrade"));
             Assert.Equal(2, _p.Store.List().Count);
+        }
+
+        [Fact]
+        public async Task A_plan_nobody_reviewed_is_made_again_for_an_app_another_run_deployed_meanwhile()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            _p.Redis(size: "2Gi");
+            var engine = new ApplyEngine(_p.Session);
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
+            Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome); // the same change, by another run
+
+            AppResult r = Assert.Single(await Execute(engine, plan, replanOutdated: true));
+
+            Assert.Equal(AppOutcome.Unchanged, r.Outcome);
+            Assert.Equal(2, r.Revision);
+            Assert.Equal(2, _p.Count("upgrade"));
         }
 
         [Fact]
