@@ -29,7 +29,8 @@ namespace SBKube.Core.State
     public interface IStateQueries
     {
         IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
-        void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
+        void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null, bool latestOnly = false,
+            bool snapshots = true);
         StateListWidths ListWidths(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
         IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null, DateTime? since = null);
         IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null);

@@ -94,16 +94,18 @@ namespace SBKube.Core.State
         /// <summary>
         /// The rows of <see cref="List"/>, handed to <paramref name="onRow"/> as they are read, so a million
         /// revisions never sit in memory at once. A failure after the first row is not retried (that would
-        /// hand out rows twice).
+        /// hand out rows twice). Without <paramref name="snapshots"/> the rows come without their snapshot
+        /// (Config is null): a table or JSON listing never shows it, and it is the widest column.
         /// </summary>
         public void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null,
-            bool latestOnly = false)
+            bool latestOnly = false, bool snapshots = true)
         {
             var p = new List<(string, object?)>();
             string where = ListWhere(p, ns, app, context, latestOnly);
+            string columns = snapshots ? Columns : Columns.Replace(" config,", " NULL AS config,");
             RunOnce(conn =>
             {
-                using DbCommand cmd = Command(conn, $"SELECT {Columns} FROM deployments {where} ORDER BY namespace, app, context, revision", null, p.ToArray());
+                using DbCommand cmd = Command(conn, $"SELECT {columns} FROM deployments {where} ORDER BY namespace, app, context, revision", null, p.ToArray());
                 using DbDataReader r = cmd.ExecuteReader();
                 while (r.Read())
                 {

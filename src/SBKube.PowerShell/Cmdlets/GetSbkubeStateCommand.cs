@@ -53,12 +53,12 @@ namespace SBKube.PowerShell.Cmdlets
             switch (Format)
             {
                 case "Json":
-                    StateJson.WriteLines(WriteObject, sink => Store.Stream(sink, Namespace, App, KubeContext, Latest.IsPresent));
+                    StateJson.WriteLines(WriteObject, sink => Store.Stream(sink, Namespace, App, KubeContext, Latest.IsPresent, snapshots: false));
                     break;
                 case "Table":
                     var table = new StateTable(Store.ListWidths(Namespace, App, KubeContext, Latest.IsPresent));
                     WriteObject(table.Header);
-                    Store.Stream(r => WriteObject(table.Row(r)), Namespace, App, KubeContext, Latest.IsPresent);
+                    Store.Stream(r => WriteObject(table.Row(r)), Namespace, App, KubeContext, Latest.IsPresent, snapshots: false);
                     break;
                 default:
                     Store.Stream(r => WriteObject(Masked(r)), Namespace, App, KubeContext, Latest.IsPresent);

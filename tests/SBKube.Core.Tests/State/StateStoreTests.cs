@@ -55,6 +55,27 @@ namespace SBKube.Core.Tests.State
         }
 
         [Fact]
+        public void Stream_hands_out_the_rows_of_List_in_order_with_or_without_their_snapshots()
+        {
+            StateStore store = _db.Open();
+            foreach (string app in new[] { "redis", "postgres", "redis" })
+            {
+                DeploymentRecord d = store.BeginDeployment(TempDb.New(app));
+                store.FinishDeployment(d.Id, DeploymentStatus.Deployed, 1, null, HistoryAction.Deploy);
+            }
+            var full = new System.Collections.Generic.List<DeploymentRecord>();
+            var light = new System.Collections.Generic.List<DeploymentRecord>();
+            store.Stream(full.Add);
+            store.Stream(light.Add, snapshots: false);
+
+            Assert.Equal(store.List().Select(r => (r.App, r.Revision)), full.Select(r => (r.App, r.Revision)));
+            Assert.Equal(new[] { ("postgres", 1), ("redis", 1), ("redis", 2) }, light.Select(r => (r.App, r.Revision)));
+            Assert.All(full, r => Assert.NotNull(r.Config));
+            Assert.All(light, r => Assert.Null(r.Config));
+            Assert.Equal(full.Select(r => (r.Status, r.ConfigHash, r.DeployedAt)), light.Select(r => (r.Status, r.ConfigHash, r.DeployedAt)));
+        }
+
+        [Fact]
         public void Revisions_AreNumberedPerContextNamespaceAndApp_StartingAtOne()
         {
             StateStore store = _db.Open();
