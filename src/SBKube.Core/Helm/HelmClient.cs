@@ -206,6 +206,9 @@ namespace SBKube.Core.Helm
             await RunAsync(new List<string> { "repo", "update" }, names.ToList(), null, ct, global: false).ConfigureAwait(false);
         }
 
+        private static bool ReadsOnly(List<string> flags) => flags.Count > 0 &&
+            (flags[0] is "version" or "history" or "list" or "status" or "get" || (flags[0] == "repo" && flags.Count > 1 && flags[1] == "list"));
+
         /// <summary>
         /// Runs helm with <paramref name="flags"/>, then <c>--</c> and the positional arguments, so a
         /// release, chart or repository name can never be read as a flag.
@@ -224,7 +227,17 @@ namespace SBKube.Core.Helm
                 args.Add("--");
                 args.AddRange(positional);
             }
-            ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
+            ToolResult r;
+            try
+            {
+                r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
+            }
+            catch (ToolExitUnknownException e) when (ReadsOnly(flags))
+            {
+                // Asking again is harmless for a read; a change whose result is unknown stays a failure.
+                _options.Verbose?.Invoke(e.Message + " It only reads, so it is run once more.");
+                r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
+            }
             if (r.ExitCode != 0)
             {
                 string line = HelmErrors.ErrorLine(r.StandardError, r.ExitCode);

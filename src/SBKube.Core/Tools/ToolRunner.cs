@@ -123,7 +123,7 @@ namespace SBKube.Core.Tools
                 {
                     // Still observed, so its eventual end raises no unobserved-task error.
                     _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                    throw new ToolExitUnknownException(Executable, running.ProcessId, holders);
+                    throw new ToolExitUnknownException(Executable, running.ProcessId, holders, reaped: !Directory.Exists(proc));
                 }
             }
         }
@@ -132,7 +132,7 @@ namespace SBKube.Core.Tools
         private static readonly TimeSpan HeldOutputGrace = TimeSpan.FromSeconds(3);
 
         /// <summary>How long an exited tool with nothing holding its output may take to report its exit.</summary>
-        private static readonly TimeSpan LateExitLimit = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan LateExitLimit = TimeSpan.FromSeconds(15);
 
         /// <summary>
         /// Alive unless /proc has no entry or shows a zombie (exited, not yet reaped). A zombie normally
@@ -191,8 +191,8 @@ namespace SBKube.Core.Tools
     /// <summary>The tool ended but its exit status never arrived, because something it started holds its output.</summary>
     public sealed class ToolExitUnknownException : Exception
     {
-        public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids)
-            : base(Describe(executable, pid, holderPids))
+        public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids, bool reaped)
+            : base(Describe(executable, pid, holderPids, reaped))
         {
             Executable = executable;
             HolderPids = holderPids;
@@ -203,10 +203,10 @@ namespace SBKube.Core.Tools
         /// <summary>The processes it started that still hold its output open (Linux only).</summary>
         public IReadOnlyList<int> HolderPids { get; }
 
-        private static string Describe(string executable, int pid, IReadOnlyList<int> holders)
+        private static string Describe(string executable, int pid, IReadOnlyList<int> holders, bool reaped)
         {
             string held = holders.Count == 0
-                ? "its output stayed open"
+                ? (reaped ? "it was reaped, but neither its status nor the end of its output arrived" : "it exited but was never reaped")
                 : "its output is held open by " + string.Join(", ", holders.Select(h =>
                     $"pid {h.ToString(CultureInfo.InvariantCulture)} ({CurrentProcess.CommandLine(h)})")) + ", which it started";
             return $"'{executable}' (pid {pid.ToString(CultureInfo.InvariantCulture)}) ended, but its exit status never arrived: " +

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using SBKube.Core.Tools;
@@ -47,6 +48,29 @@ namespace SBKube.Core.Tests.Tools
             Assert.Contains("sleep", e.Message, StringComparison.Ordinal);
             Assert.Contains("counted as failed", e.Message, StringComparison.Ordinal);
             Assert.Contains(e.HolderPids, pid => pid > 0);
+        }
+
+        [Fact]
+        public async Task A_read_whose_exit_never_arrived_is_asked_again_and_a_change_is_not()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            string once = Path.Combine(_dir, "held-once");
+            string calls = Path.Combine(_dir, "calls");
+            // The first list and the first rollback leave a child holding their output; later calls do not.
+            string helm = Script("helm",
+                $"echo \"$1\" >> '{calls}'\n" +
+                "case \"$1\" in version) echo v3.14.0+gabc; exit 0;; esac\n" +
+                $"if [ ! -e \"{once}-$1\" ]; then touch \"{once}-$1\"; sleep 8 & fi\n" +
+                "[ \"$1\" = list ] && echo '[]'\nexit 0");
+            var client = new SBKube.Core.Helm.HelmClient(new SBKube.Core.Helm.HelmOptions { Executable = helm });
+
+            Assert.Empty(await client.ListAsync("demo"));
+            await Assert.ThrowsAsync<ToolExitUnknownException>(() =>
+                client.RollbackAsync("web", "demo", 1, force: false, wait: false, timeout: null, historyMax: null));
+
+            string[] made = File.ReadAllLines(calls);
+            Assert.Equal(2, made.Count(c => c == "list"));
+            Assert.Equal(1, made.Count(c => c == "rollback"));
         }
     }
 }
