@@ -63,19 +63,7 @@ namespace SBKube.Core.State
         /// </summary>
         public IReadOnlyList<DeploymentRecord> Prune(PruneRequest request)
         {
-            if (request == null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
-            if (request.OlderThanUtc == null && request.KeepLast == null)
-            {
-                throw new ArgumentException("Say what to prune: an age (OlderThan), a number of revisions to keep (KeepLast), or both.",
-                    nameof(request));
-            }
-            if (request.KeepLast < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(request), "KeepLast cannot be negative.");
-            }
+            RequireCriteria(request);
 
             var p = new List<(string, object?)>();
             string candidates = PruneCandidates(request, p);
@@ -121,11 +109,7 @@ namespace SBKube.Core.State
         /// </summary>
         public IReadOnlyList<PruneSummary> PruneBySummary(PruneRequest request)
         {
-            if (request.OlderThanUtc == null && request.KeepLast == null)
-            {
-                throw new ArgumentException("Say what to prune: an age (OlderThan), a number of revisions to keep (KeepLast), or both.",
-                    nameof(request));
-            }
+            RequireCriteria(request);
             var p = new List<(string, object?)>();
             string candidates = PruneCandidates(request, p);
             // The candidates are worked out once, into a temporary table the summary and the deletes read.
@@ -198,6 +182,23 @@ namespace SBKube.Core.State
                 });
             }
             return removed;
+        }
+
+        private static void RequireCriteria(PruneRequest request)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+            if (request.OlderThanUtc == null && request.KeepLast == null)
+            {
+                throw new ArgumentException("Say what to prune: an age (OlderThan), a number of revisions to keep (KeepLast), or both.",
+                    nameof(request));
+            }
+            if (request.KeepLast < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), "KeepLast cannot be negative.");
+            }
         }
 
         /// <summary>The order prune reports in: namespace, app, context, revision (ordinal, as the SQL sorts).</summary>

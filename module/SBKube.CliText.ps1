@@ -1,0 +1,143 @@
+# Helpers of the sbkube function (SBKube.Commands.psm1): command-line parsing, usage, errors and the seed's
+# text tables. Dot-sourced into that module's scope. PowerShell 5.1 compatible.
+
+function New-SbkubeCliError {
+    param([string] $Id, [string] $Message, [object] $Target, [string] $Category = 'InvalidArgument')
+    $ex = New-Object System.ArgumentException $Message
+    New-Object System.Management.Automation.ErrorRecord $ex, "SbkubeCli.$Id", ([System.Management.Automation.ErrorCategory]$Category), $Target
+}
+
+function Get-SbkubeCliUsage {
+    param([string] $Command)
+    if ($Command -and $script:Commands.Contains($Command)) {
+        $c = $script:Commands[$Command]
+        $lines = @("Usage: $($c.Usage)", '', $c.Help, '', 'Flags:')
+        foreach ($f in @($c.Flags) + @('state-db', 'help')) {
+            $form = if ($script:ValueFlags -contains $f) { "--$f VALUE" } else { "--$f" }
+            if ($f -eq 'help') { $form = '--help, -h' }
+            $req = if ($c.Required -contains $f) { ' (required)' } else { '' }
+            $lines += "  $form$req"
+        }
+        return $lines
+    }
+    $lines = @(
+        'Usage: sbkube COMMAND [FLAGS]   (the seed CLI; each command maps to an SBKube cmdlet)',
+        '',
+        'Commands:'
+    )
+    $width = ($script:Commands.Keys | Measure-Object -Property Length -Maximum).Maximum
+    foreach ($k in $script:Commands.Keys) {
+        $lines += '  ' + $k.PadRight($width) + '  ' + $script:Commands[$k].Help
+    }
+    $lines += @('', 'Global flags:',
+        '  --state-db PATH  state database (default: $env:SBKUBE_STATE_DB, else ~/.sbkube/state.db)',
+        '  --help, -h       show help for a command',
+        '', 'Flags also take the form --flag=value. $LASTEXITCODE is 0 on success and 1 on failure.')
+    $lines
+}
+
+# Splits the arguments into command words and flags. Returns @{ Words; Flags (ordered name -> value); Help }.
+function ConvertFrom-SbkubeCliArgument {
+    param([string[]] $Arguments)
+    $words = New-Object System.Collections.Generic.List[string]
+    $flags = [ordered]@{}
+    $unknown = New-Object System.Collections.Generic.List[string]
+    $help = $false
+    $i = 0
+    while ($i -lt $Arguments.Count) {
+        $tok = $Arguments[$i]
+        $i++
+        if ($tok -eq '-h' -or $tok -eq '--help') { $help = $true; continue }
+        if (-not $tok.StartsWith('--')) {
+            if ($tok.StartsWith('-') -and $tok.Length -gt 1 -and -not ($tok -match '^-\d')) {
+                $unknown.Add($tok)
+            } else {
+                $words.Add($tok)
+            }
+            continue
+        }
+        $name = $tok.Substring(2)
+        $value = $null
+        $hasInline = $false
+        $eq = $name.IndexOf('=')
+        if ($eq -ge 0) {
+            $value = $name.Substring($eq + 1)
+            $name = $name.Substring(0, $eq)
+            $hasInline = $true
+        }
+        $name = $name.ToLowerInvariant()
+        if ($script:ValueFlags -contains $name) {
+            if (-not $hasInline) {
+                if ($i -lt $Arguments.Count -and -not $Arguments[$i].StartsWith('--') -and $Arguments[$i] -ne '-h') {
+                    $value = $Arguments[$i]
+                    $i++
+                }
+            }
+            if ([string]::IsNullOrEmpty($value)) {
+                throw (New-SbkubeCliError -Id 'MissingValue' -Message "Flag --$name needs a value, e.g. --$name VALUE or --$name=VALUE." -Target "--$name")
+            }
+            $flags[$name] = $value
+        } elseif ($script:SwitchFlags -contains $name) {
+            if ($hasInline) {
+                throw (New-SbkubeCliError -Id 'UnexpectedValue' -Message "Flag --$name takes no value (got '--$name=$value')." -Target "--$name")
+            }
+            if ($name -eq 'help') { $help = $true } else { $flags[$name] = $true }
+        } else {
+            $unknown.Add("--$name")
+        }
+    }
+    @{ Words = $words.ToArray(); Flags = $flags; Unknown = $unknown.ToArray(); Help = $help }
+}
+
+function Format-SbkubeCliTime {
+    param($Value)
+    if ($null -eq $Value) { return '' }
+    ([datetime]$Value).ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+# A seed-style text table: header first, columns left-aligned and separated by two spaces, no rule line.
+function Format-SbkubeCliTable {
+    param([string[]] $Header, [object[]] $Rows)
+    $widths = @($Header | ForEach-Object { $_.Length })
+    foreach ($row in $Rows) {
+        for ($c = 0; $c -lt $Header.Count; $c++) {
+            $len = ([string]$row[$c]).Length
+            if ($len -gt $widths[$c]) { $widths[$c] = $len }
+        }
+    }
+    $render = {
+        param($cells)
+        $parts = for ($c = 0; $c -lt $Header.Count; $c++) { ([string]$cells[$c]).PadRight($widths[$c]) }
+        ($parts -join '  ').TrimEnd()
+    }
+    & $render $Header
+    foreach ($row in $Rows) { & $render $row }
+}
+
+# A value of a difference on one line: absent, text, or compact JSON for lists and maps.
+function Format-SbkubeCliValue {
+    param($Value)
+    if ($null -eq $Value) { return '(none)' }
+    if ($Value -is [string] -or $Value -is [ValueType]) { return [string]$Value }
+    ($Value | ConvertTo-Json -Compress -Depth 20)
+}
+
+function Format-SbkubeCliResult {
+    param([object[]] $Results)
+    $rows = New-Object System.Collections.Generic.List[object]
+    foreach ($r in $Results) {
+        $desc = if ($r.Message) { $r.Message } else { $r.Description }
+        $rows.Add(@($r.Namespace, $r.App, $r.Outcome, $r.Revision, $r.Chart, $desc))
+    }
+    Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'OUTCOME', 'REVISION', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
+}
+
+function Get-SbkubeCliInt {
+    param([hashtable] $Flags, [string] $Name, [int] $Min, [int] $Max = [int]::MaxValue)
+    $n = 0
+    $text = [string]$Flags[$Name]
+    if (-not [int]::TryParse($text, [System.Globalization.NumberStyles]::Integer, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$n) -or $n -lt $Min -or $n -gt $Max) {
+        throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Name expects a whole number from $Min to $Max; got '$text'." -Target "--$Name")
+    }
+    $n
+}
