@@ -73,7 +73,7 @@ namespace SBKube.Core.Tools
             try
             {
                 CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
-                exitCode = await WaitForExitAsync(running, call).ConfigureAwait(false);
+                exitCode = await WaitForExitAsync(running, call, stderr).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
@@ -96,11 +96,11 @@ namespace SBKube.Core.Tools
         /// pipes have closed. A process the tool started (a plugin, a post-renderer, anything run in
         /// the background) inherits those pipes and can keep them open long after the tool exited; the
         /// exit status then never arrives. So the tool is also watched through /proc: once it has been
-        /// gone for a few seconds while a process of this call holds its output, or for a minute with
-        /// none (the exit is late on a loaded machine, or the runtime missed it), the call fails naming
-        /// the holder. Guessing from stderr would turn a silent failure into a success.
+        /// gone for a few seconds while a process of this call holds its output, the call fails naming
+        /// the holder. With nothing holding it the output is complete but the status was lost (seen
+        /// under load, cause not found); then Helm's error contract on that output decides.
         /// </summary>
-        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
+        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call, StringBuilder stderr)
         {
             string proc = "/proc/" + running.ProcessId.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
@@ -117,22 +117,27 @@ namespace SBKube.Core.Tools
                     continue;
                 }
                 goneSince ??= DateTime.UtcNow;
-                int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
-                // With nothing holding its output the status is only late (a loaded machine): wait longer.
-                if (DateTime.UtcNow - goneSince.Value > (holders.Length > 0 ? HeldOutputGrace : LateExitLimit))
+                if (DateTime.UtcNow - goneSince.Value <= ExitGrace)
                 {
-                    // Still observed, so its eventual end raises no unobserved-task error.
-                    _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    continue;
+                }
+                // Still observed, so its eventual end raises no unobserved-task error.
+                _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
+                if (holders.Length > 0)
+                {
                     throw new ToolExitUnknownException(Executable, running.ProcessId, holders, reaped: !Directory.Exists(proc));
                 }
+                // Nothing holds its output, so that output is complete, but the status is lost (seen under load,
+                // cause not found): Helm's contract decides, an "Error:" line means it failed.
+                Verbose?.Invoke($"{Executable} (pid {running.ProcessId}) ended without the runtime reporting its exit status; " +
+                    "its complete output decides the result.");
+                return stderr.ToString().Split('\n').Any(l => l.StartsWith("Error", StringComparison.Ordinal)) ? 1 : 0;
             }
         }
 
-        /// <summary>How long an exited tool whose output another process holds may take before the call fails.</summary>
-        private static readonly TimeSpan HeldOutputGrace = TimeSpan.FromSeconds(3);
-
-        /// <summary>How long an exited tool with nothing holding its output may take to report its exit.</summary>
-        private static readonly TimeSpan LateExitLimit = TimeSpan.FromSeconds(15);
+        /// <summary>How long an exited tool may take to report its exit before SBKube looks at why not.</summary>
+        private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
 
         /// <summary>
         /// Alive unless /proc has no entry or shows a zombie (exited, not yet reaped). A zombie normally
