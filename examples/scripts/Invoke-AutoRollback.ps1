@@ -24,6 +24,9 @@
        (Invoke-SbkubeRollback), which records a new revision "Rollback to revision N". When the apply
        recorded no new revision of the app (nothing changed), there is nothing to roll back.
 
+    For several apps at once, `Invoke-SbkubeApply -HealthCheck <url or script block> -RollbackOnFailure`
+    does the same in one call, without the fixed wait.
+
     Writes one result object (PSTypeName SBKube.AutoRollbackResult) and exits with code 0 when the new
     deployment is healthy and 1 when it was rolled back or could not be rolled back.
 

@@ -15,17 +15,16 @@ namespace SBKube.PowerShell.Tests
         public const string Name = "HelmSim (process environment)";
     }
 
-    /// <summary>Apply, rollback and delete cmdlets in-process against HelmSim: plan once, confirm, execute, stop.</summary>
-    [Collection(HelmSimEnvironment.Name)]
-    public sealed class CmdletFlowTests : IDisposable
+    /// <summary>A project of two apps (second depends on first) and a HelmSim home of its own, for in-process cmdlet tests.</summary>
+    public abstract class HelmSimProject : IDisposable
     {
-        private readonly string _home;
-        private readonly string _project;
+        protected readonly string _home;
+        protected readonly string _project;
         private readonly string? _oldHome = Environment.GetEnvironmentVariable("HELMSIM_HOME");
         private readonly string? _oldHelm = Environment.GetEnvironmentVariable("SBKUBE_HELM");
-        private PsHost? _ps;
+        protected PsHost? _ps;
 
-        public CmdletFlowTests()
+        protected HelmSimProject()
         {
             string root = Path.Combine(Path.GetTempPath(), "sbkube-flow-" + Guid.NewGuid().ToString("N").Substring(0, 10));
             _home = Path.Combine(root, "helmsim");
@@ -39,7 +38,7 @@ namespace SBKube.PowerShell.Tests
             Values("v1");
         }
 
-        public void Dispose()
+        public virtual void Dispose()
         {
             _ps?.Dispose();
             Environment.SetEnvironmentVariable("HELMSIM_HOME", _oldHome);
@@ -47,22 +46,27 @@ namespace SBKube.PowerShell.Tests
             Directory.Delete(Path.GetDirectoryName(_home)!, recursive: true);
         }
 
-        private PsHost Host(string? answer = null) => _ps = new PsHost(answer == null ? null : new AnsweringHost(answer));
+        protected PsHost Host(string? answer = null) => _ps = new PsHost(answer == null ? null : new AnsweringHost(answer));
 
-        private void Config(string apps) => File.WriteAllText(Path.Combine(_project, "config.yaml"),
+        protected void Config(string apps) => File.WriteAllText(Path.Combine(_project, "config.yaml"),
             "namespace: flow\napps:\n  " + apps.Replace("first: {", "first: { values: [first.yaml],") + "\n");
 
-        private void Values(string password) => File.WriteAllText(Path.Combine(_project, "values", "first.yaml"), $"auth:\n  password: {password}\n");
+        protected void Values(string password) => File.WriteAllText(Path.Combine(_project, "values", "first.yaml"), $"auth:\n  password: {password}\n");
 
-        private string[] Calls() => File.Exists(Path.Combine(_home, "calls.log"))
+        protected string[] Calls() => File.Exists(Path.Combine(_home, "calls.log"))
             ? File.ReadAllLines(Path.Combine(_home, "calls.log")).Where(l => l.Length > 0)
                 .Select(l => (string)((JsonArray)JsonNode.Parse(l)!["argv"]!)[0]!).ToArray()
             : Array.Empty<string>();
 
-        private void ForgetCalls() => File.Delete(Path.Combine(_home, "calls.log"));
+        protected void ForgetCalls() => File.Delete(Path.Combine(_home, "calls.log"));
 
-        private string Apply(string extra = "") => $"Invoke-SbkubeApply -Path '{_project}' -StatePath $StatePath {extra}";
+        protected string Apply(string extra = "") => $"Invoke-SbkubeApply -Path '{_project}' -StatePath $StatePath {extra}";
+    }
 
+    /// <summary>Apply, rollback and delete cmdlets in-process against HelmSim: plan once, confirm, execute, stop.</summary>
+    [Collection(HelmSimEnvironment.Name)]
+    public sealed class CmdletFlowTests : HelmSimProject
+    {
         [Fact]
         public void Apply_with_Confirm_plans_once_and_executes_what_was_confirmed()
         {

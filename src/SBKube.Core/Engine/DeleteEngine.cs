@@ -99,7 +99,8 @@ namespace SBKube.Core.Engine
             return order.Concat(stuck).Select(i => targets[i]).ToList();
         }
 
-        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken ct)
+        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken ct,
+            string description = "Deleted")
         {
             using LockLease appLock = await _session.LockAsync(deployed.Namespace, deployed.App, "delete", lockTimeout, ct)
                 .ConfigureAwait(false);
@@ -112,7 +113,7 @@ namespace SBKube.Core.Engine
                 ReleaseName = deployed.ReleaseName,
                 Operation = "delete",
                 Chart = deployed.Chart,
-                Description = "Deleted",
+                Description = description,
             };
             RevisionSnapshot snapshot = RevisionSnapshot.FromJson(deployed.Config ?? "{}");
             var row = new NewDeployment
@@ -126,22 +127,22 @@ namespace SBKube.Core.Engine
                 ChartRef = deployed.ChartRef,
                 ChartVersion = deployed.ChartVersion,
                 Status = DeploymentStatus.Uninstalling,
-                Description = "Deleted",
+                Description = description,
                 Config = deployed.Config,
                 ConfigHash = deployed.ConfigHash,
             };
             await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Delete, result, AppOutcome.Uninstalled, "Delete", async () =>
             {
-                string description = "Deleted";
+                string done = description;
                 try
                 {
                     await _session.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
                 }
                 catch (HelmException e) when (e.Kind == HelmErrorKind.ReleaseNotFound)
                 {
-                    description = "Deleted (the release was already gone from Helm)";
+                    done = description + " (the release was already gone from Helm)";
                 }
-                return new RecordedChange(DeploymentStatus.Uninstalled, deployed.HelmRevision, description);
+                return new RecordedChange(DeploymentStatus.Uninstalled, deployed.HelmRevision, done);
             }, () => Task.FromResult<int?>(null)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;

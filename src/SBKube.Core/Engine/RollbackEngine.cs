@@ -19,6 +19,8 @@ namespace SBKube.Core.Engine
         /// <summary>Hold the namespace lock, not only the app's.</summary>
         public bool Lock { get; set; }
         public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
+        /// <summary>Why the rollback happens, recorded in its description: Rollback to revision N (reason).</summary>
+        public string? Reason { get; set; }
     }
 
     /// <summary>
@@ -79,7 +81,7 @@ namespace SBKube.Core.Engine
             DeploymentRecord target = plan.Target;
             RevisionSnapshot snapshot = plan.Snapshot;
             _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
-            string description = $"Rollback to revision {target.Revision}";
+            string description = $"Rollback to revision {target.Revision}" + (options.Reason == null ? "" : $" ({options.Reason})");
             var result = new AppResult
             {
                 Namespace = target.Namespace,

@@ -1,8 +1,11 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using SBKube.PowerShell.Completion;
+using SBKube.Core;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
@@ -43,6 +46,25 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
+        /// <summary>Run after the apps are applied: a script block that returns $true when healthy, or a URL that answers 2xx.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? HealthCheck { get; set; }
+
+        /// <summary>How long the health check may take to pass: 30s, 5m, seconds, or hh:mm:ss.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string HealthTimeout { get; set; } = "5m";
+
+        /// <summary>The pause between two tries of the health check.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string HealthInterval { get; set; } = "5s";
+
+        /// <summary>When an app fails or the health check does, return every app this run changed to the revision deployed before it.</summary>
+        [Parameter]
+        public SwitchParameter RollbackOnFailure { get; set; }
+
         private string? _configFile;
 
         protected override string Activity => "Invoke-SbkubeApply " + (_configFile ?? Path);
@@ -53,6 +75,7 @@ namespace SBKube.PowerShell.Cmdlets
         {
             SbkubeConfig config = ConfigLoader.Load(ResolvePath(Path), Namespace);
             _configFile = config.ConfigFile;
+            HealthProbe? probe = HealthProbeFromParameters();
             var options = new ApplyOptions
             {
                 Apps = App,
@@ -66,10 +89,19 @@ namespace SBKube.PowerShell.Cmdlets
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
             EngineSession session = EngineSession.Create(Store, context, kubeconfig, EngineLog);
             var engine = new ApplyEngine(session);
-            void Emit(AppResult r) => PostOutput(() => EmitResult(r));
+            var results = new List<AppResult>();
+            void Emit(AppResult r)
+            {
+                lock (results)
+                {
+                    results.Add(r);
+                }
+                PostOutput(() => EmitResult(r));
+            }
             if (!ConfirmationRequested(ConfirmImpact.Medium))
             {
                 await engine.RunAsync(config, options, Emit, stopping);
+                await AfterRunAsync(session, results, probe, stopping);
                 return;
             }
             // Plan once, confirm each change here on the pipeline thread, execute the confirmed part of that plan.
@@ -96,6 +128,90 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 await engine.ExecuteAsync(plan.Only(confirmed), options, Emit, stopping);
             }
+            if (!whatIf)
+            {
+                await AfterRunAsync(session, results, probe, stopping);
+            }
+        }
+
+        private HealthProbe? HealthProbeFromParameters()
+        {
+            TimeSpan timeout = DurationText.ParsePositive(HealthTimeout, "-HealthTimeout");
+            DurationText.ParsePositive(HealthInterval, "-HealthInterval");
+            TimeSpan tryTimeout = timeout < TimeSpan.FromSeconds(10) ? timeout : TimeSpan.FromSeconds(10);
+            return HealthCheck == null ? null : HealthCheckArgument.ToProbe(HealthCheck, tryTimeout);
+        }
+
+        /// <summary>
+        /// The health check once every app is applied, and with -RollbackOnFailure the way back when an app
+        /// or the check failed. Runs on the pipeline thread, where a script block check must run.
+        /// </summary>
+        private async Task AfterRunAsync(EngineSession session, List<AppResult> results, HealthProbe? probe, CancellationToken stopping)
+        {
+            AppResult? failedApp = results.FirstOrDefault(r => r.Outcome == AppOutcome.Failed);
+            string? reason = null;
+            if (failedApp != null)
+            {
+                reason = $"apply of {failedApp.App} failed";
+                if (probe != null)
+                {
+                    WriteWarning($"The health check did not run: {reason}.");
+                }
+            }
+            else if (probe != null)
+            {
+                TimeSpan timeout = DurationText.ParsePositive(HealthTimeout, "-HealthTimeout");
+                HealthVerdict verdict = await HealthWatch.WaitAsync(probe, timeout, DurationText.ParsePositive(HealthInterval, "-HealthInterval"),
+                    (n, why) => WriteVerbose($"Health check, try {n}: {why}"), stopping);
+                if (verdict.Healthy)
+                {
+                    WriteVerbose($"Health check passed (try {verdict.Attempts}).");
+                    return;
+                }
+                reason = "health check failed: " + verdict.Reason;
+            }
+            if (reason == null)
+            {
+                return;
+            }
+            reason = session.Redactor.RedactText(reason)!;
+            var reverter = new RunReverter(session);
+            IReadOnlyList<RevertStep> steps = RollbackOnFailure ? reverter.Plan(results) : Array.Empty<RevertStep>();
+            var confirmed = steps.Where(s => ShouldProcess($"{s.Changed.Namespace}/{s.Changed.App}", s.Before != null
+                ? $"Roll back to revision {s.Before.Revision} ({reason})"
+                : $"Uninstall: it had no revision before this run ({reason})")).ToList();
+            var reverted = new List<AppResult>();
+            // Not cancelled by Ctrl+C: stopping helm halfway would leave a release pending.
+            await reverter.RevertAsync(confirmed, reason, r =>
+            {
+                lock (reverted)
+                {
+                    reverted.Add(r);
+                }
+                PostOutput(() => EmitResult(r));
+            }, CancellationToken.None);
+            if (failedApp != null && reverted.Count > 0)
+            {
+                WriteWarning(HealthFailure(reason, reverted));
+            }
+            else if (failedApp == null)
+            {
+                WriteError(new ErrorRecord(new SbkubeException(HealthFailure(reason, reverted), "HealthCheckFailed", ErrorKind.InvalidOperation, _configFile),
+                    "HealthCheckFailed", ErrorCategory.InvalidResult, _configFile));
+            }
+        }
+
+        private string HealthFailure(string reason, IReadOnlyList<AppResult> reverted)
+        {
+            string Done(AppResult r) => r.Outcome == AppOutcome.Failed ? $"{r.App} could not go back ({r.Message})"
+                : r.Outcome == AppOutcome.Uninstalled ? $"{r.App} uninstalled" : $"{r.App} back at revision {r.Revision}";
+            string first = char.ToUpperInvariant(reason[0]) + reason.Substring(1) + (reason.StartsWith("health", StringComparison.Ordinal) ? $" within {HealthTimeout}." : ".");
+            if (!RollbackOnFailure)
+            {
+                return first + " Nothing was rolled back; with -RollbackOnFailure the apps this run changed return to the revisions deployed before it.";
+            }
+            return reverted.Count == 0 ? first + " This run changed no app, so nothing was rolled back."
+                : first + " Rolled back: " + string.Join("; ", reverted.Select(Done)) + ".";
         }
     }
 }
