@@ -350,6 +350,9 @@ function sbkube {
         }
         if ($cliErrors -and $cliErrors.Count -gt 0) {
             $global:LASTEXITCODE = 1
+            # A lookup that finds nothing fails the command, as a native CLI exits non-zero.
+            $missing = @($cliErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.CategoryInfo.Category -eq 'ObjectNotFound' })
+            if ($missing.Count -gt 0) { $PSCmdlet.ThrowTerminatingError($missing[0]) }
             foreach ($e in $cliErrors) {
                 if ($e -is [System.Management.Automation.ErrorRecord]) { $PSCmdlet.WriteError($e) }
                 else { $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord $e.Exception, 'SbkubeCli.CommandFailed', 'NotSpecified', $null)) }

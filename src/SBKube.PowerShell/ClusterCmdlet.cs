@@ -7,8 +7,10 @@ namespace SBKube.PowerShell
     public abstract class ClusterCmdlet : AsyncCmdlet
     {
         /// <summary>Passed to every helm/kubectl call and recorded with each revision.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Context")]
+        [AllowEmptyString]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

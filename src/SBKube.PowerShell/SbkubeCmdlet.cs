@@ -48,7 +48,13 @@ namespace SBKube.PowerShell
 
         protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-        /// <summary>Runs the cmdlet body, turning known engine exceptions into terminating ErrorRecords.</summary>
+        /// <summary>
+        /// True for Get-* cmdlets: an app, revision or lock that does not exist is a non-terminating error,
+        /// as with Get-Item, so -ErrorAction SilentlyContinue and -ErrorVariable work and piped input goes on.
+        /// </summary>
+        protected virtual bool NotFoundGoesOn => false;
+
+        /// <summary>Runs the cmdlet body, turning known engine exceptions into ErrorRecords (terminating, but see <see cref="NotFoundGoesOn"/>).</summary>
         protected void Guard(Action body, object? target = null)
         {
             try
@@ -58,6 +64,11 @@ namespace SBKube.PowerShell
             catch (PipelineStoppedException)
             {
                 throw;
+            }
+            catch (SBKube.Core.SbkubeException e) when (NotFoundGoesOn && e.Kind == SBKube.Core.ErrorKind.ObjectNotFound
+                && ErrorMapper.TryMap(e, target, out ErrorRecord? missing))
+            {
+                WriteError(missing!);
             }
             catch (Exception e) when (ErrorMapper.TryMap(e, target, out ErrorRecord? record))
             {

@@ -69,3 +69,73 @@ Describe 'Streams and views' {
         $text | Should -Match "password: '?\*\*\*'?"
     }
 }
+
+Describe 'Not found, as Get-Item reports it' {
+    It '<Name> is a non-terminating error that -ErrorAction SilentlyContinue silences and -ErrorVariable holds' -ForEach @(
+        @{ Name = 'an unknown app in Get-SbkubeHistory'; Id = 'AppNotFound,SBKube.PowerShell.Cmdlets.GetSbkubeHistoryCommand'; Run = { Get-SbkubeHistory -Namespace state-demo -App nope @args } }
+        @{ Name = 'an unknown revision in Get-SbkubeDeployment'; Id = 'RevisionNotFound,SBKube.PowerShell.Cmdlets.GetSbkubeDeploymentCommand'; Run = { Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 99 @args } }
+    ) {
+        $out = . $Run -ErrorAction SilentlyContinue -ErrorVariable ev
+        $out | Should -BeNullOrEmpty
+        $ev.Count | Should -Be 1
+        $ev[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+        $ev[0].FullyQualifiedErrorId | Should -Be $Id
+        $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It '$? is false after it' {
+        Get-SbkubeHistory -Namespace state-demo -App nope -ErrorAction SilentlyContinue
+        $? | Should -BeFalse
+    }
+
+    It '-ErrorAction Ignore leaves $Error alone, and the statement after it runs' {
+        $Error.Clear()
+        $after = $false
+        Get-SbkubeHistory -Namespace state-demo -App nope -ErrorAction Ignore
+        $after = $true
+        $after | Should -BeTrue
+        $Error.Count | Should -Be 0
+    }
+
+    It 'piped input goes on past the one that is not found' {
+        $rows = [pscustomobject]@{ Namespace = 'state-demo'; App = 'nope' }, [pscustomobject]@{ Namespace = 'state-demo'; App = 'redis' } |
+            Get-SbkubeHistory -ErrorAction SilentlyContinue -ErrorVariable ev
+        @($rows).Count | Should -Be @(Get-SbkubeHistory -Namespace state-demo -App redis).Count
+        @($rows).Count | Should -BeGreaterThan 0
+        $ev.Count | Should -Be 1
+    }
+
+    It 'the sbkube command still fails on it, as a CLI exits non-zero' {
+        { sbkube state history --namespace state-demo --app nope } | Should -Throw -ErrorId 'AppNotFound*'
+        $LASTEXITCODE | Should -Be 1
+    }
+}
+
+Describe 'Records carry their kube context down the pipeline' {
+    BeforeAll {
+        Invoke-SbkubeApply -Path $s.Example -KubeContext ctx-b | Out-Null
+    }
+
+    It 'Get-SbkubeState -KubeContext b | Get-SbkubeHistory lists only that context''s revisions' {
+        $history = Get-SbkubeState -Namespace state-demo -App redis -KubeContext ctx-b -Latest | Get-SbkubeHistory
+        @($history).Count | Should -Be 1
+        @($history.Context | Sort-Object -Unique) | Should -Be @('ctx-b')
+    }
+
+    It 'a record without a context pipes back to that context alone' {
+        $history = Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ '' | Get-SbkubeHistory
+        @($history).Count | Should -BeGreaterOrEqual 2
+        @($history.Context | Sort-Object -Unique) | Should -Be @('')
+    }
+
+    It 'a piped record names its context to Get-SbkubeDeployment and Compare-SbkubeRevision' {
+        (Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext ctx-b | Get-SbkubeDeployment).Context | Should -Be 'ctx-b'
+        $diff = Get-SbkubeState -Namespace state-demo -App redis -KubeContext ctx-b -Latest | Compare-SbkubeRevision -ReferenceRevision 1
+        @($diff).Count | Should -Be 0
+    }
+
+    It 'plain Get-SbkubeHistory lists the app''s revisions in every context' {
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain 'ctx-b'
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain ''
+    }
+}

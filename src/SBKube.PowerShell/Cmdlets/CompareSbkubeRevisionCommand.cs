@@ -39,8 +39,10 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ShowSecrets { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Context")]
+        [AllowEmptyString]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -14,6 +14,8 @@ namespace SBKube.PowerShell.Cmdlets
     {
         protected override bool ReadsOnly => true;
 
+        protected override bool NotFoundGoesOn => true;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ValidateKubeName(KubeName.Namespace)]
@@ -39,8 +41,10 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateSet("Object", "Yaml", "Json")]
         public string Format { get; set; } = "Object";
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Context")]
+        [AllowEmptyString]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -14,6 +14,8 @@ namespace SBKube.PowerShell.Cmdlets
     {
         protected override bool ReadsOnly => true;
 
+        protected override bool NotFoundGoesOn => true;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ValidateKubeName(KubeName.Namespace)]
@@ -34,8 +36,10 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public DateTime? Since { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Context")]
+        [AllowEmptyString]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -12,6 +12,8 @@ namespace SBKube.PowerShell.Cmdlets
     {
         protected override bool ReadsOnly => true;
 
+        protected override bool NotFoundGoesOn => true;
+
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ValidateKubeName(KubeName.Namespace)]

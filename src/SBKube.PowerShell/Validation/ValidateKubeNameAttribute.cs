@@ -30,6 +30,10 @@ namespace SBKube.PowerShell.Validation
             foreach (object? item in LanguagePrimitives.GetEnumerable(arguments) ?? new[] { arguments })
             {
                 string value = item?.ToString() ?? "";
+                if (Kind == KubeName.Context && value.Length == 0)
+                {
+                    continue; // Revisions recorded without a context carry an empty one, and can be piped back.
+                }
                 string? problem = Kind == KubeName.Namespace
                     ? (ConfigText.IsDns1123Label(value) ? null : $"'{value}' is not a namespace name: expected {ConfigText.LabelRule}.")
                     : ConfigText.ExplainKubeContext(value);
