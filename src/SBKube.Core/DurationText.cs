@@ -10,7 +10,6 @@ namespace SBKube.Core
     /// </summary>
     public static class DurationText
     {
-        public const string ErrorId = "InvalidDuration";
 
         private static readonly Regex Units = new Regex(@"^(?:(\d+)([wdhms]))+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -37,7 +36,7 @@ namespace SBKube.Core
             }
             throw new SbkubeException(
                 $"{name} '{text}' is not a duration: expected e.g. 30s, 5m, 2h, 1d, a number of seconds, or hh:mm:ss.",
-                ErrorId, ErrorKind.InvalidArgument, text);
+                ErrorIds.InvalidDuration, ErrorKind.InvalidArgument, text);
         }
 
         /// <summary>A duration that must be longer than zero (a freeze's or a lease's length).</summary>
@@ -46,7 +45,7 @@ namespace SBKube.Core
             TimeSpan d = Parse(text, name);
             if (d <= TimeSpan.Zero)
             {
-                throw new SbkubeException($"{name} '{text}' must be longer than zero.", ErrorId, ErrorKind.InvalidArgument, text);
+                throw new SbkubeException($"{name} '{text}' must be longer than zero.", ErrorIds.InvalidDuration, ErrorKind.InvalidArgument, text);
             }
             return d;
         }

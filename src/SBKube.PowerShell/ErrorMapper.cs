@@ -18,13 +18,13 @@ namespace SBKube.PowerShell
         {
             record = e switch
             {
-                ConfigException c => new ErrorRecord(c, "Config." + (c.Issues.Count > 0 ? c.Issues[0].Code : "Invalid"),
+                ConfigException c => new ErrorRecord(c, ErrorIds.Config(c.Code),
                     ErrorCategory.InvalidData, target ?? (c.Issues.Count > 0 ? c.Issues[0].File : null)),
-                StateStoreException s => new ErrorRecord(s, "StateStore." + s.Kind, Category(s.Kind), target ?? s.Path),
-                HelmException h => new ErrorRecord(h, "Helm." + h.Kind, HelmCategory(h.Kind), target),
-                KubectlException k => new ErrorRecord(k, "Kubectl.Failed", ErrorCategory.InvalidResult, target),
-                ToolNotFoundException t => new ErrorRecord(t, "ToolNotFound", ErrorCategory.ObjectNotFound, t.Executable),
-                ToolExitUnknownException u => new ErrorRecord(u, "ToolExitUnknown", ErrorCategory.InvalidResult, u.Executable),
+                StateStoreException s => new ErrorRecord(s, ErrorIds.StateStore(s.Kind), Category(s.Kind), target ?? s.Path),
+                HelmException h => new ErrorRecord(h, ErrorIds.Helm(h.Kind), HelmCategory(h.Kind), target),
+                KubectlException k => new ErrorRecord(k, ErrorIds.KubectlFailed, ErrorCategory.InvalidResult, target),
+                ToolNotFoundException t => new ErrorRecord(t, ErrorIds.ToolNotFound, ErrorCategory.ObjectNotFound, t.Executable),
+                ToolExitUnknownException u => new ErrorRecord(u, ErrorIds.ToolExitUnknown, ErrorCategory.InvalidResult, u.Executable),
                 SbkubeException x => new ErrorRecord(x, x.ErrorId, Category(x.Kind), target ?? x.Target),
                 _ => null,
             };
@@ -71,18 +71,14 @@ namespace SBKube.PowerShell
         /// <summary>The ErrorRecord for an app that failed or was skipped inside a run.</summary>
         internal static ErrorRecord ForResult(AppResult r)
         {
-            string id = r.ErrorId ?? "AppFailed";
-            ErrorCategory category = id switch
-            {
-                "HelmTimeout" => ErrorCategory.OperationTimeout,
-                "HelmClusterUnreachable" => ErrorCategory.ConnectionError,
-                "HelmPendingOperation" => ErrorCategory.ResourceBusy,
-                "HelmChartNotFound" => ErrorCategory.ObjectNotFound,
-                "HelmRepoNotFound" => ErrorCategory.ObjectNotFound,
-                "HelmReleaseNotFound" => ErrorCategory.ObjectNotFound,
-                "DependencySkipped" => ErrorCategory.OperationStopped,
-                _ => ErrorCategory.InvalidResult,
-            };
+            string id = r.ErrorId ?? ErrorIds.AppFailed;
+            ErrorCategory category =
+                id == ErrorIds.DependencySkipped ? ErrorCategory.OperationStopped
+                : id.StartsWith(ErrorIds.HelmPrefix, StringComparison.Ordinal)
+                  && Enum.TryParse(id.Substring(ErrorIds.HelmPrefix.Length), out HelmErrorKind helm) ? HelmCategory(helm)
+                : id.StartsWith(ErrorIds.StateStorePrefix, StringComparison.Ordinal)
+                  && Enum.TryParse(id.Substring(ErrorIds.StateStorePrefix.Length), out StateStoreErrorKind store) ? Category(store)
+                : ErrorCategory.InvalidResult;
             string message = $"{r.Operation} {r.Namespace}/{r.App}: {r.Message}";
             return new ErrorRecord(new SbkubeException(message, id, ErrorKind.InvalidOperation, r), id, category, r);
         }

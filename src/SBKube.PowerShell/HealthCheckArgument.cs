@@ -32,7 +32,7 @@ namespace SBKube.PowerShell
                     throw new SbkubeException(
                         $"{ParameterName} '{check}' is not valid: expected a script block that returns $true when healthy, " +
                         "or an http:// or https:// URL that answers 2xx when healthy.",
-                        "InvalidHealthCheck", ErrorKind.InvalidArgument, check);
+                        ErrorIds.InvalidHealthCheck, ErrorKind.InvalidArgument, check);
             }
         }
 

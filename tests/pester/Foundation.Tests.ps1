@@ -95,7 +95,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $r = Invoke-SbkubeApply -Path $s.Example -ErrorVariable err -ErrorAction SilentlyContinue
         $r.Outcome | Should -Be 'Failed'
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'HelmChartNotFound*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Helm.ChartNotFound*'
         $err[0].Exception.Message | Should -Match 'chart "redis" matching 99.0.0 not found'
         $rows = Get-SbkubeState
         $rows[0].Status | Should -Be 'deployed'

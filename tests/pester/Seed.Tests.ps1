@@ -220,7 +220,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $rc = $LASTEXITCODE
         $ok | Should -BeFalse
         $rc | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'HelmTimeout*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Helm.Timeout*'
         $out[1] | Should -Match '^state-demo\s+redis\s+Failed\s+3\s+redis-18\.0\.0\s'
         sbkube state list | Out-Null
         $LASTEXITCODE | Should -Be 0

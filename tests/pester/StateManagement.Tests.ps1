@@ -48,7 +48,7 @@ Describe 'Seed scenarios 1-4' {
 
     It 'scenario 3: revision 3 with chart redis-18.0.0 failed, revision 2 stayed deployed until the rollback' {
         $r3.Outcome | Should -Be 'Failed'
-        $err3[0].FullyQualifiedErrorId | Should -BeLike 'HelmTimeout*'
+        $err3[0].FullyQualifiedErrorId | Should -BeLike 'Helm.Timeout*'
         $history[2].Revision | Should -Be 3
         $history[2].Chart | Should -Be 'redis-18.0.0'
         $history[2].Status | Should -Be 'failed'

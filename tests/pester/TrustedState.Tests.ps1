@@ -83,7 +83,7 @@ Describe 'Reads never change the state' {
         # Helm refuses the next apply until the release is unstuck; the printed fix works.
         Clear-HelmSimFault
         Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'HelmPendingOperation*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'Helm.PendingOperation*'
         (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1).Outcome | Should -Be 'RolledBack'
         Get-HelmStatus | Should -Be 'deployed'
         (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Upgraded'

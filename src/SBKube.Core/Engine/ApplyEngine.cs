@@ -78,7 +78,7 @@ namespace SBKube.Core.Engine
                     throw new SbkubeException(
                         $"-App: no app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
                         $"known apps: {string.Join(", ", config.Apps.Select(a => a.Name))}.",
-                        "UnknownApp", ErrorKind.ObjectNotFound, string.Join(",", unknown));
+                        ErrorIds.UnknownApp, ErrorKind.ObjectNotFound, string.Join(",", unknown));
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
@@ -235,7 +235,7 @@ namespace SBKube.Core.Engine
                     throw new SbkubeException(
                         $"{app.Namespace}/{app.Name} changed since it was planned: revision {deployed?.Revision.ToString() ?? "(none)"} is deployed now, " +
                         $"not {planned.Deployed?.Revision.ToString() ?? "(none)"}. Nothing was done for it; apply again to plan anew.",
-                        "PlanOutdated", ErrorKind.InvalidOperation, $"{app.Namespace}/{app.Name}");
+                        ErrorIds.PlanOutdated, ErrorKind.InvalidOperation, $"{app.Namespace}/{app.Name}");
                 }
                 RevisionSnapshot snapshot = planned.Snapshot!;
                 result.Chart = ChartLabel(snapshot);
@@ -338,7 +338,7 @@ namespace SBKube.Core.Engine
             Operation = "apply",
             Outcome = AppOutcome.Skipped,
             Message = reason,
-            ErrorId = "DependencySkipped",
+            ErrorId = ErrorIds.DependencySkipped,
         };
     }
 }

@@ -178,21 +178,21 @@ namespace SBKube.Core.Engine
             switch (e)
             {
                 case HelmException h:
-                    return (Redactor.RedactText(h.HelmMessage)!, "Helm" + h.Kind);
+                    return (Redactor.RedactText(h.HelmMessage)!, ErrorIds.Helm(h.Kind));
                 case KubectlException k:
-                    return (Redactor.RedactText(k.Message)!, "KubectlFailed");
+                    return (Redactor.RedactText(k.Message)!, ErrorIds.KubectlFailed);
                 case ToolNotFoundException t:
-                    return (t.Message, "ToolNotFound");
+                    return (t.Message, ErrorIds.ToolNotFound);
                 case ToolExitUnknownException u:
-                    return (Redactor.RedactText(u.Message)!, "ToolExitUnknown");
+                    return (Redactor.RedactText(u.Message)!, ErrorIds.ToolExitUnknown);
                 case SBKube.Core.Config.ConfigException c:
-                    return (c.Message, "Config." + c.Code);
+                    return (c.Message, ErrorIds.Config(c.Code));
                 case SbkubeException x:
                     return (Redactor.RedactText(x.Message)!, x.ErrorId);
                 case StateStoreException st:
-                    return (st.Message, "StateStore" + st.Kind);
+                    return (st.Message, ErrorIds.StateStore(st.Kind));
                 default:
-                    return (Redactor.RedactText(e.Message)!, "EngineError");
+                    return (Redactor.RedactText(e.Message)!, ErrorIds.EngineError);
             }
         }
     }

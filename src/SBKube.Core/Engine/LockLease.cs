@@ -54,7 +54,7 @@ namespace SBKube.Core.Engine
                 throw new SbkubeException(
                     $"The lock {Record.LockId} on {target} is no longer held by this run: its lease lapsed and another run took it over. " +
                     "Nothing more was sent to the cluster for it; check Get-SbkubeState and run the operation again.",
-                    "LockLost", ErrorKind.ResourceBusy, Record);
+                    ErrorIds.LockLost, ErrorKind.ResourceBusy, Record);
             }
         }
 
@@ -102,7 +102,7 @@ namespace SBKube.Core.Engine
                 $"Cannot {request.Operation} {target}{waitedText}: it is {what} by {holder.Owner} for '{holder.Operation}'{reason} " +
                 $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId}). " +
                 $"Wait with -LockTimeout, or if that holder is gone: Unlock-SbkubeNamespace -LockId {holder.LockId} -Force.",
-                "LockHeld", ErrorKind.ResourceBusy, holder);
+                ErrorIds.LockHeld, ErrorKind.ResourceBusy, holder);
         }
 
         private void Renew(TimeSpan lease)

@@ -37,7 +37,7 @@ namespace SBKube.Core.Engine
                 throw new SbkubeException(
                     $"You ({CurrentProcess.User}) hold no lock on namespace '{ns}'; {others}. " +
                     "To break another's lock: Unlock-SbkubeNamespace -LockId <id> -Force.",
-                    "LockNotOwned", ErrorKind.ObjectNotFound, ns);
+                    ErrorIds.LockNotOwned, ErrorKind.ObjectNotFound, ns);
             }
             return mine.Select(l => store.ReleaseLock(l.LockId)).Where(l => l != null).Select(l => l!).ToList();
         }
@@ -46,14 +46,14 @@ namespace SBKube.Core.Engine
         public static LockRecord UnlockById(IStateStore store, string lockId, bool force)
         {
             LockRecord? record = store.Locks().FirstOrDefault(l => l.LockId == lockId)
-                ?? throw new SbkubeException($"No lock with ID '{lockId}'. See Get-SbkubeLock.", "LockNotFound",
+                ?? throw new SbkubeException($"No lock with ID '{lockId}'. See Get-SbkubeLock.", ErrorIds.LockNotFound,
                     ErrorKind.ObjectNotFound, lockId);
             bool mine = record.Owner == CurrentProcess.User;
             if (!mine && !force)
             {
                 throw new SbkubeException(
                     $"Lock {lockId} on '{record.Namespace}' belongs to {record.Owner} ('{record.Operation}'); add -Force to break it.",
-                    "LockNotOwned", ErrorKind.PermissionDenied, record);
+                    ErrorIds.LockNotOwned, ErrorKind.PermissionDenied, record);
             }
             return store.ReleaseLock(lockId, mine ? null : CurrentProcess.User) ?? record;
         }

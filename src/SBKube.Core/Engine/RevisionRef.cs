@@ -26,7 +26,7 @@ namespace SBKube.Core.Engine
             }
             throw new SbkubeException(
                 $"{parameterName} '{text}' is not valid: expected a revision number from 1 to {int.MaxValue} or 'current'.",
-                "InvalidRevision", ErrorKind.InvalidArgument, text);
+                ErrorIds.InvalidRevision, ErrorKind.InvalidArgument, text);
         }
 
         /// <summary>The record this reference names; a clear ObjectNotFound error otherwise.</summary>
@@ -47,7 +47,7 @@ namespace SBKube.Core.Engine
             string recorded = Ranges(store.History(ns, app, context).Select(r => r.Revision));
             throw new SbkubeException(
                 $"{ns}/{app} has no revision {Number}; its recorded revisions are {recorded}.",
-                "RevisionNotFound", ErrorKind.ObjectNotFound, $"{ns}/{app}");
+                ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
         }
 
         /// <summary>Ascending numbers as runs: 3-5, 8, 10-12 (pruning leaves gaps).</summary>
@@ -77,7 +77,7 @@ namespace SBKube.Core.Engine
 
         public static SbkubeException AppNotFound(string ns, string app) => new SbkubeException(
             $"No app '{app}' in namespace '{ns}' is recorded in the state database. See Get-SbkubeState for what is.",
-            "AppNotFound", ErrorKind.ObjectNotFound, $"{ns}/{app}");
+            ErrorIds.AppNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
 
         public override string ToString() => IsCurrent ? "current" : Number!.Value.ToString(CultureInfo.InvariantCulture);
     }

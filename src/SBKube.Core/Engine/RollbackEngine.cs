@@ -49,19 +49,19 @@ namespace SBKube.Core.Engine
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} failed to deploy; roll back to it only with -AllowFailed.",
-                    "RollbackTargetFailed", ErrorKind.InvalidOperation, target);
+                    ErrorIds.RollbackTargetFailed, ErrorKind.InvalidOperation, target);
             }
             if (DeploymentStatus.IsPending(target.Status))
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} never finished ({target.Status}); pick a finished revision.",
-                    "RollbackTargetPending", ErrorKind.InvalidOperation, target);
+                    ErrorIds.RollbackTargetPending, ErrorKind.InvalidOperation, target);
             }
             if (string.IsNullOrEmpty(target.Config))
             {
                 throw new SbkubeException(
                     $"Revision {target.Revision} of {ns}/{app} has no stored snapshot to redeploy.",
-                    "SnapshotMissing", ErrorKind.InvalidData, target);
+                    ErrorIds.SnapshotMissing, ErrorKind.InvalidData, target);
             }
             var snapshot = RevisionSnapshot.FromJson(target.Config!);
             int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);

@@ -73,7 +73,7 @@ namespace SBKube.Core.Engine
                         Operation = step.Before != null ? "rollback" : "delete",
                         Outcome = AppOutcome.Failed,
                         Message = _session.Redactor.RedactText(e.Message),
-                        ErrorId = e is SbkubeException s ? s.ErrorId : "RevertFailed",
+                        ErrorId = e is SbkubeException s ? s.ErrorId : ErrorIds.RevertFailed,
                     };
                 }
                 onResult(result);
@@ -94,7 +94,7 @@ namespace SBKube.Core.Engine
         {
             DeploymentRecord installed = _session.Store.Get(step.Changed.Namespace, step.Changed.App, step.Changed.Revision!.Value, _session.Context)
                 ?? throw new SbkubeException($"{step.Changed.Namespace}/{step.Changed.App}: revision {step.Changed.Revision} is no longer recorded.",
-                    "RevisionNotFound", ErrorKind.ObjectNotFound, step.Changed.App);
+                    ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, step.Changed.App);
             return await new DeleteEngine(_session).DeleteAsync(installed, TimeSpan.Zero, ct,
                 $"Uninstalled: it had no revision before the run ({why})").ConfigureAwait(false);
         }

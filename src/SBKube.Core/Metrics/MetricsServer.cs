@@ -78,7 +78,7 @@ namespace SBKube.Core.Metrics
             throw new SbkubeException(
                 $"-Address '{address}' is not an IP address. Expected one such as 127.0.0.1 (this host only), 0.0.0.0 (all IPv4 " +
                 "interfaces), ::1 or localhost.",
-                "InvalidAddress", ErrorKind.InvalidArgument, address);
+                ErrorIds.InvalidAddress, ErrorKind.InvalidArgument, address);
         }
 
         public void Start()
@@ -98,7 +98,7 @@ namespace SBKube.Core.Metrics
                 {
                     throw new SbkubeException(
                         $"Cannot listen on {_address}:{_requestedPort}: {e.Message}. Choose another -Port or -Address, or stop what uses it.",
-                        "MetricsServerBind", ErrorKind.ResourceBusy, _requestedPort, e);
+                        ErrorIds.MetricsServerBind, ErrorKind.ResourceBusy, _requestedPort, e);
                 }
                 _listener = listener;
                 Port = ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -23,7 +23,7 @@ namespace SBKube.Core.Metrics
                     server.Stop();
                     throw new SbkubeException(
                         $"A metrics server started in this session already listens on port {server.Port}; stop it with Stop-SbkubeMetricsServer -Port {server.Port}.",
-                        "MetricsServerRunning", ErrorKind.ResourceBusy, server.Port);
+                        ErrorIds.MetricsServerRunning, ErrorKind.ResourceBusy, server.Port);
                 }
                 Servers[server.Port] = server;
             }

@@ -9,7 +9,6 @@ namespace SBKube.Core.State
     /// </summary>
     public static class PruneAge
     {
-        public const string ErrorId = "InvalidOlderThan";
 
         /// <summary>
         /// The UTC instant before which revisions count as old. Durations and TimeSpans count back from
@@ -56,6 +55,6 @@ namespace SBKube.Core.State
                 $"{parameterName} '{text}' is not a valid age{(why == null ? "" : ": " + why)}. Expected a duration " +
                 "(number + unit w, d, h, m or s, e.g. 30d, 12h, 90m, 2w, 1d12h), a TimeSpan (e.g. 30.00:00:00) " +
                 "or a date (e.g. 2025-01-01).",
-                ErrorId, ErrorKind.InvalidArgument, text);
+                ErrorIds.InvalidOlderThan, ErrorKind.InvalidArgument, text);
     }
 }

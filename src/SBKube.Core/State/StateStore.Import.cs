@@ -249,6 +249,6 @@ namespace SBKube.Core.State
                 $"{(source == null ? "The import document" : $"'{source}'")} is not an SBKube state export: {why}. " +
                 $"Expected the JSON written by Export-SbkubeState ({{ \"format\": \"{ExportFormat}\", \"deployments\": [...] }}). " +
                 "Nothing was imported.",
-                "Import.InvalidDocument", ErrorKind.InvalidData, source);
+                ErrorIds.ImportInvalidDocument, ErrorKind.InvalidData, source);
     }
 }

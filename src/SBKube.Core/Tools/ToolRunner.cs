@@ -73,7 +73,7 @@ namespace SBKube.Core.Tools
             try
             {
                 CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
-                exitCode = await WaitForExitAsync(running, call, stderr).ConfigureAwait(false);
+                exitCode = await WaitForExitAsync(running, call).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
@@ -96,48 +96,57 @@ namespace SBKube.Core.Tools
         /// pipes have closed. A process the tool started (a plugin, a post-renderer, anything run in
         /// the background) inherits those pipes and can keep them open long after the tool exited; the
         /// exit status then never arrives. So the tool is also watched through /proc: once it has been
-        /// gone for a few seconds while a process of this call holds its output, the call fails naming
-        /// the holder. With nothing holding it the output is complete but the status was lost (seen
-        /// under load, cause not found); then Helm's error contract on that output decides.
+        /// gone for <see cref="HolderGrace"/> while a process of this call holds its output, the call
+        /// fails naming the holder. With nothing holding it, the runtime has reaped the tool and holds
+        /// its status, but under load its delivery lags (seen in a full test run: tools already reaped
+        /// whose result had not arrived at the next check, none still missing three seconds later), so
+        /// that status is awaited up to <see cref="StatusWait"/>, never guessed, and is a failure
+        /// after that.
         /// </summary>
-        private async Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call, StringBuilder stderr)
+        private Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
         {
-            string proc = "/proc/" + running.ProcessId.ToString(CultureInfo.InvariantCulture);
+            // Still observed, so an end after giving up raises no unobserved-task error.
+            _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            return WaitForExitAsync(running.Task.ContinueWith(t => t.GetAwaiter().GetResult().ExitCode, TaskScheduler.Default),
+                running.ProcessId, call, Executable, HolderGrace, StatusWait);
+        }
+
+        internal static async Task<int> WaitForExitAsync(Task<int> exitCode, int pid, string call, string executable,
+            TimeSpan holderGrace, TimeSpan statusWait)
+        {
+            string proc = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
             DateTime? goneSince = null;
             while (true)
             {
-                Task finished = await Task.WhenAny(running.Task, Task.Delay(TimeSpan.FromMilliseconds(500))).ConfigureAwait(false);
-                if (finished == running.Task)
+                Task finished = await Task.WhenAny(exitCode, Task.Delay(TimeSpan.FromMilliseconds(250))).ConfigureAwait(false);
+                if (finished == exitCode)
                 {
-                    return (await running.Task.ConfigureAwait(false)).ExitCode;
+                    return await exitCode.ConfigureAwait(false);
                 }
                 if (!watch || IsRunning(proc))
                 {
                     continue;
                 }
                 goneSince ??= DateTime.UtcNow;
-                if (DateTime.UtcNow - goneSince.Value <= ExitGrace)
+                TimeSpan gone = DateTime.UtcNow - goneSince.Value;
+                if (gone <= holderGrace)
                 {
                     continue;
                 }
-                // Still observed, so its eventual end raises no unobserved-task error.
-                _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                 int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
-                if (holders.Length > 0)
+                if (holders.Length > 0 || gone > statusWait)
                 {
-                    throw new ToolExitUnknownException(Executable, running.ProcessId, holders, reaped: !Directory.Exists(proc));
+                    throw new ToolExitUnknownException(executable, pid, holders, reaped: !Directory.Exists(proc));
                 }
-                // Nothing holds its output, so that output is complete, but the status is lost (seen under load,
-                // cause not found): Helm's contract decides, an "Error:" line means it failed.
-                Verbose?.Invoke($"{Executable} (pid {running.ProcessId}) ended without the runtime reporting its exit status; " +
-                    "its complete output decides the result.");
-                return stderr.ToString().Split('\n').Any(l => l.StartsWith("Error", StringComparison.Ordinal)) ? 1 : 0;
             }
         }
 
-        /// <summary>How long an exited tool may take to report its exit before SBKube looks at why not.</summary>
-        private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
+        /// <summary>How long an exited tool may take to report its exit before SBKube looks for what holds its output.</summary>
+        private static readonly TimeSpan HolderGrace = TimeSpan.FromSeconds(3);
+
+        /// <summary>How long the status of a reaped tool whose output nobody holds is awaited before the call fails.</summary>
+        private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(60);
 
         /// <summary>
         /// Alive unless /proc has no entry or shows a zombie (exited, not yet reaped). A zombie normally
@@ -193,7 +202,7 @@ namespace SBKube.Core.Tools
         public string Executable { get; }
     }
 
-    /// <summary>The tool ended but its exit status never arrived, because something it started holds its output.</summary>
+    /// <summary>The tool ended but its exit status never arrived: something it started holds its output, or it did not come in time.</summary>
     public sealed class ToolExitUnknownException : Exception
     {
         public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids, bool reaped)

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using SBKube.Core;
 
 namespace SBKube.PowerShell.Cmdlets
 {
@@ -21,7 +22,7 @@ namespace SBKube.PowerShell.Cmdlets
             string dest = ResolvePath(Destination);
             if (File.Exists(dest) && !Force)
             {
-                Fail("BackupDestinationExists", ErrorCategory.ResourceExists,
+                Fail(ErrorIds.BackupDestinationExists, ErrorCategory.ResourceExists,
                     $"'{dest}' already exists; use -Force to overwrite it.", dest);
             }
             if (ShouldProcess(dest, $"Back up the state database '{Store.Path}'"))

@@ -196,8 +196,8 @@ namespace SBKube.PowerShell.Cmdlets
             }
             else if (failedApp == null)
             {
-                WriteError(new ErrorRecord(new SbkubeException(HealthFailure(reason, reverted), "HealthCheckFailed", ErrorKind.InvalidOperation, _configFile),
-                    "HealthCheckFailed", ErrorCategory.InvalidResult, _configFile));
+                WriteError(new ErrorRecord(new SbkubeException(HealthFailure(reason, reverted), ErrorIds.HealthCheckFailed, ErrorKind.InvalidOperation, _configFile),
+                    ErrorIds.HealthCheckFailed, ErrorCategory.InvalidResult, _configFile));
             }
         }
 

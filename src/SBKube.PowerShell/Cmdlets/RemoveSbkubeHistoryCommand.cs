@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
 using SBKube.PowerShell.Validation;
@@ -50,7 +51,7 @@ namespace SBKube.PowerShell.Cmdlets
         {
             if (OlderThan == null && KeepLast == null)
             {
-                Fail("PruneCriteriaMissing", ErrorCategory.InvalidArgument,
+                Fail(ErrorIds.PruneCriteriaMissing, ErrorCategory.InvalidArgument,
                     "Remove-SbkubeHistory needs -OlderThan (e.g. 30d, 12h, 2w, 30.00:00:00 or 2025-01-01), -KeepLast N, or both.",
                     null);
             }

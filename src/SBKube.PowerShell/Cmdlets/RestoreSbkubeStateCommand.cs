@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.Core;
 using SBKube.Core.State;
 
 namespace SBKube.PowerShell.Cmdlets
@@ -22,7 +23,7 @@ namespace SBKube.PowerShell.Cmdlets
             StateLocation location = StateLocation;
             if (location.IsPostgres)
             {
-                Fail("StateStore.NotSupported", ErrorCategory.InvalidOperation,
+                Fail(ErrorIds.StateStore(StateStoreErrorKind.NotSupported), ErrorCategory.InvalidOperation,
                     "Restore-SbkubeState replaces an SQLite file; the state is on PostgreSQL. Restore a pg_dump with pg_restore, " +
                     "or load an Export-SbkubeState file with Import-SbkubeState.", StateConnection);
             }

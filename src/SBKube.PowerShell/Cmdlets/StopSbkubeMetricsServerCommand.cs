@@ -37,7 +37,7 @@ namespace SBKube.PowerShell.Cmdlets
                 {
                     WriteNonTerminating(new SbkubeException(
                         $"No metrics server started with Start-SbkubeMetricsServer -PassThru in this session listens on port {port}.",
-                        "MetricsServerNotFound", ErrorKind.ObjectNotFound, port), port);
+                        ErrorIds.MetricsServerNotFound, ErrorKind.ObjectNotFound, port), port);
                 }
             }
         }

@@ -38,7 +38,7 @@ namespace SBKube.PowerShell.Cmdlets
             if (ConfigLoader.FindConfigFile(full) == null)
             {
                 WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"Cannot find a config.yaml at '{full}' because it does not exist."),
-                    "ConfigNotFound", ErrorCategory.ObjectNotFound, full));
+                    SBKube.Core.ErrorIds.ConfigNotFound, ErrorCategory.ObjectNotFound, full));
                 return;
             }
             WriteObject(ConfigLoader.Validate(full, Namespace).Count == 0);

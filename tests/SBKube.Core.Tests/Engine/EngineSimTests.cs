@@ -306,7 +306,7 @@ namespace SBKube.Core.Tests.Engine
             _p.Faults("{\"unreachable\": true}");
             AppResult r = _p.ApplyOne();
             Assert.Equal(AppOutcome.Failed, r.Outcome);
-            Assert.Equal("HelmClusterUnreachable", r.ErrorId);
+            Assert.Equal("Helm.ClusterUnreachable", r.ErrorId);
             Assert.Contains("unreachable", r.Message, StringComparison.OrdinalIgnoreCase);
         }
 

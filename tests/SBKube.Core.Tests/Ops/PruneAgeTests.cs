@@ -62,7 +62,7 @@ namespace SBKube.Core.Tests.Ops
         public void Bad_input_gets_an_error_naming_the_parameter_and_the_accepted_forms(string text)
         {
             var e = Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff(text, Now));
-            Assert.Equal(PruneAge.ErrorId, e.ErrorId);
+            Assert.Equal("InvalidOlderThan", e.ErrorId);
             Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
             Assert.Contains("-OlderThan", e.Message);
             Assert.Contains("30d", e.Message);

@@ -72,5 +72,41 @@ namespace SBKube.Core.Tests.Tools
             Assert.Equal(2, made.Count(c => c == "list"));
             Assert.Equal(1, made.Count(c => c == "rollback"));
         }
+
+        /// <summary>A process that has exited and been reaped, so /proc no longer has it.</summary>
+        private static int ReapedPid()
+        {
+            using var p = System.Diagnostics.Process.Start("true")!;
+            p.WaitForExit();
+            return p.Id;
+        }
+
+        [Fact]
+        public async Task A_status_that_arrives_late_is_the_result_not_a_guess_from_the_output()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            // The tool was reaped and nothing holds its output, but its status (5) comes only after the holder
+            // grace: that status, not a reading of its empty stderr, is the result.
+            Task<int> late = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => 5);
+
+            int code = await ToolRunner.WaitForExitAsync(late, ReapedPid(), "test-late", "helm",
+                TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30));
+
+            Assert.Equal(5, code);
+        }
+
+        [Fact]
+        public async Task A_reaped_tool_whose_status_never_comes_is_a_failure()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            var never = new TaskCompletionSource<int>();
+
+            var e = await Assert.ThrowsAsync<ToolExitUnknownException>(() => ToolRunner.WaitForExitAsync(never.Task, ReapedPid(),
+                "test-never", "helm", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)));
+
+            Assert.Empty(e.HolderPids);
+            Assert.Contains("it was reaped, but neither its status nor the end of its output arrived", e.Message, StringComparison.Ordinal);
+            Assert.Contains("counted as failed", e.Message, StringComparison.Ordinal);
+        }
     }
 }
