@@ -246,7 +246,7 @@ function sbkube {
                 if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
                 if ($f.Contains('lock')) { $p.Lock = $true }
                 if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true } else { $p.PassThru = $true }
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) { 'Dry run: nothing was deleted.' }
@@ -317,7 +317,7 @@ function sbkube {
                 if ($f.Contains('keep-last')) { $p.KeepLast = Get-SbkubeCliInt $f 'keep-last' 1 }
                 if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
                 if ($f.Contains('app')) { $p.App = $f['app'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                if ($f.Contains('dry-run')) { $p.WhatIf = $true } else { $p.PassThru = $true }
                 $render = {
                     param($out)
                     # One line per app (how many revisions, which range, which dates), not one per revision.

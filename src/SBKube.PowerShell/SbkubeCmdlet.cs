@@ -148,11 +148,16 @@ namespace SBKube.PowerShell
         protected DeploymentRecord Masked(DeploymentRecord r) => r.WithMaskedConfig(Redactor.RedactSnapshot);
 
         /// <summary>Writes an engine result; a failed or skipped app is also a non-terminating error.</summary>
-        protected void EmitResult(SBKube.Core.Engine.AppResult r)
+        /// <summary>Writes a result, and an error first when the app failed or was skipped; <paramref name="output"/> false writes only that error.</summary>
+        protected void EmitResult(SBKube.Core.Engine.AppResult r, bool output = true)
         {
             if (r.Outcome == SBKube.Core.Engine.AppOutcome.Failed || r.Outcome == SBKube.Core.Engine.AppOutcome.Skipped)
             {
                 WriteError(ErrorMapper.ForResult(r));
+            }
+            if (!output)
+            {
+                return;
             }
             if (r.Record != null)
             {

@@ -133,7 +133,7 @@ namespace SBKube.PowerShell.Tests
             Assert.True(back.Errors.Count == 0, back.ToString());
             Assert.Equal("RolledBack", back.Output.Single().Properties["Outcome"].Value.ToString());
 
-            PsResult gone = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Confirm:$false");
+            PsResult gone = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Confirm:$false -PassThru");
             Assert.True(gone.Errors.Count == 0, gone.ToString());
             Assert.Equal(new[] { "Uninstalled", "Uninstalled" }, gone.Output.Select(o => o.Properties["Outcome"].Value.ToString()));
             Assert.Equal(new[] { "second", "first" }, gone.Output.Select(o => (string)o.Properties["App"].Value));
@@ -153,7 +153,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Empty(asked.Output); // -Confirm given: asked, and answered no
             Assert.NotEmpty(((AnsweringHost)ps.HostForTests!).Prompts);
 
-            PsResult gone = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Force");
+            PsResult gone = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Force -PassThru");
             Assert.True(gone.Errors.Count == 0, gone.ToString());
             Assert.Equal(new[] { "Uninstalled", "Uninstalled" }, gone.Output.Select(o => o.Properties["Outcome"].Value.ToString()));
         }

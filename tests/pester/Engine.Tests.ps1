@@ -129,7 +129,7 @@ Describe 'Manifest apps (type: yaml)' {
     }
 
     It 'delete uses kubectl delete --ignore-not-found' {
-        $r = Remove-SbkubeApp -Namespace web -App site -Confirm:$false -ErrorAction SilentlyContinue
+        $r = Remove-SbkubeApp -Namespace web -App site -Confirm:$false -PassThru -ErrorAction SilentlyContinue
         "$($r.Outcome) $($r.Message)" | Should -Be 'Uninstalled '
         $delete = @(Get-HelmSimCall -Command delete)[-1]
         $delete.argv | Should -Contain '--ignore-not-found'

@@ -26,7 +26,7 @@ Describe 'Remove-SbkubeHistory' {
         { Remove-SbkubeHistory -OlderThan 'soon' } | Should -Throw -ExpectedMessage '*-OlderThan*30d*30.00:00:00*2025-01-01*'
     }
 
-    It '-WhatIf sums up per app what would go and deletes nothing; with -PassThru row by row' {
+    It '-WhatIf sums up per app what would go and deletes nothing' {
         $hash = Get-StateDbHash
         $would = @(Remove-SbkubeHistory -KeepLast 1 -WhatIf)
         $would.Count | Should -Be 1
@@ -35,12 +35,16 @@ Describe 'Remove-SbkubeHistory' {
         $would[0].Revisions | Should -Be 2
         "$($would[0].FirstRevision)-$($would[0].LastRevision)" | Should -Be '1-2'
         $would[0].WhatIf | Should -BeTrue
-        (Remove-SbkubeHistory -KeepLast 1 -WhatIf -PassThru).Revision | Should -Be @(1, 2)
         Get-StateDbHash | Should -Be $hash
     }
 
-    It 'keeps the deployed revision and sums up what it removed' {
-        $removed = @(Remove-SbkubeHistory -OlderThan '0m' -Confirm:$false)
+    It 'writes nothing unless -PassThru, as Remove-Item' {
+        Remove-SbkubeHistory -KeepLast 2 -Confirm:$false | Should -BeNullOrEmpty
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Count | Should -Be 2
+    }
+
+    It 'keeps the deployed revision and with -PassThru sums up what it removed' {
+        $removed = @(Remove-SbkubeHistory -OlderThan '0m' -Confirm:$false -PassThru)
         $removed.Revisions | Should -Be 2
         $removed.WhatIf | Should -BeFalse
         $removed.Oldest | Should -BeLessOrEqual $removed.Newest
@@ -51,7 +55,7 @@ Describe 'Remove-SbkubeHistory' {
 
     It 'takes Namespace and App from the pipeline' {
         $removed = @(Get-SbkubeState -Latest | Remove-SbkubeHistory -KeepLast 2 -Confirm:$false -PassThru)
-        $removed.Revision | Should -Be 1
+        "$($removed.Namespace)/$($removed.App) $($removed.FirstRevision)-$($removed.LastRevision)" | Should -Be 'state-demo/redis 1-1'
     }
 }
 

@@ -88,7 +88,8 @@ Describe 'Namespace locks' {
         $r = Invoke-SbkubeApply -Path $s.Example -ErrorVariable e2 -ErrorAction SilentlyContinue
         $r.Outcome | Should -Be 'Failed'
         $e2[0].FullyQualifiedErrorId | Should -BeLike 'LockHeld*'
-        Unlock-SbkubeNamespace -Namespace state-demo | Out-Null
+        Unlock-SbkubeNamespace -Namespace state-demo | Should -BeNullOrEmpty   # nothing unless -PassThru
+        @(Get-SbkubeLock).Count | Should -Be 0
         (Invoke-SbkubeApply -Path $s.Example -Lock).Outcome | Should -Be 'Upgraded'
         @(Get-SbkubeLock).Count | Should -Be 0
     }
@@ -105,7 +106,7 @@ Describe 'Namespace locks' {
         { Unlock-SbkubeNamespace -Namespace state-demo -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotOwned*'
         { Unlock-SbkubeNamespace -LockId abc123 -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotOwned*'
         { Unlock-SbkubeNamespace -LockId nope -Force -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotFound*'
-        (Unlock-SbkubeNamespace -LockId abc123 -Force).Owner | Should -Be 'alice@ci-7'
+        (Unlock-SbkubeNamespace -LockId abc123 -Force -PassThru).Owner | Should -Be 'alice@ci-7'
         @(Get-SbkubeLock).Count | Should -Be 0
         Invoke-Sqlite3 "SELECT description FROM deployment_history WHERE action = 'lock-takeover';" | Should -Match 'force-unlocked lock abc123'
     }
@@ -191,7 +192,7 @@ Describe 'Hostile and bad input' {
         $before = Get-StateDbHash
         $fileBefore = if ($File) { Get-StateDbHash $File }
         $err = $null
-        try { & $Run -ErrorAction Stop | Out-Null } catch { $err = $_ }
+        try { $ErrorActionPreference = 'Stop'; & $Run | Out-Null } catch { $err = $_ } finally { $ErrorActionPreference = 'Continue' }
         $err | Should -Not -BeNullOrEmpty -Because "$Name must fail"
         $err.FullyQualifiedErrorId | Should -BeLike "$Id*"
         $err.Exception.Message | Should -Not -BeNullOrEmpty

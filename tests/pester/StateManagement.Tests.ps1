@@ -193,7 +193,8 @@ Describe 'Rollback beyond Helm and after delete' {
 
     It 'Remove-SbkubeApp uninstalls, keeps history, and a rollback re-installs' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
-        Remove-SbkubeApp -Namespace state-demo -App redis -Confirm:$false | Select-Object -ExpandProperty Outcome | Should -Be 'Uninstalled'
+        Remove-SbkubeApp -Namespace state-demo -App redis -Confirm:$false | Should -BeNullOrEmpty   # nothing unless -PassThru
+        (Get-SbkubeState -Namespace state-demo -App redis -Latest).Status | Should -Be 'uninstalled'
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
         $h.Status | Should -Be @('superseded', 'uninstalled')
         Invoke-StateSql "SELECT COUNT(*) FROM deployment_history WHERE action = 'delete';" | Should -Be 1
@@ -232,7 +233,7 @@ apps:
     depends_on: [cache]
 "@ | Set-Content (Join-Path $dir 'config.yaml')
         Invoke-SbkubeApply -Path $dir | Out-Null
-        $removed = Remove-SbkubeApp -Path $dir -Confirm:$false
+        $removed = Remove-SbkubeApp -Path $dir -Confirm:$false -PassThru
         $removed.App | Should -Be @('web', 'cache', 'db')
         (Get-HelmSimCall -Command uninstall | ForEach-Object { $_.Positional[0] }) | Should -Be @('web', 'cache', 'db')
     }

@@ -46,7 +46,6 @@ namespace SBKube.Core.State
         FileInfo ExportToFile(string path, string? ns = null, string? app = null, string? context = null, bool overwrite = false);
         ImportResult Import(string json, bool whatIf = false, string? sourceName = null);
         ImportResult ImportFile(string path, bool whatIf = false);
-        IReadOnlyList<DeploymentRecord> Prune(PruneRequest request);
         IReadOnlyList<PruneSummary> PruneBySummary(PruneRequest request);
     }
 

@@ -59,53 +59,9 @@ namespace SBKube.Core.State
         /// Removes old revisions and their history rows in one transaction. Never removed: the deployed
         /// revision of an app, the newest revision of an app (it carries the current status and the
         /// revision counter), the newest <see cref="PruneRequest.KeepLast"/> revisions, and pending rows
-        /// (evidence of an unfinished operation). Returns the removed (or, with WhatIf, removable) rows.
-        /// </summary>
-        public IReadOnlyList<DeploymentRecord> Prune(PruneRequest request)
-        {
-            RequireCriteria(request);
-
-            var p = new List<(string, object?)>();
-            string candidates = PruneCandidates(request, p);
-            if (request.WhatIf)
-            {
-                return Run(conn => (IReadOnlyList<DeploymentRecord>)ReadRecords(conn,
-                    $"WHERE id IN ({candidates}) ORDER BY namespace, app, context, revision", null, p.ToArray()));
-            }
-
-            List<DeploymentRecord> removed = Write((conn, tx) =>
-            {
-                // Under the write lock the candidates cannot change between the two statements, so the
-                // rows reported are exactly the rows deleted.
-                // Explicit, not only ON DELETE CASCADE: a DB touched by tools without foreign keys may lack it.
-                Execute(conn, $"DELETE FROM deployment_history WHERE deployment_id IN ({candidates})", tx, p.ToArray());
-                var rows = new List<DeploymentRecord>();
-                using (DbCommand cmd = Command(conn, $"DELETE FROM deployments WHERE id IN ({candidates}) RETURNING {Columns}", tx, p.ToArray()))
-                using (DbDataReader r = cmd.ExecuteReader())
-                {
-                    while (r.Read())
-                    {
-                        rows.Add(ReadRecord(r));
-                    }
-                }
-                rows.Sort(PruneOrder);
-                return rows;
-            });
-            if (removed.Count > 0)
-            {
-                BackendImpl.Run(conn =>
-                {
-                    BackendImpl.AfterPrune(conn);
-                    return 0;
-                });
-            }
-            return removed;
-        }
-
-        /// <summary>
-        /// The same prune as <see cref="Prune"/>, reported per app instead of per row: how many revisions,
-        /// which range and which dates. Summarised and deleted in one transaction, without reading the
-        /// removed rows back, so removing most of a million revisions stays quick.
+        /// (evidence of an unfinished operation). Reports per app what went (or, with WhatIf, would go):
+        /// how many revisions, which range and which dates, without reading the removed rows back, so
+        /// removing most of a million revisions stays quick.
         /// </summary>
         public IReadOnlyList<PruneSummary> PruneBySummary(PruneRequest request)
         {
@@ -199,15 +155,6 @@ namespace SBKube.Core.State
             {
                 throw new ArgumentOutOfRangeException(nameof(request), "KeepLast cannot be negative.");
             }
-        }
-
-        /// <summary>The order prune reports in: namespace, app, context, revision (ordinal, as the SQL sorts).</summary>
-        private static int PruneOrder(DeploymentRecord a, DeploymentRecord b)
-        {
-            int c = string.CompareOrdinal(a.Namespace, b.Namespace);
-            if (c == 0) c = string.CompareOrdinal(a.App, b.App);
-            if (c == 0) c = string.CompareOrdinal(a.Context, b.Context);
-            return c != 0 ? c : a.Revision.CompareTo(b.Revision);
         }
 
         /// <summary>A SELECT of the ids a prune may remove (one pass, window function over the app's revisions).</summary>

@@ -39,6 +39,10 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Write one result per app; without it only failures are written (as errors), as Remove-Item writes nothing.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         private readonly List<(string Namespace, string App)> _targets = new List<(string, string)>();
         private SbkubeConfig? _config;
 
@@ -69,7 +73,7 @@ namespace SBKube.PowerShell.Cmdlets
                 $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept")).ToList();
             if (confirmed.Count > 0)
             {
-                await engine.RunAsync(confirmed, Lock.IsPresent, LockWait, r => PostOutput(() => EmitResult(r)), stopping);
+                await engine.RunAsync(confirmed, Lock.IsPresent, LockWait, r => PostOutput(() => EmitResult(r, PassThru)), stopping);
             }
         }
     }

@@ -14,7 +14,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// deployed revision, the newest revision of an app, the newest -KeepLast, or pending rows.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "SbkubeHistory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(PruneSummary), typeof(DeploymentRecord))]
+    [OutputType(typeof(PruneSummary))]
     public sealed class RemoveSbkubeHistoryCommand : SbkubeCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -43,7 +43,7 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? KeepLast { get; set; }
 
-        /// <summary>Emit every removed revision instead of one summary per app.</summary>
+        /// <summary>Write what went: one summary per app (how many revisions, which range, which dates).</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -89,8 +89,8 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 if (reason == ShouldProcessReason.WhatIf)
                 {
-                    // -WhatIf shows what would go, per app, or row by row with -PassThru.
-                    WriteObject(PassThru ? Store.Prune(request).Select(Masked) : (IEnumerable<object>)planned, enumerateCollection: true);
+                    // -WhatIf returns what would go, per app, like Invoke-SbkubeApply -WhatIf returns its plan.
+                    WriteObject(planned, enumerateCollection: true);
                 }
                 return;
             }
@@ -98,15 +98,16 @@ namespace SBKube.PowerShell.Cmdlets
             WritePruned(request);
         });
 
-        /// <summary>Prunes and writes what went: one summary per app, or every removed revision with -PassThru.</summary>
+        /// <summary>Prunes; says what went in the verbose stream, and with -PassThru as one summary per app.</summary>
         private void WritePruned(PruneRequest request)
         {
-            IReadOnlyList<object> removed = PassThru ? Store.Prune(request).Select(Masked).ToList<object>() : Store.PruneBySummary(request).ToList<object>();
-            if (removed.Count == 0)
+            IReadOnlyList<PruneSummary> removed = Store.PruneBySummary(request);
+            WriteVerbose(removed.Count == 0 ? "No revision matches; nothing was removed."
+                : $"Removed {removed.Sum(a => a.Revisions)} revision(s) of {Describe(removed)}.");
+            if (PassThru)
             {
-                WriteVerbose("No revision matches; nothing was removed.");
+                WriteObject(removed, enumerateCollection: true);
             }
-            WriteObject(removed, enumerateCollection: true);
         }
 
         private static string Describe(IReadOnlyList<PruneSummary> rows)

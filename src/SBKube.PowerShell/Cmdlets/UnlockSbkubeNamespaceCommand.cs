@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
@@ -25,20 +26,36 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter(ParameterSetName = "ById")]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Write the released locks; like other Remove/Unlock cmdlets it writes nothing otherwise.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void ProcessRecord() => Guard(() =>
         {
             if (ParameterSetName == "ById")
             {
                 if (ShouldProcess(LockId, Force ? "Break lock" : "Release lock"))
                 {
-                    WriteObject(NamespaceLocks.UnlockById(Store, LockId, Force.IsPresent));
+                    Released(new[] { NamespaceLocks.UnlockById(Store, LockId, Force.IsPresent) });
                 }
                 return;
             }
             if (ShouldProcess(Namespace, "Release your locks"))
             {
-                WriteObject(NamespaceLocks.UnlockOwn(Store, Namespace), enumerateCollection: true);
+                Released(NamespaceLocks.UnlockOwn(Store, Namespace));
             }
         });
+
+        private void Released(IReadOnlyList<LockRecord> locks)
+        {
+            foreach (LockRecord l in locks)
+            {
+                WriteVerbose($"Released lock {l.LockId} on {l.Namespace}{(l.App == LockRecord.WholeNamespace ? "" : "/" + l.App)} held by {l.Owner}.");
+            }
+            if (PassThru)
+            {
+                WriteObject(locks, enumerateCollection: true);
+            }
+        }
     }
 }

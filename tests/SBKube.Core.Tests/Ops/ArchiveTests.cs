@@ -24,7 +24,7 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("production", "api");
             db.Deploy("production", "api");
             db.Begin("production", "api");
-            db.Store.Prune(new PruneRequest { Namespace = "production", App = "api", KeepLast = 2 });
+            db.Store.PruneBySummary(new PruneRequest { Namespace = "production", App = "api", KeepLast = 2 });
         }
 
         private static string WithoutExportedAt(string json) =>

@@ -289,7 +289,7 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("state-demo", "redis", version: "18.0.0", description: "Upgraded chart");
             db.Deploy("state-demo", "redis", DeploymentStatus.Deployed, action: HistoryAction.Rollback, description: "Rollback to revision 2");
             db.Deploy("production", "myapp");
-            db.Store.Prune(new PruneRequest { Namespace = "nothing-here", KeepLast = 1 });
+            db.Store.PruneBySummary(new PruneRequest { Namespace = "nothing-here", KeepLast = 1 });
             string copy = db.File("backup.db");
 
             File.Copy(db.StatePath, copy);

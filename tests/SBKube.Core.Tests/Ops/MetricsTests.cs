@@ -117,7 +117,7 @@ namespace SBKube.Core.Tests.Ops
             }
             Assert.Contains("sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 3\n", MetricsExporter.Render(db.Store));
 
-            Assert.Equal(2, db.Store.Prune(new PruneRequest { KeepLast = 1 }).Count);
+            Assert.Equal(2, db.Prune(new PruneRequest { KeepLast = 1 }).Count);
 
             string text = MetricsExporter.Render(db.Store);
             Assert.Contains("sbkube_deployments_total{namespace=\"state-demo\",app=\"redis\"} 3\n", text);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
@@ -123,6 +124,15 @@ namespace SBKube.Core.Tests.Ops
             using SqliteCommand cmd = conn.CreateCommand();
             cmd.CommandText = sql;
             cmd.ExecuteNonQuery();
+        }
+
+        /// <summary>Prunes and returns, row by row, what went: every revision present before and gone after.</summary>
+        public IReadOnlyList<DeploymentRecord> Prune(PruneRequest request)
+        {
+            List<DeploymentRecord> before = Store.List().ToList();
+            Store.PruneBySummary(request);
+            var after = new HashSet<long>(Store.List().Select(r => r.Id));
+            return before.Where(r => !after.Contains(r.Id)).OrderBy(r => r.Namespace).ThenBy(r => r.App).ThenBy(r => r.Revision).ToList();
         }
 
         public string Revisions(string ns, string app) =>

@@ -20,7 +20,7 @@ namespace SBKube.Core.Tests.Ops
             long r1 = db.Store.Get("state-demo", "redis", 1)!.Id;
             long r3 = db.Store.Get("state-demo", "redis", 3)!.Id;
 
-            IReadOnlyList<DeploymentRecord> removed = db.Store.Prune(new PruneRequest { OlderThanUtc = db.Clock.Now });
+            IReadOnlyList<DeploymentRecord> removed = db.Prune(new PruneRequest { OlderThanUtc = db.Clock.Now });
 
             Assert.Equal(new[] { 1, 3 }, removed.Select(r => r.Revision));
             Assert.Equal("2,4", db.Revisions("state-demo", "redis"));
@@ -33,7 +33,7 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
-        public void A_prune_by_summary_reports_per_app_and_removes_the_same_rows_as_a_prune_by_row()
+        public void A_prune_reports_per_app_what_went_or_would_go()
         {
             using var db = new OpsDb();
             for (int i = 0; i < 4; i++)
@@ -43,13 +43,11 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("prod", "web");
             db.Deploy("prod", "web", DeploymentStatus.Failed);                 // web: r1 deployed, r2 failed
             var request = new PruneRequest { KeepLast = 1, WhatIf = true };
-            List<int> rows = db.Store.Prune(request).Select(r => r.Revision).ToList();
 
             IReadOnlyList<PruneSummary> would = db.Store.PruneBySummary(request);
 
             PruneSummary api = Assert.Single(would);
             Assert.Equal(("prod", "api", 3, 1, 3, true), (api.Namespace, api.App, api.Revisions, api.FirstRevision, api.LastRevision, api.WhatIf));
-            Assert.Equal(rows, new[] { 1, 2, 3 });
             Assert.True(api.Oldest <= api.Newest);
             Assert.Equal(DateTimeKind.Utc, api.Oldest.Kind);
             Assert.Equal("1,2,3,4", db.Revisions("prod", "api"));
@@ -75,7 +73,7 @@ namespace SBKube.Core.Tests.Ops
             }
             DateTime cutoff = db.Store.Get("state-demo", "redis", 3)!.DeployedAt;
 
-            var removed = db.Store.Prune(new PruneRequest { OlderThanUtc = cutoff });
+            var removed = db.Prune(new PruneRequest { OlderThanUtc = cutoff });
 
             Assert.Equal(new[] { 1, 2 }, removed.Select(r => r.Revision));
             Assert.Equal("3,4,5", db.Revisions("state-demo", "redis"));
@@ -92,7 +90,7 @@ namespace SBKube.Core.Tests.Ops
                 db.Deploy("ns", "a", DeploymentStatus.Failed);      // r3..r6
             }
 
-            var removed = db.Store.Prune(new PruneRequest { KeepLast = 2 });
+            var removed = db.Prune(new PruneRequest { KeepLast = 2 });
 
             Assert.Equal(new[] { 1, 3, 4 }, removed.Select(r => r.Revision));
             Assert.Equal("2,5,6", db.Revisions("ns", "a"));
@@ -108,7 +106,7 @@ namespace SBKube.Core.Tests.Ops
             }
             DateTime cutoff = db.Store.Get("ns", "a", 3)!.DeployedAt; // r1, r2 are older
 
-            var removed = db.Store.Prune(new PruneRequest { OlderThanUtc = cutoff, KeepLast = 5 });
+            var removed = db.Prune(new PruneRequest { OlderThanUtc = cutoff, KeepLast = 5 });
 
             Assert.Equal(new[] { 1 }, removed.Select(r => r.Revision));
         }
@@ -122,7 +120,7 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("ns", "a");                                   // r3 deployed
             db.Deploy("ns", "a", DeploymentStatus.Failed);          // r4
 
-            var removed = db.Store.Prune(new PruneRequest { KeepLast = 1, OlderThanUtc = db.Clock.Now.AddYears(1) });
+            var removed = db.Prune(new PruneRequest { KeepLast = 1, OlderThanUtc = db.Clock.Now.AddYears(1) });
 
             Assert.Equal(new[] { 1 }, removed.Select(r => r.Revision));
             Assert.Equal("2,3,4", db.Revisions("ns", "a"));
@@ -136,14 +134,14 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("ns", "gone");
             db.Deploy("ns", "gone", DeploymentStatus.Uninstalled, action: HistoryAction.Delete);
 
-            var removed = db.Store.Prune(new PruneRequest { OlderThanUtc = db.Clock.Now.AddDays(1) });
+            var removed = db.Prune(new PruneRequest { OlderThanUtc = db.Clock.Now.AddDays(1) });
 
             Assert.Equal(new[] { 1 }, removed.Select(r => r.Revision));
             Assert.Equal(DeploymentStatus.Uninstalled, db.Store.GetLatest("ns", "gone")!.Status);
         }
 
         [Fact]
-        public void WhatIf_reports_the_same_rows_and_deletes_nothing()
+        public void WhatIf_reports_what_a_prune_then_removes_and_deletes_nothing()
         {
             using var db = new OpsDb();
             for (int i = 0; i < 5; i++)
@@ -153,15 +151,15 @@ namespace SBKube.Core.Tests.Ops
             long history = OpsDb.Count(db.StatePath, "SELECT COUNT(*) FROM deployment_history");
             var request = new PruneRequest { KeepLast = 2, WhatIf = true };
 
-            var wouldRemove = db.Store.Prune(request);
+            PruneSummary would = Assert.Single(db.Store.PruneBySummary(request));
 
-            Assert.Equal(new[] { 1, 2, 3 }, wouldRemove.Select(r => r.Revision));
+            Assert.Equal((3, 1, 3), (would.Revisions, would.FirstRevision, would.LastRevision));
             Assert.Equal("1,2,3,4,5", db.Revisions("ns", "a"));
             Assert.Equal(history, OpsDb.Count(db.StatePath, "SELECT COUNT(*) FROM deployment_history"));
 
             request.WhatIf = false;
-            var removed = db.Store.Prune(request);
-            Assert.Equal(wouldRemove.Select(r => r.Id), removed.Select(r => r.Id));
+            var removed = db.Prune(request);
+            Assert.Equal(new[] { 1, 2, 3 }, removed.Select(r => r.Revision));
         }
 
         [Fact]
@@ -178,7 +176,7 @@ namespace SBKube.Core.Tests.Ops
                 }
             }
 
-            var removed = db.Store.Prune(new PruneRequest { Namespace = "prod", App = "web", KeepLast = 1 });
+            var removed = db.Prune(new PruneRequest { Namespace = "prod", App = "web", KeepLast = 1 });
 
             Assert.All(removed, r => Assert.Equal(("prod", "web"), (r.Namespace, r.App)));
             Assert.Equal("3", db.Revisions("prod", "web"));
@@ -193,7 +191,7 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("ns", "a");
             db.Deploy("ns", "a");
             db.Deploy("ns", "a");
-            db.Store.Prune(new PruneRequest { KeepLast = 1 });
+            db.Prune(new PruneRequest { KeepLast = 1 });
 
             Assert.Equal(4, db.Deploy("ns", "a").Revision);
         }
@@ -203,7 +201,7 @@ namespace SBKube.Core.Tests.Ops
         {
             using var db = new OpsDb();
             db.Deploy("ns", "a");
-            var e = Assert.Throws<ArgumentException>(() => db.Store.Prune(new PruneRequest { Namespace = "ns" }));
+            var e = Assert.Throws<ArgumentException>(() => db.Store.PruneBySummary(new PruneRequest { Namespace = "ns" }));
             Assert.Contains("KeepLast", e.Message);
             Assert.Equal("1", db.Revisions("ns", "a"));
         }
@@ -219,7 +217,7 @@ namespace SBKube.Core.Tests.Ops
             }
             long before = new FileInfo(db.StatePath).Length;
 
-            var removed = db.Store.Prune(new PruneRequest { KeepLast = 1 });
+            var removed = db.Prune(new PruneRequest { KeepLast = 1 });
 
             Assert.Equal(119, removed.Count);
             Assert.Equal(0, OpsDb.Count(db.StatePath, "PRAGMA freelist_count"));

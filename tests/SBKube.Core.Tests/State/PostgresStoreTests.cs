@@ -126,8 +126,8 @@ namespace SBKube.Core.Tests.State
                 TempDb.Deploy(store);
                 now = now.AddDays(1);
             }
-            var removed = store.Prune(new PruneRequest { KeepLast = 2 });
-            Assert.Equal(new[] { 1, 2, 3 }, removed.Select(r => r.Revision));
+            PruneSummary removed = Assert.Single(store.PruneBySummary(new PruneRequest { KeepLast = 2 }));
+            Assert.Equal((3, 1, 3), (removed.Revisions, removed.FirstRevision, removed.LastRevision));
             Assert.Equal(new[] { 4, 5 }, store.History("state-demo", "redis").Select(r => r.Revision));
             Assert.Equal(0L, Convert.ToInt64(Sql("SELECT COUNT(*) FROM deployment_history WHERE deployment_id NOT IN (SELECT id FROM deployments)")));
         }
