@@ -14,6 +14,7 @@ namespace SBKube.Core
         public const string AppNotFound = "AppNotFound";
         public const string BackupDestinationExists = "BackupDestinationExists";
         public const string ConfigNotFound = "ConfigNotFound";
+        public const string ConfirmationUnavailable = "ConfirmationUnavailable";
         public const string DependencySkipped = "DependencySkipped";
         public const string EngineError = "EngineError";
         public const string HealthCheckFailed = "HealthCheckFailed";

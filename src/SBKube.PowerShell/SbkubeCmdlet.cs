@@ -89,6 +89,59 @@ namespace SBKube.PowerShell
         }
 
         /// <summary>
+        /// ShouldProcess; when the session cannot show the prompt (pwsh -NonInteractive), an error that says
+        /// how to go on instead of PowerShell's bare "NonInteractive mode" (these three hide Cmdlet's own).
+        /// </summary>
+        protected new bool ShouldProcess(string target, string action)
+        {
+            try
+            {
+                return base.ShouldProcess(target, action);
+            }
+            catch (PSInvalidOperationException e) when (PromptFailed(e))
+            {
+                throw CannotAsk(action + " (" + target + ")", e);
+            }
+        }
+
+        protected new bool ShouldProcess(string description, string warning, string caption)
+        {
+            try
+            {
+                return base.ShouldProcess(description, warning, caption);
+            }
+            catch (PSInvalidOperationException e) when (PromptFailed(e))
+            {
+                throw CannotAsk(description, e);
+            }
+        }
+
+        protected new bool ShouldProcess(string description, string warning, string caption, out ShouldProcessReason reason)
+        {
+            try
+            {
+                return base.ShouldProcess(description, warning, caption, out reason);
+            }
+            catch (PSInvalidOperationException e) when (PromptFailed(e))
+            {
+                throw CannotAsk(description, e);
+            }
+        }
+
+        /// <summary>The prompt itself failed, not the call (a call from another thread fails before any prompt).</summary>
+        private static bool PromptFailed(PSInvalidOperationException e) =>
+            e.StackTrace?.Contains("PromptForChoice", StringComparison.Ordinal) == true;
+
+        private SBKube.Core.SbkubeException CannotAsk(string what, Exception inner)
+        {
+            string force = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? " or -Force" : "";
+            return new SBKube.Core.SbkubeException(
+                $"{MyInvocation.MyCommand.Name} must ask before it goes on ({what.TrimEnd('.')}), but this session cannot prompt " +
+                $"(-NonInteractive). Pass -Confirm:$false{force} to go ahead without asking, or -WhatIf to see what it would do.",
+                SBKube.Core.ErrorIds.ConfirmationUnavailable, SBKube.Core.ErrorKind.InvalidOperation, what, inner);
+        }
+
+        /// <summary>
         /// True when ShouldProcess could say no or print "What if": -WhatIf/-Confirm given as true, or the
         /// session's $WhatIfPreference / $ConfirmPreference asking for it. Only then is a plan worth computing first.
         /// </summary>

@@ -111,6 +111,24 @@ Describe 'Not found, as Get-Item reports it' {
     }
 }
 
+Describe 'Confirmations in a session that cannot prompt' {
+    It 'a confirmation pwsh -NonInteractive cannot show says to pass -Confirm:$false or -Force, and changes nothing' {
+        $module = Get-TestModulePath
+        $hash = Get-StateDbHash
+        $r = Invoke-FreshPwsh "Import-Module '$module'; try { Remove-SbkubeApp -Namespace state-demo -App redis -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
+        $r.Output[0] | Should -BeLike 'ConfirmationUnavailable,*'
+        $r.Output[1] | Should -BeLike '*cannot prompt (-NonInteractive). Pass -Confirm:$false or -Force to go ahead*'
+        Get-StateDbHash | Should -Be $hash
+        Get-HelmSimCall -Command uninstall | Should -BeNullOrEmpty
+    }
+
+    It 'without -Force in the cmdlet it names -Confirm:$false alone' {
+        $module = Get-TestModulePath
+        $r = Invoke-FreshPwsh "Import-Module '$module'; try { Remove-SbkubeHistory -KeepLast 1 -Confirm -ErrorAction Stop } catch { `$_.Exception.Message }"
+        $r.Output[0] | Should -BeLike '*Pass -Confirm:$false to go ahead*'
+    }
+}
+
 Describe 'Records carry their kube context down the pipeline' {
     BeforeAll {
         Invoke-SbkubeApply -Path $s.Example -KubeContext ctx-b | Out-Null
