@@ -192,7 +192,13 @@ namespace SBKube.PowerShell
 
         private SBKube.Core.Security.SecretRedactor? _redactor;
 
-        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= SBKube.Core.Security.SecretRedactor.FromEnvironment();
+        /// <summary>Masks secrets, with the fingerprints of this store's key.</summary>
+        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= new Func<SBKube.Core.Security.SecretRedactor>(() =>
+        {
+            var redactor = SBKube.Core.Security.SecretRedactor.FromEnvironment();
+            redactor.FingerprintKey = Store.FingerprintKey();
+            return redactor;
+        })();
 
         /// <summary>
         /// Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.

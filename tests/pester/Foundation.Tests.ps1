@@ -76,7 +76,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         "$($plan.Action)" | Should -Be 'Upgrade'
         $plan.DeployedRevision | Should -Be 1
         $password = $plan.Differences | Where-Object Path -eq 'values.auth.password'
-        $password.Difference | Should -Be '***'
+        $password.Difference | Should -Match '^\*\*\*:[0-9a-f]{8}$'
         ($plan | ConvertTo-Json -Depth 5) | Should -Not -Match 'state-demo-v[12]'
         @(Get-HelmSimCall -Command upgrade).Count | Should -Be 1
         (Get-SbkubeState).Revision | Should -Be 1

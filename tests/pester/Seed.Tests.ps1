@@ -123,7 +123,7 @@ Describe 'sbkube: the seed scenarios 1-4 verbatim' {
         $LASTEXITCODE | Should -Be 0
         $yaml[0..4] | Should -Be @('namespace: state-demo', 'app: redis', 'revision: 3', 'status: superseded', 'chart: redis-18.0.0')
         $yaml[5] | Should -Match '^deployed_at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$'
-        $yaml[6..12] | Should -Be @('values:', '  architecture: standalone', '  auth:', "    password: '***'", '  master:', '    persistence:', '      size: 1Gi')
+        $yaml[6..12] -replace '\*\*\*:[0-9a-f]{8}', '***:<fingerprint>' | Should -Be @('values:', '  architecture: standalone', '  auth:', "    password: '***:<fingerprint>'", '  master:', '    persistence:', '      size: 1Gi')
         ($yaml -join "`n") | Should -BeExactly ((Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 3 -Format Yaml) -join "`n").TrimEnd("`n")
     }
 
@@ -147,6 +147,19 @@ Describe 'sbkube: the seed scenarios 1-4 verbatim' {
             $LASTEXITCODE | Should -Be 1
             $out | Should -Contain '> chart: redis-18.0.0'
         }
+    }
+
+    It 'the seed diff workflow on scenario 2 (only the password changed) shows the password line changed, not the password' {
+        $rev1 = Join-Path $s.Dir 'rev1.yaml'; $rev2 = Join-Path $s.Dir 'rev2.yaml'
+        sbkube state show --namespace state-demo --app redis --revision 1 > $rev1
+        sbkube state show --namespace state-demo --app redis --revision 2 > $rev2
+        $diff = Compare-Object (Get-Content $rev1) (Get-Content $rev2) | Where-Object InputObject -Match 'password'
+        @($diff).Count | Should -Be 2
+        $diff.InputObject | ForEach-Object { $_ | Should -Match "^    password: '\*\*\*:[0-9a-f]{8}'$" }
+        (Get-Content $rev1, $rev2 -Raw) | Should -Not -Match 'state-demo-v[12]'
+        # Revision 4 rolled back to 2's values: the same secret has the same fingerprint.
+        (sbkube state show --namespace state-demo --app redis --revision 4) -match 'password' |
+            Should -Be ((Get-Content $rev2) -match 'password')
     }
 
     It 'state locks with no lock prints the header only' {
@@ -195,7 +208,8 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $out = @(sbkube apply --dry-run)
         $LASTEXITCODE | Should -Be 0
         $out[0] | Should -Match '^state-demo/redis: upgrade \(deployed: revision \d+\): Updated values$'
-        $out | Should -Contain '  values.auth.password: *** -> ***'
+        $out | Should -Contain ($out -match '^  values\.auth\.password: \*\*\*:[0-9a-f]{8} -> \*\*\*:[0-9a-f]{8}$')[0]
+        @($out -match 'values\.auth\.password').Count | Should -Be 1
         ($out -join "`n") | Should -Not -Match 'state-demo-v[23]'
         $out[-1] | Should -Be 'Dry run: nothing was deployed or recorded.'
         Get-StateDbHash | Should -Be $before

@@ -99,7 +99,7 @@ Describe 'Seed scenarios 1-4' {
         $lines = $yaml -split "`n"
         $lines[0..5] | Should -Be @('namespace: state-demo', 'app: redis', 'revision: 3', 'status: failed', 'chart: redis-18.0.0', $lines[5])
         $lines[5] | Should -Match '^deployed_at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$'
-        $yaml | Should -Match "values:\n  architecture: standalone\n  auth:\n    password: '?\*\*\*'?\n  master:\n    persistence:\n      size: 1Gi"
+        $yaml | Should -Match "values:\n  architecture: standalone\n  auth:\n    password: '?\*\*\*:[0-9a-f]{8}'?\n  master:\n    persistence:\n      size: 1Gi"
         $yaml | Should -Not -Match 'state-demo-v2'
         Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 3 -Format Yaml -ShowSecrets | Should -Match 'password: state-demo-v2'
     }
@@ -122,7 +122,7 @@ Describe 'Seed scenarios 1-4' {
         $d = Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 2
         @($d.Values.Keys) | Should -Be @('architecture', 'auth', 'master')
         $d.Values.master.persistence.size | Should -Be '1Gi'
-        $d.Values.auth.password | Should -Be '***'
+        $d.Values.auth.password | Should -Match '^\*\*\*:[0-9a-f]{8}$'
     }
 
     It 'Compare-SbkubeRevision lists chart version and values paths, secrets masked' {
@@ -130,8 +130,11 @@ Describe 'Seed scenarios 1-4' {
         ($d | Where-Object Path -eq 'version').Reference | Should -Be '17.13.2'
         ($d | Where-Object Path -eq 'version').Difference | Should -Be '18.0.0'
         $pw = $d | Where-Object Path -eq 'values.auth.password'
-        $pw.Reference | Should -Be '***'
-        $pw.Difference | Should -Be '***'
+        $pw.Reference | Should -Match '^\*\*\*:[0-9a-f]{8}$'
+        $pw.Difference | Should -Match '^\*\*\*:[0-9a-f]{8}$'
+        $pw.Reference | Should -Not -Be $pw.Difference    # the fingerprints tell a changed secret
+        $pw.Sensitive | Should -BeTrue
+        ($d | Where-Object Path -eq 'version').Sensitive | Should -BeFalse
         (Compare-SbkubeRevision state-demo redis 1 3 -ShowSecrets | Where-Object Path -eq 'values.auth.password').Difference | Should -Be 'state-demo-v2'
         @(Compare-SbkubeRevision state-demo redis 2 4).Count | Should -Be 0
     }

@@ -30,7 +30,7 @@ Describe 'Connecting to PostgreSQL' {
         Remove-SbkubeHistory -KeepLast 1 -Confirm:$false | Should -BeNullOrEmpty
         Get-SbkubeState | Should -BeNullOrEmpty
         Invoke-TestPsql $Server @('-c', "SELECT table_name FROM information_schema.tables WHERE table_schema = '$($s.Schema)' ORDER BY 1") |
-            Should -Be @('deployment_history', 'deployments', 'locks', 'sbkube_schema_version')
+            Should -Be @('deployment_history', 'deployments', 'locks', 'sbkube_schema_version', 'sbkube_settings')
     }
 
     It 'keeps two teams apart: another schema sees none of the revisions' {

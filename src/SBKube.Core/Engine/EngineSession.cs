@@ -41,6 +41,7 @@ namespace SBKube.Core.Engine
         public static EngineSession Create(IStateStore store, string? kubeContext, string? kubeconfig, IEngineLog log)
         {
             var redactor = SecretRedactor.FromEnvironment();
+            redactor.FingerprintKey = store.FingerprintKey();
             var helm = new HelmClient(new HelmOptions
             {
                 KubeContext = kubeContext,

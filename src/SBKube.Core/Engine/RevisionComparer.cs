@@ -18,6 +18,8 @@ namespace SBKube.Core.Engine
         public string Path { get; set; } = "";
         public object? Reference { get; set; }
         public object? Difference { get; set; }
+        /// <summary>The value is a secret: shown masked (with its fingerprint) unless -ShowSecrets.</summary>
+        public bool Sensitive { get; set; }
 
         public override string ToString() => $"{Path}: {Reference} → {Difference}";
     }
@@ -31,8 +33,9 @@ namespace SBKube.Core.Engine
             RevisionSnapshot a = RevisionSnapshot.FromJson(reference.Config ?? "{}");
             RevisionSnapshot b = RevisionSnapshot.FromJson(difference.Config ?? "{}");
             var list = new List<RevisionDifference>();
-            void Add(string path, JsonNode? x, JsonNode? y) => list.Add(new RevisionDifference
+            void Add(string path, JsonNode? x, JsonNode? y, bool sensitive) => list.Add(new RevisionDifference
             {
+                Sensitive = sensitive,
                 Namespace = reference.Namespace,
                 App = reference.App,
                 ReferenceRevision = reference.Revision,
@@ -41,12 +44,13 @@ namespace SBKube.Core.Engine
                 Reference = JsonPlain.ToPlain(x),
                 Difference = JsonPlain.ToPlain(y),
             });
-            if (a.ChartRef != b.ChartRef) Add("chart", a.ChartRef, b.ChartRef);
-            if (a.ChartVersion != b.ChartVersion) Add("version", a.ChartVersion, b.ChartVersion);
-            JsonNode? va = showSecrets ? a.Values : redactor.Redact(a.Values, a.Rules);
-            JsonNode? vb = showSecrets ? b.Values : redactor.Redact(b.Values, b.Rules);
-            // Masked secrets compare equal; compare the originals so a changed password still shows (as ***).
-            Walk("values", a.Values, b.Values, va, vb, Add);
+            if (a.ChartRef != b.ChartRef) Add("chart", a.ChartRef, b.ChartRef, false);
+            if (a.ChartVersion != b.ChartVersion) Add("version", a.ChartVersion, b.ChartVersion, false);
+            JsonNode? va = redactor.Redact(a.Values, a.Rules);
+            JsonNode? vb = redactor.Redact(b.Values, b.Rules);
+            // The originals are compared, so a changed secret shows even where its mask carries no fingerprint.
+            Walk("values", a.Values, b.Values, va, vb, (path, x, y, shownX, shownY) =>
+                Add(path, showSecrets ? x : shownX, showSecrets ? y : shownY, !JsonNode.DeepEquals(x, shownX) || !JsonNode.DeepEquals(y, shownY)));
             var ma = a.Manifests.ToDictionary(m => m.File, m => m.Content);
             var mb = b.Manifests.ToDictionary(m => m.File, m => m.Content);
             foreach (string file in ma.Keys.Union(mb.Keys).OrderBy(f => f))
@@ -56,15 +60,16 @@ namespace SBKube.Core.Engine
                 if (ca != cb)
                 {
                     // Compared as stored, shown masked: a changed Secret value still shows as a change.
-                    Add("manifests." + file, Shown(ca), Shown(cb));
+                    string? sa = Masked(ca), sb = Masked(cb);
+                    Add("manifests." + file, showSecrets ? ca : sa, showSecrets ? cb : sb, sa != ca || sb != cb);
                 }
             }
-            string? Shown(string? content) => showSecrets || content == null ? content : redactor.RedactManifest(content);
+            string? Masked(string? content) => content == null ? null : redactor.RedactManifest(content);
             return list;
         }
 
         private static void Walk(string path, JsonNode? a, JsonNode? b, JsonNode? shownA, JsonNode? shownB,
-            System.Action<string, JsonNode?, JsonNode?> add)
+            System.Action<string, JsonNode?, JsonNode?, JsonNode?, JsonNode?> add)
         {
             if (a is JsonObject oa && b is JsonObject ob)
             {
@@ -85,7 +90,7 @@ namespace SBKube.Core.Engine
             }
             if (!JsonNode.DeepEquals(a, b))
             {
-                add(path, shownA, shownB);
+                add(path, a, b, shownA, shownB);
             }
         }
 

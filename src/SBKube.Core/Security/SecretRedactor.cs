@@ -26,6 +26,25 @@ namespace SBKube.Core.Security
             _keys = new Regex(keyPattern ?? DefaultKeyPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         }
 
+        /// <summary>
+        /// The state store's fingerprint key. With it a masked value reads <c>***:</c> and 8 hex digits of a
+        /// keyed hash of the value, so a changed secret shows as changed (in a diff of two
+        /// <c>state show</c> outputs) without being shown, and cannot be looked up in a table made elsewhere.
+        /// </summary>
+        public byte[]? FingerprintKey { get; set; }
+
+        /// <summary>The masked form of one secret value: <c>***</c>, with its fingerprint when there is a key.</summary>
+        public string Masked(string secret)
+        {
+            if (FingerprintKey == null)
+            {
+                return Mask;
+            }
+            using var hmac = new System.Security.Cryptography.HMACSHA256(FingerprintKey);
+            byte[] hash = hmac.ComputeHash(System.Text.Encoding.UTF8.GetBytes(secret));
+            return Mask + ":" + string.Concat(hash.Take(4).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         public static SecretRedactor FromEnvironment() =>
             new SecretRedactor(Environment.GetEnvironmentVariable("SBKUBE_SECRET_KEYS") is { Length: > 0 } p ? p : null);
 
@@ -182,14 +201,14 @@ namespace SBKube.Core.Security
                     return v.DeepClone();
                 }
                 LearnValue(s);
-                return JsonValue.Create(Mask);
+                return JsonValue.Create(Masked(s));
             }
             if (v.TryGetValue(out bool _))
             {
                 return v.DeepClone();
             }
             LearnValue(v.ToJsonString());
-            return JsonValue.Create(Mask);
+            return JsonValue.Create(Masked(v.ToJsonString()));
         }
 
         private JsonNode? MaskTree(JsonNode? node)

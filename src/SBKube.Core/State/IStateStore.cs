@@ -47,6 +47,9 @@ namespace SBKube.Core.State
         ImportResult Import(string json, bool whatIf = false, string? sourceName = null);
         ImportResult ImportFile(string path, bool whatIf = false);
         IReadOnlyList<PruneSummary> PruneBySummary(PruneRequest request);
+
+        /// <summary>The store's random key for fingerprints of masked secrets (null: a store without one).</summary>
+        byte[]? FingerprintKey();
     }
 
     /// <summary>

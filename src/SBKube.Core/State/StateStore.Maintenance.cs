@@ -55,6 +55,18 @@ namespace SBKube.Core.State
 
     public sealed partial class StateStore
     {
+        private byte[]? _fingerprintKey;
+
+        /// <summary>Read once per store object: the key never changes once made.</summary>
+        public byte[]? FingerprintKey()
+        {
+            if (_fingerprintKey == null && Run(conn => StoreSettings.Read(conn, StoreSettings.FingerprintKey)) is string text)
+            {
+                _fingerprintKey = Convert.FromBase64String(text);
+            }
+            return _fingerprintKey;
+        }
+
         /// <summary>
         /// Removes old revisions and their history rows in one transaction. Never removed: the deployed
         /// revision of an app, the newest revision of an app (it carries the current status and the

@@ -50,7 +50,7 @@ namespace SBKube.PowerShell.Cmdlets
         {
             DeploymentRecord a = RevisionRef.Parse(ReferenceRevision, "-ReferenceRevision").Resolve(Store, Namespace, App, KubeContext);
             DeploymentRecord b = RevisionRef.Parse(DifferenceRevision, "-DifferenceRevision").Resolve(Store, Namespace, App, KubeContext);
-            foreach (RevisionDifference d in RevisionComparer.Compare(a, b, SecretRedactor.FromEnvironment(), ShowSecrets.IsPresent))
+            foreach (RevisionDifference d in RevisionComparer.Compare(a, b, Redactor, ShowSecrets.IsPresent))
             {
                 WriteObject(d);
             }

@@ -51,7 +51,7 @@ namespace SBKube.PowerShell.Cmdlets
         protected override void ProcessRecord() => Guard(() =>
         {
             DeploymentRecord record = RevisionRef.Parse(Revision).Resolve(Store, Namespace, App, KubeContext);
-            DeploymentDetail detail = DeploymentDetail.From(record, SecretRedactor.FromEnvironment(), ShowSecrets.IsPresent);
+            DeploymentDetail detail = DeploymentDetail.From(record, Redactor, ShowSecrets.IsPresent);
             switch (Format)
             {
                 case "Yaml":

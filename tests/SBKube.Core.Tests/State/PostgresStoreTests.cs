@@ -42,10 +42,26 @@ namespace SBKube.Core.Tests.State
         public void Opening_creates_the_schema_and_tables_and_stamps_the_version()
         {
             Open();
-            Assert.Equal(1L, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
-            Assert.Equal(3L, Convert.ToInt64(Sql(
-                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{_schema}' AND table_name IN ('deployments', 'deployment_history', 'locks')")));
+            Assert.Equal(2L, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
+            Assert.Equal(4L, Convert.ToInt64(Sql(
+                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{_schema}' AND table_name IN ('deployments', 'deployment_history', 'locks', 'sbkube_settings')")));
             Assert.Equal("postgres", Open().Backend);
+        }
+
+        [PostgresFact]
+        public void A_version_1_schema_migrates_and_gets_a_fingerprint_key_of_its_own()
+        {
+            StateStore first = Open();
+            byte[] key = first.FingerprintKey()!;
+            Assert.Equal(32, key.Length);
+            Sql("DROP TABLE sbkube_settings");
+            Sql("UPDATE sbkube_schema_version SET version = 1");
+
+            byte[] again = Open().FingerprintKey()!;
+
+            Assert.Equal(2L, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
+            Assert.Equal(32, again.Length);
+            Assert.NotEqual(key, again);
         }
 
         [PostgresFact]

@@ -47,6 +47,42 @@ namespace SBKube.Core.Tests.State
         }
 
         [Fact]
+        public void An_older_version_with_a_table_missing_is_refused_before_anything_is_migrated()
+        {
+            OpsDb.Exec(_db.StatePath, "DROP TABLE sbkube_settings; DROP TABLE locks; PRAGMA user_version = 1");
+            byte[] before = Hash(_db.StatePath);
+            StateStoreException e = Assert.Throws<StateStoreException>(() => StateStore.Open(_db.StatePath));
+            Assert.Equal(StateStoreErrorKind.InvalidSchema, e.Kind);
+            Assert.Contains("says schema version 1 but lacks table 'locks'", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, Hash(_db.StatePath));
+        }
+
+        [Fact]
+        public void A_version_1_store_migrates_and_gets_a_fingerprint_key_of_its_own()
+        {
+            _db.Deploy("ns", "app");
+            OpsDb.Exec(_db.StatePath, "DROP TABLE sbkube_settings; PRAGMA user_version = 1");
+            SqliteConnection.ClearAllPools();
+
+            StateStore store = StateStore.Open(_db.StatePath);
+
+            Assert.Equal((long)StateStore.SchemaVersion, OpsDb.Count(_db.StatePath, "PRAGMA user_version"));
+            Assert.Equal(32, store.FingerprintKey()!.Length);
+            Assert.Single(store.History("ns", "app"));
+        }
+
+        [Fact]
+        public void Every_store_has_its_own_fingerprint_key_and_keeps_it()
+        {
+            byte[] first = _db.Store.FingerprintKey()!;
+            using var other = new OpsDb();
+            Assert.Equal(32, first.Length);
+            Assert.NotEqual(first, other.Store.FingerprintKey());
+            SqliteConnection.ClearAllPools();
+            Assert.Equal(first, StateStore.Open(_db.StatePath).FingerprintKey());
+        }
+
+        [Fact]
         public void Restore_refuses_a_file_without_the_locks_table_and_keeps_the_current_database()
         {
             _db.Deploy("ns", "app");

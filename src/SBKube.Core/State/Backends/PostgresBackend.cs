@@ -79,6 +79,7 @@ namespace SBKube.Core.State.Backends
                         {
                             StateStore.Execute(conn, PostgresMigrations.Steps[v], tx);
                         }
+                        StoreSettings.Seed(conn, tx);
                         StateStore.Execute(conn, "DELETE FROM sbkube_schema_version", tx);
                         StateStore.Execute(conn, "INSERT INTO sbkube_schema_version (version) VALUES (@v)", tx, ("@v", PostgresMigrations.Latest));
                     }

@@ -64,6 +64,8 @@ CREATE TABLE locks (
   UNIQUE (context, namespace, app)
 );
 ",
+            // 1 → 2: the store's own settings, such as the key of secret fingerprints (StoreSettings).
+            "CREATE TABLE sbkube_settings (name text PRIMARY KEY, value text NOT NULL);",
         };
 
         internal static int Latest => Steps.Length;

@@ -79,6 +79,11 @@ namespace SBKube.Core.State.Backends
                     RequireCompleteSchema(conn, found);
                     return 0;
                 }
+                if (found > 0)
+                {
+                    // An older store must be whole for its own version before anything is migrated.
+                    RequireCompleteSchema(conn, found);
+                }
                 if (mustExist && new FileInfo(FilePath).Length > 0)
                 {
                     KeepCopyBeforeMigrating(found);
@@ -178,7 +183,7 @@ namespace SBKube.Core.State.Backends
 
         private void RequireCompleteSchema(DbConnection conn, int version)
         {
-            if (SqliteSchemaCheck.Missing(conn) is string missing)
+            if (SqliteSchemaCheck.Missing(conn, version) is string missing)
             {
                 throw new StateStoreException(StateStoreErrorKind.InvalidSchema, FilePath,
                     $"The state database '{FilePath}' says schema version {version} but lacks {missing}: another tool changed it. " +

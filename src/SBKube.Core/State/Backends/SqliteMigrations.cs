@@ -66,19 +66,27 @@ CREATE TABLE IF NOT EXISTS locks (
   UNIQUE(context, namespace, app)
 );
 ",
+            // 1 → 2: the store's own settings, such as the key of secret fingerprints (StoreSettings).
+            "CREATE TABLE IF NOT EXISTS sbkube_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
         };
 
         internal static int Latest => Steps.Length;
 
-        internal static void Apply(DbConnection conn, DbTransaction tx, int fromVersion)
+        /// <summary>Migrates from <paramref name="fromVersion"/> to <paramref name="toVersion"/> (default: the latest).</summary>
+        internal static void Apply(DbConnection conn, DbTransaction tx, int fromVersion, int? toVersion = null)
         {
             if (fromVersion == 0)
             {
                 RebuildDraftDeployments(conn, tx);
             }
-            for (int v = fromVersion; v < Steps.Length; v++)
+            int to = toVersion ?? Steps.Length;
+            for (int v = fromVersion; v < to; v++)
             {
                 StateStore.Execute(conn, Steps[v], tx);
+            }
+            if (to == Steps.Length)
+            {
+                StoreSettings.Seed(conn, tx);
             }
         }
 

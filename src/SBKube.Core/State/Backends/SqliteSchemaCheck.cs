@@ -13,26 +13,28 @@ namespace SBKube.Core.State.Backends
     /// </summary>
     internal static class SqliteSchemaCheck
     {
-        /// <summary>The tables and columns of the current schema, read from an in-memory database built by the migrations.</summary>
-        private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> Expected =
-            new Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>>(() =>
-            {
-                using var conn = new SqliteConnection("Data Source=:memory:");
-                conn.Open();
-                using (DbTransaction tx = conn.BeginTransaction())
-                {
-                    SqliteMigrations.Apply(conn, tx, 0);
-                    tx.Commit();
-                }
-                return Tables(conn).ToDictionary(t => t, t => Columns(conn, t), StringComparer.OrdinalIgnoreCase);
-            });
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, IReadOnlyList<string>>> Expected =
+            new System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, IReadOnlyList<string>>>();
 
-        /// <summary>What the file lacks, in words; null when nothing is missing.</summary>
-        internal static string? Missing(DbConnection conn)
+        /// <summary>The tables and columns of a schema version, read from an in-memory database built by the migrations.</summary>
+        private static IReadOnlyDictionary<string, IReadOnlyList<string>> Schema(int version) => Expected.GetOrAdd(version, v =>
+        {
+            using var conn = new SqliteConnection("Data Source=:memory:");
+            conn.Open();
+            using (DbTransaction tx = conn.BeginTransaction())
+            {
+                SqliteMigrations.Apply(conn, tx, 0, v);
+                tx.Commit();
+            }
+            return Tables(conn).ToDictionary(t => t, t => Columns(conn, t), StringComparer.OrdinalIgnoreCase);
+        });
+
+        /// <summary>What the file lacks for its <paramref name="version"/>, in words; null when nothing is missing.</summary>
+        internal static string? Missing(DbConnection conn, int version)
         {
             var present = new HashSet<string>(Tables(conn), StringComparer.OrdinalIgnoreCase);
             var problems = new List<string>();
-            foreach (KeyValuePair<string, IReadOnlyList<string>> table in Expected.Value.OrderBy(t => t.Key, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, IReadOnlyList<string>> table in Schema(version).OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 if (!present.Contains(table.Key))
                 {
