@@ -116,10 +116,18 @@ Describe 'Manifest apps (type: yaml)' {
         (Get-SbkubeState -Namespace web -App site -Latest).AppType | Should -Be 'yaml'
     }
 
-    It 'a manifest change is revision 2 "Updated manifests", and compare shows the file' {
+    It 'a manifest change is revision 2 "Updated manifests", and compare names the object and field' {
         $r2.Revision | Should -Be 2
         $r2.Description | Should -Be 'Updated manifests'
-        (Compare-SbkubeRevision -Namespace web -App site -ReferenceRevision 1 -DifferenceRevision 2).Path | Should -Be 'manifests.deploy.yaml'
+        $diff = Compare-SbkubeRevision -Namespace web -App site -ReferenceRevision 1 -DifferenceRevision 2
+        $diff.Path | Should -Be 'Deployment/site spec.replicas'
+        "$($diff.Reference) -> $($diff.Difference)" | Should -Be '1 -> 3'
+    }
+
+    It 'state show lists the objects of a manifest app' {
+        $yaml = @(sbkube state show --namespace web --app site --revision 1)
+        $yaml[-3..-1] | Should -Be @('objects:', '- Deployment/site', '- Service/site')
+        (Get-SbkubeDeployment -Namespace web -App site -Revision 1).Objects | Should -Be @('Deployment/site', 'Service/site')
     }
 
     It 'rollback re-applies the recorded manifests' {
@@ -155,8 +163,10 @@ Describe 'A Secret manifest is never shown in clear' {
             (Get-SbkubeState -Namespace web -Format Json) + (Compare-SbkubeRevision -Namespace web -App creds -ReferenceRevision 1 -DifferenceRevision 2 | Out-String)
         $shown | Should -Not -Match 'Hunter2'
         $diff = Compare-SbkubeRevision -Namespace web -App creds -ReferenceRevision 1 -DifferenceRevision 2
-        $diff.Path | Should -Be 'manifests.secret.yaml'
-        $diff.Difference | Should -Match 'password: \*\*\*'
+        $diff.Path | Should -Be 'Secret/db stringData.password'
+        $diff.Sensitive | Should -BeTrue
+        $diff.Difference | Should -Match '^\*\*\*:[0-9a-f]{8}$'
+        $diff.Reference | Should -Not -Be $diff.Difference
     }
 }
 

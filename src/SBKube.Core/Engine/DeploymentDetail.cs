@@ -32,6 +32,8 @@ namespace SBKube.Core.Engine
         public OrderedDictionary Values { get; set; } = new OrderedDictionary();
         /// <summary>Manifest apps: the recorded manifest files.</summary>
         public string[] Manifests { get; set; } = Array.Empty<string>();
+        /// <summary>Manifest apps: the Kubernetes objects of those files (Kind/name), when they can be read as such.</summary>
+        public string[] Objects { get; set; } = Array.Empty<string>();
         internal JsonObject ValuesJson { get; set; } = new JsonObject();
 
         public static DeploymentDetail From(DeploymentRecord r, SecretRedactor redactor, bool showSecrets)
@@ -55,6 +57,8 @@ namespace SBKube.Core.Engine
                 AppType = r.AppType,
                 Values = (OrderedDictionary)JsonPlain.ToPlain(values)!,
                 Manifests = s.Manifests.Select(m => m.File).ToArray(),
+                Objects = ManifestComparer.TryObjects(s.Manifests, out IReadOnlyList<ManifestObject> objects)
+                    ? objects.Select(o => o.Key).ToArray() : Array.Empty<string>(),
                 ValuesJson = values,
             };
         }
@@ -67,7 +71,9 @@ namespace SBKube.Core.Engine
 
         public string ToJson() => Document().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-        private JsonObject Document() => new JsonObject
+        private JsonObject Document()
+        {
+            var doc = new JsonObject
             {
                 ["namespace"] = Namespace,
                 ["app"] = App,
@@ -77,6 +83,12 @@ namespace SBKube.Core.Engine
                 ["deployed_at"] = DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ["values"] = ValuesJson.DeepClone(),
             };
+            if (Objects.Length > 0)
+            {
+                doc["objects"] = new JsonArray(Objects.Select(o => (JsonNode)JsonValue.Create(o)!).ToArray());
+            }
+            return doc;
+        }
     }
 
     /// <summary>JsonNode → plain .NET values (OrderedDictionary, object[], string, long, double, bool) for PowerShell.</summary>

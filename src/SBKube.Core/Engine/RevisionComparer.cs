@@ -51,6 +51,11 @@ namespace SBKube.Core.Engine
             // The originals are compared, so a changed secret shows even where its mask carries no fingerprint.
             Walk("values", a.Values, b.Values, va, vb, (path, x, y, shownX, shownY) =>
                 Add(path, showSecrets ? x : shownX, showSecrets ? y : shownY, !JsonNode.DeepEquals(x, shownX) || !JsonNode.DeepEquals(y, shownY)));
+            if (ManifestComparer.TryCompare(a.Manifests, b.Manifests, redactor, showSecrets, (path, x, y, sensitive) => Add(path, x, y, sensitive)))
+            {
+                return list;
+            }
+            // Manifests that are not plain Kubernetes objects are compared per file, as text.
             var ma = a.Manifests.ToDictionary(m => m.File, m => m.Content);
             var mb = b.Manifests.ToDictionary(m => m.File, m => m.Content);
             foreach (string file in ma.Keys.Union(mb.Keys).OrderBy(f => f))
@@ -68,14 +73,15 @@ namespace SBKube.Core.Engine
             return list;
         }
 
-        private static void Walk(string path, JsonNode? a, JsonNode? b, JsonNode? shownA, JsonNode? shownB,
+        /// <summary>Reports (path, a, b, shown a, shown b) for every leaf that differs; an empty root path joins no dot.</summary>
+        internal static void Walk(string path, JsonNode? a, JsonNode? b, JsonNode? shownA, JsonNode? shownB,
             System.Action<string, JsonNode?, JsonNode?, JsonNode?, JsonNode?> add)
         {
             if (a is JsonObject oa && b is JsonObject ob)
             {
                 foreach (string key in oa.Select(p => p.Key).Concat(ob.Select(p => p.Key).Where(k => !oa.ContainsKey(k))))
                 {
-                    Walk(path + "." + key, oa[key], ob[key], shownA?[key], shownB?[key], add);
+                    Walk(path.Length == 0 ? key : path + "." + key, oa[key], ob[key], shownA?[key], shownB?[key], add);
                 }
                 return;
             }

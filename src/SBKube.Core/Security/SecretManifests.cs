@@ -14,7 +14,8 @@ namespace SBKube.Core.Security
     /// </summary>
     internal static class SecretManifests
     {
-        internal static string Mask(string yaml, Action<string> learn)
+        /// <param name="mask">The masked form of one value (it also learns the value, to mask it in free text).</param>
+        internal static string Mask(string yaml, Func<string, string> mask)
         {
             if (yaml.IndexOf("Secret", StringComparison.Ordinal) < 0)
             {
@@ -30,7 +31,7 @@ namespace SBKube.Core.Security
                 // Not YAML SBKube can read: show nothing of it rather than risk a secret.
                 return SecretRedactor.Mask;
             }
-            var spans = new List<(int Start, int End)>();
+            var spans = new List<(int Start, int End, string Shown)>();
             foreach (YamlDocument doc in stream.Documents)
             {
                 if (!(doc.RootNode is YamlMappingNode root) || !IsSecret(root))
@@ -43,19 +44,17 @@ namespace SBKube.Core.Security
                     {
                         foreach (YamlNode value in entries.Children.Values)
                         {
-                            if (value is YamlScalarNode scalar && !string.IsNullOrEmpty(scalar.Value))
-                            {
-                                learn(scalar.Value!);
-                            }
-                            spans.Add(((int)value.Start.Index, (int)value.End.Index));
+                            string shown = value is YamlScalarNode scalar && !string.IsNullOrEmpty(scalar.Value)
+                                ? mask(scalar.Value!) : SecretRedactor.Mask;
+                            spans.Add(((int)value.Start.Index, (int)value.End.Index, shown));
                         }
                     }
                 }
             }
             string text = yaml;
-            foreach ((int start, int end) in spans.OrderByDescending(s => s.Start))
+            foreach ((int start, int end, string shown) in spans.OrderByDescending(s => s.Start))
             {
-                text = text.Substring(0, start) + SecretRedactor.Mask + text.Substring(end);
+                text = text.Substring(0, start) + shown + text.Substring(end);
             }
             return text;
         }

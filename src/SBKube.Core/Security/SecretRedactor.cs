@@ -148,7 +148,11 @@ namespace SBKube.Core.Security
         }
 
         /// <summary>A manifest file with the data and stringData values of its Secret documents masked (and learned).</summary>
-        public string RedactManifest(string yaml) => SecretManifests.Mask(yaml, LearnValue);
+        public string RedactManifest(string yaml) => SecretManifests.Mask(yaml, v =>
+        {
+            LearnValue(v);
+            return Masked(v);
+        });
 
         /// <summary>Learns the secret leaves of a value tree so that <see cref="RedactText"/> can hide them anywhere.</summary>
         public void Learn(JsonNode? node, SensitivityRules? rules = null)
