@@ -50,10 +50,11 @@ namespace SBKube.Core.Security
 
         /// <summary>
         /// Keys that match the pattern but name a Secret object, a key inside one, a switch or a file,
-        /// not a secret value (existingSecret, tlsSecretName, passwordSecretKey, usePasswordFiles).
+        /// not a secret value (existingSecret, tlsSecretName, passwordSecretKey, usePasswordFiles, and the
+        /// charts' extraEnvVarsSecret and certificatesSecret).
         /// </summary>
         private static readonly Regex NamesNoSecret = new Regex(
-            "^existingSecret|SecretName$|.SecretKeys?$|PasswordKey$|^usePassword|Files?$",
+            "^existingSecret|SecretName$|.SecretKeys?$|PasswordKey$|^usePassword|Files?$|(EnvVars|Certificates)Secret$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>The user:password part of a URL anywhere in a string.</summary>
@@ -88,7 +89,8 @@ namespace SBKube.Core.Security
                     {
                         string child = path.Length == 0 ? kv.Key : path + "." + kv.Key;
                         bool secret = IsSecretKey(kv.Key) || (secretPair && kv.Key == "value");
-                        copy[kv.Key] = secret && rules.Decide(child) != false ? MaskTree(kv.Value) : Redact(kv.Value, rules, child);
+                        copy[kv.Key] = secret && IsSecretReference(kv.Value) && rules.Decide(child) != true ? kv.Value!.DeepClone()
+                            : secret && rules.Decide(child) != false ? MaskTree(kv.Value) : Redact(kv.Value, rules, child);
                     }
                     return copy;
                 case JsonArray arr:
@@ -99,6 +101,13 @@ namespace SBKube.Core.Security
                     return node?.DeepClone();
             }
         }
+
+        /// <summary>
+        /// A reference to a key of a Secret object ({name, key}, as in a SecretKeySelector): it names where
+        /// the secret is and holds none, so it is shown as it is.
+        /// </summary>
+        private static bool IsSecretReference(JsonNode? value) =>
+            value is JsonObject o && o.Count > 0 && o.All(kv => kv.Key == "name" || kv.Key == "key" || kv.Key == "optional");
 
         /// <summary>Replaces the user:password of every URL in <paramref name="text"/>, remembering the passwords.</summary>
         private string MaskUrlUserinfo(string text) => UrlUserinfo.Replace(text, m =>
