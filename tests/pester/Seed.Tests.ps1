@@ -127,6 +127,16 @@ Describe 'sbkube: the seed scenarios 1-4 verbatim' {
         ($yaml -join "`n") | Should -BeExactly ((Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 3 -Format Yaml) -join "`n").TrimEnd("`n")
     }
 
+    It 'state show prints local time, as the tables do, whatever the time zone' {
+        $script = "Import-Module '$script:ModulePath'; (sbkube state show --namespace state-demo --app redis --revision 3)[5]; " +
+            "(Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 3).DeployedAt.ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss')"
+        $old = $env:TZ
+        try { $env:TZ = 'Asia/Seoul'; $r = Invoke-FreshPwsh $script } finally { $env:TZ = $old }
+        $r.Output[0] | Should -Be "deployed_at: $($r.Output[1])"
+        $utc = (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 3).DeployedAt.ToUniversalTime().ToString('yyyy-MM-dd HH:mm:ss')
+        $r.Output[1] | Should -Not -Be $utc    # Seoul is UTC+9: the shown time is not the stored UTC one
+    }
+
     It 'state show --revision current is the deployed revision 4; --show-secrets reveals the password' {
         @(sbkube state show --namespace state-demo --app redis --revision current)[2] | Should -Be 'revision: 4'
         @(sbkube state show --namespace state-demo --app redis)[2] | Should -Be 'revision: 4'

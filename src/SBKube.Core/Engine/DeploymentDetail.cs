@@ -80,7 +80,7 @@ namespace SBKube.Core.Engine
                 ["revision"] = Revision,
                 ["status"] = Status,
                 ["chart"] = Chart,
-                ["deployed_at"] = DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                ["deployed_at"] = DeployedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ["values"] = ValuesJson.DeepClone(),
             };
             if (Objects.Length > 0)
