@@ -261,3 +261,16 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         (Get-Help sbkube).Synopsis | Should -BeLike "*seed*"
     }
 }
+
+Describe 'sbkube: descriptions beyond ASCII' {
+    BeforeAll { $s = New-SbkubeSandbox }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'a description with an arrow, a dash and Korean is printed whole in state history' {
+        $description = 'Rollback → revision 1 — 배포 완료'
+        Invoke-SbkubeApply -Path $s.Example -Description $description | Out-Null
+        $line = @(sbkube state history --namespace state-demo --app redis)[-1]
+        $line | Should -BeLike "*  $description"
+        (Get-SbkubeHistory -Namespace state-demo -App redis | Format-Table | Out-String -Width 200) | Should -BeLike "*$description*"
+    }
+}
