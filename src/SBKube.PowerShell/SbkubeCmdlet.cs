@@ -193,12 +193,14 @@ namespace SBKube.PowerShell
         private SBKube.Core.Security.SecretRedactor? _redactor;
 
         /// <summary>Masks secrets, with the fingerprints of this store's key.</summary>
-        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= new Func<SBKube.Core.Security.SecretRedactor>(() =>
+        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= StoreRedactor();
+
+        private SBKube.Core.Security.SecretRedactor StoreRedactor()
         {
             var redactor = SBKube.Core.Security.SecretRedactor.FromEnvironment();
             redactor.FingerprintKey = Store.FingerprintKey();
             return redactor;
-        })();
+        }
 
         /// <summary>
         /// Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.

@@ -13,6 +13,9 @@ namespace SBKube.Core.Engine
         public int? Number { get; }
         public bool IsCurrent => Number == null;
 
+        /// <summary>A recorded revision number (already valid).</summary>
+        public static RevisionRef Of(int revision) => new RevisionRef(revision);
+
         public static RevisionRef Parse(string? text, string parameterName = "-Revision")
         {
             string t = (text ?? "").Trim();

@@ -85,8 +85,8 @@ namespace SBKube.Core.Engine
             DeploymentRecord before = step.Before!;
             var options = new RollbackOptions { Reason = why, AllowFailed = false };
             var engine = new RollbackEngine(_session);
-            RollbackPlan plan = await engine.PlanAsync(before.Namespace, before.App, RevisionRef.Parse(
-                before.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), options, ct).ConfigureAwait(false);
+            RollbackPlan plan = await engine.PlanAsync(before.Namespace, before.App, RevisionRef.Of(before.Revision), options, ct)
+                .ConfigureAwait(false);
             return await engine.RunAsync(plan, options, ct).ConfigureAwait(false);
         }
 

@@ -134,11 +134,14 @@ namespace SBKube.PowerShell.Cmdlets
             }
         }
 
+        private TimeSpan _healthTimeout, _healthInterval;
+
+        /// <summary>Checks the health parameters before anything changes.</summary>
         private HealthProbe? HealthProbeFromParameters()
         {
-            TimeSpan timeout = DurationText.ParsePositive(HealthTimeout, "-HealthTimeout");
-            DurationText.ParsePositive(HealthInterval, "-HealthInterval");
-            TimeSpan tryTimeout = timeout < TimeSpan.FromSeconds(10) ? timeout : TimeSpan.FromSeconds(10);
+            _healthTimeout = DurationText.ParsePositive(HealthTimeout, "-HealthTimeout");
+            _healthInterval = DurationText.ParsePositive(HealthInterval, "-HealthInterval");
+            TimeSpan tryTimeout = _healthTimeout < TimeSpan.FromSeconds(10) ? _healthTimeout : TimeSpan.FromSeconds(10);
             return HealthCheck == null ? null : HealthCheckArgument.ToProbe(HealthCheck, tryTimeout);
         }
 
@@ -160,8 +163,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             else if (probe != null)
             {
-                TimeSpan timeout = DurationText.ParsePositive(HealthTimeout, "-HealthTimeout");
-                HealthVerdict verdict = await HealthWatch.WaitAsync(probe, timeout, DurationText.ParsePositive(HealthInterval, "-HealthInterval"),
+                HealthVerdict verdict = await HealthWatch.WaitAsync(probe, _healthTimeout, _healthInterval,
                     (n, why) => WriteVerbose($"Health check, try {n}: {why}"), stopping);
                 if (verdict.Healthy)
                 {
