@@ -321,7 +321,7 @@ function sbkube {
                 $render = {
                     param($out)
                     # One line per app (how many revisions, which range, which dates), not one per revision.
-                    $total = ($out | Measure-Object -Property Revisions -Sum).Sum
+                    $total = if ($out.Count -gt 0) { ($out | Measure-Object -Property Revisions -Sum).Sum } else { 0 }
                     if ($out.Count -gt 0) {
                         $rows = New-Object System.Collections.Generic.List[object]
                         foreach ($r in $out) {

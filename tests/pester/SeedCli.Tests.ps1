@@ -108,6 +108,15 @@ Describe 'sbkube: state prune --older-than 30d' {
     }
 }
 
+Describe 'sbkube: state prune with nothing to prune' {
+    BeforeAll { $s = New-SbkubeSandbox; sbkube apply --path $s.Example | Out-Null }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It '--dry-run says it would prune nothing (the module runs in strict mode)' {
+        sbkube state prune --keep-last 50 --dry-run | Should -Be 'Dry run: would prune 0 revision(s); nothing was changed.'
+    }
+}
+
 Describe 'sbkube: state export-metrics --port' {
     BeforeAll {
         $s = New-SbkubeSandbox
