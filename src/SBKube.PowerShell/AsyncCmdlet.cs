@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core;
 using SBKube.Core.Engine;
 
 namespace SBKube.PowerShell
@@ -86,6 +87,8 @@ namespace SBKube.PowerShell
             public void Debug(string message) => _cmdlet.PostOutput(() => _cmdlet.WriteDebug(message));
 
             public void Warning(string message) => _cmdlet.PostOutput(() => _cmdlet.WriteWarning(message));
+
+            public void Warning(string message, NextStep next) => Warning(message + " " + NextStepWording.Of(next));
 
             public void Progress(int done, int total, IReadOnlyCollection<string> running)
             {

@@ -16,6 +16,10 @@ namespace SBKube.PowerShell
     {
         internal static bool TryMap(Exception e, object? target, out ErrorRecord? record)
         {
+            if (e is IGuidedFailure guided)
+            {
+                NextStepWording.Apply(guided);
+            }
             record = e switch
             {
                 ConfigException c => new ErrorRecord(c, ErrorIds.Config(c.Code),
@@ -79,7 +83,7 @@ namespace SBKube.PowerShell
                 : id.StartsWith(ErrorIds.StateStorePrefix, StringComparison.Ordinal)
                   && Enum.TryParse(id.Substring(ErrorIds.StateStorePrefix.Length), out StateStoreErrorKind store) ? Category(store)
                 : ErrorCategory.InvalidResult;
-            string message = $"{r.Operation} {r.Namespace}/{r.App}: {r.Message}";
+            string message = $"{r.Operation} {r.Namespace}/{r.App}: {r.Message}" + (r.Next == null ? "" : " " + NextStepWording.Of(r.Next));
             return new ErrorRecord(new SbkubeException(message, id, ErrorKind.InvalidOperation, r), id, category, r);
         }
     }

@@ -248,7 +248,7 @@ Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& 
     It 'Export-SbkubeState replaces an existing file only with -Force' {
         $file = Join-Path $s.Dir 'export.json'
         Set-Content $file 'old'
-        { Export-SbkubeState -Path $file } | Should -Throw '*already exists; use -Force*'
+        { Export-SbkubeState -Path $file } | Should -Throw '*already exists. Use -Force to overwrite it.'
         Get-Content $file -Raw | Should -Be "old`n"
         Export-SbkubeState -Path $file -Force
         (Get-Content $file -Raw | ConvertFrom-Json).format | Should -Be 'sbkube-state'

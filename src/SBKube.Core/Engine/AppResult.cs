@@ -33,6 +33,9 @@ namespace SBKube.Core.Engine
         public string? Message { get; set; }
         /// <summary>Stable error class for failures (e.g. HelmTimeout, ChartNotFound).</summary>
         public string? ErrorId { get; set; }
+
+        /// <summary>What to do about a failure, when the engine knows; the host words it.</summary>
+        public NextStep? Next { get; set; }
         public TimeSpan Duration { get; set; }
         public DeploymentRecord? Record { get; set; }
 

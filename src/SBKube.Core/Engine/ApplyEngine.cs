@@ -76,9 +76,9 @@ namespace SBKube.Core.Engine
                 if (unknown.Count > 0)
                 {
                     throw new SbkubeException(
-                        $"-App: no app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
+                        $"no app named {string.Join(", ", unknown.Select(u => "'" + u + "'"))} in {config.ConfigFile}; " +
                         $"known apps: {string.Join(", ", config.Apps.Select(a => a.Name))}.",
-                        ErrorIds.UnknownApp, ErrorKind.ObjectNotFound, string.Join(",", unknown));
+                        ErrorIds.UnknownApp, ErrorKind.ObjectNotFound, string.Join(",", unknown), input: EngineInput.AppSelection);
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
@@ -284,6 +284,7 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
+                result.Next = (e as IGuidedFailure)?.Next;
             }
             finally
             {

@@ -8,6 +8,9 @@ namespace SBKube.Core.Engine
         void Verbose(string message);
         void Debug(string message);
         void Warning(string message);
+
+        /// <summary>A warning with what to do about it, which the host words in its own commands.</summary>
+        void Warning(string message, NextStep next);
         void Progress(int done, int total, IReadOnlyCollection<string> running);
     }
 
@@ -18,6 +21,7 @@ namespace SBKube.Core.Engine
         public void Verbose(string message) { }
         public void Debug(string message) { }
         public void Warning(string message) { }
+        public void Warning(string message, NextStep next) { }
         public void Progress(int done, int total, IReadOnlyCollection<string> running) { }
     }
 }

@@ -53,8 +53,8 @@ namespace SBKube.Core.Engine
                 string target = Record.App == LockRecord.WholeNamespace ? $"namespace '{Record.Namespace}'" : $"{Record.Namespace}/{Record.App}";
                 throw new SbkubeException(
                     $"The lock {Record.LockId} on {target} is no longer held by this run: its lease lapsed and another run took it over. " +
-                    "Nothing more was sent to the cluster for it; check Get-SbkubeState and run the operation again.",
-                    ErrorIds.LockLost, ErrorKind.ResourceBusy, Record);
+                    "Nothing more was sent to the cluster for it.",
+                    ErrorIds.LockLost, ErrorKind.ResourceBusy, Record, next: new NextStep(NextStepKind.CheckStateAndRetry));
             }
         }
 
@@ -100,9 +100,8 @@ namespace SBKube.Core.Engine
             string waitedText = waited > TimeSpan.Zero ? $" after waiting {waited.TotalSeconds:0}s" : "";
             return new SbkubeException(
                 $"Cannot {request.Operation} {target}{waitedText}: it is {what} by {holder.Owner} for '{holder.Operation}'{reason} " +
-                $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId}). " +
-                $"Wait with -LockTimeout, or if that holder is gone: Unlock-SbkubeNamespace -LockId {holder.LockId} -Force.",
-                ErrorIds.LockHeld, ErrorKind.ResourceBusy, holder);
+                $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId}).",
+                ErrorIds.LockHeld, ErrorKind.ResourceBusy, holder, next: new NextStep(NextStepKind.WaitOrBreakLock) { LockId = holder.LockId });
         }
 
         private void Renew(TimeSpan lease)

@@ -35,9 +35,8 @@ namespace SBKube.Core.Engine
                     ? "there are no locks on it"
                     : "its locks: " + string.Join("; ", all.Select(l => $"{l.LockId} held by {l.Owner} for '{l.Operation}'"));
                 throw new SbkubeException(
-                    $"You ({CurrentProcess.User}) hold no lock on namespace '{ns}'; {others}. " +
-                    "To break another's lock: Unlock-SbkubeNamespace -LockId <id> -Force.",
-                    ErrorIds.LockNotOwned, ErrorKind.ObjectNotFound, ns);
+                    $"You ({CurrentProcess.User}) hold no lock on namespace '{ns}'; {others}.",
+                    ErrorIds.LockNotOwned, ErrorKind.ObjectNotFound, ns, next: new NextStep(NextStepKind.BreakLock));
             }
             return mine.Select(l => store.ReleaseLock(l.LockId)).Where(l => l != null).Select(l => l!).ToList();
         }
@@ -46,14 +45,14 @@ namespace SBKube.Core.Engine
         public static LockRecord UnlockById(IStateStore store, string lockId, bool force)
         {
             LockRecord? record = store.Locks().FirstOrDefault(l => l.LockId == lockId)
-                ?? throw new SbkubeException($"No lock with ID '{lockId}'. See Get-SbkubeLock.", ErrorIds.LockNotFound,
-                    ErrorKind.ObjectNotFound, lockId);
+                ?? throw new SbkubeException($"No lock with ID '{lockId}'.", ErrorIds.LockNotFound,
+                    ErrorKind.ObjectNotFound, lockId, next: new NextStep(NextStepKind.ListLocks));
             bool mine = record.Owner == CurrentProcess.User;
             if (!mine && !force)
             {
                 throw new SbkubeException(
-                    $"Lock {lockId} on '{record.Namespace}' belongs to {record.Owner} ('{record.Operation}'); add -Force to break it.",
-                    ErrorIds.LockNotOwned, ErrorKind.PermissionDenied, record);
+                    $"Lock {lockId} on '{record.Namespace}' belongs to {record.Owner} ('{record.Operation}').",
+                    ErrorIds.LockNotOwned, ErrorKind.PermissionDenied, record, next: new NextStep(NextStepKind.BreakLock) { LockId = lockId });
             }
             return store.ReleaseLock(lockId, mine ? null : CurrentProcess.User) ?? record;
         }

@@ -134,11 +134,12 @@ namespace SBKube.Core.Engine
             if (latest != null && DeploymentStatus.IsPending(latest.Status))
             {
                 DeploymentRecord? deployed = session.Store.GetDeployed(row.Namespace, row.App, row.Context);
+                var unstick = new NextStep(deployed != null ? NextStepKind.RollBack : NextStepKind.HelmRollbackOrRemove)
+                {
+                    Namespace = row.Namespace, App = row.App, Revision = deployed?.Revision, Release = row.ReleaseName,
+                };
                 session.Log.Warning(
-                    $"Helm release '{row.ReleaseName}' in '{row.Namespace}' is stuck in {latest.Status} (a helm process was killed). " +
-                    (deployed != null
-                        ? $"Unstick it with: Invoke-SbkubeRollback -Namespace {row.Namespace} -App {row.App} -Revision {deployed.Revision}"
-                        : $"Unstick it with: helm rollback {row.ReleaseName} -n {row.Namespace}, or Remove-SbkubeApp -Namespace {row.Namespace} -App {row.App}"));
+                    $"Helm release '{row.ReleaseName}' in '{row.Namespace}' is stuck in {latest.Status} (a helm process was killed).", unstick);
             }
             return Finish(session, row, DeploymentStatus.Failed, null, $"{description} (FAILED: interrupted)");
         }

@@ -50,6 +50,7 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
+                result.Next = (e as IGuidedFailure)?.Next;
                 Fill(result, failed);
             }
         }

@@ -16,7 +16,7 @@ namespace SBKube.Core.Engine
         /// <summary>A recorded revision number (already valid).</summary>
         public static RevisionRef Of(int revision) => new RevisionRef(revision);
 
-        public static RevisionRef Parse(string? text, string parameterName = "-Revision")
+        public static RevisionRef Parse(string? text, string parameterName)
         {
             string t = (text ?? "").Trim();
             if (string.Equals(t, "current", System.StringComparison.OrdinalIgnoreCase))
@@ -79,8 +79,8 @@ namespace SBKube.Core.Engine
         }
 
         public static SbkubeException AppNotFound(string ns, string app) => new SbkubeException(
-            $"No app '{app}' in namespace '{ns}' is recorded in the state database. See Get-SbkubeState for what is.",
-            ErrorIds.AppNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
+            $"No app '{app}' in namespace '{ns}' is recorded in the state database.",
+            ErrorIds.AppNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}", next: new NextStep(NextStepKind.ListApps));
 
         public override string ToString() => IsCurrent ? "current" : Number!.Value.ToString(CultureInfo.InvariantCulture);
     }

@@ -48,8 +48,8 @@ namespace SBKube.Core.Engine
             if (target.Status == DeploymentStatus.Failed && !options.AllowFailed)
             {
                 throw new SbkubeException(
-                    $"Revision {target.Revision} of {ns}/{app} failed to deploy; roll back to it only with -AllowFailed.",
-                    ErrorIds.RollbackTargetFailed, ErrorKind.InvalidOperation, target);
+                    $"Revision {target.Revision} of {ns}/{app} failed to deploy.",
+                    ErrorIds.RollbackTargetFailed, ErrorKind.InvalidOperation, target, next: new NextStep(NextStepKind.AllowFailed));
             }
             if (DeploymentStatus.IsPending(target.Status))
             {

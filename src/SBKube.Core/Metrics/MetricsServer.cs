@@ -76,9 +76,9 @@ namespace SBKube.Core.Metrics
                 return ip;
             }
             throw new SbkubeException(
-                $"-Address '{address}' is not an IP address. Expected one such as 127.0.0.1 (this host only), 0.0.0.0 (all IPv4 " +
+                $"'{address}' is not an IP address. Expected one such as 127.0.0.1 (this host only), 0.0.0.0 (all IPv4 " +
                 "interfaces), ::1 or localhost.",
-                ErrorIds.InvalidAddress, ErrorKind.InvalidArgument, address);
+                ErrorIds.InvalidAddress, ErrorKind.InvalidArgument, address, input: EngineInput.ListenAddress);
         }
 
         public void Start()
@@ -97,8 +97,8 @@ namespace SBKube.Core.Metrics
                 catch (SocketException e)
                 {
                     throw new SbkubeException(
-                        $"Cannot listen on {_address}:{_requestedPort}: {e.Message}. Choose another -Port or -Address, or stop what uses it.",
-                        ErrorIds.MetricsServerBind, ErrorKind.ResourceBusy, _requestedPort, e);
+                        $"Cannot listen on {_address}:{_requestedPort}: {e.Message}.",
+                        ErrorIds.MetricsServerBind, ErrorKind.ResourceBusy, _requestedPort, e, new NextStep(NextStepKind.ChooseListener));
                 }
                 _listener = listener;
                 Port = ((IPEndPoint)listener.LocalEndpoint).Port;

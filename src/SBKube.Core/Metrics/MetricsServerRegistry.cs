@@ -22,8 +22,9 @@ namespace SBKube.Core.Metrics
                 {
                     server.Stop();
                     throw new SbkubeException(
-                        $"A metrics server started in this session already listens on port {server.Port}; stop it with Stop-SbkubeMetricsServer -Port {server.Port}.",
-                        ErrorIds.MetricsServerRunning, ErrorKind.ResourceBusy, server.Port);
+                        $"A metrics server started in this session already listens on port {server.Port}.",
+                        ErrorIds.MetricsServerRunning, ErrorKind.ResourceBusy, server.Port,
+                        next: new NextStep(NextStepKind.StopMetricsServer) { Port = server.Port });
                 }
                 Servers[server.Port] = server;
             }

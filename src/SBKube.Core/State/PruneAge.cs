@@ -14,7 +14,7 @@ namespace SBKube.Core.State
         /// The UTC instant before which revisions count as old. Durations and TimeSpans count back from
         /// <paramref name="nowUtc"/>; a date without an offset is local time, like every date parameter.
         /// </summary>
-        public static DateTime ParseCutoff(string? text, DateTime nowUtc, string parameterName = "-OlderThan")
+        public static DateTime ParseCutoff(string? text, DateTime nowUtc, string parameterName)
         {
             string value = (text ?? "").Trim();
             if (DurationText.TryParseUnits(value, out TimeSpan duration))

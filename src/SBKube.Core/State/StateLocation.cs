@@ -35,7 +35,8 @@ namespace SBKube.Core.State
             if (!string.IsNullOrWhiteSpace(path) && !string.IsNullOrWhiteSpace(connection))
             {
                 throw new StateStoreException(StateStoreErrorKind.InvalidConnection, path!,
-                    "-StatePath and -StateConnection name two different state stores; give one of them.");
+                    "A state file and a PostgreSQL connection name two different state stores; give one of them.",
+                    input: EngineInput.StateLocation);
             }
             if (!string.IsNullOrWhiteSpace(connection))
             {

@@ -82,7 +82,8 @@ namespace SBKube.Core.State
             string full = System.IO.Path.GetFullPath(path);
             if (!overwrite && File.Exists(full))
             {
-                throw new StateStoreException(StateStoreErrorKind.Io, full, $"The export file '{full}' already exists; use -Force to overwrite it.");
+                throw new StateStoreException(StateStoreErrorKind.Io, full, $"The export file '{full}' already exists.",
+                    next: new NextStep(NextStepKind.Overwrite));
             }
             try
             {

@@ -189,8 +189,8 @@ namespace SBKube.Core.State
             if (rows.Select(r => r.Context).Distinct().Count() > 1)
             {
                 throw new StateStoreException(StateStoreErrorKind.Ambiguous, Path,
-                    $"{ns}/{app} was deployed to several kube contexts ({string.Join(", ", rows.Select(r => r.Context).Distinct())}); " +
-                    "say which one with -KubeContext.");
+                    $"{ns}/{app} was deployed to several kube contexts ({string.Join(", ", rows.Select(r => r.Context).Distinct())}).",
+                    next: new NextStep(NextStepKind.NameKubeContext));
             }
             return rows.FirstOrDefault();
         });

@@ -247,7 +247,7 @@ namespace SBKube.Core.State
         private static SbkubeException Invalid(string? source, string why) =>
             new SbkubeException(
                 $"{(source == null ? "The import document" : $"'{source}'")} is not an SBKube state export: {why}. " +
-                $"Expected the JSON written by Export-SbkubeState ({{ \"format\": \"{ExportFormat}\", \"deployments\": [...] }}). " +
+                $"Expected an SBKube state export ({{ \"format\": \"{ExportFormat}\", \"deployments\": [...] }}). " +
                 "Nothing was imported.",
                 ErrorIds.ImportInvalidDocument, ErrorKind.InvalidData, source);
     }

@@ -21,8 +21,8 @@ namespace SBKube.Core.State
             if (!(BackendImpl is SqliteBackend))
             {
                 throw new StateStoreException(StateStoreErrorKind.NotSupported, Path,
-                    $"Backup-SbkubeState copies an SQLite file; the state in {Path} is on PostgreSQL. Back it up with " +
-                    "pg_dump (for example: pg_dump --schema=<schema> <database>), or write a portable copy with Export-SbkubeState.");
+                    $"A backup copies an SQLite file; the state in {Path} is on PostgreSQL.",
+                    next: new NextStep(NextStepKind.BackUpPostgres));
             }
             string dest = System.IO.Path.GetFullPath(destination);
             if (string.Equals(dest, Path, StringComparison.Ordinal))
@@ -40,7 +40,7 @@ namespace SBKube.Core.State
             if (File.Exists(dest) && !overwrite)
             {
                 throw new StateStoreException(StateStoreErrorKind.Io, dest,
-                    $"The backup destination '{dest}' already exists; use -Force to overwrite it.");
+                    $"The backup destination '{dest}' already exists.", next: new NextStep(NextStepKind.Overwrite));
             }
 
             string temp = AtomicFile.TempNameFor(dest);
@@ -170,7 +170,7 @@ namespace SBKube.Core.State
         /// <summary>Checks the private copy; returns its schema version. Messages name the user's file.</summary>
         private static int ValidateRestoreSource(string src, string copy, string keep)
         {
-            string expected = "Expected an SBKube state database (for example one written by Backup-SbkubeState).";
+            string expected = "Expected an SBKube state database or a backup of one.";
             try
             {
                 using var conn = new SqliteConnection(SqliteBackend.ConnectionString(copy, SqliteOpenMode.ReadWrite));

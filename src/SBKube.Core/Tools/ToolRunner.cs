@@ -205,7 +205,7 @@ namespace SBKube.Core.Tools
     public sealed class ToolNotFoundException : Exception
     {
         public ToolNotFoundException(string executable, Exception inner)
-            : base($"'{executable}' was not found or cannot be run; install it, or point $env:SBKUBE_HELM / $env:SBKUBE_KUBECTL at it.", inner)
+            : base($"'{executable}' was not found or cannot be run; install it, or set SBKUBE_HELM / SBKUBE_KUBECTL to its path.", inner)
         {
             Executable = executable;
         }

@@ -50,7 +50,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            DeploymentRecord record = RevisionRef.Parse(Revision).Resolve(Store, Namespace, App, KubeContext);
+            DeploymentRecord record = RevisionRef.Parse(Revision, "-Revision").Resolve(Store, Namespace, App, KubeContext);
             DeploymentDetail detail = DeploymentDetail.From(record, Redactor, ShowSecrets.IsPresent);
             switch (Format)
             {

@@ -43,7 +43,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
-            RevisionRef target = RevisionRef.Parse(Revision);
+            RevisionRef target = RevisionRef.Parse(Revision, "-Revision");
             var options = new RollbackOptions
             {
                 Force = Force.IsPresent,

@@ -60,7 +60,7 @@ namespace SBKube.PowerShell.Cmdlets
                 Namespace = Namespace,
                 App = App,
                 Context = KubeContext,
-                OlderThanUtc = OlderThan == null ? (DateTime?)null : PruneAge.ParseCutoff(OlderThan, DateTime.UtcNow),
+                OlderThanUtc = OlderThan == null ? (DateTime?)null : PruneAge.ParseCutoff(OlderThan, DateTime.UtcNow, "-OlderThan"),
                 KeepLast = KeepLast,
                 WhatIf = true,
             };

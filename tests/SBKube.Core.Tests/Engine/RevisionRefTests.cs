@@ -16,7 +16,7 @@ namespace SBKube.Core.Tests.Engine
             }
             OpsDb.Exec(db.StatePath, "DELETE FROM deployments WHERE revision IN (1, 2, 5)");
 
-            SbkubeException e = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1").Resolve(db.Store, "state-demo", "redis", null));
+            SbkubeException e = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1", "revision").Resolve(db.Store, "state-demo", "redis", null));
 
             Assert.Equal("RevisionNotFound", e.ErrorId);
             Assert.Equal("state-demo/redis has no revision 1; its recorded revisions are 3-4, 6-8.", e.Message);

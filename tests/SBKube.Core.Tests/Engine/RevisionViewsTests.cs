@@ -195,7 +195,7 @@ namespace SBKube.Core.Tests.Engine
         [InlineData("2147483647", int.MaxValue)]
         public void RevisionRef_Parse_Valid(string text, int? number)
         {
-            RevisionRef r = RevisionRef.Parse(text);
+            RevisionRef r = RevisionRef.Parse(text, "revision");
             Assert.Equal(number, r.Number);
             Assert.Equal(number == null, r.IsCurrent);
         }
@@ -230,15 +230,15 @@ namespace SBKube.Core.Tests.Engine
             DeploymentRecord pending = store.BeginDeployment(TempDb.New(status: DeploymentStatus.PendingUpgrade));
             store.FinishDeployment(pending.Id, DeploymentStatus.Failed, null, "boom", HistoryAction.Upgrade);
 
-            Assert.Equal(2, RevisionRef.Parse("current").Resolve(store, "state-demo", "redis", null).Revision);
-            Assert.Equal(1, RevisionRef.Parse("1").Resolve(store, "state-demo", "redis", null).Revision);
+            Assert.Equal(2, RevisionRef.Parse("current", "revision").Resolve(store, "state-demo", "redis", null).Revision);
+            Assert.Equal(1, RevisionRef.Parse("1", "revision").Resolve(store, "state-demo", "redis", null).Revision);
 
-            SbkubeException missingRev = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("9").Resolve(store, "state-demo", "redis", null));
+            SbkubeException missingRev = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("9", "revision").Resolve(store, "state-demo", "redis", null));
             Assert.Equal("RevisionNotFound", missingRev.ErrorId);
             Assert.Equal(ErrorKind.ObjectNotFound, missingRev.Kind);
             Assert.Contains("its recorded revisions are 1-3", missingRev.Message);
 
-            SbkubeException missingApp = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1").Resolve(store, "state-demo", "nope", null));
+            SbkubeException missingApp = Assert.Throws<SbkubeException>(() => RevisionRef.Parse("1", "revision").Resolve(store, "state-demo", "nope", null));
             Assert.Equal("AppNotFound", missingApp.ErrorId);
             Assert.Equal(ErrorKind.ObjectNotFound, missingApp.Kind);
         }
@@ -251,7 +251,7 @@ namespace SBKube.Core.Tests.Engine
             TempDb.Deploy(store);
             DeploymentRecord p = store.BeginDeployment(TempDb.New(status: DeploymentStatus.Uninstalling));
             store.FinishDeployment(p.Id, DeploymentStatus.Uninstalled, null, "Deleted", HistoryAction.Delete);
-            DeploymentRecord current = RevisionRef.Parse("current").Resolve(store, "state-demo", "redis", null);
+            DeploymentRecord current = RevisionRef.Parse("current", "revision").Resolve(store, "state-demo", "redis", null);
             Assert.Equal(2, current.Revision);
             Assert.Equal(DeploymentStatus.Uninstalled, current.Status);
         }

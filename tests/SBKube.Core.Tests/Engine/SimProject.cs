@@ -122,7 +122,7 @@ namespace SBKube.Core.Tests.Engine
         {
             var engine = new RollbackEngine(Session);
             options ??= new RollbackOptions();
-            RollbackPlan plan = engine.PlanAsync(ns, app, RevisionRef.Parse(revision), options, CancellationToken.None).GetAwaiter().GetResult();
+            RollbackPlan plan = engine.PlanAsync(ns, app, RevisionRef.Parse(revision, "revision"), options, CancellationToken.None).GetAwaiter().GetResult();
             return engine.RunAsync(plan, options, CancellationToken.None).GetAwaiter().GetResult();
         }
 
@@ -196,6 +196,7 @@ namespace SBKube.Core.Tests.Engine
             public void Verbose(string message) { }
             public void Debug(string message) { }
             public void Warning(string message) { lock (_warnings) _warnings.Add(message); }
+            public void Warning(string message, NextStep next) => Warning($"{message} [next: {next.Kind}]");
             public void Progress(int done, int total, IReadOnlyCollection<string> running) { }
         }
     }

@@ -288,10 +288,11 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
-        public void A_host_name_address_is_refused_naming_the_parameter()
+        public void A_host_name_address_is_refused_as_the_listen_address_input()
         {
             var e = Assert.Throws<SbkubeException>(() => MetricsServer.ParseAddress("metrics.example.com"));
-            Assert.Contains("-Address", e.Message);
+            Assert.Equal(EngineInput.ListenAddress, e.Input);
+            Assert.Contains("'metrics.example.com' is not an IP address", e.Message);
         }
 
         [Fact]

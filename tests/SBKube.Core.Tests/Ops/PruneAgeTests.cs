@@ -21,7 +21,7 @@ namespace SBKube.Core.Tests.Ops
         [InlineData("12:00", 12 * 60)]
         public void Durations_and_timespans_count_back_from_now(string text, int minutes)
         {
-            Assert.Equal(Now - TimeSpan.FromMinutes(minutes), PruneAge.ParseCutoff(text, Now));
+            Assert.Equal(Now - TimeSpan.FromMinutes(minutes), PruneAge.ParseCutoff(text, Now, "--older-than"));
         }
 
         [Fact]
@@ -35,7 +35,7 @@ namespace SBKube.Core.Tests.Ops
         public void A_date_is_local_time_like_other_date_parameters()
         {
             DateTime expected = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Local).ToUniversalTime();
-            DateTime cutoff = PruneAge.ParseCutoff("2025-01-01", Now);
+            DateTime cutoff = PruneAge.ParseCutoff("2025-01-01", Now, "--older-than");
             Assert.Equal(expected, cutoff);
             Assert.Equal(DateTimeKind.Utc, cutoff.Kind);
         }
@@ -43,7 +43,7 @@ namespace SBKube.Core.Tests.Ops
         [Fact]
         public void A_date_with_an_offset_keeps_it()
         {
-            Assert.Equal(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), PruneAge.ParseCutoff("2025-01-01T00:00:00Z", Now));
+            Assert.Equal(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), PruneAge.ParseCutoff("2025-01-01T00:00:00Z", Now, "--older-than"));
         }
 
         [Theory]
@@ -61,7 +61,7 @@ namespace SBKube.Core.Tests.Ops
         [InlineData("2025-13-45")]
         public void Bad_input_gets_an_error_naming_the_parameter_and_the_accepted_forms(string text)
         {
-            var e = Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff(text, Now));
+            var e = Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff(text, Now, "-OlderThan"));
             Assert.Equal("InvalidOlderThan", e.ErrorId);
             Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
             Assert.Contains("-OlderThan", e.Message);
@@ -73,7 +73,7 @@ namespace SBKube.Core.Tests.Ops
         [Fact]
         public void A_huge_age_is_an_error_not_an_overflow()
         {
-            Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff("1000000w", Now));
+            Assert.Throws<SbkubeException>(() => PruneAge.ParseCutoff("1000000w", Now, "--older-than"));
         }
     }
 }

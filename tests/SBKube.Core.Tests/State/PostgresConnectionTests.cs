@@ -105,7 +105,8 @@ namespace SBKube.Core.Tests.State
         {
             StateStoreException e = Assert.Throws<StateStoreException>(() => StateLocation.Resolve("/tmp/x.db", "postgres://u@h/db"));
             Assert.Equal(StateStoreErrorKind.InvalidConnection, e.Kind);
-            Assert.Contains("-StatePath and -StateConnection", e.Message, StringComparison.Ordinal);
+            Assert.Equal(EngineInput.StateLocation, e.Input);
+            Assert.DoesNotContain("-State", e.Message, StringComparison.Ordinal);
         }
     }
 }

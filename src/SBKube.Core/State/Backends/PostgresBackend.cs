@@ -62,7 +62,7 @@ namespace SBKube.Core.State.Backends
                 {
                     throw new StateStoreException(StateStoreErrorKind.NotFound, Location,
                         $"There is no SBKube state in schema '{Schema}' at {Location} yet (nothing was deployed with it, or the " +
-                        "schema is mistyped). Check -StateConnection and $env:SBKUBE_STATE_CONNECTION; the first apply creates it.");
+                        "schema is mistyped); the first apply creates it.", next: new NextStep(NextStepKind.CheckStateConnection));
                 }
                 using (DbTransaction tx = BeginWrite(conn))
                 {

@@ -250,8 +250,9 @@ namespace SBKube.Core.State.Backends
         private static string Decode(string s) => Uri.UnescapeDataString(s);
 
         private static StateStoreException Invalid(string why) =>
-            new StateStoreException(StateStoreErrorKind.InvalidConnection, "-StateConnection",
-                $"The PostgreSQL connection (-StateConnection or ${StateLocation.ConnectionVariable}) is not usable: {why}. " +
-                "Expected postgres://user@host:5432/database?sslmode=require&schema=sbkube, or Host=...;Username=...;Database=...");
+            new StateStoreException(StateStoreErrorKind.InvalidConnection, StateLocation.ConnectionVariable,
+                $"The PostgreSQL connection is not usable: {why}. " +
+                "Expected postgres://user@host:5432/database?sslmode=require&schema=sbkube, or Host=...;Username=...;Database=...",
+                input: EngineInput.StateConnection);
     }
 }

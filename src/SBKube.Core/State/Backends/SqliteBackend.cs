@@ -67,8 +67,8 @@ namespace SBKube.Core.State.Backends
             if (mustExist && !File.Exists(FilePath))
             {
                 throw new StateStoreException(StateStoreErrorKind.NotFound, FilePath,
-                    $"There is no state database at '{FilePath}' (nothing was deployed with it yet, or the path is mistyped). " +
-                    "Check -StatePath and $env:SBKUBE_STATE_DB; the first apply creates it.");
+                    $"There is no state database at '{FilePath}' (nothing was deployed with it yet, or the path is mistyped); the first apply creates it.",
+                    next: new NextStep(NextStepKind.CheckStatePath));
             }
             CreateFile();
             Run(conn =>
@@ -187,7 +187,7 @@ namespace SBKube.Core.State.Backends
             {
                 throw new StateStoreException(StateStoreErrorKind.InvalidSchema, FilePath,
                     $"The state database '{FilePath}' says schema version {version} but lacks {missing}: another tool changed it. " +
-                    "Restore a backup (Restore-SbkubeState) or move its rows with Export/Import-SbkubeState; the file was left untouched.");
+                    "The file was left untouched.", next: new NextStep(NextStepKind.RestoreOrMoveRows));
             }
         }
 
@@ -232,8 +232,8 @@ namespace SBKube.Core.State.Backends
             if (_corruptSeen)
             {
                 throw new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
-                    $"The state database '{FilePath}' was found corrupt earlier in this command, so nothing more is written to it. " +
-                    "Restore a backup (Restore-SbkubeState).");
+                    $"The state database '{FilePath}' was found corrupt earlier in this command, so nothing more is written to it.",
+                    next: new NextStep(NextStepKind.RestoreBackup));
             }
             return ((SqliteConnection)conn).BeginTransaction(deferred: false);
         }
@@ -324,7 +324,8 @@ namespace SBKube.Core.State.Backends
                 case 11: // SQLITE_CORRUPT
                     _corruptSeen = true;
                     return new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
-                        $"The state database '{FilePath}' is corrupt: {e.Message}. Nothing more is written to it; restore a backup (Restore-SbkubeState).", e);
+                        $"The state database '{FilePath}' is corrupt: {e.Message}. Nothing more is written to it.", e,
+                        new NextStep(NextStepKind.RestoreBackup));
                 case 13: // SQLITE_FULL
                     return new StateStoreException(StateStoreErrorKind.DiskFull, FilePath,
                         $"The disk holding '{System.IO.Path.GetDirectoryName(FilePath)}' is full: the state database '{FilePath}' could not be written " +

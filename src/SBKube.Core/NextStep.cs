@@ -1,0 +1,63 @@
+namespace SBKube.Core
+{
+    /// <summary>
+    /// What a user can do about a failure or warning, as data. The engine names no command or
+    /// parameter of its host; the host (the cmdlets) words each kind in its own commands.
+    /// </summary>
+    public enum NextStepKind
+    {
+        RestoreBackup,
+        RestoreOrMoveRows,
+        BackUpPostgres,
+        Overwrite,
+        NameKubeContext,
+        CheckStatePath,
+        CheckStateConnection,
+        StopMetricsServer,
+        ChooseListener,
+        ListApps,
+        ListLocks,
+        BreakLock,
+        WaitOrBreakLock,
+        CheckStateAndRetry,
+        RollBack,
+        HelmRollbackOrRemove,
+        AllowFailed,
+    }
+
+    /// <summary>Which of the operation's inputs a failure is about; the host prefixes its parameter name.</summary>
+    public enum EngineInput
+    {
+        AppSelection,
+        StateLocation,
+        StateConnection,
+        ListenAddress,
+    }
+
+    /// <summary>A next step and the facts its wording needs; unused fields stay null.</summary>
+    public sealed class NextStep
+    {
+        public NextStep(NextStepKind kind) => Kind = kind;
+
+        public NextStepKind Kind { get; }
+        public string? Namespace { get; set; }
+        public string? App { get; set; }
+        public int? Revision { get; set; }
+        public string? LockId { get; set; }
+        public int? Port { get; set; }
+        public string? Release { get; set; }
+    }
+
+    /// <summary>A failure the host words in its own terms: which input it is about and what to do next.</summary>
+    public interface IGuidedFailure
+    {
+        EngineInput? Input { get; }
+        NextStep? Next { get; }
+
+        /// <summary>The engine's own message: the facts, without the host's wording.</summary>
+        string EngineMessage { get; }
+
+        /// <summary>Replaces the message with the host's wording (the facts plus its parameter and command names).</summary>
+        void UseHostWording(string message);
+    }
+}

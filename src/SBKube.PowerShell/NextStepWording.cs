@@ -1,0 +1,70 @@
+using System.Globalization;
+using SBKube.Core;
+
+namespace SBKube.PowerShell
+{
+    /// <summary>
+    /// Words the engine's next steps and inputs in this module's cmdlets and parameters, so the engine
+    /// itself never names a command of its host.
+    /// </summary>
+    internal static class NextStepWording
+    {
+        internal static string Of(NextStep next) => next.Kind switch
+        {
+            NextStepKind.RestoreBackup => "Restore a backup with Restore-SbkubeState.",
+            NextStepKind.RestoreOrMoveRows =>
+                "Restore a backup with Restore-SbkubeState, or move its rows with Export-SbkubeState and Import-SbkubeState.",
+            NextStepKind.BackUpPostgres =>
+                "Back it up with pg_dump (for example: pg_dump --schema=<schema> <database>), or write a portable copy with Export-SbkubeState.",
+            NextStepKind.Overwrite => "Use -Force to overwrite it.",
+            NextStepKind.NameKubeContext => "Say which one with -KubeContext.",
+            NextStepKind.CheckStatePath => "Check -StatePath and $env:SBKUBE_STATE_DB.",
+            NextStepKind.CheckStateConnection => "Check -StateConnection and $env:SBKUBE_STATE_CONNECTION.",
+            NextStepKind.StopMetricsServer => $"Stop it with Stop-SbkubeMetricsServer -Port {Number(next.Port)}.",
+            NextStepKind.ChooseListener => "Choose another -Port or -Address, or stop what uses it.",
+            NextStepKind.ListApps => "See Get-SbkubeState for what is.",
+            NextStepKind.ListLocks => "See Get-SbkubeLock.",
+            NextStepKind.BreakLock => $"To break another's lock: Unlock-SbkubeNamespace -LockId {next.LockId ?? "<id>"} -Force.",
+            NextStepKind.WaitOrBreakLock =>
+                $"Wait with -LockTimeout, or if that holder is gone: Unlock-SbkubeNamespace -LockId {next.LockId} -Force.",
+            NextStepKind.CheckStateAndRetry => "Check Get-SbkubeState and run the operation again.",
+            NextStepKind.RollBack =>
+                $"Unstick it with: Invoke-SbkubeRollback -Namespace {next.Namespace} -App {next.App} -Revision {Number(next.Revision)}",
+            NextStepKind.HelmRollbackOrRemove =>
+                $"Unstick it with: helm rollback {next.Release} -n {next.Namespace}, or Remove-SbkubeApp -Namespace {next.Namespace} -App {next.App}",
+            NextStepKind.AllowFailed => "Roll back to it only with -AllowFailed.",
+            _ => "",
+        };
+
+        /// <summary>The parameters an input arrives by, as the start of the message about it.</summary>
+        internal static string Of(EngineInput input) => input switch
+        {
+            EngineInput.AppSelection => "-App",
+            EngineInput.StateLocation => "-StatePath and -StateConnection",
+            EngineInput.StateConnection => "-StateConnection (or $env:SBKUBE_STATE_CONNECTION)",
+            EngineInput.ListenAddress => "-Address",
+            _ => input.ToString(),
+        };
+
+        /// <summary>Gives a guided failure its cmdlet wording once: the input's parameters first, the next step last.</summary>
+        internal static void Apply(IGuidedFailure failure)
+        {
+            if (failure.Input == null && failure.Next == null)
+            {
+                return;
+            }
+            string text = failure.EngineMessage;
+            if (failure.Input is EngineInput input)
+            {
+                text = Of(input) + ": " + text;
+            }
+            if (failure.Next != null)
+            {
+                text = text + " " + Of(failure.Next);
+            }
+            failure.UseHostWording(text);
+        }
+
+        private static string Number(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
+    }
+}
