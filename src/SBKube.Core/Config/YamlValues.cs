@@ -7,6 +7,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace SBKube.Core.Config
 {
@@ -107,126 +109,80 @@ namespace SBKube.Core.Config
         // ------------------------------------------------------------------ writing
 
         /// <summary>
-        /// Block-style YAML (like <c>helm get values</c>): nested maps indented 2, lists as <c>- </c> at the key's
-        /// indentation, keys in the node's order, strings quoted only when needed, multi-line strings as literal
-        /// blocks. Ends with a newline. <c>Parse(ToYaml(x))</c> equals <c>x</c>.
+        /// Block-style YAML (like <c>helm get values</c>), written by YamlDotNet's emitter: nested maps indented 2,
+        /// lists as <c>- </c> at the key's indentation, keys in the node's order, strings quoted only when needed
+        /// (the YAML 1.1 rule below), multi-line strings as literal blocks. Ends with a newline.
+        /// <c>Parse(ToYaml(x))</c> equals <c>x</c>.
         /// </summary>
-        public static string ToYaml(JsonNode? node, int indent = 0)
+        public static string ToYaml(JsonNode? node)
         {
-            var sb = new StringBuilder();
-            switch (node)
-            {
-                case JsonObject obj when obj.Count > 0:
-                    WriteMap(sb, obj, indent, inline: false);
-                    break;
-                case JsonArray arr when arr.Count > 0:
-                    WriteSeq(sb, arr, indent, inline: false);
-                    break;
-                default:
-                    sb.Append(' ', indent);
-                    WriteScalarAfter(sb, node, indent, afterIndicator: false);
-                    break;
-            }
-            return sb.ToString();
+            using var text = new StringWriter(CultureInfo.InvariantCulture);
+            var emitter = new Emitter(text, WriterSettings);
+            emitter.Emit(new StreamStart());
+            emitter.Emit(new DocumentStart());
+            Emit(emitter, node);
+            emitter.Emit(new DocumentEnd(isImplicit: true));
+            emitter.Emit(new StreamEnd());
+            return text.ToString();
         }
 
-        private static void WriteMap(StringBuilder sb, JsonObject obj, int indent, bool inline)
-        {
-            bool first = true;
-            foreach (var kv in obj)
-            {
-                if (!(first && inline)) sb.Append(' ', indent);
-                first = false;
-                sb.Append(FormatKey(kv.Key)).Append(':');
-                switch (kv.Value)
-                {
-                    case JsonObject child when child.Count > 0:
-                        sb.Append('\n');
-                        WriteMap(sb, child, indent + 2, inline: false);
-                        break;
-                    case JsonArray list when list.Count > 0:
-                        sb.Append('\n');
-                        WriteSeq(sb, list, indent, inline: false);
-                        break;
-                    default:
-                        sb.Append(' ');
-                        WriteScalarAfter(sb, kv.Value, indent, afterIndicator: true);
-                        break;
-                }
-            }
-        }
+        private static readonly EmitterSettings WriterSettings =
+            new EmitterSettings(bestIndent: 2, bestWidth: int.MaxValue, isCanonical: false, maxSimpleKeyLength: 1024, newLine: "\n");
 
-        private static void WriteSeq(StringBuilder sb, JsonArray arr, int indent, bool inline)
-        {
-            bool first = true;
-            foreach (var item in arr)
-            {
-                if (!(first && inline)) sb.Append(' ', indent);
-                first = false;
-                sb.Append("- ");
-                switch (item)
-                {
-                    case JsonObject child when child.Count > 0:
-                        WriteMap(sb, child, indent + 2, inline: true);
-                        break;
-                    case JsonArray list when list.Count > 0:
-                        WriteSeq(sb, list, indent + 2, inline: true);
-                        break;
-                    default:
-                        WriteScalarAfter(sb, item, indent, afterIndicator: true);
-                        break;
-                }
-            }
-        }
-
-        /// <summary>Writes a scalar (or empty collection) and the newline; literal blocks are indented past <paramref name="indent"/>.</summary>
-        private static void WriteScalarAfter(StringBuilder sb, JsonNode? node, int indent, bool afterIndicator)
+        private static void Emit(IEmitter emitter, JsonNode? node)
         {
             switch (node)
             {
+                case JsonObject map:
+                    emitter.Emit(new MappingStart(null, null, true, map.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+                    foreach (var kv in map)
+                    {
+                        EmitString(emitter, kv.Key);
+                        Emit(emitter, kv.Value);
+                    }
+                    emitter.Emit(new MappingEnd());
+                    return;
+                case JsonArray list:
+                    emitter.Emit(new SequenceStart(null, null, true, list.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
+                    foreach (var item in list)
+                    {
+                        Emit(emitter, item);
+                    }
+                    emitter.Emit(new SequenceEnd());
+                    return;
                 case null:
-                    sb.Append("null\n");
-                    return;
-                case JsonObject _:
-                    sb.Append("{}\n");
-                    return;
-                case JsonArray _:
-                    sb.Append("[]\n");
+                    EmitPlain(emitter, "null");
                     return;
             }
             var value = (JsonValue)node;
             switch (value.GetValueKind())
             {
                 case JsonValueKind.True:
-                    sb.Append("true\n");
+                    EmitPlain(emitter, "true");
                     return;
                 case JsonValueKind.False:
-                    sb.Append("false\n");
+                    EmitPlain(emitter, "false");
                     return;
                 case JsonValueKind.Null:
-                    sb.Append("null\n");
+                    EmitPlain(emitter, "null");
                     return;
                 case JsonValueKind.Number:
-                    sb.Append(FormatNumber(value)).Append('\n');
+                    EmitPlain(emitter, FormatNumber(value));
                     return;
             }
-            var s = value.GetValue<string>();
-            if (s.IndexOf('\n') >= 0 && CanBeLiteral(s))
-            {
-                var trailing = 0;
-                while (trailing < s.Length && s[s.Length - 1 - trailing] == '\n') trailing++;
-                sb.Append(trailing == 0 ? "|-" : trailing == 1 ? "|" : "|+").Append('\n');
-                var body = s.Substring(0, s.Length - trailing);
-                var pad = new string(' ', indent + 2);
-                foreach (var line in body.Split('\n'))
-                {
-                    if (line.Length > 0) sb.Append(pad).Append(line);
-                    sb.Append('\n');
-                }
-                for (int i = 1; i < trailing; i++) sb.Append('\n');
-                return;
-            }
-            sb.Append(FormatString(s)).Append('\n');
+            EmitString(emitter, value.GetValue<string>());
+        }
+
+        private static void EmitPlain(IEmitter emitter, string text) =>
+            emitter.Emit(new Scalar(null, null, text, ScalarStyle.Plain, true, false));
+
+        private static void EmitString(IEmitter emitter, string s)
+        {
+            ScalarStyle style = s.IndexOf('\n') >= 0 && CanBeLiteral(s) ? ScalarStyle.Literal
+                : s.Any(NeedsEscape) || s.IndexOfAny(new[] { '\n', '\r', '\t' }) >= 0 ? ScalarStyle.DoubleQuoted
+                : NeedsQuotes(s) ? ScalarStyle.SingleQuoted
+                : ScalarStyle.Plain;
+            emitter.Emit(new Scalar(null, null, s, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
         }
 
         private static string FormatNumber(JsonValue value)
@@ -268,16 +224,6 @@ namespace SBKube.Core.Config
             "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "=",
         };
 
-        /// <summary>A string as a YAML scalar: plain when that reads back as the same string everywhere, else quoted.</summary>
-        public static string FormatString(string s)
-        {
-            if (s.Any(NeedsEscape) || s.IndexOf('\n') >= 0 || s.IndexOf('\r') >= 0 || s.IndexOf('\t') >= 0) return DoubleQuote(s);
-            if (NeedsQuotes(s)) return "'" + s.Replace("'", "''") + "'";
-            return s;
-        }
-
-        private static string FormatKey(string key) => FormatString(key);
-
         private static bool NeedsQuotes(string s)
         {
             if (s.Length == 0) return true;
@@ -287,28 +233,6 @@ namespace SBKube.Core.Config
             if (s.StartsWith("...", StringComparison.Ordinal) || s.StartsWith("---", StringComparison.Ordinal)) return true;
             if (s.Contains(": ") || s.Contains(" #") || s[s.Length - 1] == ':') return true;
             return false;
-        }
-
-        private static string DoubleQuote(string s)
-        {
-            var sb = new StringBuilder("\"");
-            foreach (var c in s)
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    case '\0': sb.Append("\\0"); break;
-                    default:
-                        if (NeedsEscape(c)) sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
-            }
-            return sb.Append('"').ToString();
         }
     }
 }

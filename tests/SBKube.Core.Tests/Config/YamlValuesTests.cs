@@ -231,10 +231,10 @@ namespace SBKube.Core.Tests.Config
         }
 
         [Fact]
-        public void ToYaml_Indent_Parameter()
+        public void ToYaml_Never_Folds_Long_Lines()
         {
-            var node = JsonNode.Parse("""{"a":{"b":1},"l":[1]}""");
-            Assert.Equal("    a:\n      b: 1\n    l:\n    - 1\n", YamlValues.ToYaml(node, 4));
+            string words = string.Join(" ", Enumerable.Repeat("word", 100));
+            Assert.Equal("a:\n  b: " + words + "\n", YamlValues.ToYaml(new JsonObject { ["a"] = new JsonObject { ["b"] = words } }));
         }
 
         [Fact]
