@@ -137,6 +137,30 @@ Describe 'Bad configuration is refused before anything runs' {
 }
 
 Describe 'Dependency isolation' {
+    It 'lets a fresh session name the records, results and errors it emits, while YamlDotNet stays private' {
+        $s = New-SbkubeSandbox
+        try {
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-TestModulePath)'
+`$r = Invoke-SbkubeApply -Path '$($s.Example)'
+"result-is=`$(`$r -is [SBKube.Core.Engine.AppResult])"
+"record-is=`$((Get-SbkubeState -Latest)[0] -is [SBKube.Core.State.DeploymentRecord])"
+try { Get-SbkubeDeployment -Namespace nope -App nope -StatePath '$($s.Dir)/missing.db' }
+catch [SBKube.Core.State.StateStoreException] { "caught=`$(`$_.FullyQualifiedErrorId)" }
+`$yaml = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' }
+"yaml-context=`$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$yaml).Name)"
+"@
+            $r = Invoke-FreshPwsh $script
+            $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+            $r.Output | Should -Contain 'result-is=True'
+            $r.Output | Should -Contain 'record-is=True'
+            $r.Output | Should -Contain 'caught=StateStore.NotFound,SBKube.PowerShell.Cmdlets.GetSbkubeDeploymentCommand'
+            ($r.Output | Where-Object { $_ -like 'yaml-context=*' }) | Should -Not -Be 'yaml-context=Default'
+        }
+        finally { Remove-SbkubeSandbox $s }
+    }
+
     It 'works in a session that already loaded another YamlDotNet (11.2.1)' {
         $s = New-SbkubeSandbox
         try {

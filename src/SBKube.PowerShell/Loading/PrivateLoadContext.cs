@@ -7,15 +7,21 @@ using System.Runtime.Loader;
 namespace SBKube.PowerShell.Loading
 {
     /// <summary>
-    /// PowerShell 7: SBKube.Core and everything it needs load here, so a session that already holds
-    /// another YamlDotNet (powershell-yaml) or SQLite provider keeps working, and so does SBKube.
-    /// Only SBKube.Core is handed to the default context, because the cmdlets are compiled against it.
+    /// PowerShell 7: what SBKube.Core needs (YamlDotNet, SQLite, Npgsql, CliWrap) loads here, so a session
+    /// that already holds another YamlDotNet (powershell-yaml) or SQLite provider keeps working, and so
+    /// does SBKube. SBKube.Core itself loads in the default context, so the records, results and
+    /// exceptions it emits can be named (<c>[SBKube.Core.State.DeploymentRecord]</c>, <c>catch</c>, <c>-is</c>).
     /// </summary>
     internal sealed class PrivateLoadContext : AssemblyLoadContext
     {
         private const string EngineAssemblyName = "SBKube.Core";
         private static PrivateLoadContext? s_instance;
         private readonly string _folder;
+
+        // Set while the private context asks the host for a shared assembly, so that the default
+        // context's miss is not handed back here (which would ask the host again, without end).
+        [ThreadStatic]
+        private static bool t_askingHost;
 
         private PrivateLoadContext(string folder) : base() => _folder = folder;
 
@@ -31,17 +37,35 @@ namespace SBKube.PowerShell.Loading
                 return;
             }
             s_instance = new PrivateLoadContext(folder);
-            Default.Resolving += ResolveEngine;
+            Default.Resolving += Resolve;
+            // Loaded now (its dependencies still load only when used), so that its type names resolve
+            // in the session before the first cmdlet runs.
+            Default.LoadFromAssemblyName(new AssemblyName(EngineAssemblyName));
         }
 
-        private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-            name.Name == EngineAssemblyName && s_instance != null
-                ? s_instance.LoadFromAssemblyName(name)
-                : null;
+        /// <summary>
+        /// The default context asks only for what it cannot find itself: the engine (loaded there), or
+        /// a dependency the engine names, which is handed out from the private context, and only when
+        /// the module ships it.
+        /// </summary>
+        private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)
+        {
+            PrivateLoadContext? own = s_instance;
+            if (own == null || name.Name == null || t_askingHost)
+            {
+                return null;
+            }
+            string path = Path.Combine(own._folder, name.Name + ".dll");
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+            return name.Name == EngineAssemblyName ? context.LoadFromAssemblyPath(path) : own.LoadFromAssemblyName(name);
+        }
 
         protected override Assembly? Load(AssemblyName name)
         {
-            if (name.Name == null || name.Name == "netstandard" || name.Name == "mscorlib")
+            if (name.Name == null || name.Name == "netstandard" || name.Name == "mscorlib" || name.Name == EngineAssemblyName)
             {
                 return null;
             }
@@ -62,6 +86,7 @@ namespace SBKube.PowerShell.Loading
 
         private static Assembly? FromHost(AssemblyName name)
         {
+            t_askingHost = true;
             try
             {
                 Assembly host = Default.LoadFromAssemblyName(name);
@@ -70,6 +95,10 @@ namespace SBKube.PowerShell.Loading
             catch (Exception e) when (e is FileNotFoundException || e is FileLoadException || e is BadImageFormatException)
             {
                 return null;
+            }
+            finally
+            {
+                t_askingHost = false;
             }
         }
 
