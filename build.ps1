@@ -78,6 +78,26 @@ function Test-ShippedAssemblies([string] $ModuleFolder) {
         '--host-provided', 'System.Management.Automation', '--core-only', 'System.Runtime.Loader')
 }
 
+<#
+    One version source: Directory.Build.props gives the assemblies and the manifest their version, and
+    that version's section of CHANGELOG.md becomes the manifest's ReleaseNotes.
+#>
+function Set-ManifestRelease([string] $Manifest) {
+    $version = ([xml] (Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+    $changelog = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $m = [regex]::Match($changelog, "(?ms)^## $([regex]::Escape($version))\s*\n(?<notes>.*?)(?=^## |\z)")
+    if (-not $m.Success) { throw "CHANGELOG.md has no '## $version' section for the version in Directory.Build.props." }
+    $notes = $m.Groups['notes'].Value.Trim() -replace "(?m)^'@", " '@"
+    $text = Get-Content -Raw $Manifest
+    $text = $text -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
+    $text = $text.Replace("ReleaseNotes = 'See CHANGELOG.md'", "ReleaseNotes = @'`n$notes`n'@")
+    # Command tags, which Find-PSResource -CommandName searches, from the export lists.
+    $data = Import-PowerShellDataFile $Manifest
+    $commandTags = @($data.CmdletsToExport) + @($data.FunctionsToExport) | ForEach-Object { "'PSCommand_$_'" }
+    $text = $text -replace "Tags(\s*)= @\(", "Tags`$1= @($($commandTags -join ', '), "
+    Set-Content -LiteralPath $Manifest -Value $text -NoNewline -Encoding utf8NoBOM
+}
+
 function Invoke-Build {
     $publish = Join-Path $Out 'publish'
     Remove-Item $publish, $ModuleOut -Recurse -Force -ErrorAction Ignore
@@ -87,6 +107,8 @@ function Invoke-Build {
     $deps = Join-Path $ModuleOut 'deps'
     New-Item -ItemType Directory -Force -Path $deps | Out-Null
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+    Set-ManifestRelease (Join-Path $ModuleOut 'SBKube.psd1')
     Copy-Item (Join-Path $publish 'SBKube.PowerShell.dll') $ModuleOut
     Get-ChildItem $publish -Filter *.dll | Where-Object Name -ne 'SBKube.PowerShell.dll' | Copy-Item -Destination $deps
     Copy-SqliteNatives $deps

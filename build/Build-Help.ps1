@@ -508,7 +508,9 @@ function Write-CommandHelp([System.Xml.XmlWriter] $W, $Meta, $Doc, $Shared) {
     $W.WriteEndElement()
 
     $W.WriteStartElement('command', 'relatedLinks', $ns.command)
-    foreach ($link in $Doc.Links) {
+    # First, so that Get-Help -Online opens the cmdlet's page in the project's docs.
+    $online = @{ Text = 'Online version:'; Uri = "$onlineBase/$($Meta.Name).md" }
+    foreach ($link in @($online) + @($Doc.Links)) {
         $W.WriteStartElement('maml', 'navigationLink', $ns.maml)
         $W.WriteElementString('maml', 'linkText', $ns.maml, $link.Text)
         $W.WriteElementString('maml', 'uri', $ns.maml, $link.Uri)
@@ -572,6 +574,7 @@ function ConvertTo-AboutText([string] $File) {
 #endregion
 
 $cmdletDocs = Join-Path $DocsPath 'cmdlets'
+$onlineBase = (Import-PowerShellDataFile $manifest).PrivateData.PSData.ProjectUri + '/blob/main/docs/cmdlets'
 $docs = @{}
 $shared = @{}
 foreach ($file in (Get-ChildItem -LiteralPath $cmdletDocs -Filter *.md -ErrorAction Ignore)) {

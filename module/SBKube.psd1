@@ -1,13 +1,15 @@
 @{
     RootModule           = 'SBKube.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    # The build writes the version from Directory.Build.props and the release notes from CHANGELOG.md.
+    ModuleVersion        = '0.0.0'
     GUID                 = 'c246a843-1a63-4089-b0b1-6787032c80c4'
     Author               = 'SBKube contributors'
     CompanyName          = 'SBKube'
     Copyright            = '(c) SBKube contributors. MIT License.'
-    Description          = 'Deploys Helm charts and Kubernetes manifests from a declarative config.yaml, records every deployment in a SQLite state database, and gives state, history, revision details, diffs, locks, pruning, metrics and rollback to any recorded revision.'
+    Description          = 'Deploys Helm charts and Kubernetes manifests from a declarative config.yaml, records every deployment in a state store (SQLite by default, PostgreSQL for teams), and gives state, history, revision details, diffs, locks, pruning, metrics and rollback to any recorded revision.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
+    HelpInfoURI          = 'https://github.com/sbkube/sbkube-powershell/releases/latest/download/'
     FormatsToProcess     = @('SBKube.Format.ps1xml')
     NestedModules        = @('SBKube.Commands.psm1')
     CmdletsToExport      = @(
@@ -41,7 +43,8 @@
             Tags         = @('Kubernetes', 'Helm', 'Deployment', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/sbkube/sbkube-powershell/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/sbkube/sbkube-powershell'
-            ReleaseNotes = 'First release: apply, state, history, show, compare, rollback, delete.'
+            IconUri      = 'https://raw.githubusercontent.com/sbkube/sbkube-powershell/main/docs/icon.png'
+            ReleaseNotes = 'See CHANGELOG.md'
         }
     }
 }

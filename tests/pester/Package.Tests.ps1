@@ -88,3 +88,70 @@ Import-Module SBKube
         }
     }
 }
+
+Describe 'What the package carries' {
+    BeforeAll {
+        $work = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-pack-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $work | Out-Null
+        $pkg = & (Join-Path $root 'build/New-Package.ps1') -ModulePath (Split-Path $modulePath) -OutputPath $work | Select-Object -Last 1
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($pkg.FullName)
+        try {
+            $entries = @($zip.Entries.FullName)
+            $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -eq 'SBKube.nuspec').Open())
+            [xml] $nuspec = $reader.ReadToEnd()
+            $reader.Dispose()
+        }
+        finally { $zip.Dispose() }
+        $version = ([xml] (Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+    }
+    AfterAll { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
+
+    It 'takes its version from Directory.Build.props and its release notes from that version in CHANGELOG.md' {
+        $nuspec.package.metadata.version | Should -Be $version
+        $section = [regex]::Match((Get-Content -Raw (Join-Path $root 'CHANGELOG.md')), "(?ms)^## $([regex]::Escape($version))\s*\n(?<n>.*?)(?=^## |\z)").Groups['n'].Value.Trim()
+        $section | Should -Not -BeNullOrEmpty
+        $nuspec.package.metadata.releaseNotes.Trim() | Should -Be $section
+    }
+
+    It 'ships the LICENSE the manifest points to, and an icon URL' {
+        $entries | Should -Contain 'LICENSE'
+        (Get-Content -Raw (Join-Path $root 'LICENSE')) | Should -Match 'MIT License'
+        $nuspec.package.metadata.licenseUrl | Should -BeLike '*/LICENSE'
+        $nuspec.package.metadata.iconUrl | Should -Match '^https://.+\.png$'
+        Join-Path $root 'docs/icon.png' | Should -Exist
+    }
+
+    It 'is found by Find-PSResource -CommandName in a repository, for a cmdlet and for the sbkube function' {
+        $repo = Join-Path $work 'repo'
+        $homeDir = Join-Path $work 'home'
+        New-Item -ItemType Directory $repo, $homeDir | Out-Null
+        Copy-Item $pkg.FullName $repo
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name sbkube-local -Uri '$repo' -Trusted
+foreach (`$c in 'Invoke-SbkubeApply', 'sbkube', 'Get-NoSuchThing') {
+    "`$c=`$(@(Find-PSResource -CommandName `$c -Repository sbkube-local -ErrorAction SilentlyContinue).ParentResource.Name -join ',')"
+}
+"@
+        $realHome = $env:HOME
+        $env:HOME = $homeDir
+        try { $r = Invoke-FreshPwsh $script } finally { $env:HOME = $realHome }
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Contain 'Invoke-SbkubeApply=SBKube'
+        $r.Output | Should -Contain 'sbkube=SBKube'
+        $r.Output | Should -Contain 'Get-NoSuchThing='
+    }
+}
+
+Describe 'Help' {
+    It 'gives every cmdlet an online link to its page, which Get-Help -Online opens' {
+        $module = Import-Module $modulePath -PassThru -Force
+        $project = (Import-PowerShellDataFile $modulePath).PrivateData.PSData.ProjectUri
+        foreach ($name in $module.ExportedCmdlets.Keys) {
+            $first = @((Get-Help $name -Full).relatedLinks.navigationLink)[0]
+            $first.uri | Should -Be "$project/blob/main/docs/cmdlets/$name.md"
+            Join-Path $root "docs/cmdlets/$name.md" | Should -Exist
+        }
+    }
+}
