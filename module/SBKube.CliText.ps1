@@ -32,6 +32,7 @@ function Get-SbkubeCliUsage {
     $lines += @('', 'Global flags:',
         '  --state-db PATH  state database (default: $env:SBKUBE_STATE_DB, else ~/.sbkube/state.db)',
         '  --help, -h       show help for a command',
+        '  --version        show the version of the SBKube module',
         '', 'Flags also take the form --flag=value. $LASTEXITCODE is 0 on success and 1 on failure.')
     $lines
 }

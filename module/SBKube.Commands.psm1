@@ -11,7 +11,7 @@ $script:ValueFlags = @(
     'namespace', 'app', 'path', 'revision', 'format', 'limit', 'since', 'older-than', 'keep-last',
     'port', 'address', 'state-db', 'context', 'lock-timeout'
 )
-$script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest')
+$script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest', 'version')
 $script:GlobalFlags = @('state-db', 'help')
 
 # Per command: its flags (besides the global ones), the required ones, a usage line and a description.
@@ -153,6 +153,10 @@ function sbkube {
             }
         }
 
+        if ($parsed.Flags.Contains('version') -and $words.Count -eq 0) {
+            "sbkube $($MyInvocation.MyCommand.Module.Version) (the SBKube module on PowerShell $($PSVersionTable.PSVersion))"
+            return
+        }
         if ($null -eq $command -or ($command -eq 'state' -and $parsed.Help)) {
             Get-SbkubeCliUsage
             return
@@ -364,6 +368,29 @@ function sbkube {
     } catch {
         $global:LASTEXITCODE = 1
         $PSCmdlet.ThrowTerminatingError($_)
+    }
+}
+
+# Tab completion of the command words and of each command's flags (values complete as paths, as usual).
+Register-ArgumentCompleter -CommandName sbkube -ParameterName Arguments -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    $typed = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.Extent.Text })
+    if ($wordToComplete -and $typed.Count -gt 0 -and $typed[-1] -eq $wordToComplete) { $typed = @($typed | Select-Object -SkipLast 1) }
+    $words = @($typed | Where-Object { $_ -notlike '-*' })
+    $previous = if ($typed.Count -gt 0) { $typed[-1] -replace '^--', '' } else { '' }
+    if ($typed.Count -gt 0 -and $typed[-1] -like '--*' -and $script:ValueFlags -contains $previous) {
+        if ($previous -eq 'format') { $candidates = @('table', 'json') } else { return }
+    } elseif ($wordToComplete -like '-*') {
+        $command = if ($words.Count -ge 2 -and $words[0] -eq 'state') { "state $($words[1])" } elseif ($words.Count -ge 1) { $words[0] } else { $null }
+        $flags = if ($command -and $script:Commands.Contains($command)) { @($script:Commands[$command].Flags) + $script:GlobalFlags } else { $script:GlobalFlags + 'version' }
+        $candidates = @($flags | Where-Object { $typed -notcontains "--$_" } | ForEach-Object { "--$_" })
+    } elseif ($words.Count -eq 0) {
+        $candidates = @($script:Commands.Keys | ForEach-Object { ($_ -split ' ')[0] } | Select-Object -Unique)
+    } elseif ($words.Count -eq 1 -and $words[0] -eq 'state') {
+        $candidates = @($script:Commands.Keys | Where-Object { $_ -like 'state *' } | ForEach-Object { ($_ -split ' ')[1] })
+    } else { return }
+    $candidates | Where-Object { $_ -like "$wordToComplete*" } | Sort-Object | ForEach-Object {
+        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
     }
 }
 

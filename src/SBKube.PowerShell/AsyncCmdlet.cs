@@ -16,7 +16,7 @@ namespace SBKube.PowerShell
     /// recorded, and nothing new starts. Engine threads write through <see cref="PostOutput"/> and
     /// <see cref="EngineLog"/>.
     /// </summary>
-    public abstract class AsyncCmdlet : SbkubeCmdlet
+    public abstract class AsyncCmdlet : SbkubeCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private PipelinePump? _pump;
@@ -28,7 +28,24 @@ namespace SBKube.PowerShell
 
         protected sealed override void EndProcessing() => Pump(EndProcessingAsync);
 
-        protected sealed override void StopProcessing() => _stop.Cancel();
+        protected sealed override void StopProcessing()
+        {
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A stop that arrives after the pipeline disposed the cmdlet: nothing is left to stop.
+            }
+        }
+
+        /// <summary>PowerShell disposes a cmdlet when its pipeline ends.</summary>
+        public void Dispose()
+        {
+            _stop.Dispose();
+            GC.SuppressFinalize(this);
+        }
 
         protected virtual Task BeginProcessingAsync(CancellationToken stopping) => Task.CompletedTask;
 
@@ -50,7 +67,8 @@ namespace SBKube.PowerShell
 
         private void Pump(Func<CancellationToken, Task> body)
         {
-            _pump = new PipelinePump();
+            using var pump = new PipelinePump();
+            _pump = pump;
             try
             {
                 using TerminationSignal terminate = TerminationSignal.Watch(_stop.Cancel);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SBKube.PowerShell.Completion;
 using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell
@@ -11,6 +12,7 @@ namespace SBKube.PowerShell
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Context")]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -13,7 +13,7 @@ namespace SBKube.PowerShell
     /// (Ctrl+C, or a downstream Select-Object -First), output is dropped, the stop token fires and the
     /// body still runs to its end, so work already started finishes and is recorded.
     /// </summary>
-    internal sealed class PipelinePump : SynchronizationContext
+    internal sealed class PipelinePump : SynchronizationContext, IDisposable
     {
         private readonly BlockingCollection<(Action Action, bool IsOutput)> _queue = new BlockingCollection<(Action, bool)>();
 
@@ -41,9 +41,11 @@ namespace SBKube.PowerShell
             }
             catch (InvalidOperationException)
             {
-                return false; // Completed: the body has ended.
+                return false; // Completed or disposed (ObjectDisposedException): the body has ended.
             }
         }
+
+        public void Dispose() => _queue.Dispose();
 
         /// <summary>Runs <paramref name="body"/> to its end; cancels <paramref name="stop"/> when the pipeline stops.</summary>
         /// <exception cref="PipelineStoppedException">The pipeline was stopped while the body ran.</exception>

@@ -36,6 +36,24 @@ Describe 'Argument completion' {
         finally { Pop-Location }
     }
 
+    It 'the sbkube function completes its commands, state subcommands, each command''s unused flags and --format values' {
+        Complete 'sbkube ' | Should -Be @('apply', 'delete', 'deploy', 'rollback', 'state')
+        Complete 'sbkube state h' | Should -Be @('history')
+        Complete 'sbkube rollback --namespace x --' | Should -Not -Contain '--namespace'
+        Complete 'sbkube rollback --namespace x --' | Should -Contain '--revision'
+        Complete 'sbkube state list --format ' | Should -Be @('json', 'table')
+        Complete 'sbkube --' | Should -Contain '--version'
+    }
+
+    It '-LockId completes the locks held now and -KubeContext the contexts recorded' {
+        $lock = Lock-SbkubeNamespace -Namespace other-ns -Reason 'completion test'
+        try { Complete 'Unlock-SbkubeNamespace -LockId ' | Should -Contain $lock.LockId }
+        finally { Unlock-SbkubeNamespace -LockId $lock.LockId -Force -Confirm:$false }
+        Complete 'Unlock-SbkubeNamespace -LockId ' | Should -Not -Contain $lock.LockId
+        Invoke-SbkubeApply -Path $s.Example -Namespace complete-ns -KubeContext ctx-complete | Out-Null
+        Complete 'Get-SbkubeHistory -KubeContext ctx-c' | Should -Be @('ctx-complete')
+    }
+
     It 'completion never creates a database' {
         $missing = Join-Path $s.Dir 'none.db'
         Complete "Get-SbkubeHistory -StatePath '$missing' -Namespace " | Should -BeNullOrEmpty
@@ -150,6 +168,16 @@ Describe 'Records carry their kube context down the pipeline' {
         (Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext ctx-b | Get-SbkubeDeployment).Context | Should -Be 'ctx-b'
         $diff = Get-SbkubeState -Namespace state-demo -App redis -KubeContext ctx-b -Latest | Compare-SbkubeRevision -ReferenceRevision 1
         @($diff).Count | Should -Be 0
+    }
+
+    It 'piped revisions are each compared with the one before, and a first revision adds nothing' {
+        $diff = @(Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext '' | Compare-SbkubeRevision)
+        $diff.Count | Should -BeGreaterThan 0
+        $diff.DifferenceRevision | Should -Not -Contain 1
+        ($diff | Where-Object Path -EQ 'values.auth.password').ReferenceRevision | Should -Be 1
+        ($diff | Where-Object Path -EQ 'values.auth.password').DifferenceRevision | Should -Be 2
+        @(Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext ctx-b | Compare-SbkubeRevision -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -BeLike '*first one recorded*'
     }
 
     It 'plain Get-SbkubeHistory lists the app''s revisions in every context' {

@@ -225,6 +225,14 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         $LASTEXITCODE | Should -Be 1
     }
 
+    It '--version prints the module''s version and succeeds' {
+        $v = @(sbkube --version)
+        $LASTEXITCODE | Should -Be 0
+        $v.Count | Should -Be 1
+        $v[0] | Should -BeLike "sbkube $((Get-Module SBKube).Version) (*PowerShell $($PSVersionTable.PSVersion))"
+        (sbkube --help) -join "`n" | Should -Match '--version'
+    }
+
     It '--help and -h print usage and succeed' {
         $top = sbkube --help
         $LASTEXITCODE | Should -Be 0

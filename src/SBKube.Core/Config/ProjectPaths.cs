@@ -196,7 +196,7 @@ namespace SBKube.Core.Config
                             break;
                         }
                         var body = seg.Substring(i + 1, close - i - 1);
-                        var negate = body.StartsWith("!") || body.StartsWith("^");
+                        var negate = body.StartsWith("!", StringComparison.Ordinal) || body.StartsWith("^", StringComparison.Ordinal);
                         if (negate) body = body.Substring(1);
                         sb.Append('[').Append(negate ? "^" : "").Append(body.Replace("\\", "\\\\").Replace("[", "\\[")).Append(']');
                         i = close;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -105,7 +106,7 @@ namespace SBKube.Core.Engine
                         leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
                     }
                 }
-                await RunAppsAsync(plan.Apps, options, onResult, stopLaunching, replanOutdated).ConfigureAwait(false);
+                await RunAppsAsync(plan.Apps, options, onResult, replanOutdated, stopLaunching).ConfigureAwait(false);
             }
             finally
             {
@@ -114,7 +115,7 @@ namespace SBKube.Core.Engine
         }
 
         private async Task RunAppsAsync(IReadOnlyList<PlannedApp> ordered, ApplyOptions options,
-            Action<AppResult> onResult, CancellationToken stopLaunching, bool replanOutdated)
+            Action<AppResult> onResult, bool replanOutdated, CancellationToken stopLaunching)
         {
             var selected = new HashSet<string>(ordered.Select(a => a.Name));
             var tasks = new Dictionary<string, Task<AppResult>>();
@@ -233,8 +234,8 @@ namespace SBKube.Core.Engine
                 if (deployed?.Id != planned.Deployed?.Id)
                 {
                     throw new SbkubeException(
-                        $"{app.Namespace}/{app.Name} changed since it was planned: revision {deployed?.Revision.ToString() ?? "(none)"} is deployed now, " +
-                        $"not {planned.Deployed?.Revision.ToString() ?? "(none)"}. Nothing was done for it; apply again to plan anew.",
+                        $"{app.Namespace}/{app.Name} changed since it was planned: revision {deployed?.Revision.ToString(CultureInfo.InvariantCulture) ?? "(none)"} is deployed now, " +
+                        $"not {planned.Deployed?.Revision.ToString(CultureInfo.InvariantCulture) ?? "(none)"}. Nothing was done for it; apply again to plan anew.",
                         ErrorIds.PlanOutdated, ErrorKind.InvalidOperation, $"{app.Namespace}/{app.Name}");
                 }
                 RevisionSnapshot snapshot = planned.Snapshot!;

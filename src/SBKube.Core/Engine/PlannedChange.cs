@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using SBKube.Core.Security;
 using SBKube.Core.State;
@@ -20,7 +21,7 @@ namespace SBKube.Core.Engine
         public string? Description { get; private set; }
         public string? Drift { get; private set; }
         /// <summary>Chart, version, value and manifest differences against the deployed revision (empty for an install).</summary>
-        public IReadOnlyList<RevisionDifference> Differences { get; private set; } = new RevisionDifference[0];
+        public IReadOnlyList<RevisionDifference> Differences { get; private set; } = Array.Empty<RevisionDifference>();
 
         public override string ToString() => $"{Namespace}/{App}: {Action}" + (Description == null ? "" : $" ({Description})");
 

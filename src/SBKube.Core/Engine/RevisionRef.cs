@@ -53,6 +53,13 @@ namespace SBKube.Core.Engine
                 ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
         }
 
+        /// <summary>The revision recorded just before <paramref name="record"/> in its own kube context, if any is left.</summary>
+        public static DeploymentRecord? Before(IStateStore store, DeploymentRecord record) =>
+            store.History(record.Namespace, record.App, record.Context)
+                .Where(r => r.Revision < record.Revision)
+                .OrderByDescending(r => r.Revision)
+                .FirstOrDefault();
+
         /// <summary>Ascending numbers as runs: 3-5, 8, 10-12 (pruning leaves gaps).</summary>
         internal static string Ranges(IEnumerable<int> numbers)
         {

@@ -33,8 +33,8 @@ namespace SBKube.Core.Helm
     {
         private readonly HelmOptions _options;
         private readonly ToolRunner _runner;
-        private readonly SemaphoreSlim _versionGate = new SemaphoreSlim(1, 1);
-        private int? _major;
+        private readonly object _versionLock = new object();
+        private Task<int>? _major;
 
         private static readonly ConcurrentDictionary<string, int> MajorByExecutable = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
 
@@ -73,35 +73,33 @@ namespace SBKube.Core.Helm
         /// Helm's major version, asked once per process for a given helm binary: the answer is kept
         /// under the binary's resolved path and write time, so an upgraded or replaced helm is asked again.
         /// </summary>
-        public async Task<int> GetMajorVersionAsync(CancellationToken ct = default)
+        public Task<int> GetMajorVersionAsync(CancellationToken ct = default)
         {
-            if (_major.HasValue)
+            lock (_versionLock)
             {
-                return _major.Value;
-            }
-            await _versionGate.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                string? key = ExecutableKey(_options.Executable);
-                if (!_major.HasValue && key != null && MajorByExecutable.TryGetValue(key, out int known))
+                // Concurrent callers share one question; a failed or cancelled one is asked again next time.
+                if (_major == null || _major.IsFaulted || _major.IsCanceled)
                 {
-                    _major = known;
+                    _major = DetectMajorVersionAsync(ct);
                 }
-                if (!_major.HasValue)
-                {
-                    ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, null, ct, global: false).ConfigureAwait(false);
-                    _major = HelmOutput.ParseMajorVersion(r.StandardOutput);
-                    if (key != null)
-                    {
-                        MajorByExecutable[key] = _major.Value;
-                    }
-                }
-                return _major.Value;
+                return _major;
             }
-            finally
+        }
+
+        private async Task<int> DetectMajorVersionAsync(CancellationToken ct)
+        {
+            string? key = ExecutableKey(_options.Executable);
+            if (key != null && MajorByExecutable.TryGetValue(key, out int known))
             {
-                _versionGate.Release();
+                return known;
             }
+            ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, null, ct, global: false).ConfigureAwait(false);
+            int major = HelmOutput.ParseMajorVersion(r.StandardOutput);
+            if (key != null)
+            {
+                MajorByExecutable[key] = major;
+            }
+            return major;
         }
 
         public async Task<HelmRelease> UpgradeInstallAsync(HelmUpgradeRequest request, CancellationToken ct = default)

@@ -159,7 +159,8 @@ namespace SBKube.Core.Metrics
                     // A client that reset before we accepted it; keep serving.
                     continue;
                 }
-                _ = Task.Run(() => ServeAsync(client, token));
+                // Not the stop token: an accepted client is always served (and disposed), even while stopping.
+                _ = Task.Run(() => ServeAsync(client, token), CancellationToken.None);
             }
         }
 

@@ -28,7 +28,8 @@ namespace SBKube.Core.State
         private const int ModeOffset = 28;
         private const int TypeMask = 0xF000, Regular = 0x8000, Dir = 0x4000, Link = 0xA000;
 
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+        // Ansi is UTF-8 on Unix, where these run.
+        [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int Statx(int dirFd, string path, int flags, uint mask, byte[] buffer);
 
         internal static FileKindValue Of(string path)

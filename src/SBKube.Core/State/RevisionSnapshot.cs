@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
@@ -137,7 +138,7 @@ namespace SBKube.Core.State
             AppendCanonical(deployed, sb);
             using SHA256 sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
-            return string.Concat(hash.Select(b => b.ToString("x2")));
+            return string.Concat(hash.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
         }
 
         private static void AppendCanonical(JsonNode? node, StringBuilder sb)

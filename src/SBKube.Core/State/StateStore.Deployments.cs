@@ -35,7 +35,7 @@ namespace SBKube.Core.State
             object? max = Scalar(conn,
                 "SELECT MAX(revision) FROM deployments WHERE context = @c AND namespace = @n AND app = @a", tx,
                 ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App));
-            int revision = (max == null ? 0 : Convert.ToInt32(max)) + 1;
+            int revision = (max == null ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture)) + 1;
             object now = Now();
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
@@ -201,7 +201,7 @@ namespace SBKube.Core.State
             var p = new List<(string, object?)>();
             string where = Where(p, ("namespace", ns), ("app", app), ("context", context));
             object? max = Scalar(conn, "SELECT MAX(helm_revision) FROM deployments " + where, null, p.ToArray());
-            return max == null ? (int?)null : Convert.ToInt32(max);
+            return max == null ? (int?)null : Convert.ToInt32(max, CultureInfo.InvariantCulture);
         });
 
         /// <summary>Pending rows, for crash reconciliation.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Data.Common;
 using System.Linq;
 
@@ -66,7 +67,7 @@ namespace SBKube.Core.State
                         byApp[key] = a = new AppMetrics { Namespace = key.Item1, App = key.Item2 };
                     }
                     DateTime at = ReadTime(r, 3);
-                    int revision = Convert.ToInt32(r.GetValue(4));
+                    int revision = Convert.ToInt32(r.GetValue(4), CultureInfo.InvariantCulture);
                     // Revision numbers are never reused and the newest is never pruned, so the newest
                     // number counts every revision ever recorded: a counter that pruning cannot lower.
                     a.Total += revision;
@@ -89,7 +90,7 @@ namespace SBKube.Core.State
                 {
                     if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppMetrics? a))
                     {
-                        a.Failed = Convert.ToInt64(r.GetValue(2));
+                        a.Failed = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
                     }
                 }
             }
@@ -111,7 +112,7 @@ namespace SBKube.Core.State
             {
                 if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppMetrics? a))
                 {
-                    a.Rollbacks = Convert.ToInt64(r.GetValue(2));
+                    a.Rollbacks = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -37,7 +37,8 @@ namespace SBKube.Core.State
                 $"restricted to {Convert.ToString(allowed, 8)} (errno {Marshal.GetLastWin32Error()}); it holds unmasked values.";
         }
 
-        [DllImport("libc", SetLastError = true)]
+        // Ansi is UTF-8 on Unix, where this runs.
+        [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int chmod(string path, uint mode);
     }
 }

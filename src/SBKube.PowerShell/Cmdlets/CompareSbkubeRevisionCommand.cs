@@ -25,13 +25,15 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string App { get; set; } = "";
 
-        [Parameter(Mandatory = true, Position = 2)]
+        /// <summary>Default: the revision recorded just before the difference revision.</summary>
+        [Parameter(Position = 2)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(RevisionCompleter))]
-        public string ReferenceRevision { get; set; } = "";
+        public string? ReferenceRevision { get; set; }
 
-        /// <summary>Default: the current (deployed) revision.</summary>
-        [Parameter(Position = 3)]
+        /// <summary>Default: the current (deployed) revision; a piped record gives its own Revision.</summary>
+        [Parameter(Position = 3, ValueFromPipelineByPropertyName = true)]
+        [Alias("Revision")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(RevisionCompleter))]
         public string DifferenceRevision { get; set; } = "current";
@@ -43,13 +45,21 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Context")]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            DeploymentRecord a = RevisionRef.Parse(ReferenceRevision, "-ReferenceRevision").Resolve(Store, Namespace, App, KubeContext);
             DeploymentRecord b = RevisionRef.Parse(DifferenceRevision, "-DifferenceRevision").Resolve(Store, Namespace, App, KubeContext);
+            DeploymentRecord? a = ReferenceRevision != null
+                ? RevisionRef.Parse(ReferenceRevision, "-ReferenceRevision").Resolve(Store, Namespace, App, KubeContext)
+                : RevisionRef.Before(Store, b);
+            if (a == null)
+            {
+                WriteVerbose($"{Namespace}/{App} revision {b.Revision} is the first one recorded: nothing to compare it with.");
+                return;
+            }
             foreach (RevisionDifference d in RevisionComparer.Compare(a, b, Redactor, ShowSecrets.IsPresent))
             {
                 WriteObject(d);

@@ -40,6 +40,7 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Context")]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

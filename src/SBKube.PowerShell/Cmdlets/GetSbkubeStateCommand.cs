@@ -27,6 +27,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -31,6 +31,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
 

@@ -20,6 +20,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ParameterSetName = "ById", ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(LockIdCompleter))]
         public string LockId { get; set; } = "";
 
         /// <summary>Break a lock that someone else holds (like terraform force-unlock).</summary>

@@ -77,4 +77,22 @@ namespace SBKube.PowerShell.Completion
                 .Concat(new[] { "current" });
         }
     }
+
+    /// <summary>-KubeContext: the contexts recorded in the state (an empty one is the kubeconfig's current context).</summary>
+    public sealed class KubeContextCompleter : StateCompleter
+    {
+        protected override IEnumerable<string> Candidates(IStateStore store, IDictionary bound)
+        {
+            string? ns = Bound(bound, "Namespace");
+            return store.Apps().Where(a => a.Context.Length > 0 && (ns == null || a.Namespace == ns)).Select(a => a.Context)
+                .OrderBy(c => c, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>-LockId: the locks and freezes held now.</summary>
+    public sealed class LockIdCompleter : StateCompleter
+    {
+        protected override IEnumerable<string> Candidates(IStateStore store, IDictionary bound) =>
+            store.Locks().Select(l => l.LockId);
+    }
 }
