@@ -185,3 +185,20 @@ Describe 'Records carry their kube context down the pipeline' {
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain ''
     }
 }
+
+Describe 'Config folders from the pipeline' {
+    It 'Get-ChildItem of two config folders applies each one, in order' {
+        $t = New-SbkubeSandbox
+        try {
+            $second = Join-Path $t.Dir 'second'
+            Copy-Item $t.Example $second -Recurse
+            (Get-Content (Join-Path $second 'config.yaml') -Raw) -replace '(?m)^namespace:.*$', 'namespace: second-ns' | Set-Content (Join-Path $second 'config.yaml')
+            $results = @(Get-ChildItem $t.Dir -Directory | Where-Object Name -In 'state-management', 'second' | Sort-Object Name -Descending | Invoke-SbkubeApply)
+            @($results.Namespace) | Should -Be @('state-demo', 'second-ns')
+            @($results.Outcome | Sort-Object -Unique) | Should -Be @('Installed')
+            (@($t.Example) | Invoke-SbkubeApply).Outcome | Should -Be 'Unchanged' -Because 'a piped string is a path too'
+        }
+        finally { Remove-SbkubeSandbox $t }
+    }
+}
+

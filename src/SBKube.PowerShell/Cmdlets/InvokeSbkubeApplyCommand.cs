@@ -18,7 +18,9 @@ namespace SBKube.PowerShell.Cmdlets
     [OutputType(typeof(AppResult), typeof(PlannedChange))]
     public sealed class InvokeSbkubeApplyCommand : DeployCmdlet
     {
-        [Parameter(Position = 0)]
+        /// <summary>A folder holding config.yaml, or the file; piped folders and files (Get-ChildItem) are applied one by one.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ConfigPathCompleter))]
         public string Path { get; set; } = ".";
@@ -71,7 +73,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override object? ErrorTarget => Path;
 
-        protected override async Task EndProcessingAsync(CancellationToken stopping)
+        protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
             SbkubeConfig config = ConfigLoader.Load(ResolvePath(Path), Namespace);
             _configFile = config.ConfigFile;
