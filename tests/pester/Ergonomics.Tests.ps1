@@ -80,6 +80,14 @@ Describe 'Streams and views' {
         (Get-SbkubeState -Latest | Select-Object -First 1).DeployedAt | Should -BeOfType [datetime]
     }
 
+    It 'objects convert to JSON as about_SBKube says: ISO times with their offset, enum names with -EnumsAsStrings' {
+        $json = Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt, Status | ConvertTo-Json -Compress | ConvertFrom-Json -AsHashtable
+        $json.DeployedAt | Should -BeOfType [datetime]
+        (Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt | ConvertTo-Json -Compress) | Should -Match '"DeployedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"'
+        (Invoke-SbkubeApply -Path $s.Example | Select-Object Outcome | ConvertTo-Json -Compress -EnumsAsStrings) | Should -Be '{"Outcome":"Unchanged"}'
+        (Get-SbkubeState -Namespace state-demo -Latest -Format Json) -join '' | Should -Match '"deployed_at":"[^"]+Z"'
+    }
+
     It 'Get-SbkubeDeployment has a list view with the values as YAML' {
         $text = Get-SbkubeDeployment -Namespace state-demo -App redis | Out-String -Width 200
         $text | Should -Match 'Revision\s+: 2'
