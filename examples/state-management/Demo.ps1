@@ -1,10 +1,11 @@
 <#
 .SYNOPSIS
-    The seed's scenarios 1 and 2 on this example, against whatever helm $env:SBKUBE_HELM points at.
+    The seed's four scenarios on this example, against whatever helm $env:SBKUBE_HELM points at:
+    deploy, new values, chart upgrade (and an upgrade that fails), rollback.
 .DESCRIPTION
     Run through `./build.ps1 -Task Demo`, which builds the module, points SBKUBE_HELM at HelmSim and
     uses a throw-away state DB and HelmSim home. -ExamplePath should be a copy of this folder:
-    scenario 2 edits values/redis.yaml.
+    scenario 2 edits values/redis.yaml and scenario 3 edits config.yaml.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -26,10 +27,33 @@ $values = Join-Path $ExamplePath 'values/redis.yaml'
 Invoke-SbkubeApply -Path $ExamplePath | Format-Table | Out-Host
 Get-SbkubeHistory -Namespace state-demo -App redis | Format-Table | Out-Host
 
+Write-Host "== Scenario 3: upgrade the chart 17.13.2 -> 18.0.0 in config.yaml (sbkube apply --force)" -ForegroundColor Cyan
+$config = Join-Path $ExamplePath 'config.yaml'
+function Set-RedisVersion([string] $Version) {
+    (Get-Content $config -Raw) -replace '(?m)^(\s+version:).*$', "`$1 $Version" | Set-Content $config -NoNewline
+}
+Set-RedisVersion '18.0.0'
+Invoke-SbkubeApply -Path $ExamplePath -Force | Format-Table | Out-Host
+
+Write-Host "== ... and an upgrade that fails: a chart version that does not exist (18.0.99)" -ForegroundColor Cyan
+Set-RedisVersion '18.0.99'
+$failed = Invoke-SbkubeApply -Path $ExamplePath -ErrorAction SilentlyContinue -ErrorVariable upgradeErrors
+$failed | Format-Table | Out-Host
+Write-Host "Error: $($upgradeErrors[0].Exception.Message)" -ForegroundColor Yellow
+Get-SbkubeHistory -Namespace state-demo -App redis | Format-Table | Out-Host
+
+Write-Host "== Scenario 4: something is wrong: roll back to revision 2" -ForegroundColor Cyan
+Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 2 -Confirm:$false | Format-Table | Out-Host
+Compare-SbkubeRevision -Namespace state-demo -App redis -ReferenceRevision 3 | Format-Table Path, Reference, Difference | Out-Host
+Set-RedisVersion '17.13.2'   # the config follows the rollback, so the next apply changes nothing
+
 Write-Host "== State of every app" -ForegroundColor Cyan
 Get-SbkubeState | Format-Table | Out-Host
-$deployed = @(Get-SbkubeState -Namespace state-demo -App redis -Latest)
-if ($deployed.Count -ne 1 -or $deployed[0].Revision -ne 2 -or $deployed[0].Status -ne 'deployed') {
-    throw "Expected redis revision 2 deployed, got: $($deployed | Out-String)"
+$history = @(Get-SbkubeHistory -Namespace state-demo -App redis)
+$statuses = ($history | ForEach-Object Status) -join ','
+if ($statuses -ne 'superseded,superseded,superseded,failed,deployed' -or $history[-1].Description -ne 'Rollback to revision 2' -or
+    $history[-1].Chart -ne 'redis-17.13.2' -or $failed.Outcome -ne 'Failed') {
+    throw "Expected revisions 1-3 superseded, 4 failed and 5 the rollback to revision 2 (redis-17.13.2), got: $($history | Format-Table | Out-String)"
 }
-Write-Host "Demo finished: redis is at revision 2 (deployed)." -ForegroundColor Green
+if ((Invoke-SbkubeApply -Path $ExamplePath).Outcome -ne 'Unchanged') { throw 'After the rollback the config should be unchanged.' }
+Write-Host "Demo finished: revision 4 failed and changed nothing; redis is at revision 5, the rollback to revision 2 (deployed)." -ForegroundColor Green
