@@ -186,3 +186,18 @@ Import-Module '$(Get-TestModulePath)'
         finally { Remove-SbkubeSandbox $s }
     }
 }
+
+Describe 'The bundled demo' {
+    It 'Demo.ps1 walks the four seed scenarios on a copy of the example and checks the history it leaves' {
+        $s = New-SbkubeSandbox
+        try {
+            $demo = Join-Path $s.Example 'Demo.ps1'
+            $r = Invoke-FreshPwsh "& '$demo' -ModulePath '$(Get-TestModulePath)' -ExamplePath '$($s.Example)'"
+            $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+            $r.Output | Should -Contain 'Demo finished: revision 4 failed and changed nothing; redis is at revision 5, the rollback to revision 2 (deployed).'
+            @(Get-SbkubeHistory -Namespace state-demo -App redis).Status | Should -Be @('superseded', 'superseded', 'superseded', 'failed', 'deployed')
+        }
+        finally { Remove-SbkubeSandbox $s }
+    }
+}
+
