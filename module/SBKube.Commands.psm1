@@ -341,6 +341,7 @@ function sbkube {
                 $cmdlet = 'Start-SbkubeMetricsServer'
                 if ($f.Contains('port')) { $p.Port = Get-SbkubeCliInt $f 'port' 0 65535 }
                 if ($f.Contains('address')) { $p.Address = $f['address'] }
+                $p.Wait = $true
                 $render = { param($out) }
             }
         }

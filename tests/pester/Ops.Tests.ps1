@@ -149,7 +149,7 @@ Describe 'Metrics' {
     }
 
     It 'serves /metrics in the background until Stop-SbkubeMetricsServer' {
-        $server = Start-SbkubeMetricsServer -Port 0 -PassThru
+        $server = Start-SbkubeMetricsServer -Port 0
         $server.Url | Should -Be "http://127.0.0.1:$($server.Port)/metrics"
         $response = Invoke-WebRequest $server.Url
         $response.Headers['Content-Type'] | Should -Be 'text/plain; version=0.0.4; charset=utf-8'

@@ -48,7 +48,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
     }
 
     It 'checks a real URL like curl -f (2xx healthy, 404 not) and waits -WaitSeconds first' {
-        $srv = Start-SbkubeMetricsServer -Port 0 -PassThru
+        $srv = Start-SbkubeMetricsServer -Port 0
         try {
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ok = & $script state-demo redis $srv.Url -Path $s.Example -WaitSeconds 2

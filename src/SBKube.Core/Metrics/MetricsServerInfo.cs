@@ -2,7 +2,7 @@ using System;
 
 namespace SBKube.Core.Metrics
 {
-    /// <summary>What Start-SbkubeMetricsServer -PassThru reports: where a background server listens.</summary>
+    /// <summary>What Start-SbkubeMetricsServer reports: where a background server listens.</summary>
     public sealed class MetricsServerInfo
     {
         public int Port { get; set; }

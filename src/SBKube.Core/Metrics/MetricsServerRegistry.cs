@@ -4,7 +4,7 @@ using System.Linq;
 namespace SBKube.Core.Metrics
 {
     /// <summary>
-    /// Servers started in the background (Start-SbkubeMetricsServer -PassThru), keyed by port, so that
+    /// Servers started in the background (Start-SbkubeMetricsServer), keyed by port, so that
     /// Stop-SbkubeMetricsServer can find them later in the same process.
     /// </summary>
     public static class MetricsServerRegistry

@@ -6,8 +6,9 @@ using SBKube.Core.Metrics;
 namespace SBKube.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Serves /metrics for Prometheus (seed: sbkube state export-metrics --port 9090). Blocks until Ctrl+C,
-    /// or with -PassThru runs in the background until Stop-SbkubeMetricsServer.
+    /// Serves /metrics for Prometheus (seed: sbkube state export-metrics --port 9090). Like Start-Job, it
+    /// returns a server object and serves in the background until Stop-SbkubeMetricsServer; with -Wait it
+    /// serves in the foreground until Ctrl+C, as the seed's command does.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "SbkubeMetricsServer")]
     [OutputType(typeof(MetricsServerInfo))]
@@ -25,9 +26,9 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Address { get; set; } = "127.0.0.1";
 
-        /// <summary>Return at once, leaving the server running in this session.</summary>
+        /// <summary>Serve in the foreground until Ctrl+C, writing no object (the seed's behaviour).</summary>
         [Parameter]
-        public SwitchParameter PassThru { get; set; }
+        public SwitchParameter Wait { get; set; }
 
         private readonly ManualResetEvent _stopped = new ManualResetEvent(false);
         private MetricsServer? _server;
@@ -35,7 +36,7 @@ namespace SBKube.PowerShell.Cmdlets
         protected override void EndProcessing() => Guard(() =>
         {
             MetricsServer server = MetricsServer.ForStore(Store, Address, Port);
-            if (PassThru)
+            if (!Wait)
             {
                 MetricsServerRegistry.StartAndRegister(server);
                 WriteVerbose($"Serving SBKube metrics at {server.Url}; stop with Stop-SbkubeMetricsServer -Port {server.Port}.");

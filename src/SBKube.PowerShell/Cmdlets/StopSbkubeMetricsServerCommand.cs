@@ -5,7 +5,7 @@ using SBKube.Core.Metrics;
 
 namespace SBKube.PowerShell.Cmdlets
 {
-    /// <summary>Stops metrics servers started with Start-SbkubeMetricsServer -PassThru in this session.</summary>
+    /// <summary>Stops metrics servers started with Start-SbkubeMetricsServer in this session.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "SbkubeMetricsServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class StopSbkubeMetricsServerCommand : SbkubeCmdlet
     {
@@ -36,7 +36,7 @@ namespace SBKube.PowerShell.Cmdlets
                 if (!MetricsServerRegistry.Stop(port))
                 {
                     WriteNonTerminating(new SbkubeException(
-                        $"No metrics server started with Start-SbkubeMetricsServer -PassThru in this session listens on port {port}.",
+                        $"No metrics server started with Start-SbkubeMetricsServer in this session listens on port {port}.",
                         ErrorIds.MetricsServerNotFound, ErrorKind.ObjectNotFound, port), port);
                 }
             }
