@@ -290,7 +290,7 @@ function Invoke-Bench {
     # The floors: sqlite3 and psql, and a PostgreSQL server for the team-state figures.
     Install-TestPrerequisites
     $bench = Join-Path $Root 'build/Bench.ps1'
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -HelmSim (Get-HelmSim)
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -HelmSim (Get-HelmSim) -JsonPath (Join-Path $Out 'bench.json')
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit $LASTEXITCODE)." }
 }
 

@@ -205,6 +205,36 @@ namespace SBKube.Core.Engine
             }
         }
 
+        /// <summary>
+        /// The deployed row of an app planned unchanged, when confirming that needs no lock: nothing of it is
+        /// pending (to settle), no lock or freeze is on it or its namespace (to wait for or fail on), and the
+        /// row is still the one planned. An unchanged app then costs reads only, no write to the store.
+        /// </summary>
+        private DeploymentRecord? UnchangedWithoutLock(PlannedApp planned)
+        {
+            AppConfig app = planned.App;
+            IStateStore store = _session.Store;
+            if (store.Pending(app.Namespace).Any(r => r.App == app.Name && r.Context == _session.Context)
+                || store.Locks(app.Namespace).Any(l => l.App == LockRecord.WholeNamespace || l.App == app.Name))
+            {
+                return null;
+            }
+            DeploymentRecord? deployed = store.GetDeployed(app.Namespace, app.Name, _session.Context);
+            return deployed != null && deployed.Id == planned.Deployed?.Id ? deployed : null;
+        }
+
+        private static AppResult Unchanged(AppResult result, PlannedApp planned, DeploymentRecord deployed)
+        {
+            result.Outcome = AppOutcome.Unchanged;
+            result.Revision = deployed.Revision;
+            result.HelmRevision = deployed.HelmRevision;
+            result.Status = deployed.Status;
+            result.Chart = deployed.Chart;
+            result.Description = planned.Description;
+            result.Record = deployed;
+            return result;
+        }
+
         private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated)
         {
             var clock = Stopwatch.StartNew();
@@ -216,6 +246,10 @@ namespace SBKube.Core.Engine
                 if (planned.Action == PlannedAction.Fail)
                 {
                     return FailedPlan(result, planned);
+                }
+                if (planned.Action == PlannedAction.Unchanged && UnchangedWithoutLock(planned) is DeploymentRecord current)
+                {
+                    return Unchanged(result, planned, current);
                 }
                 // Two runs never deploy the same app at once, with or without -Lock.
                 appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
@@ -243,13 +277,7 @@ namespace SBKube.Core.Engine
                 result.Description = planned.Description;
                 if (planned.Action == PlannedAction.Unchanged)
                 {
-                    result.Outcome = AppOutcome.Unchanged;
-                    result.Revision = deployed!.Revision;
-                    result.HelmRevision = deployed.HelmRevision;
-                    result.Status = deployed.Status;
-                    result.Chart = deployed.Chart;
-                    result.Record = deployed;
-                    return result;
+                    return Unchanged(result, planned, deployed!);
                 }
                 if (app.Type == AppType.Helm)
                 {

@@ -46,6 +46,32 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
+        public void An_unchanged_apply_writes_nothing_to_the_store_but_still_fails_on_a_freeze()
+        {
+            _p.Redis();
+            Assert.Equal(AppOutcome.Installed, _p.ApplyOne().Outcome);
+            // data_version moves when another connection commits, so it counts the apply's writes.
+            using var watcher = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + _p.DbPath);
+            watcher.Open();
+            long DataVersion()
+            {
+                using var cmd = watcher.CreateCommand();
+                cmd.CommandText = "PRAGMA data_version;";
+                return (long)cmd.ExecuteScalar()!;
+            }
+            long before = DataVersion();
+            Assert.Equal(AppOutcome.Unchanged, _p.ApplyOne().Outcome);
+            Assert.Equal(before, DataVersion());
+
+            LockRecord freeze = NamespaceLocks.Freeze(_p.Store, "state-demo", null, "maintenance", null);
+            AppResult frozen = _p.ApplyOne();
+            Assert.Equal(AppOutcome.Failed, frozen.Outcome);
+            Assert.Equal(ErrorIds.LockHeld, frozen.ErrorId);
+            _p.Store.ReleaseLock(freeze.LockId);
+            Assert.Equal(AppOutcome.Unchanged, _p.ApplyOne().Outcome);
+        }
+
+        [Fact]
         public void Apply_SeedScenario_ValuesThenChartVersion()
         {
             _p.Redis();
