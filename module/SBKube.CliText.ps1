@@ -1,13 +1,13 @@
 # Helpers of the sbkube function (SBKube.Commands.psm1): command-line parsing, usage, errors and the seed's
 # text tables. Dot-sourced into that module's scope. PowerShell 5.1 compatible.
 
-function New-SbkubeCliError {
+function script:New-SbkubeCliError {
     param([string] $Id, [string] $Message, [object] $Target, [string] $Category = 'InvalidArgument')
     $ex = New-Object System.ArgumentException $Message
     New-Object System.Management.Automation.ErrorRecord $ex, "SbkubeCli.$Id", ([System.Management.Automation.ErrorCategory]$Category), $Target
 }
 
-function Get-SbkubeCliUsage {
+function script:Get-SbkubeCliUsage {
     param([string] $Command)
     if ($Command -and $script:Commands.Contains($Command)) {
         $c = $script:Commands[$Command]
@@ -38,7 +38,7 @@ function Get-SbkubeCliUsage {
 }
 
 # Splits the arguments into command words and flags. Returns @{ Words; Flags (ordered name -> value); Help }.
-function ConvertFrom-SbkubeCliArgument {
+function script:ConvertFrom-SbkubeCliArgument {
     param([string[]] $Arguments)
     $words = New-Object System.Collections.Generic.List[string]
     $flags = [ordered]@{}
@@ -90,14 +90,14 @@ function ConvertFrom-SbkubeCliArgument {
     @{ Words = $words.ToArray(); Flags = $flags; Unknown = $unknown.ToArray(); Help = $help }
 }
 
-function Format-SbkubeCliTime {
+function script:Format-SbkubeCliTime {
     param($Value)
     if ($null -eq $Value) { return '' }
     ([datetime]$Value).ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
 # A seed-style text table: header first, columns left-aligned and separated by two spaces, no rule line.
-function Format-SbkubeCliTable {
+function script:Format-SbkubeCliTable {
     param([string[]] $Header, [object[]] $Rows)
     $widths = @($Header | ForEach-Object { $_.Length })
     foreach ($row in $Rows) {
@@ -116,14 +116,14 @@ function Format-SbkubeCliTable {
 }
 
 # A value of a difference on one line: absent, text, or compact JSON for lists and maps.
-function Format-SbkubeCliValue {
+function script:Format-SbkubeCliValue {
     param($Value)
     if ($null -eq $Value) { return '(none)' }
     if ($Value -is [string] -or $Value -is [ValueType]) { return [string]$Value }
     ($Value | ConvertTo-Json -Compress -Depth 20)
 }
 
-function Format-SbkubeCliResult {
+function script:Format-SbkubeCliResult {
     param([object[]] $Results)
     $rows = New-Object System.Collections.Generic.List[object]
     foreach ($r in $Results) {
@@ -133,7 +133,7 @@ function Format-SbkubeCliResult {
     Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'OUTCOME', 'REVISION', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
 }
 
-function Get-SbkubeCliInt {
+function script:Get-SbkubeCliInt {
     param([hashtable] $Flags, [string] $Name, [int] $Min, [int] $Max = [int]::MaxValue)
     $n = 0
     $text = [string]$Flags[$Name]
