@@ -153,12 +153,8 @@ function script:Invoke-SbkubeCli {
             { $_ -eq 'apply' -or $_ -eq 'deploy' } {
                 $cmdlet = 'Invoke-SbkubeApply'
                 $p.Path = if ($f.Contains('path')) { $f['path'] } else { (Get-Location -PSProvider FileSystem).ProviderPath }
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
                 if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
-                if ($f.Contains('force')) { $p.Force = $true }
-                if ($f.Contains('lock')) { $p.Lock = $true }
-                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; force = 'Force'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf' }
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) {
@@ -176,12 +172,8 @@ function script:Invoke-SbkubeCli {
             }
             'rollback' {
                 $cmdlet = 'Invoke-SbkubeRollback'
-                $p.Namespace = $f['namespace']; $p.App = $f['app']; $p.Revision = $f['revision']
-                if ($f.Contains('force')) { $p.Force = $true }
-                if ($f.Contains('allow-failed')) { $p.AllowFailed = $true }
-                if ($f.Contains('lock')) { $p.Lock = $true }
-                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true }
+                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; app = 'App'; revision = 'Revision'; force = 'Force'
+                    'allow-failed' = 'AllowFailed'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf' }
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) {

@@ -142,3 +142,10 @@ function script:Get-SbkubeCliInt {
     }
     $n
 }
+
+# Copies the flags that were given to the cmdlet parameters they map to (switch flags hold $true).
+function script:Copy-SbkubeCliFlag($Flags, [hashtable] $Parameters, [hashtable] $Map) {
+    foreach ($flag in $Map.Keys) {
+        if ($Flags.Contains($flag)) { $Parameters[$Map[$flag]] = $Flags[$flag] }
+    }
+}
