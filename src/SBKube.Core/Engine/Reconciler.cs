@@ -96,12 +96,18 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Settles one pending row against Helm (a manifest app cannot be asked: failed, interrupted).</summary>
-        public static async Task<DeploymentRecord> SettleAsync(EngineSession session, DeploymentRecord row, CancellationToken ct)
+        /// <param name="lostStatus">
+        /// Set when the row's own run is settling it because Helm's exit status never arrived (the
+        /// reason, for a failed row); null for a run that was interrupted.
+        /// </param>
+        public static async Task<DeploymentRecord> SettleAsync(EngineSession session, DeploymentRecord row, CancellationToken ct,
+            string? lostStatus = null)
         {
             string description = row.Description ?? "";
+            string failed = lostStatus == null ? $"{description} (FAILED: interrupted)" : $"{description} (FAILED: {lostStatus})";
             if (row.AppType != "helm")
             {
-                return Finish(session, row, DeploymentStatus.Failed, null, $"{description} (FAILED: interrupted)");
+                return Finish(session, row, DeploymentStatus.Failed, null, failed);
             }
             IReadOnlyList<HelmHistoryEntry> history;
             try
@@ -124,12 +130,16 @@ namespace SBKube.Core.Engine
             {
                 bool gone = latest == null || latest.Status == DeploymentStatus.Uninstalled;
                 return gone
-                    ? Finish(session, row, DeploymentStatus.Uninstalled, row.HelmRevision, $"{description} (completed; recovered after interruption)")
-                    : Finish(session, row, DeploymentStatus.Failed, null, $"{description} (FAILED: interrupted)");
+                    ? Finish(session, row, DeploymentStatus.Uninstalled, row.HelmRevision, lostStatus == null
+                        ? $"{description} (completed; recovered after interruption)"
+                        : $"{description} (completed: its exit status was lost, and Helm has no such release left)")
+                    : Finish(session, row, DeploymentStatus.Failed, null, failed);
             }
             if (latest != null && latest.Revision > previousHelmRevision && latest.Status == DeploymentStatus.Deployed)
             {
-                return Finish(session, row, DeploymentStatus.Deployed, latest.Revision, $"{description} (recovered: Helm finished after the run was interrupted)");
+                return Finish(session, row, DeploymentStatus.Deployed, latest.Revision, lostStatus == null
+                    ? $"{description} (recovered: Helm finished after the run was interrupted)"
+                    : $"{description} (its exit status was lost; Helm's history shows revision {latest.Revision} deployed)");
             }
             if (latest != null && DeploymentStatus.IsPending(latest.Status))
             {
@@ -141,7 +151,7 @@ namespace SBKube.Core.Engine
                 session.Log.Warning(
                     $"Helm release '{row.ReleaseName}' in '{row.Namespace}' is stuck in {latest.Status} (a helm process was killed).", unstick);
             }
-            return Finish(session, row, DeploymentStatus.Failed, null, $"{description} (FAILED: interrupted)");
+            return Finish(session, row, DeploymentStatus.Failed, null, failed);
         }
 
         private static DeploymentRecord Finish(EngineSession session, DeploymentRecord row, string status, int? helmRevision, string description)

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using SBKube.Core.State;
+using SBKube.Core.Tools;
 
 namespace SBKube.Core.Engine
 {
@@ -40,6 +41,23 @@ namespace SBKube.Core.Engine
                 result.Description = done.Description;
                 result.HelmRevision = finished.HelmRevision;
                 Fill(result, finished);
+            }
+            catch (ToolExitUnknownException lost)
+            {
+                // Never counted a success on its own: Helm's own record of the release says what happened.
+                DeploymentRecord settled = await Reconciler.SettleAsync(session, pending, default, lost.Message).ConfigureAwait(false);
+                Fill(result, settled);
+                result.Description = settled.Description;
+                result.HelmRevision = settled.HelmRevision;
+                if (settled.Status == DeploymentStatus.Deployed || settled.Status == DeploymentStatus.Uninstalled)
+                {
+                    result.Outcome = success;
+                    session.Log.Warning($"{row.Namespace}/{row.App}: {lost.Message} Helm's history shows it {settled.Status}, so it is recorded so.");
+                    return;
+                }
+                result.Outcome = AppOutcome.Failed;
+                result.Message = session.Redactor.RedactText(lost.Message);
+                result.ErrorId = ErrorIds.ToolExitUnknown;
             }
             catch (Exception e) when (!(e is StateStoreException))
             {

@@ -73,7 +73,7 @@ namespace SBKube.Core.Tools
             try
             {
                 CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
-                exitCode = await WaitForExitAsync(running, call, stderr).ConfigureAwait(false);
+                exitCode = await WaitForExitAsync(running, call).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
@@ -100,26 +100,21 @@ namespace SBKube.Core.Tools
         /// fails naming the holder. With nothing holding it, the status usually arrives late under load
         /// (seen in a full test run: reaped tools whose result had not arrived at the next check) and is
         /// awaited up to <see cref="StatusWait"/>. Rarely it never arrives although the tool was reaped and
-        /// nothing holds its output (seen once in three full test runs, cause not found); then the output,
-        /// which is complete, decides by Helm's contract (an "Error" line means it failed), and a warning
-        /// says so.
+        /// nothing holds its output (seen once in three full test runs, cause not found). Its result is then
+        /// unknown, never guessed from its output: the call fails (a change is then settled from Helm's own
+        /// history by the engine).
         /// </summary>
-        private Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call, StringBuilder stderr)
+        private Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
         {
             // Still observed, so an end after giving up raises no unobserved-task error.
             _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             return WaitForExitAsync(running.Task.ContinueWith(t => t.GetAwaiter().GetResult().ExitCode, TaskScheduler.Default),
-                running.ProcessId, call, Executable, HolderGrace, StatusWait, () =>
-                {
-                    Verbose?.Invoke($"WARNING: {Executable} (pid {running.ProcessId}) ended without the runtime reporting its exit status; " +
-                        "its complete output decides the result.");
-                    return stderr.ToString().Split('\n').Any(l => l.StartsWith("Error", StringComparison.Ordinal)) ? 1 : 0;
-                });
+                running.ProcessId, call, Executable, HolderGrace, StatusWait);
         }
 
-        /// <param name="fromOutput">The result when the status never arrives and nothing holds the output.</param>
+        /// <exception cref="ToolExitUnknownException">The tool is gone and its status did not arrive in time.</exception>
         internal static async Task<int> WaitForExitAsync(Task<int> exitCode, int pid, string call, string executable,
-            TimeSpan holderGrace, TimeSpan statusWait, Func<int> fromOutput)
+            TimeSpan holderGrace, TimeSpan statusWait)
         {
             string proc = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
@@ -148,7 +143,7 @@ namespace SBKube.Core.Tools
                 }
                 if (gone > statusWait)
                 {
-                    return fromOutput();
+                    throw new ToolExitUnknownException(executable, pid, holders, reaped: !Directory.Exists(proc));
                 }
             }
         }
@@ -156,7 +151,7 @@ namespace SBKube.Core.Tools
         /// <summary>How long an exited tool may take to report its exit before SBKube looks for what holds its output.</summary>
         private static readonly TimeSpan HolderGrace = TimeSpan.FromSeconds(3);
 
-        /// <summary>How long the status of a reaped tool whose output nobody holds is awaited before its output decides.</summary>
+        /// <summary>How long the status of a reaped tool whose output nobody holds is awaited before it counts as unknown.</summary>
         private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(10);
 
         /// <summary>

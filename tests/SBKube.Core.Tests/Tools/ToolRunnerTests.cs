@@ -90,23 +90,24 @@ namespace SBKube.Core.Tests.Tools
             Task<int> late = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => 5);
 
             int code = await ToolRunner.WaitForExitAsync(late, ReapedPid(), "test-late", "helm",
-                TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30), () => 0);
+                TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30));
 
             Assert.Equal(5, code);
         }
 
         [Fact]
-        public async Task A_reaped_tool_whose_status_never_comes_is_decided_by_its_output_only_after_the_wait()
+        public async Task A_reaped_tool_whose_status_never_comes_is_a_failure_after_the_wait_never_a_guess()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
             var never = new TaskCompletionSource<int>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
 
-            int code = await ToolRunner.WaitForExitAsync(never.Task, ReapedPid(), "test-never", "helm",
-                TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), () => 42);
+            ToolExitUnknownException e = await Assert.ThrowsAsync<ToolExitUnknownException>(() => ToolRunner.WaitForExitAsync(
+                never.Task, ReapedPid(), "test-never", "helm", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)));
 
-            Assert.Equal(42, code);
             Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"decided after {clock.Elapsed}");
+            Assert.Empty(e.HolderPids);
+            Assert.Contains("counted as failed", e.Message);
         }
     }
 }
