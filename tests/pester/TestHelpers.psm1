@@ -138,11 +138,25 @@ function Start-BackgroundPwsh([string] $Command, [switch] $DefaultSignals) {
     [System.Diagnostics.Process]::Start($psi)
 }
 
-<# Polls a condition other processes change; one that throws (say, a store not created yet) counts as not yet. #>
-function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60) {
+<#
+    Polls a condition other processes change; one that throws (say, a store not created yet) counts as not yet.
+    With -Process (from Start-BackgroundPwsh), a timeout stops it and shows what it printed, so a failure says why.
+#>
+function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60, [System.Diagnostics.Process] $Process) {
     $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
     while (-not $(try { & $Condition } catch { $false })) {
-        if ([datetime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSeconds s: $Condition" }
+        if ([datetime]::UtcNow -gt $deadline) {
+            $printed = ''
+            if ($Process) {
+                $exited = if ($Process.HasExited) { "exited $($Process.ExitCode)" } else { 'still running' }
+                if (-not $Process.HasExited) { Stop-ProcessTree $Process.Id -WithChildren }
+                # Bounded: a grandchild could still hold the pipes.
+                $out = $Process.StandardOutput.ReadToEndAsync(); $err = $Process.StandardError.ReadToEndAsync()
+                $texts = foreach ($t in $out, $err) { if ($t.Wait(5000)) { $t.Result } else { '(output still held open)' } }
+                $printed = " The background pwsh ($exited) printed: $($texts -join ' ')"
+            }
+            throw "Condition not met within $TimeoutSeconds s: $Condition.$printed"
+        }
         Start-Sleep -Milliseconds 100
     }
 }

@@ -188,8 +188,8 @@ Describe 'No secret on disk' {
         New-Item -ItemType Directory $tmp | Out-Null
         Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 6000 } }
         $p = Start-BackgroundPwsh "`$env:TMPDIR = '$tmp'; Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
-        Wait-Until { (Get-PendingCount) -eq 1 }
-        Wait-Until { (Get-HelmRevisionCount) -eq 1 -and (Get-HelmStatus) -eq 'pending-install' }
+        Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
+        Wait-Until { (Get-HelmRevisionCount) -eq 1 -and (Get-HelmStatus) -eq 'pending-install' } -Process $p
         Stop-ProcessTree $p.Id -WithChildren
         $files = @(& find $tmp -type f)
         $files | Where-Object { (Get-Content -LiteralPath $_ -Raw -ErrorAction Ignore) -match 'state-demo-v1' } | Should -BeNullOrEmpty
