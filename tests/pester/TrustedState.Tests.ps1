@@ -38,7 +38,7 @@ Describe 'Reads never change the state' {
 
     It 'a run killed while Helm goes on: reads show it pending and change nothing; Repair-SbkubeState waits for helm, then records it deployed' {
         $p = Start-BackgroundPwsh $script
-        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
         Wait-Until { (Get-HelmRevisionCount) -eq 2 }   # helm itself is under way
         Stop-ProcessTree $p.Id
         $before = Get-StateDbHash
@@ -68,7 +68,7 @@ Describe 'Reads never change the state' {
 
     It 'a run killed together with Helm: -WhatIf settles nothing; Repair-SbkubeState records it failed and says how to unstick the release' {
         $p = Start-BackgroundPwsh $script
-        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
         Wait-Until { (Get-HelmRevisionCount) -eq 2 }
         Stop-ProcessTree $p.Id -WithChildren
         Get-HelmStatus | Should -Be 'pending-upgrade'
@@ -295,7 +295,7 @@ Describe 'A signal stops an apply between apps' -Skip:$IsWindows {
         @{ Signal = 'TERM'; Code = 143 }
     ) {
         $p = Start-BackgroundPwsh -DefaultSignals "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$dir' | Out-Null; 'NEXT STATEMENT RAN'"
-        Wait-Until { (Get-PendingCount) -eq 1 }
+        Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
         & kill "-$Signal" $p.Id
         $p.WaitForExit(60000) | Should -BeTrue
         $p.ExitCode | Should -Be $Code
