@@ -1,3 +1,5 @@
+using System;
+
 namespace SBKube.Core
 {
     /// <summary>
@@ -49,15 +51,27 @@ namespace SBKube.Core
     }
 
     /// <summary>A failure the host words in its own terms: which input it is about and what to do next.</summary>
-    public interface IGuidedFailure
+    public abstract class GuidedException : Exception
     {
-        EngineInput? Input { get; }
-        NextStep? Next { get; }
+        private string? _hostWording;
+
+        protected GuidedException(string message, Exception? inner, NextStep? next, EngineInput? input)
+            : base(message, inner)
+        {
+            Next = next;
+            Input = input;
+        }
+
+        public EngineInput? Input { get; }
+        public NextStep? Next { get; }
+
+        /// <summary>The host's wording once it gave one, else the engine's own message.</summary>
+        public override string Message => _hostWording ?? base.Message;
 
         /// <summary>The engine's own message: the facts, without the host's wording.</summary>
-        string EngineMessage { get; }
+        public string EngineMessage => base.Message;
 
         /// <summary>Replaces the message with the host's wording (the facts plus its parameter and command names).</summary>
-        void UseHostWording(string message);
+        public void UseHostWording(string message) => _hostWording = message;
     }
 }

@@ -14,29 +14,19 @@ namespace SBKube.Core
     }
 
     /// <summary>A user-facing failure with a stable ErrorId, what kind it is and what it is about.</summary>
-    public sealed class SbkubeException : Exception, IGuidedFailure
+    public sealed class SbkubeException : GuidedException
     {
-        private string? _hostWording;
-
         public SbkubeException(string message, string errorId, ErrorKind kind, object? target = null, Exception? inner = null,
             NextStep? next = null, EngineInput? input = null)
-            : base(message, inner)
+            : base(message, inner, next, input)
         {
             ErrorId = errorId;
             Kind = kind;
             Target = target;
-            Next = next;
-            Input = input;
         }
 
         public string ErrorId { get; }
         public ErrorKind Kind { get; }
         public object? Target { get; }
-        public NextStep? Next { get; }
-        public EngineInput? Input { get; }
-        public override string Message => _hostWording ?? base.Message;
-        public string EngineMessage => base.Message;
-
-        public void UseHostWording(string message) => _hostWording = message;
     }
 }

@@ -16,7 +16,7 @@ namespace SBKube.PowerShell
     {
         internal static bool TryMap(Exception e, object? target, out ErrorRecord? record)
         {
-            if (e is IGuidedFailure guided)
+            if (e is GuidedException guided)
             {
                 NextStepWording.Apply(guided);
             }

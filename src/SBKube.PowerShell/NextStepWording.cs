@@ -47,7 +47,7 @@ namespace SBKube.PowerShell
         };
 
         /// <summary>Gives a guided failure its cmdlet wording once: the input's parameters first, the next step last.</summary>
-        internal static void Apply(IGuidedFailure failure)
+        internal static void Apply(GuidedException failure)
         {
             if (failure.Input == null && failure.Next == null)
             {

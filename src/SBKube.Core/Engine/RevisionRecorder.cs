@@ -68,7 +68,7 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
-                result.Next = (e as IGuidedFailure)?.Next;
+                result.Next = (e as GuidedException)?.Next;
                 Fill(result, failed);
             }
         }

@@ -33,27 +33,17 @@ namespace SBKube.Core.State
     }
 
     /// <summary>A state store problem, with the file (or redacted server location) it concerns and what went wrong.</summary>
-    public sealed class StateStoreException : Exception, IGuidedFailure
+    public sealed class StateStoreException : GuidedException
     {
-        private string? _hostWording;
-
         public StateStoreException(StateStoreErrorKind kind, string path, string message, Exception? inner = null,
             NextStep? next = null, EngineInput? input = null)
-            : base(message, inner)
+            : base(message, inner, next, input)
         {
             Kind = kind;
             Path = path;
-            Next = next;
-            Input = input;
         }
 
         public StateStoreErrorKind Kind { get; }
         public string Path { get; }
-        public NextStep? Next { get; }
-        public EngineInput? Input { get; }
-        public override string Message => _hostWording ?? base.Message;
-        public string EngineMessage => base.Message;
-
-        public void UseHostWording(string message) => _hostWording = message;
     }
 }
