@@ -214,7 +214,7 @@ namespace SBKube.Core.Engine
         {
             AppConfig app = planned.App;
             IStateStore store = _session.Store;
-            if (store.Pending(app.Namespace).Any(r => r.App == app.Name && r.Context == _session.Context)
+            if (Reconciler.Inspect(store, _session.Context, app.Namespace, app.Name).Count > 0
                 || store.Locks(app.Namespace).Any(l => l.App == LockRecord.WholeNamespace || l.App == app.Name))
             {
                 return null;
@@ -313,7 +313,7 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
-                result.Next = (e as IGuidedFailure)?.Next;
+                result.Next = (e as GuidedException)?.Next;
             }
             finally
             {
