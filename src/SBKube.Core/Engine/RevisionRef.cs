@@ -53,9 +53,12 @@ namespace SBKube.Core.Engine
                 ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
         }
 
-        /// <summary>The revision recorded just before <paramref name="record"/> in its own kube context, if any is left.</summary>
-        public static DeploymentRecord? Before(IStateStore store, DeploymentRecord record) =>
-            store.History(record.Namespace, record.App, record.Context)
+        /// <summary>
+        /// The revision recorded just before <paramref name="record"/>, if any is left, from
+        /// <paramref name="history"/>: the app's revisions in the record's kube context.
+        /// </summary>
+        public static DeploymentRecord? Before(IEnumerable<DeploymentRecord> history, DeploymentRecord record) =>
+            history
                 .Where(r => r.Revision < record.Revision)
                 .OrderByDescending(r => r.Revision)
                 .FirstOrDefault();

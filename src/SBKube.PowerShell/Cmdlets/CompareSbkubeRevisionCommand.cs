@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
@@ -54,7 +55,7 @@ namespace SBKube.PowerShell.Cmdlets
             DeploymentRecord b = RevisionRef.Parse(DifferenceRevision, "-DifferenceRevision").Resolve(Store, Namespace, App, KubeContext);
             DeploymentRecord? a = ReferenceRevision != null
                 ? RevisionRef.Parse(ReferenceRevision, "-ReferenceRevision").Resolve(Store, Namespace, App, KubeContext)
-                : RevisionRef.Before(Store, b);
+                : RevisionRef.Before(HistoryOf(b), b);
             if (a == null)
             {
                 WriteVerbose($"{Namespace}/{App} revision {b.Revision} is the first one recorded: nothing to compare it with.");
@@ -65,5 +66,19 @@ namespace SBKube.PowerShell.Cmdlets
                 WriteObject(d);
             }
         }, $"{Namespace}/{App}");
+
+        // A piped history asks for each app's revisions once, not once per piped revision.
+        private readonly Dictionary<(string Ns, string App, string Context), IReadOnlyList<DeploymentRecord>> _histories =
+            new Dictionary<(string Ns, string App, string Context), IReadOnlyList<DeploymentRecord>>();
+
+        private IReadOnlyList<DeploymentRecord> HistoryOf(DeploymentRecord r)
+        {
+            var key = (r.Namespace, r.App, r.Context);
+            if (!_histories.TryGetValue(key, out IReadOnlyList<DeploymentRecord>? history))
+            {
+                _histories[key] = history = Store.History(r.Namespace, r.App, r.Context);
+            }
+            return history;
+        }
     }
 }
