@@ -83,6 +83,18 @@ function Write-Parameter([System.Xml.XmlWriter] $W, $Param, $Sets, [string[]] $D
     $W.WriteEndElement()
 }
 
+# INPUTS and OUTPUTS: a list element holding one typed, described item per entry.
+function Write-TypeList([System.Xml.XmlWriter] $W, [string] $List, [string] $Item, $Entries) {
+    $W.WriteStartElement('command', $List, $ns.command)
+    foreach ($entry in $Entries) {
+        $W.WriteStartElement('command', $Item, $ns.command)
+        Write-Type $W $entry.Type
+        Write-Description $W 'maml' $entry.Description
+        $W.WriteEndElement()
+    }
+    $W.WriteEndElement()
+}
+
 function Write-CommandHelp([System.Xml.XmlWriter] $W, $Meta, $Doc, $Shared) {
     $W.WriteStartElement('command', 'command', $ns.command)
 
@@ -132,16 +144,8 @@ function Write-CommandHelp([System.Xml.XmlWriter] $W, $Meta, $Doc, $Shared) {
     }
     $W.WriteEndElement()
 
-    $W.WriteStartElement('command', 'inputTypes', $ns.command)
-    foreach ($in in $Doc.Inputs) {
-        $W.WriteStartElement('command', 'inputType', $ns.command)
-        Write-Type $W $in.Type
-        Write-Description $W 'maml' $in.Description
-        $W.WriteEndElement()
-    }
-    $W.WriteEndElement()
+    Write-TypeList $W 'inputTypes' 'inputType' @($Doc.Inputs)
 
-    $W.WriteStartElement('command', 'returnValues', $ns.command)
     $outputs = @($Doc.Outputs)
     foreach ($declared in $Meta.OutputTypes) {
         if (-not ($outputs | Where-Object Type -eq $declared)) {
@@ -149,13 +153,7 @@ function Write-CommandHelp([System.Xml.XmlWriter] $W, $Meta, $Doc, $Shared) {
             $outputs += @{ Type = $declared; Description = @() }
         }
     }
-    foreach ($out in $outputs) {
-        $W.WriteStartElement('command', 'returnValue', $ns.command)
-        Write-Type $W $out.Type
-        Write-Description $W 'maml' $out.Description
-        $W.WriteEndElement()
-    }
-    $W.WriteEndElement()
+    Write-TypeList $W 'returnValues' 'returnValue' $outputs
 
     $W.WriteStartElement('maml', 'alertSet', $ns.maml)
     $W.WriteElementString('maml', 'title', $ns.maml, '')
