@@ -118,10 +118,13 @@ namespace SBKube.Core.Tools
         {
             string proc = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
-            DateTime? goneSince = null;
+            // Time gone is counted in checks made, not read off the clock: when this process is too busy
+            // to look (thread pool starved, GC), the status is just as late to be delivered, so that
+            // time must not count against it.
+            int goneChecks = 0;
             while (true)
             {
-                Task finished = await Task.WhenAny(exitCode, Task.Delay(TimeSpan.FromMilliseconds(250))).ConfigureAwait(false);
+                Task finished = await Task.WhenAny(exitCode, Task.Delay(Poll)).ConfigureAwait(false);
                 if (finished == exitCode)
                 {
                     return await exitCode.ConfigureAwait(false);
@@ -130,8 +133,7 @@ namespace SBKube.Core.Tools
                 {
                     continue;
                 }
-                goneSince ??= DateTime.UtcNow;
-                TimeSpan gone = DateTime.UtcNow - goneSince.Value;
+                TimeSpan gone = TimeSpan.FromTicks(Poll.Ticks * ++goneChecks);
                 if (gone <= holderGrace)
                 {
                     continue;
@@ -147,6 +149,8 @@ namespace SBKube.Core.Tools
                 }
             }
         }
+
+        private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
         /// <summary>How long an exited tool may take to report its exit before SBKube looks for what holds its output.</summary>
         private static readonly TimeSpan HolderGrace = TimeSpan.FromSeconds(3);
