@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     HelpInfoURI          = 'https://github.com/sbkube/sbkube-powershell/releases/latest/download/'
-    FormatsToProcess     = @('SBKube.Format.ps1xml')
+    # No FormatsToProcess: the views are added when a cmdlet first runs (see FormatViews.cs).
     NestedModules        = @('SBKube.Commands.psm1')
     CmdletsToExport      = @(
         'Invoke-SbkubeApply'

@@ -22,7 +22,11 @@ namespace SBKube.PowerShell
         private PipelinePump? _pump;
         private bool _progressShown;
 
-        protected sealed override void BeginProcessing() => Pump(BeginProcessingAsync);
+        protected sealed override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            Pump(BeginProcessingAsync);
+        }
 
         protected sealed override void ProcessRecord() => Pump(ProcessRecordAsync);
 

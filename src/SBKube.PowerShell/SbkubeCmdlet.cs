@@ -22,6 +22,8 @@ namespace SBKube.PowerShell
 
         private IStateStore? _store;
 
+        protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
         /// <summary>The store, opened (and migrated) on first use; a reading cmdlet never creates one.</summary>
         protected IStateStore Store
         {

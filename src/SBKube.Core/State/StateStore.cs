@@ -154,46 +154,100 @@ namespace SBKube.Core.State
             {
                 return DateTime.MinValue;
             }
+            if (TryParseStored(text!, out DateTime stored))
+            {
+                return stored;
+            }
             return DateTime.TryParse(text, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime t)
                 ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
                 : DateTime.MinValue;
         }
 
+        /// <summary>
+        /// The two forms SBKube and SQLite write, "yyyy-MM-dd HH:mm:ss" with an optional ".fff", read
+        /// digit by digit: a listing reads one per row, and DateTime.TryParse costs more than the rest of the row.
+        /// </summary>
+        private static bool TryParseStored(string text, out DateTime time)
+        {
+            time = default;
+            if ((text.Length != 19 && text.Length != 23) || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T')
+                || text[13] != ':' || text[16] != ':' || (text.Length == 23 && text[19] != '.'))
+            {
+                return false;
+            }
+            int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+            int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
+            int millisecond = text.Length == 23 ? Digits(text, 20, 3) : 0;
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+                || hour > 23 || minute > 59 || second > 59 || millisecond < 0)
+            {
+                return false;
+            }
+            time = new DateTime(year, month, day, hour, minute, second, millisecond, DateTimeKind.Utc);
+            return true;
+        }
+
+        /// <summary>The number in text[start..start+count), or -1 when a character there is not a digit.</summary>
+        private static int Digits(string text, int start, int count)
+        {
+            int n = 0;
+            for (int i = start; i < start + count; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9')
+                {
+                    return -1;
+                }
+                n = (n * 10) + (c - '0');
+            }
+            return n;
+        }
+
         /// <summary>A time column: text in SQLite, a timestamp in PostgreSQL; MinValue when empty or unreadable.</summary>
         internal static DateTime ReadTime(DbDataReader r, int i)
         {
-            if (r.IsDBNull(i))
+            object value = r.GetValue(i);
+            if (value is DBNull)
             {
                 return DateTime.MinValue;
             }
-            object value = r.GetValue(i);
             return value is DateTime t
                 ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc)
                 : ParseTime(Convert.ToString(value, CultureInfo.InvariantCulture));
         }
 
+        // Columns declared NOT NULL are read without asking; the others with one GetValue each, since a
+        // provider's GetString asks IsDBNull itself and a listing reads a million rows.
         private static DeploymentRecord ReadRecord(DbDataReader r) => new DeploymentRecord
         {
             Id = r.GetInt64(0),
-            Context = r.IsDBNull(1) ? "" : r.GetString(1),
+            Context = r.GetString(1),
             Namespace = r.GetString(2),
             App = r.GetString(3),
-            Revision = Convert.ToInt32(r.GetValue(4), CultureInfo.InvariantCulture),
-            ReleaseName = r.IsDBNull(5) ? r.GetString(3) : r.GetString(5),
-            AppType = r.IsDBNull(6) ? "helm" : r.GetString(6),
-            Chart = r.IsDBNull(7) ? null : r.GetString(7),
-            ChartRef = r.IsDBNull(8) ? null : r.GetString(8),
-            ChartVersion = r.IsDBNull(9) ? null : r.GetString(9),
-            Status = r.IsDBNull(10) ? "" : r.GetString(10),
-            HelmRevision = r.IsDBNull(11) ? (int?)null : Convert.ToInt32(r.GetValue(11), CultureInfo.InvariantCulture),
+            Revision = checked((int)r.GetInt64(4)),
+            ReleaseName = Text(r, 5) ?? r.GetString(3),
+            AppType = r.GetString(6),
+            Chart = Text(r, 7),
+            ChartRef = Text(r, 8),
+            ChartVersion = Text(r, 9),
+            Status = Text(r, 10) ?? "",
+            HelmRevision = Number(r, 11),
             DeployedAt = ReadTime(r, 12),
-            Description = r.IsDBNull(13) ? null : r.GetString(13),
-            Config = r.IsDBNull(14) ? null : r.GetString(14),
-            ConfigHash = r.IsDBNull(15) ? null : r.GetString(15),
-            OwnerPid = r.IsDBNull(16) ? (int?)null : Convert.ToInt32(r.GetValue(16), CultureInfo.InvariantCulture),
-            OwnerHost = r.IsDBNull(17) ? null : r.GetString(17),
+            Description = Text(r, 13),
+            Config = Text(r, 14),
+            ConfigHash = Text(r, 15),
+            OwnerPid = Number(r, 16),
+            OwnerHost = Text(r, 17),
         };
+
+        private static string? Text(DbDataReader r, int i) => r.GetValue(i) as string;
+
+        private static int? Number(DbDataReader r, int i)
+        {
+            object value = r.GetValue(i);
+            return value is DBNull ? (int?)null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+        }
 
         internal static List<DeploymentRecord> ReadRecords(DbConnection conn, string whereAndOrder,
             DbTransaction? tx, params (string Name, object? Value)[] parameters)

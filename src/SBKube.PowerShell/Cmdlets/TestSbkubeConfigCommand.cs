@@ -27,6 +27,8 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
         protected override void ProcessRecord()
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
