@@ -83,7 +83,8 @@ namespace SBKube.Core.Engine
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
-            PlannedApp[] planned = await Task.WhenAll(ordered.Select(a => PlanAppAsync(a, options))).ConfigureAwait(false);
+            var reads = new NamespaceReads(_session.Store, _session.Context);
+            PlannedApp[] planned = await Task.WhenAll(ordered.Select(a => PlanAppAsync(a, options, reads))).ConfigureAwait(false);
             return new ApplyPlan(config, planned);
         }
 
@@ -122,6 +123,7 @@ namespace SBKube.Core.Engine
             var running = new ConcurrentDictionary<string, bool>();
             int done = 0;
             using var throttle = new SemaphoreSlim(Math.Max(1, options.ThrottleLimit));
+            var reads = new NamespaceReads(_session.Store, _session.Context);
             object report = new object();
 
             void Report(AppResult r)
@@ -159,7 +161,7 @@ namespace SBKube.Core.Engine
                             {
                                 running[planned.Name] = true;
                                 _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
-                                result = await ApplyAppAsync(planned, options, replanOutdated).ConfigureAwait(false);
+                                result = await ApplyAppAsync(planned, options, replanOutdated, reads).ConfigureAwait(false);
                                 running.TryRemove(planned.Name, out _);
                             }
                         }
@@ -175,15 +177,14 @@ namespace SBKube.Core.Engine
             await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         }
 
-        private async Task<PlannedApp> PlanAppAsync(AppConfig app, ApplyOptions options)
+        private async Task<PlannedApp> PlanAppAsync(AppConfig app, ApplyOptions options, NamespaceReads reads)
         {
             try
             {
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
                 _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
                 string hash = snapshot.ComputeHash();
-                DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
-                RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
+                DeploymentRecord? deployed = reads.Deployed(app.Namespace, app.Name);
                 string? drift = app.Type == AppType.Helm && deployed != null
                     ? await DetectDriftAsync(app, deployed).ConfigureAwait(false)
                     : null;
@@ -191,6 +192,8 @@ namespace SBKube.Core.Engine
                 {
                     return new PlannedApp(app, PlannedAction.Unchanged, "Unchanged", snapshot, hash, deployed);
                 }
+                // Parsed only for a change: what it changes is described against it.
+                RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
                 string description = _session.Redactor.RedactText(options.Description
                     ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift))!;
                 PlannedAction action = deployed == null ? PlannedAction.Install
@@ -210,16 +213,14 @@ namespace SBKube.Core.Engine
         /// pending (to settle), no lock or freeze is on it or its namespace (to wait for or fail on), and the
         /// row is still the one planned. An unchanged app then costs reads only, no write to the store.
         /// </summary>
-        private DeploymentRecord? UnchangedWithoutLock(PlannedApp planned)
+        private static DeploymentRecord? UnchangedWithoutLock(PlannedApp planned, NamespaceReads reads)
         {
             AppConfig app = planned.App;
-            IStateStore store = _session.Store;
-            if (Reconciler.Inspect(store, _session.Context, app.Namespace, app.Name).Count > 0
-                || store.Locks(app.Namespace).Any(l => l.App == LockRecord.WholeNamespace || l.App == app.Name))
+            if (reads.Busy(app.Namespace, app.Name))
             {
                 return null;
             }
-            DeploymentRecord? deployed = store.GetDeployed(app.Namespace, app.Name, _session.Context);
+            DeploymentRecord? deployed = reads.Deployed(app.Namespace, app.Name);
             return deployed != null && deployed.Id == planned.Deployed?.Id ? deployed : null;
         }
 
@@ -235,7 +236,7 @@ namespace SBKube.Core.Engine
             return result;
         }
 
-        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated)
+        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated, NamespaceReads reads)
         {
             var clock = Stopwatch.StartNew();
             AppConfig app = planned.App;
@@ -247,7 +248,7 @@ namespace SBKube.Core.Engine
                 {
                     return FailedPlan(result, planned);
                 }
-                if (planned.Action == PlannedAction.Unchanged && UnchangedWithoutLock(planned) is DeploymentRecord current)
+                if (planned.Action == PlannedAction.Unchanged && UnchangedWithoutLock(planned, reads) is DeploymentRecord current)
                 {
                     return Unchanged(result, planned, current);
                 }
@@ -259,7 +260,7 @@ namespace SBKube.Core.Engine
                 {
                     // Helm's list read for the plan predates that run: read it again for the drift check.
                     _helmReleases.TryRemove(app.Namespace, out _);
-                    planned = await PlanAppAsync(app, options).ConfigureAwait(false);
+                    planned = await PlanAppAsync(app, options, new NamespaceReads(_session.Store, _session.Context)).ConfigureAwait(false);
                     if (planned.Action == PlannedAction.Fail)
                     {
                         return FailedPlan(result, planned);

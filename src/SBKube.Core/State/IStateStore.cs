@@ -11,6 +11,8 @@ namespace SBKube.Core.State
         DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action, string? user = null);
         DeploymentRecord? Get(string ns, string app, int revision, string? context = null);
         DeploymentRecord? GetDeployed(string ns, string app, string? context = null);
+        /// <summary>The deployed revision of every app of a namespace in one kube context.</summary>
+        IReadOnlyList<DeploymentRecord> DeployedIn(string ns, string context);
         DeploymentRecord? GetLatest(string ns, string app, string? context = null);
         int? MaxHelmRevision(string ns, string app, string? context = null);
         IReadOnlyList<DeploymentRecord> Pending(string? ns = null);

@@ -174,6 +174,10 @@ namespace SBKube.Core.State
         public DeploymentRecord? GetDeployed(string ns, string app, string? context = null) =>
             Single(ns, app, context, "status = @st", ("@st", DeploymentStatus.Deployed));
 
+        public IReadOnlyList<DeploymentRecord> DeployedIn(string ns, string context) => Run(conn =>
+            ReadRecords(conn, "WHERE namespace = @ns AND context = @c AND status = @st", null,
+                ("@ns", ns), ("@c", context), ("@st", DeploymentStatus.Deployed)));
+
         public DeploymentRecord? GetLatest(string ns, string app, string? context = null) =>
             Single(ns, app, context,
                 "revision = (SELECT MAX(d2.revision) FROM deployments d2 WHERE d2.context = deployments.context " +

@@ -66,7 +66,7 @@ namespace SBKube.Core.Tests.Engine
         public EngineSession Session { get; private set; }
         public List<string> Warnings { get; } = new List<string>();
 
-        public EngineSession NewSession() => Session = new EngineSession(Store, "",
+        public EngineSession NewSession(IStateStore? store = null) => Session = new EngineSession(store ?? Store, "",
             new HelmClient(new HelmOptions { Executable = HelmExe }),
             new KubectlClient(new KubectlOptions { Executable = "kubectl" }),
             new SecretRedactor(), new ListLog(Warnings));
