@@ -39,6 +39,22 @@ function Time([scriptblock] $Block, [int] $Repeat = 1) {
     for ($i = 0; $i -lt $Repeat; $i++) { & $Block | Out-Null }
     $sw.Elapsed.TotalMilliseconds / $Repeat
 }
+# Runs HelmSim directly with each argument list, $Parallel processes at a time: the floor SBKube's own runs are set against.
+function Invoke-HelmSimBatch([string[][]] $ArgumentLists, [int] $Parallel) {
+    for ($i = 0; $i -lt $ArgumentLists.Count; $i += $Parallel) {
+        $batch = foreach ($argv in $ArgumentLists[$i..([math]::Min($i + $Parallel, $ArgumentLists.Count) - 1)]) {
+            $psi = [Diagnostics.ProcessStartInfo]::new($env:SBKUBE_HELM)
+            foreach ($a in $argv) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardOutput = $true; $psi.RedirectStandardInput = $true
+            $p = [Diagnostics.Process]::Start($psi); $p.StandardInput.Close(); $p
+        }
+        foreach ($p in $batch) { $p.StandardOutput.ReadToEnd() | Out-Null; $p.WaitForExit() }
+    }
+}
+# The argv of the last logged call of a helm command.
+function Get-LastCallArgv([string] $Command) {
+    [string[]] (Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command } | Select-Object -Last 1).argv
+}
 function Get-CallCount([string] $Command) {
     @(Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command }).Count
 }
@@ -49,15 +65,22 @@ try {
     # 1. Start-up: a pwsh that imports the module, next to a bare pwsh (both whole processes).
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
     # Interleaved, so that a busy moment of the machine weighs on both.
+    # A module of one empty function: what Import-Module itself costs the first time in a session.
+    $empty = Join-Path $work 'Empty.psm1'
+    Set-Content -LiteralPath $empty -Value 'function Get-Nothing { }'
     $bareRuns = [System.Collections.Generic.List[double]]::new(); $moduleRuns = [System.Collections.Generic.List[double]]::new()
+    $emptyRuns = [System.Collections.Generic.List[double]]::new()
     foreach ($i in 1..7) {
         $bareRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command 'exit' }).TotalMilliseconds)
         $moduleRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'" }).TotalMilliseconds)
+        $emptyRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$empty'" }).TotalMilliseconds)
     }
-    $bare = ($bareRuns | Sort-Object)[3]; $withModule = ($moduleRuns | Sort-Object)[3]
+    $bare = ($bareRuns | Sort-Object)[3]; $withModule = ($moduleRuns | Sort-Object)[3]; $withEmpty = ($emptyRuns | Sort-Object)[3]
     Report 'floor: pwsh -c exit (median of 7)' $bare 'ms'
     Report "pwsh -c 'Import-Module SBKube' (median of 7, interleaved)" $withModule 'ms'
     Report '  ratio to the bare start (goal: within 1.25x)' ($withModule / $bare) 'x'
+    Report "floor: pwsh -c 'Import-Module' of a one-function module (median of 7)" $withEmpty 'ms'
+    Report '  ratio of that floor to the bare start' ($withEmpty / $bare) 'x'
 
     Import-Module $ModulePath
     # 2. Unchanged apply: no helm upgrade.
@@ -81,6 +104,11 @@ try {
     Report '  helm list calls it made (goal: at most 5)' ((Get-CallCount list) - $listsBefore) 'calls'
     Report '  helm upgrade calls it made (goal: 0)' ((Get-CallCount upgrade) - $upgradesBefore) 'calls'
     Report '  ratio to the unchanged apply of one app (goal: within 1.5x)' ($unchanged100 / $unchanged) 'x'
+    # Its floor: the five helm list processes alone, started together as SBKube starts them.
+    $lists = 0..4 | ForEach-Object { , [string[]] @('list', '--namespace', "bench-$_", '-a', '-o', 'json') }
+    $listFloor = Time { Invoke-HelmSimBatch $lists 5 } -Repeat 3
+    Report 'floor: the 5 helm list processes alone, together (mean of 3)' $listFloor 'ms'
+    Report '  ratio of the 100-app apply to that floor' ($unchanged100 / $listFloor) 'x'
 
     # 4. Parallel apply along the DAG: 16 independent apps, each upgrade takes 2 s in HelmSim (long enough
     # that the simulator's own start-up on 2 cores does not hide the orchestration).
@@ -90,10 +118,18 @@ try {
     '{"delay_ms_by_command": {"upgrade": 2000}}' | Set-Content (Join-Path $env:HELMSIM_HOME 'faults.json')
     $serial = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 1 -Force }
     $parallel = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 8 -Force }
+    # Its floor: the same 16 upgrades run by HelmSim directly, 8 at a time (other release names, same delay).
+    $upgrade = Get-LastCallArgv upgrade
+    $at = [array]::IndexOf($upgrade, '--') + 1
+    $upgrades = 1..16 | ForEach-Object { $argv = $upgrade.Clone(); $argv[$at] = "floor-$_"; , $argv }
+    $upgradeFloor = Time { Invoke-HelmSimBatch $upgrades 8 }
     Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json')
     Report '16 apps, 2 s upgrades, -ThrottleLimit 1' $serial 'ms'
     Report '16 apps, 2 s upgrades, -ThrottleLimit 8' $parallel 'ms'
     Report '  speed-up (goal: at least 6x)' ($serial / $parallel) 'x'
+    Report 'floor: the 16 helm upgrades alone, 8 at a time' $upgradeFloor 'ms'
+    Report '  ratio of -ThrottleLimit 8 to that floor' ($parallel / $upgradeFloor) 'x'
+    Report '  speed-up the floor allows (-ThrottleLimit 1 / floor)' ($serial / $upgradeFloor) 'x'
 
     # 5. Queries on a large state DB (rows generated with the sqlite3 CLI).
     if (Get-Command sqlite3 -ErrorAction Ignore) {

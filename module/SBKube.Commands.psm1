@@ -5,7 +5,8 @@
 
 Set-StrictMode -Version 3.0
 
-$script:CliImplementation = Join-Path $PSScriptRoot 'SBKube.Cli.ps1'
+# Not Join-Path: its first call loads the provider cmdlets' assembly, a third of importing SBKube.
+$script:CliImplementation = [System.IO.Path]::Combine($PSScriptRoot, 'SBKube.Cli.ps1')
 
 $script:CliLoaded = $false
 
@@ -82,4 +83,4 @@ Register-ArgumentCompleter -CommandName sbkube -ParameterName Arguments -ScriptB
     Get-SbkubeCliCompletion $wordToComplete $commandAst
 }
 
-Export-ModuleMember -Function sbkube
+# What is exported is the manifest's FunctionsToExport (sbkube): no Export-ModuleMember call to pay for at import.
