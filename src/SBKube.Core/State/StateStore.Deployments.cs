@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Data.Common;
+using SBKube.Core.State.Backends;
 
 namespace SBKube.Core.State
 {
@@ -105,8 +106,7 @@ namespace SBKube.Core.State
             string columns = snapshots ? Columns : Columns.Replace(" config,", " NULL AS config,");
             RunOnce(conn =>
             {
-                using DbCommand cmd = Command(conn, $"SELECT {columns} FROM deployments {where} ORDER BY namespace, app, context, revision", null, p.ToArray());
-                using DbDataReader r = cmd.ExecuteReader();
+                using IRowReader r = _backend.Query(conn, $"SELECT {columns} FROM deployments {where} ORDER BY namespace, app, context, revision", p.ToArray());
                 while (r.Read())
                 {
                     onRow(ReadRecord(r));

@@ -205,10 +205,11 @@ namespace SBKube.Core.State
         }
 
         /// <summary>A time column: text in SQLite, a timestamp in PostgreSQL; MinValue when empty or unreadable.</summary>
-        internal static DateTime ReadTime(DbDataReader r, int i)
+        internal static DateTime ReadTime(DbDataReader r, int i) => TimeValue(r.GetValue(i));
+
+        private static DateTime TimeValue(object? value)
         {
-            object value = r.GetValue(i);
-            if (value is DBNull)
+            if (value == null || value is DBNull)
             {
                 return DateTime.MinValue;
             }
@@ -217,44 +218,34 @@ namespace SBKube.Core.State
                 : ParseTime(Convert.ToString(value, CultureInfo.InvariantCulture));
         }
 
-        // Columns declared NOT NULL are read without asking; the others with one GetValue each, since a
-        // provider's GetString asks IsDBNull itself and a listing reads a million rows.
-        private static DeploymentRecord ReadRecord(DbDataReader r) => new DeploymentRecord
+        // Columns declared NOT NULL are read without asking whether they are.
+        private static DeploymentRecord ReadRecord(IRowReader r) => new DeploymentRecord
         {
-            Id = r.GetInt64(0),
-            Context = r.GetString(1),
-            Namespace = r.GetString(2),
-            App = r.GetString(3),
-            Revision = checked((int)r.GetInt64(4)),
-            ReleaseName = Text(r, 5) ?? r.GetString(3),
-            AppType = r.GetString(6),
-            Chart = Text(r, 7),
-            ChartRef = Text(r, 8),
-            ChartVersion = Text(r, 9),
-            Status = Text(r, 10) ?? "",
-            HelmRevision = Number(r, 11),
-            DeployedAt = ReadTime(r, 12),
-            Description = Text(r, 13),
-            Config = Text(r, 14),
-            ConfigHash = Text(r, 15),
-            OwnerPid = Number(r, 16),
-            OwnerHost = Text(r, 17),
+            Id = r.Int64(0),
+            Context = r.Text(1),
+            Namespace = r.Text(2),
+            App = r.Text(3),
+            Revision = checked((int)r.Int64(4)),
+            ReleaseName = r.TextOrNull(5) ?? r.Text(3),
+            AppType = r.Text(6),
+            Chart = r.TextOrNull(7),
+            ChartRef = r.TextOrNull(8),
+            ChartVersion = r.TextOrNull(9),
+            Status = r.TextOrNull(10) ?? "",
+            HelmRevision = r.Int32OrNull(11),
+            DeployedAt = TimeValue(r.Value(12)),
+            Description = r.TextOrNull(13),
+            Config = r.TextOrNull(14),
+            ConfigHash = r.TextOrNull(15),
+            OwnerPid = r.Int32OrNull(16),
+            OwnerHost = r.TextOrNull(17),
         };
-
-        private static string? Text(DbDataReader r, int i) => r.GetValue(i) as string;
-
-        private static int? Number(DbDataReader r, int i)
-        {
-            object value = r.GetValue(i);
-            return value is DBNull ? (int?)null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
-        }
 
         internal static List<DeploymentRecord> ReadRecords(DbConnection conn, string whereAndOrder,
             DbTransaction? tx, params (string Name, object? Value)[] parameters)
         {
             var list = new List<DeploymentRecord>();
-            using DbCommand cmd = Command(conn, $"SELECT {Columns} FROM deployments {whereAndOrder}", tx, parameters);
-            using DbDataReader r = cmd.ExecuteReader();
+            using var r = new DataReaderRows(Command(conn, $"SELECT {Columns} FROM deployments {whereAndOrder}", tx, parameters));
             while (r.Read())
             {
                 list.Add(ReadRecord(r));

@@ -76,6 +76,37 @@ namespace SBKube.Core.Tests.State
         }
 
         [Fact]
+        public void Stream_reads_every_column_as_List_does_with_nulls_repeats_non_ascii_and_hand_written_times()
+        {
+            StateStore store = _db.Open();
+            using (SqliteConnection conn = _db.Raw())
+            using (SqliteCommand cmd = conn.CreateCommand())
+            {
+                // As a person with the sqlite3 CLI could write them: the streaming reader reuses a column's text
+                // when it equals the row before's, so equal, longer, shorter, NULL and changed values follow each other.
+                cmd.CommandText = @"
+INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES
+('', 'a', 'x', 1, NULL, 'helm', 'redis-1', NULL, '1', 'superseded', NULL, '2025-01-02 03:04:05', 'défaut ✓', '{}', 'h1', 12, 'host'),
+('', 'a', 'x', 2, 'x', 'helm', 'redis-1', 'bitnami/redis', '1', 'superseded', 2, '2025-01-02T03:04:05.678', NULL, NULL, 'h2', NULL, NULL),
+('', 'a', 'x', 3, 'x', 'helm', 'redis-10', 'bitnami/redis', '10', 'deployed', 3, '2025-01-02 05:04:05+02:00', 'défaut ✓', '{""a"":1}', 'h3', NULL, NULL),
+('', 'b', 'y', 1, 'why', 'manifest', 'r', NULL, NULL, 'failed', NULL, 'not a time', 'é', NULL, NULL, NULL, NULL);";
+                cmd.ExecuteNonQuery();
+            }
+            var streamed = new System.Collections.Generic.List<DeploymentRecord>();
+            store.Stream(streamed.Add);
+
+            static object Columns(DeploymentRecord r) => (r.Id, r.Context, r.Namespace, r.App, r.Revision, r.ReleaseName, r.AppType, r.Chart,
+                r.ChartRef, r.ChartVersion, r.Status, r.HelmRevision, r.DeployedAt, r.Description, r.Config, r.ConfigHash, r.OwnerPid, r.OwnerHost);
+            Assert.Equal(store.List().Select(Columns), streamed.Select(Columns));
+            Assert.Equal(new[] { "redis-1", "redis-1", "redis-10", "r" }, streamed.Select(r => r.Chart));
+            Assert.Equal(new[] { "défaut ✓", null, "défaut ✓", "é" }, streamed.Select(r => r.Description));
+            Assert.Equal(new[] { "x", "x", "x", "why" }, streamed.Select(r => r.ReleaseName));
+            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc), streamed[1].DeployedAt);
+            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc), streamed[2].DeployedAt);
+            Assert.Equal(DateTime.MinValue, streamed[3].DeployedAt);
+        }
+
+        [Fact]
         public void Revisions_AreNumberedPerContextNamespaceAndApp_StartingAtOne()
         {
             StateStore store = _db.Open();

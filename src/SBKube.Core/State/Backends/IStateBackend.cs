@@ -32,6 +32,9 @@ namespace SBKube.Core.State.Backends
         /// </summary>
         T Run<T>(Func<DbConnection, T> work, bool retry = true);
 
+        /// <summary>The rows of a read outside any transaction, read as fast as the backend allows (listings).</summary>
+        IRowReader Query(DbConnection conn, string sql, (string Name, object? Value)[] parameters);
+
         /// <summary>A transaction that holds the store's write lock from its first statement.</summary>
         DbTransaction BeginWrite(DbConnection conn);
 

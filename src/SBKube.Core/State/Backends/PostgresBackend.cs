@@ -143,6 +143,9 @@ namespace SBKube.Core.State.Backends
             return tx;
         }
 
+        public IRowReader Query(DbConnection conn, string sql, (string Name, object? Value)[] parameters) =>
+            new DataReaderRows(StateStore.Command(conn, sql, null, parameters));
+
         public DbTransaction BeginRead(DbConnection conn) => conn.BeginTransaction(IsolationLevel.RepeatableRead);
 
         public void AfterWrite(DbConnection conn)

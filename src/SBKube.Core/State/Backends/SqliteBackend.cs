@@ -238,6 +238,9 @@ namespace SBKube.Core.State.Backends
             return ((SqliteConnection)conn).BeginTransaction(deferred: false);
         }
 
+        public IRowReader Query(DbConnection conn, string sql, (string Name, object? Value)[] parameters) =>
+            new SqliteStatementRows((SqliteConnection)conn, sql, parameters);
+
         public DbTransaction BeginRead(DbConnection conn) => ((SqliteConnection)conn).BeginTransaction(deferred: true);
 
         public void AfterWrite(DbConnection conn) => Checkpoint(conn);
