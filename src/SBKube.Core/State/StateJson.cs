@@ -1,30 +1,43 @@
 using System;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.IO;
+using System.Text;
 
 namespace SBKube.Core.State
 {
     /// <summary>The seed's <c>state list --format json</c>: one object per revision, column names as in the DB.</summary>
     public static class StateJson
     {
-        public static JsonObject ToJson(DeploymentRecord r) => new JsonObject
+        private static readonly byte[] Indent = { (byte)' ', (byte)' ' };
+
+        /// <summary>One revision as a JSON object, written into <paramref name="w"/>.</summary>
+        private static void Write(Utf8JsonWriter w, DeploymentRecord r)
         {
-            ["id"] = r.Id,
-            ["context"] = r.Context,
-            ["namespace"] = r.Namespace,
-            ["app"] = r.App,
-            ["revision"] = r.Revision,
-            ["release_name"] = r.ReleaseName,
-            ["app_type"] = r.AppType,
-            ["chart"] = r.Chart,
-            ["chart_ref"] = r.ChartRef,
-            ["chart_version"] = r.ChartVersion,
-            ["status"] = r.Status,
-            ["helm_revision"] = r.HelmRevision,
-            ["deployed_at"] = r.DeployedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["description"] = r.Description,
-        };
+            w.WriteStartObject();
+            w.WriteNumber("id", r.Id);
+            w.WriteString("context", r.Context);
+            w.WriteString("namespace", r.Namespace);
+            w.WriteString("app", r.App);
+            w.WriteNumber("revision", r.Revision);
+            w.WriteString("release_name", r.ReleaseName);
+            w.WriteString("app_type", r.AppType);
+            w.WriteString("chart", r.Chart);
+            w.WriteString("chart_ref", r.ChartRef);
+            w.WriteString("chart_version", r.ChartVersion);
+            w.WriteString("status", r.Status);
+            if (r.HelmRevision is int helmRevision)
+            {
+                w.WriteNumber("helm_revision", helmRevision);
+            }
+            else
+            {
+                w.WriteNull("helm_revision");
+            }
+            w.WriteString("deployed_at", r.DeployedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("description", r.Description);
+            w.WriteEndObject();
+        }
 
         /// <summary>
         /// The JSON list, one line per revision as the rows arrive, so a
@@ -33,27 +46,36 @@ namespace SBKube.Core.State
         /// <param name="rows">Calls its argument once per row, in order.</param>
         public static void WriteLines(Action<string> writeLine, Action<Action<DeploymentRecord>> rows)
         {
-            string? pending = null;
+            // The row before waits in the buffer ("  {...}") until it is known whether a comma follows it.
+            // One buffer and writer serve every row, and each line is decoded once: a listing writes a million.
             bool any = false;
+            var buffer = new MemoryStream();
+            using var writer = new Utf8JsonWriter(buffer);
+            string Line() => Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
             rows(r =>
             {
-                if (pending != null)
+                if (any)
                 {
-                    writeLine(pending + ",");
+                    buffer.WriteByte((byte)',');
+                    writeLine(Line());
                 }
                 else
                 {
                     writeLine("[");
+                    any = true;
                 }
-                any = true;
-                pending = "  " + ToJson(r).ToJsonString();
+                buffer.SetLength(0);
+                buffer.Write(Indent, 0, Indent.Length);
+                writer.Reset(buffer);
+                Write(writer, r);
+                writer.Flush();
             });
             if (!any)
             {
                 writeLine("[]");
                 return;
             }
-            writeLine(pending!);
+            writeLine(Line());
             writeLine("]");
         }
     }
