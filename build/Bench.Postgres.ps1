@@ -51,6 +51,19 @@ ANALYZE bench.deployments;
     Report 'PostgreSQL: Get-SbkubeState -Namespace -App -Latest (mean of 5)' $latest 'ms'
     Report 'ratio Get-SbkubeState -Latest / psql (goal: within 2x)' ($latest / $psqlLatest) 'x'
 
+    # Listing every revision, next to psql sending the same SQL and printing the rows to /dev/null.
+    $listColumns = $columns -replace ', config, ', ', '
+    $listSql = "SELECT $listColumns FROM bench.deployments ORDER BY namespace, app, context, revision"
+    $psqlArgs = "-h 127.0.0.1 -p $($server.Port) -U $($server.User) -d $($server.Database) -X -q -A -t"
+    $psqlList = Time { & bash -c "psql $psqlArgs -c '$listSql' > /dev/null" }
+    $pgObjects = Time { Get-SbkubeState -StateConnection $big | Measure-Object }
+    $pgJson = Time { Get-SbkubeState -StateConnection $big -Format Json | Out-Null }
+    Report 'PostgreSQL: psql, every revision of the listing to /dev/null' $psqlList 'ms'
+    Report 'PostgreSQL: Get-SbkubeState | Measure-Object, every revision' $pgObjects 'ms'
+    Report '  ratio to psql' ($pgObjects / $psqlList) 'x'
+    Report 'PostgreSQL: Get-SbkubeState -Format Json | Out-Null' $pgJson 'ms'
+    Report '  ratio to psql (goal: within 2x)' ($pgJson / $psqlList) 'x'
+
     # Unchanged applies side by side, each store on its own simulated cluster.
     $sqliteUnchanged = Time { Invoke-SbkubeApply -Path $Example } -Repeat 5
     $env:HELMSIM_HOME = Join-Path (Split-Path $savedSim) 'helmsim-pg'
