@@ -154,54 +154,10 @@ namespace SBKube.Core.State
             {
                 return DateTime.MinValue;
             }
-            if (TryParseStored(text!, out DateTime stored))
-            {
-                return stored;
-            }
             return DateTime.TryParse(text, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime t)
                 ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
                 : DateTime.MinValue;
-        }
-
-        /// <summary>
-        /// The two forms SBKube and SQLite write, "yyyy-MM-dd HH:mm:ss" with an optional ".fff", read
-        /// digit by digit: a listing reads one per row, and DateTime.TryParse costs more than the rest of the row.
-        /// </summary>
-        private static bool TryParseStored(string text, out DateTime time)
-        {
-            time = default;
-            if ((text.Length != 19 && text.Length != 23) || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T')
-                || text[13] != ':' || text[16] != ':' || (text.Length == 23 && text[19] != '.'))
-            {
-                return false;
-            }
-            int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
-            int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
-            int millisecond = text.Length == 23 ? Digits(text, 20, 3) : 0;
-            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-                || hour > 23 || minute > 59 || second > 59 || millisecond < 0)
-            {
-                return false;
-            }
-            time = new DateTime(year, month, day, hour, minute, second, millisecond, DateTimeKind.Utc);
-            return true;
-        }
-
-        /// <summary>The number in text[start..start+count), or -1 when a character there is not a digit.</summary>
-        private static int Digits(string text, int start, int count)
-        {
-            int n = 0;
-            for (int i = start; i < start + count; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9')
-                {
-                    return -1;
-                }
-                n = (n * 10) + (c - '0');
-            }
-            return n;
         }
 
         /// <summary>A time column: text in SQLite, a timestamp in PostgreSQL; MinValue when empty or unreadable.</summary>
