@@ -188,6 +188,18 @@ Describe 'Records carry their kube context down the pipeline' {
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -BeLike '*first one recorded*'
     }
 
+    It 'a piped record keeps Get-SbkubeState, Export-SbkubeState and Remove-SbkubeHistory in its context' {
+        $fromB = { Get-SbkubeState -Namespace state-demo -App redis -KubeContext ctx-b -Latest }
+        @((& $fromB | Get-SbkubeState).Context | Sort-Object -Unique) | Should -Be @('ctx-b')
+        @((& $fromB | Export-SbkubeState | ConvertFrom-Json).deployments.context | Sort-Object -Unique) | Should -Be @('ctx-b')
+        # ctx-b holds one revision, so nothing of it can go; the context without a name has older ones.
+        @(& $fromB | Remove-SbkubeHistory -KeepLast 1 -WhatIf) | Should -BeNullOrEmpty
+        $plan = @(Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ '' | Remove-SbkubeHistory -KeepLast 1 -WhatIf)
+        $plan.Count | Should -Be 1
+        $plan[0].Context | Should -Be ''
+        $plan[0].Revisions | Should -BeGreaterThan 0
+    }
+
     It 'plain Get-SbkubeHistory lists the app''s revisions in every context' {
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain 'ctx-b'
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain ''

@@ -25,8 +25,10 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <summary>Only this kube context's revisions; bound from piped records' Context (empty: records without one).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Context")]
+        [AllowEmptyString]
         [ArgumentCompleter(typeof(KubeContextCompleter))]
         [ValidateKubeName(KubeName.Context)]
         public string? KubeContext { get; set; }
