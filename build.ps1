@@ -8,7 +8,8 @@
             and the Pester suites (on SQLite, then the backend-neutral ones again on PostgreSQL) and ends
             with "tests: N passed, M failed".
     Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql).
-    Demo    runs the seed's scenarios 1 and 2 on examples/state-management against HelmSim.
+    Demo    walks the seed's four scenarios on examples/state-management against HelmSim (deploy, new values,
+            chart upgrade, a failing upgrade and the rollback to revision 2).
     Bench   prints speed figures (import time, unchanged apply, state queries on a large DB).
     Package builds out/SBKube.<version>.nupkg for PSGallery.
 .EXAMPLE

@@ -66,6 +66,12 @@ function Import-SbkubeCli {
     PS> sbkube state show --namespace state-demo --app redis --revision 2 > rev2.yaml
 
     The seed's revision-diff workflow.
+
+.LINK
+    https://github.com/sbkube/sbkube-powershell/blob/main/README.md#cmdlets
+
+.LINK
+    about_SBKube
 #>
 function sbkube {
     [CmdletBinding()]

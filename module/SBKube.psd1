@@ -9,6 +9,8 @@
     Description          = 'Deploys Helm charts and Kubernetes manifests from a declarative config.yaml, records every deployment in a state store (SQLite by default, PostgreSQL for teams), and gives state, history, revision details, diffs, locks, pruning, metrics and rollback to any recorded revision.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
+    # Windows PowerShell only: netstandard2.0 assemblies need .NET Framework 4.7.2 (see the README's host table).
+    DotNetFrameworkVersion = '4.7.2'
     HelpInfoURI          = 'https://github.com/sbkube/sbkube-powershell/releases/latest/download/'
     # No FormatsToProcess: the views are added when a cmdlet first runs (see FormatViews.cs).
     NestedModules        = @('SBKube.Commands.psm1')

@@ -26,6 +26,7 @@ Describe 'Module manifest' {
         $data.PrivateData.PSData.ProjectUri | Should -Match '^https://'
         $data.PrivateData.PSData.LicenseUri | Should -Match '^https://'
         $data.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $data.DotNetFrameworkVersion | Should -Be '4.7.2' -Because 'the assembly check holds Windows PowerShell to .NET Framework 4.7.2'
     }
 
     It 'exports an explicit list with no wildcards, equal to what the module really exports' {
@@ -162,5 +163,12 @@ Describe 'Help' {
             $first.uri | Should -Be "$project/blob/main/docs/cmdlets/$name.md"
             Join-Path $root "docs/cmdlets/$name.md" | Should -Exist
         }
+    }
+
+    It 'gives the sbkube function an online link too, to the README''s command table' {
+        $project = (Import-PowerShellDataFile $modulePath).PrivateData.PSData.ProjectUri
+        Import-Module $modulePath -Force
+        @((Get-Help sbkube -Full).relatedLinks.navigationLink)[0].uri | Should -Be "$project/blob/main/README.md#cmdlets"
+        Get-Content (Join-Path $root 'README.md') | Should -Contain '## Cmdlets'
     }
 }
