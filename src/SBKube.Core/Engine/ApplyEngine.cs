@@ -161,7 +161,7 @@ namespace SBKube.Core.Engine
                             {
                                 running[planned.Name] = true;
                                 _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
-                                result = await ApplyAppAsync(planned, options, replanOutdated, reads).ConfigureAwait(false);
+                                result = await ApplyAppAsync(planned, options, replanOutdated, reads, stopLaunching).ConfigureAwait(false);
                                 running.TryRemove(planned.Name, out _);
                             }
                         }
@@ -236,7 +236,8 @@ namespace SBKube.Core.Engine
             return result;
         }
 
-        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated, NamespaceReads reads)
+        private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated, NamespaceReads reads,
+            CancellationToken stopLaunching)
         {
             var clock = Stopwatch.StartNew();
             AppConfig app = planned.App;
@@ -253,7 +254,15 @@ namespace SBKube.Core.Engine
                     return Unchanged(result, planned, current);
                 }
                 // Two runs never deploy the same app at once, with or without -Lock.
-                appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout).ConfigureAwait(false);
+                try
+                {
+                    appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false);
+                }
+                catch (SbkubeException) when (stopLaunching.IsCancellationRequested)
+                {
+                    // Ctrl+C ends a wait for the lock; only a change already under way runs to its end.
+                    return Skip(app, "Skipped: the run was stopped while this app waited for its lock.");
+                }
                 await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
                 DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
                 if (deployed?.Id != planned.Deployed?.Id && replanOutdated)

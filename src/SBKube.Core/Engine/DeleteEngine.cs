@@ -65,7 +65,7 @@ namespace SBKube.Core.Engine
                     {
                         break;
                     }
-                    onResult(await DeleteAsync(d, lockWait, CancellationToken.None).ConfigureAwait(false));
+                    onResult(await DeleteAsync(d, lockWait, stop).ConfigureAwait(false));
                 }
             }
             finally
@@ -99,12 +99,19 @@ namespace SBKube.Core.Engine
             return order.Concat(stuck).Select(i => targets[i]).ToList();
         }
 
-        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken ct,
+        /// <summary>
+        /// Uninstalls one app. <paramref name="stopping"/> ends the waits (its lock, settling a pending row);
+        /// once the uninstall is sent it runs to its end and is recorded.
+        /// </summary>
+        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken stopping,
             string description = "Deleted")
         {
+            CancellationToken ct = stopping;
             using LockLease appLock = await _session.LockAsync(deployed.Namespace, deployed.App, "delete", lockTimeout, ct)
                 .ConfigureAwait(false);
             await Reconciler.SettleInterruptedAsync(_session, deployed.Namespace, deployed.App, ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            ct = CancellationToken.None;
             var clock = Stopwatch.StartNew();
             var result = new AppResult
             {

@@ -75,8 +75,14 @@ namespace SBKube.Core.Engine
                 $"Would roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.");
         }
 
-        public async Task<AppResult> RunAsync(RollbackPlan plan, RollbackOptions options, CancellationToken ct)
+        /// <summary>
+        /// Carries out <paramref name="plan"/>. <paramref name="stopping"/> ends the waits (locks, settling a
+        /// pending row); once Helm is asked to roll back, the change runs to its end and is recorded, because a
+        /// rollback stopped halfway leaves the release pending-rollback.
+        /// </summary>
+        public async Task<AppResult> RunAsync(RollbackPlan plan, RollbackOptions options, CancellationToken stopping)
         {
+            CancellationToken ct = stopping;
             var clock = Stopwatch.StartNew();
             DeploymentRecord target = plan.Target;
             RevisionSnapshot snapshot = plan.Snapshot;
@@ -106,6 +112,8 @@ namespace SBKube.Core.Engine
             using LockLease appLock = await _session.LockAsync(target.Namespace, target.App, "rollback", options.LockTimeout, ct)
                 .ConfigureAwait(false);
             await Reconciler.SettleInterruptedAsync(_session, target.Namespace, target.App, ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            ct = CancellationToken.None;
             var row = new NewDeployment
             {
                 Context = target.Context,

@@ -185,7 +185,7 @@ namespace SBKube.PowerShell.Cmdlets
                 ? $"Roll back to revision {s.Before.Revision} ({reason})"
                 : $"Uninstall: it had no revision before this run ({reason})")).ToList();
             var reverted = new List<AppResult>();
-            // Not cancelled by Ctrl+C: stopping helm halfway would leave a release pending.
+            // A revert is the way back to safety: Ctrl+C does not stop it (helm halfway would leave a release pending).
             await reverter.RevertAsync(confirmed, reason, r =>
             {
                 lock (reverted)

@@ -59,8 +59,8 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 return;
             }
-            // Not cancelled by Ctrl+C: stopping helm halfway would leave the release pending-rollback.
-            EmitResult(await engine.RunAsync(plan, options, CancellationToken.None));
+            // Ctrl+C ends the lock wait; a rollback Helm has started runs to its end (see RunAsync).
+            EmitResult(await engine.RunAsync(plan, options, stopping));
         }
     }
 }
