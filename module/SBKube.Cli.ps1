@@ -158,13 +158,7 @@ function script:Invoke-SbkubeCli {
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) {
-                        # The plan as a readable diff: one line per app, then what changes.
-                        foreach ($c in $out) {
-                            $deployed = if ($null -ne $c.DeployedRevision) { " (deployed: revision $($c.DeployedRevision))" } else { '' }
-                            $why = if ($c.Description) { ": $($c.Description)" } else { '' }
-                            "$($c.Namespace)/$($c.App): $(([string]$c.Action).ToLowerInvariant())$deployed$why"
-                            foreach ($d in $c.Differences) { "  $($d.Path): $(Format-SbkubeCliValue $d.Reference) -> $(Format-SbkubeCliValue $d.Difference)" }
-                        }
+                        Format-SbkubeCliPlan $out
                         'Dry run: nothing was deployed or recorded.'
                     }
                     elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
@@ -177,6 +171,7 @@ function script:Invoke-SbkubeCli {
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) {
+                        Format-SbkubeCliPlan $out
                         "Dry run: would roll back $($f['namespace'])/$($f['app']) to revision $($f['revision']); nothing was changed."
                     } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
                 }
@@ -191,7 +186,7 @@ function script:Invoke-SbkubeCli {
                 if ($f.Contains('dry-run')) { $p.WhatIf = $true } else { $p.PassThru = $true }
                 $render = {
                     param($out)
-                    if ($f.Contains('dry-run')) { 'Dry run: nothing was deleted.' }
+                    if ($f.Contains('dry-run')) { Format-SbkubeCliPlan $out; 'Dry run: nothing was deleted.' }
                     elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
                     else { 'No deployed apps to delete.' }
                 }

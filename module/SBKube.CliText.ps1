@@ -123,6 +123,17 @@ function script:Format-SbkubeCliValue {
     ($Value | ConvertTo-Json -Compress -Depth 20)
 }
 
+# A plan (-WhatIf objects of apply, rollback or delete) as a readable diff: one line per app, then what changes.
+function script:Format-SbkubeCliPlan {
+    param([object[]] $Plan)
+    foreach ($c in $Plan) {
+        $deployed = if ($null -ne $c.DeployedRevision) { " (deployed: revision $($c.DeployedRevision))" } else { '' }
+        $why = if ($c.Description) { ": $($c.Description)" } else { '' }
+        "$($c.Namespace)/$($c.App): $(([string]$c.Action).ToLowerInvariant())$deployed$why"
+        foreach ($d in $c.Differences) { "  $($d.Path): $(Format-SbkubeCliValue $d.Reference) -> $(Format-SbkubeCliValue $d.Difference)" }
+    }
+}
+
 function script:Format-SbkubeCliResult {
     param([object[]] $Results)
     $rows = New-Object System.Collections.Generic.List[object]

@@ -140,13 +140,36 @@ namespace SBKube.PowerShell.Tests
         }
 
         [Fact]
+        public void Rollback_plans_with_one_helm_history_shows_that_plan_under_WhatIf_and_executes_it_without_asking_again()
+        {
+            PsHost ps = Host();
+            Assert.Empty(ps.Run(Apply() + " | Out-Null").Errors);
+            Values("v2");
+            Assert.Empty(ps.Run(Apply() + " | Out-Null").Errors);
+            ForgetCalls();
+
+            PsResult plan = ps.Run("Invoke-SbkubeRollback -Namespace flow -App first -Revision 1 -StatePath $StatePath -WhatIf");
+            PSObject change = Assert.Single(plan.Output);
+            Assert.Equal("Rollback", change.Properties["Action"].Value.ToString());
+            Assert.Equal(2, (int?)change.Properties["DeployedRevision"].Value);
+            Assert.Equal(new[] { "history" }, Calls());
+
+            ForgetCalls();
+            PsResult back = ps.Run("Invoke-SbkubeRollback -Namespace flow -App first -Revision 1 -StatePath $StatePath -Confirm:$false");
+            Assert.True(back.Errors.Count == 0, back.ToString());
+            Assert.Equal(new[] { "history", "rollback" }, Calls());
+        }
+
+        [Fact]
         public void Remove_with_Force_asks_nothing_yet_WhatIf_still_only_reports()
         {
             PsHost ps = Host("L"); // every prompt answered "No to All"
             Assert.Empty(ps.Run(Apply() + " | Out-Null").Errors);
 
             PsResult whatIf = ps.Run("Remove-SbkubeApp -Namespace flow -StatePath $StatePath -Force -WhatIf");
-            Assert.Empty(whatIf.Output);
+            // The plan, in removal order: dependents first.
+            Assert.Equal(new[] { "second", "first" }, whatIf.Output.Select(o => (string)o.Properties["App"].Value));
+            Assert.All(whatIf.Output, o => Assert.Equal("Uninstall", o.Properties["Action"].Value.ToString()));
             Assert.DoesNotContain("uninstall", Calls());
 
             PsResult asked = ps.Run("Remove-SbkubeApp -Namespace flow -App first -StatePath $StatePath -Force -Confirm");

@@ -191,7 +191,9 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $before = Get-StateDbHash
         $out = sbkube rollback --namespace state-demo --app redis --revision 1 --dry-run
         $LASTEXITCODE | Should -Be 0
-        $out | Should -Be 'Dry run: would roll back state-demo/redis to revision 1; nothing was changed.'
+        $out[0] | Should -BeLike 'state-demo/redis: rollback (deployed: revision 2): Would roll back state-demo/redis to revision 1 (*'
+        $out[1] | Should -Match '^  values\.auth\.password: \*\*\*:[0-9a-f]{8} -> \*\*\*:[0-9a-f]{8}$'
+        $out[-1] | Should -Be 'Dry run: would roll back state-demo/redis to revision 1; nothing was changed.'
         Get-StateDbHash | Should -Be $before
         @(Get-HelmSimCall -Command rollback).Count | Should -Be 0
         @(Get-SbkubeState -Namespace state-demo -App redis).Count | Should -Be 2
@@ -265,7 +267,9 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
     It 'delete --namespace X --app Y deletes only that app; --dry-run deletes nothing' {
         sbkube apply --path $s.Example --namespace state-other | Out-Null
         $before = Get-StateDbHash
-        sbkube delete --namespace state-other --app redis --dry-run | Should -Be 'Dry run: nothing was deleted.'
+        $out = @(sbkube delete --namespace state-other --app redis --dry-run)
+        $out[0] | Should -BeLike 'state-other/redis: uninstall (deployed: revision 1): helm uninstall redis (revision 1, *'
+        $out[-1] | Should -Be 'Dry run: nothing was deleted.'
         Get-StateDbHash | Should -Be $before
         (sbkube delete --namespace state-other --app redis)[1] | Should -Match '^state-other\s+redis\s+Uninstalled\s'
         (Get-SbkubeState -Namespace state-other | Select-Object -Last 1).Status | Should -Be 'uninstalled'

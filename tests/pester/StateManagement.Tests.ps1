@@ -156,7 +156,11 @@ Describe 'Seed scenarios 1-4' {
     It 'rollback -WhatIf shows the plan and records nothing' {
         $before = @(Get-SbkubeHistory -Namespace state-demo -App redis).Count
         $calls = @(Get-HelmSimCall -Command rollback).Count
-        Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -WhatIf | Should -BeNullOrEmpty
+        $plan = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -WhatIf
+        $plan | Should -BeOfType ([SBKube.Core.Engine.PlannedChange])
+        $plan.Action | Should -Be 'Rollback'
+        $plan.DeployedRevision | Should -Be (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision current).Revision
+        $plan.Differences.Path | Should -Contain 'values.auth.password'
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Count | Should -Be $before
         @(Get-HelmSimCall -Command rollback).Count | Should -Be $calls
     }
@@ -211,7 +215,9 @@ Describe 'Rollback beyond Helm and after delete' {
     It 'Get-SbkubeState -Latest | Remove-SbkubeApp -WhatIf changes nothing' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $before = Get-StateDbHash
-        Get-SbkubeState -Namespace state-demo -Latest | Remove-SbkubeApp -WhatIf | Should -BeNullOrEmpty
+        $plan = @(Get-SbkubeState -Namespace state-demo -Latest | Remove-SbkubeApp -WhatIf)
+        $plan.Action | Should -Be @('Uninstall')
+        $plan.App | Should -Be @('redis')
         Get-StateDbHash | Should -Be $before
         @(Get-HelmSimCall -Command uninstall).Count | Should -Be 0
     }

@@ -15,6 +15,10 @@ namespace SBKube.Core.Engine
         Unchanged,
         /// <summary>Planning the app failed (a Helm or config error); executing it reports the failure.</summary>
         Fail,
+        /// <summary>A rollback's plan: the app returns to a recorded revision.</summary>
+        Rollback,
+        /// <summary>A delete's plan: the release is uninstalled, its history kept.</summary>
+        Uninstall,
     }
 
     /// <summary>One app's planned change, decided once; execution carries it out without deciding again.</summary>

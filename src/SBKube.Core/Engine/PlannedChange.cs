@@ -6,8 +6,8 @@ using SBKube.Core.State;
 namespace SBKube.Core.Engine
 {
     /// <summary>
-    /// What an apply would do to one app, for review before it runs (-WhatIf, sbkube apply --dry-run):
-    /// the action and the differences against the deployed revision, secrets masked.
+    /// What an apply, a rollback or a delete would do to one app, for review before it runs (-WhatIf,
+    /// --dry-run): the action and the differences against the deployed revision, secrets masked.
     /// </summary>
     public sealed class PlannedChange
     {
@@ -51,5 +51,34 @@ namespace SBKube.Core.Engine
             }
             return change;
         }
+
+        /// <summary>A rollback as the reviewer sees it: what returning to the target changes against the deployed revision.</summary>
+        public static PlannedChange ForRollback(RollbackPlan plan, DeploymentRecord? deployed, SecretRedactor redactor)
+        {
+            DeploymentRecord target = plan.Target;
+            return new PlannedChange
+            {
+                Namespace = target.Namespace,
+                App = target.App,
+                Action = PlannedAction.Rollback,
+                Chart = target.Chart,
+                DeployedRevision = deployed?.Revision,
+                Description = plan.Description,
+                Differences = deployed != null
+                    ? RevisionComparer.Compare(deployed, target, redactor, showSecrets: false)
+                    : Array.Empty<RevisionDifference>(),
+            };
+        }
+
+        /// <summary>A delete as the reviewer sees it: the deployed revision whose release goes.</summary>
+        public static PlannedChange ForDelete(DeploymentRecord deployed, string description) => new PlannedChange
+        {
+            Namespace = deployed.Namespace,
+            App = deployed.App,
+            Action = PlannedAction.Uninstall,
+            Chart = deployed.Chart,
+            DeployedRevision = deployed.Revision,
+            Description = description,
+        };
     }
 }

@@ -3,13 +3,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.Engine;
+using SBKube.Core.State;
 using SBKube.PowerShell.Validation;
 
 namespace SBKube.PowerShell.Cmdlets
 {
     /// <summary>Rolls an app back to any recorded revision (seed: sbkube rollback).</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SbkubeRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(AppResult))]
+    [OutputType(typeof(AppResult), typeof(PlannedChange))]
     public sealed class InvokeSbkubeRollbackCommand : DeployCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -53,10 +54,17 @@ namespace SBKube.PowerShell.Cmdlets
             };
             string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
             // Plan once (one helm history), confirm, execute that plan.
-            var engine = new RollbackEngine(EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog));
+            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
+            var engine = new RollbackEngine(session);
             RollbackPlan plan = await engine.PlanAsync(Namespace, App, target, options, stopping);
             if (!ShouldProcess($"{Namespace}/{App}", plan.Description))
             {
+                if (WhatIfRequested)
+                {
+                    // -WhatIf returns the plan, as Invoke-SbkubeApply's does.
+                    DeploymentRecord t = plan.Target;
+                    WriteObject(PlannedChange.ForRollback(plan, Store.GetDeployed(t.Namespace, t.App, t.Context), session.Redactor));
+                }
                 return;
             }
             // Ctrl+C ends the lock wait; a rollback Helm has started runs to its end (see RunAsync).

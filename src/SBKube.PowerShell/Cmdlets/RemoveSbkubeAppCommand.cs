@@ -14,7 +14,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>Uninstalls apps, dependents first, keeping their history (seed: sbkube delete).</summary>
     [Cmdlet(VerbsCommon.Remove, "SbkubeApp", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
         DefaultParameterSetName = "State")]
-    [OutputType(typeof(AppResult))]
+    [OutputType(typeof(AppResult), typeof(PlannedChange))]
     public sealed class RemoveSbkubeAppCommand : DeployCmdlet
     {
         /// <summary>A config directory or file: delete its apps in reverse dependency order.</summary>
@@ -69,8 +69,20 @@ namespace SBKube.PowerShell.Cmdlets
             string? context = KubeContext ?? _config?.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : _config?.Sources.Kubeconfig;
             var engine = new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
-            var confirmed = engine.Plan(order).Where(d => ShouldProcessUnlessForced(Force, $"{d.Namespace}/{d.App}",
-                $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept")).ToList();
+            var confirmed = new List<DeploymentRecord>();
+            foreach (DeploymentRecord d in engine.Plan(order))
+            {
+                string action = $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept";
+                if (ShouldProcessUnlessForced(Force, $"{d.Namespace}/{d.App}", action))
+                {
+                    confirmed.Add(d);
+                }
+                else if (WhatIfRequested)
+                {
+                    // -WhatIf returns the plan, in removal order, as Invoke-SbkubeApply's does.
+                    WriteObject(PlannedChange.ForDelete(d, action));
+                }
+            }
             if (confirmed.Count > 0)
             {
                 await engine.RunAsync(confirmed, Lock.IsPresent, LockWait, r => PostOutput(() => EmitResult(r, PassThru)), stopping);
