@@ -122,6 +122,24 @@ namespace SBKube.Core.Engine
                 Chart = deployed.Chart,
                 Description = description,
             };
+            // A planned delete read the deployed row before the lock: under it, the deployed row decides (another
+            // run may have deployed a newer revision, or deleted the app, meanwhile). A revert may pass a failed
+            // install, which has no deployed row and is uninstalled as it is.
+            DeploymentRecord? current = deployed.Status == DeploymentStatus.Deployed
+                ? _session.Store.GetDeployed(deployed.Namespace, deployed.App, deployed.Context)
+                : deployed;
+            if (current == null)
+            {
+                result.Outcome = AppOutcome.Skipped;
+                result.Message = $"Skipped: {deployed.Namespace}/{deployed.App} is no longer deployed; another run removed it after this one planned.";
+                result.Duration = clock.Elapsed;
+                return result;
+            }
+            if (current.Id != deployed.Id)
+            {
+                _session.Log.Verbose($"{deployed.Namespace}/{deployed.App}: revision {current.Revision} was deployed since planning; it is the one removed.");
+                deployed = current;
+            }
             RevisionSnapshot snapshot = RevisionSnapshot.FromJson(deployed.Config ?? "{}");
             var row = new NewDeployment
             {

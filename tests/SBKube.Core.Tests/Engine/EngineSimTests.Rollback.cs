@@ -157,6 +157,30 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
+        public void Delete_decides_under_the_lock_from_the_deployed_row_not_the_plan()
+        {
+            _p.Redis();
+            _p.ApplyOne();
+            var engine = new DeleteEngine(_p.Session);
+            DeploymentRecord planned = engine.Plan(new[] { ("state-demo", "redis") }).Single();
+            _p.Redis(size: "2Gi");
+            _p.ApplyOne(); // another run deploys revision 2 after the delete was planned
+
+            AppResult deleted = _p.Delete(planned);
+
+            Assert.True(deleted.Outcome == AppOutcome.Uninstalled, deleted.Message);
+            DeploymentRecord gone = _p.Store.GetLatest("state-demo", "redis")!;
+            Assert.Equal(3, gone.Revision);
+            Assert.Equal(_p.Store.Get("state-demo", "redis", 2)!.ConfigHash, gone.ConfigHash);
+
+            AppResult again = _p.Delete(planned); // removed meanwhile: nothing is sent to Helm again
+            Assert.Equal(AppOutcome.Skipped, again.Outcome);
+            Assert.Contains("no longer deployed", again.Message);
+            Assert.Equal(1, _p.Count("uninstall"));
+            Assert.Equal(3, _p.Store.GetLatest("state-demo", "redis")!.Revision);
+        }
+
+        [Fact]
         public void Delete_WhenHelmAlreadyLostTheRelease_StillRecordsIt()
         {
             _p.Redis();
