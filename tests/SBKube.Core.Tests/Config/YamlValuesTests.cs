@@ -230,6 +230,29 @@ namespace SBKube.Core.Tests.Config
             Assert.Equal(expected, YamlValues.ToYaml(node));
         }
 
+        /// <summary>
+        /// Strings a YAML 1.1 reader (Helm's, and many charts' templates) would take for booleans, numbers or
+        /// a merge key are written quoted; strings that are text in both versions stay plain.
+        /// </summary>
+        [Theory]
+        [InlineData("yes", "'yes'")]
+        [InlineData("On", "'On'")]
+        [InlineData("n", "'n'")]
+        [InlineData("OFF", "'OFF'")]
+        [InlineData("<<", "'<<'")]
+        [InlineData("017", "'017'")]
+        [InlineData("0x1F", "'0x1F'")]
+        [InlineData("1_000", "'1_000'")]
+        [InlineData("12:30", "'12:30'")]
+        [InlineData("0b101", "'0b101'")]
+        [InlineData("yesterday", "yesterday")]
+        [InlineData("1.2.3", "1.2.3")]
+        [InlineData("one", "one")]
+        public void ToYaml_Quotes_Strings_That_YAML_1_1_Reads_As_Other_Types(string value, string written)
+        {
+            Assert.Equal("v: " + written + "\n", YamlValues.ToYaml(new JsonObject { ["v"] = value }));
+        }
+
         [Fact]
         public void ToYaml_Never_Folds_Long_Lines()
         {
