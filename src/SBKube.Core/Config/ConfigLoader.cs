@@ -94,109 +94,29 @@ namespace SBKube.Core.Config
         }
     }
 
-    internal sealed partial class ConfigLoadRun
+    /// <summary>
+    /// One load: finds config.yaml, reads its top level and hands sources.yaml and the apps to their readers,
+    /// which all report to one <see cref="ConfigReadContext"/>.
+    /// </summary>
+    internal sealed class ConfigLoadRun
     {
         private static readonly string[] TopKeys = { "namespace", "apps" };
-        private static readonly string[] CommonKeys = { "type", "enabled", "namespace", "depends_on" };
-        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive" };
-        private static readonly string[] YamlKeys = { "manifests" };
-        private static readonly string[] SourcesKeys = { "kubeconfig", "kube_context", "helm_repos", "oci_registries" };
-        private static readonly string[] RepoKeys = { "url", "username", "password" };
-        private static readonly string[] OciKeys = { "host", "username", "password" };
-        private static readonly string[] OciMapKeys = { "username", "password" };
 
-        private const string ReleaseRule = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
-        private const string DurationRule = "a Go duration such as 300s, 5m or 1h30m";
+        private readonly ConfigReadContext _ctx = new ConfigReadContext();
+        private readonly ConfigFieldReader _fields;
 
-        private static readonly Regex RepoNameRegex = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
-        private static readonly Regex ChartNameRegex = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
-        private static readonly Regex OciHostRegex = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._/-]+)?$", RegexOptions.CultureInvariant);
-
-        private readonly List<ConfigIssue> _issues = new List<ConfigIssue>();
-        private readonly Dictionary<string, int> _fileOrder = new Dictionary<string, int>(StringComparer.Ordinal);
-        private readonly HashSet<string> _parsedYamlFiles = new HashSet<string>(StringComparer.Ordinal);
-        private string _configFile = "";
-        private string _dir = "";
-
-        private sealed class AppInfo
+        public ConfigLoadRun()
         {
-            public AppInfo(AppConfig app, YNode key, int index)
-            {
-                App = app;
-                Key = key;
-                Index = index;
-            }
-
-            public AppConfig App;
-            public YNode Key;
-            public int Index;
-            public YNode? ReleaseNode;
-            public string? OwnNamespace;
-            public readonly List<(string Name, YNode Node)> Deps = new List<(string, YNode)>();
+            _fields = new ConfigFieldReader(_ctx);
         }
 
-        public List<ConfigIssue> SortedIssues()
-        {
-            return _issues
-                .Select((issue, i) => (issue, i))
-                .OrderBy(t => FileRank(t.issue.File))
-                .ThenBy(t => t.issue.Line)
-                .ThenBy(t => t.issue.Column)
-                .ThenBy(t => t.i)
-                .Select(t => t.issue)
-                .ToList();
-        }
-
-        private int FileRank(string file)
-        {
-            if (!_fileOrder.TryGetValue(file, out var r))
-            {
-                r = _fileOrder.Count;
-                _fileOrder[file] = r;
-            }
-            return r;
-        }
-
-        private void Add(string file, int line, int col, string code, string message, string? value = null, string? expected = null)
-        {
-            FileRank(file);
-            _issues.Add(new ConfigIssue(file, line, col, code, message, value, expected));
-        }
-
-        private void Add(string file, YNode at, string code, string message, string? value = null, string? expected = null)
-            => Add(file, at.Line, at.Column, code, message, value, expected);
-
-        private void AddAll(IEnumerable<ConfigIssue> issues)
-        {
-            foreach (var i in issues)
-            {
-                FileRank(i.File);
-                _issues.Add(i);
-            }
-        }
-
-        /// <summary>Parses a file with limits; on a fatal problem records it and returns null.</summary>
-        private YamlParseResult? ParseFile(string file, long maxBytes, YamlLimits limits)
-        {
-            try
-            {
-                var text = YamlValues.ReadBounded(file, maxBytes);
-                var result = YamlTree.Parse(text, file, limits);
-                AddAll(result.Issues);
-                return result;
-            }
-            catch (ConfigException ex)
-            {
-                AddAll(ex.Issues);
-                return null;
-            }
-        }
+        public List<ConfigIssue> SortedIssues() => _ctx.SortedIssues();
 
         public SbkubeConfig? Run(string path, string? namespaceOverride)
         {
             if (string.IsNullOrWhiteSpace(path))
             {
-                Add("(config path)", 0, 0, ConfigIssueCodes.MissingFile, "No config path given.", path, "a directory containing config.yaml, or a config file");
+                _ctx.Add("(config path)", 0, 0, ConfigIssueCodes.MissingFile, "No config path given.", path, "a directory containing config.yaml, or a config file");
                 return null;
             }
             string full;
@@ -206,7 +126,7 @@ namespace SBKube.Core.Config
             }
             catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
             {
-                Add(path, 0, 0, ConfigIssueCodes.MissingFile, $"'{path}' is not a valid path: {ex.Message}", path, "a directory containing config.yaml, or a config file");
+                _ctx.Add(path, 0, 0, ConfigIssueCodes.MissingFile, $"'{path}' is not a valid path: {ex.Message}", path, "a directory containing config.yaml, or a config file");
                 return null;
             }
             var configFile = ConfigLoader.FindConfigFile(full);
@@ -215,20 +135,20 @@ namespace SBKube.Core.Config
                 var msg = Directory.Exists(full)
                     ? $"No config.yaml found in {full}."
                     : $"Config not found: {full} does not exist.";
-                Add(full, 0, 0, ConfigIssueCodes.MissingFile, msg, full, "a directory containing config.yaml, or a config file");
+                _ctx.Add(full, 0, 0, ConfigIssueCodes.MissingFile, msg, full, "a directory containing config.yaml, or a config file");
                 return null;
             }
-            _configFile = configFile;
-            _dir = Path.GetDirectoryName(configFile)!;
-            FileRank(_configFile);
+            _ctx.ConfigFile = configFile;
+            _ctx.Dir = Path.GetDirectoryName(configFile)!;
+            _ctx.FileRank(_ctx.ConfigFile);
 
-            var parsed = ParseFile(_configFile, ConfigLoader.MaxConfigFileBytes, YamlLimits.Config);
+            var parsed = _ctx.ParseFile(_ctx.ConfigFile, ConfigLoader.MaxConfigFileBytes, YamlLimits.Config);
 
-            var sources = LoadSources();
+            var sources = new ConfigSourcesReader(_ctx, _fields).Read();
 
             if (namespaceOverride != null && !ConfigText.IsDns1123Label(namespaceOverride))
             {
-                Add(_configFile, 0, 0, ConfigIssueCodes.InvalidName,
+                _ctx.Add(_ctx.ConfigFile, 0, 0, ConfigIssueCodes.InvalidName,
                     $"The namespace override '{namespaceOverride}' is not a valid namespace: {ConfigText.ExplainLabel(namespaceOverride)}; expected {ConfigText.LabelRule}.",
                     namespaceOverride, ConfigText.LabelRule);
             }
@@ -237,18 +157,18 @@ namespace SBKube.Core.Config
             if (parsed.Documents.Count > 1)
             {
                 var d = parsed.Documents[1];
-                Add(_configFile, d, ConfigIssueCodes.MalformedYaml, "config.yaml must hold a single YAML document, found another one ('---').", null, "one YAML document");
+                _ctx.Add(_ctx.ConfigFile, d, ConfigIssueCodes.MalformedYaml, "config.yaml must hold a single YAML document, found another one ('---').", null, "one YAML document");
             }
             var root = parsed.Documents.Count > 0 ? parsed.Documents[0] : null;
-            var config = new SbkubeConfig { ConfigFile = _configFile, Directory = _dir, Sources = sources };
+            var config = new SbkubeConfig { ConfigFile = _ctx.ConfigFile, Directory = _ctx.Dir, Sources = sources };
             if (root == null || root.IsNull)
             {
-                Add(_configFile, 1, 1, ConfigIssueCodes.MissingField, "The config file is empty; expected a map with 'apps' (and optionally 'namespace').", null, "a map with 'apps'");
+                _ctx.Add(_ctx.ConfigFile, 1, 1, ConfigIssueCodes.MissingField, "The config file is empty; expected a map with 'apps' (and optionally 'namespace').", null, "a map with 'apps'");
                 return config;
             }
             if (root.Kind != YKind.Mapping)
             {
-                Add(_configFile, root, ConfigIssueCodes.WrongType, $"The config file must be a map with 'namespace' and 'apps' at the top level, got {root.Describe()}.",
+                _ctx.Add(_ctx.ConfigFile, root, ConfigIssueCodes.WrongType, $"The config file must be a map with 'namespace' and 'apps' at the top level, got {root.Describe()}.",
                     root.Kind == YKind.Scalar ? root.Text : null, "a map with 'apps'");
                 return config;
             }
@@ -261,38 +181,39 @@ namespace SBKube.Core.Config
                 switch (p.Key.Text)
                 {
                     case "namespace":
-                        topNamespace = ReadString(_configFile, p.Value, "'namespace' at the top level");
-                        if (topNamespace != null) CheckLabel(_configFile, p.Value, topNamespace, "Namespace");
+                        topNamespace = _fields.ReadString(_ctx.ConfigFile, p.Value, "'namespace' at the top level");
+                        if (topNamespace != null) _fields.CheckLabel(_ctx.ConfigFile, p.Value, topNamespace, "Namespace");
                         break;
                     case "apps":
                         haveApps = true;
                         if (p.Value.Kind == YKind.Mapping) appsNode = p.Value;
                         else if (!p.Value.IsNull)
-                            Add(_configFile, p.Value, ConfigIssueCodes.WrongType, $"'apps' must be a map keyed by app name, got {p.Value.Describe()}.",
-                                Val(p.Value), "a map of app name to settings");
+                            _ctx.Add(_ctx.ConfigFile, p.Value, ConfigIssueCodes.WrongType, $"'apps' must be a map keyed by app name, got {p.Value.Describe()}.",
+                                ConfigFieldReader.Val(p.Value), "a map of app name to settings");
                         break;
                     default:
-                        Add(_configFile, p.Key, ConfigIssueCodes.UnknownKey,
+                        _ctx.Add(_ctx.ConfigFile, p.Key, ConfigIssueCodes.UnknownKey,
                             $"Unknown key '{p.Key.Text}' at the top level{ConfigText.Hint(p.Key.Text, TopKeys)}; expected one of: {string.Join(", ", TopKeys)}.",
                             p.Key.Text, string.Join(", ", TopKeys));
                         break;
                 }
             }
             if (!haveApps)
-                Add(_configFile, root, ConfigIssueCodes.MissingField, "The config file has no 'apps' map.", null, "'apps: {name: {...}}'");
+                _ctx.Add(_ctx.ConfigFile, root, ConfigIssueCodes.MissingField, "The config file has no 'apps' map.", null, "'apps: {name: {...}}'");
 
             config.Namespace = namespaceOverride ?? topNamespace;
             var defaultNamespace = namespaceOverride ?? topNamespace ?? "default";
 
-            var infos = new List<AppInfo>();
+            var apps = new ConfigAppsReader(_ctx, _fields);
+            var infos = new List<ConfigAppsReader.AppInfo>();
             if (appsNode != null)
             {
                 int index = 0;
                 foreach (var p in appsNode.Pairs!)
-                    infos.Add(ParseApp(p.Key, p.Value, index++, defaultNamespace, sources));
+                    infos.Add(apps.Read(p.Key, p.Value, index++, defaultNamespace, sources));
             }
             config.Apps = infos.Select(i => i.App).ToList();
-            CrossCheck(infos);
+            apps.CrossCheck(infos);
             return config;
         }
     }

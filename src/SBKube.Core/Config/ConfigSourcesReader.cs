@@ -7,27 +7,42 @@ using System.Text.RegularExpressions;
 
 namespace SBKube.Core.Config
 {
-    /// <summary>Reading sources.yaml: kubeconfig, kube context, Helm repositories and OCI registries.</summary>
-    internal sealed partial class ConfigLoadRun
+    /// <summary>Reads sources.yaml: kubeconfig, kube context, Helm repositories and OCI registries.</summary>
+    internal sealed class ConfigSourcesReader
     {
+        private static readonly string[] SourcesKeys = { "kubeconfig", "kube_context", "helm_repos", "oci_registries" };
+        private static readonly string[] RepoKeys = { "url", "username", "password" };
+        private static readonly string[] OciKeys = { "host", "username", "password" };
+        private static readonly string[] OciMapKeys = { "username", "password" };
+        private static readonly Regex OciHostRegex = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._/-]+)?$", RegexOptions.CultureInvariant);
+
+        private readonly ConfigReadContext _ctx;
+        private readonly ConfigFieldReader _f;
+
+        internal ConfigSourcesReader(ConfigReadContext ctx, ConfigFieldReader fields)
+        {
+            _ctx = ctx;
+            _f = fields;
+        }
+
         // ------------------------------------------------------------------ sources.yaml
 
-        private SourcesConfig LoadSources()
+        internal SourcesConfig Read()
         {
             var sources = new SourcesConfig();
-            var file = ConfigLoader.FindSourcesFile(_dir);
+            var file = ConfigLoader.FindSourcesFile(_ctx.Dir);
             if (file == null) return sources;
             sources.File = file;
-            FileRank(file);
-            var parsed = ParseFile(file, ConfigLoader.MaxConfigFileBytes, YamlLimits.Config);
+            _ctx.FileRank(file);
+            var parsed = _ctx.ParseFile(file, ConfigLoader.MaxConfigFileBytes, YamlLimits.Config);
             if (parsed == null) return sources;
             if (parsed.Documents.Count > 1)
-                Add(file, parsed.Documents[1], ConfigIssueCodes.MalformedYaml, "sources.yaml must hold a single YAML document, found another one ('---').", null, "one YAML document");
+                _ctx.Add(file, parsed.Documents[1], ConfigIssueCodes.MalformedYaml, "sources.yaml must hold a single YAML document, found another one ('---').", null, "one YAML document");
             if (parsed.Documents.Count == 0 || parsed.Documents[0].IsNull) return sources;
             var root = parsed.Documents[0];
             if (root.Kind != YKind.Mapping)
             {
-                Add(file, root, ConfigIssueCodes.WrongType, $"sources.yaml must be a map at the top level, got {root.Describe()}.", Val(root), "a map with kubeconfig, kube_context, helm_repos, oci_registries");
+                _ctx.Add(file, root, ConfigIssueCodes.WrongType, $"sources.yaml must be a map at the top level, got {root.Describe()}.", ConfigFieldReader.Val(root), "a map with kubeconfig, kube_context, helm_repos, oci_registries");
                 return sources;
             }
             var dir = Path.GetDirectoryName(file)!;
@@ -38,30 +53,30 @@ namespace SBKube.Core.Config
                 {
                     case "kubeconfig":
                     {
-                        var kc = ReadString(file, v, "'kubeconfig' in sources.yaml");
+                        var kc = _f.ReadString(file, v, "'kubeconfig' in sources.yaml");
                         if (kc == null) break;
                         string full;
                         try
                         {
-                            full = Path.GetFullPath(Path.Combine(dir, ExpandHome(kc)));
+                            full = Path.GetFullPath(Path.Combine(dir, ConfigFieldReader.ExpandHome(kc)));
                         }
                         catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
                         {
-                            Add(file, v, ConfigIssueCodes.InvalidValue, $"'kubeconfig' '{kc}' in sources.yaml is not a valid path.", kc, "a kubeconfig file path");
+                            _ctx.Add(file, v, ConfigIssueCodes.InvalidValue, $"'kubeconfig' '{kc}' in sources.yaml is not a valid path.", kc, "a kubeconfig file path");
                             break;
                         }
                         if (!File.Exists(full))
-                            Add(file, v, ConfigIssueCodes.MissingFile, $"Kubeconfig '{kc}' in sources.yaml not found (looked for {full}).", kc, "an existing kubeconfig file");
+                            _ctx.Add(file, v, ConfigIssueCodes.MissingFile, $"Kubeconfig '{kc}' in sources.yaml not found (looked for {full}).", kc, "an existing kubeconfig file");
                         sources.Kubeconfig = full;
                         break;
                     }
                     case "kube_context":
                     {
-                        var ctx = ReadString(file, v, "'kube_context' in sources.yaml");
+                        var ctx = _f.ReadString(file, v, "'kube_context' in sources.yaml");
                         if (ctx != null && ctx.Trim().Length == 0)
-                            Add(file, v, ConfigIssueCodes.InvalidValue, "'kube_context' in sources.yaml is empty.", ctx, "a kube context name");
+                            _ctx.Add(file, v, ConfigIssueCodes.InvalidValue, "'kube_context' in sources.yaml is empty.", ctx, "a kube context name");
                         else if (ctx != null && !ConfigText.IsKubeContextName(ctx))
-                            Add(file, v, ConfigIssueCodes.InvalidValue, $"'kube_context' in sources.yaml is '{ctx}', not {ConfigText.KubeContextRule}.", ctx, ConfigText.KubeContextRule);
+                            _ctx.Add(file, v, ConfigIssueCodes.InvalidValue, $"'kube_context' in sources.yaml is '{ctx}', not {ConfigText.KubeContextRule}.", ctx, ConfigText.KubeContextRule);
                         else sources.KubeContext = ctx;
                         break;
                     }
@@ -72,7 +87,7 @@ namespace SBKube.Core.Config
                         sources.OciRegistries = ReadOciRegistries(file, v);
                         break;
                     default:
-                        Add(file, p.Key, ConfigIssueCodes.UnknownKey,
+                        _ctx.Add(file, p.Key, ConfigIssueCodes.UnknownKey,
                             $"Unknown key '{p.Key.Text}' in sources.yaml{ConfigText.Hint(p.Key.Text, SourcesKeys)}; expected one of: {string.Join(", ", SourcesKeys)}.",
                             p.Key.Text, string.Join(", ", SourcesKeys));
                         break;
@@ -87,7 +102,7 @@ namespace SBKube.Core.Config
             if (v.IsNull) return repos;
             if (v.Kind != YKind.Mapping)
             {
-                Add(file, v, ConfigIssueCodes.WrongType, $"'helm_repos' in sources.yaml must be a map of name to URL (or to {{url, username, password}}), got {v.Describe()}.",
+                _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'helm_repos' in sources.yaml must be a map of name to URL (or to {{url, username, password}}), got {v.Describe()}.",
                     null, "a map such as {bitnami: https://charts.bitnami.com/bitnami}");
                 return repos;
             }
@@ -95,8 +110,8 @@ namespace SBKube.Core.Config
             {
                 var name = p.Key.Text;
                 var where = $"helm repo '{name}' in sources.yaml";
-                if (!RepoNameRegex.IsMatch(name))
-                    Add(file, p.Key, ConfigIssueCodes.InvalidName, $"Helm repo name '{name}' in sources.yaml is invalid; expected letters, digits, '.', '_' and '-' (no '/').", name, "letters, digits, '.', '_', '-'");
+                if (!ConfigFieldReader.RepoNameRegex.IsMatch(name))
+                    _ctx.Add(file, p.Key, ConfigIssueCodes.InvalidName, $"Helm repo name '{name}' in sources.yaml is invalid; expected letters, digits, '.', '_' and '-' (no '/').", name, "letters, digits, '.', '_', '-'");
                 var repo = new HelmRepository { Name = name };
                 YNode? urlNode = null;
                 if (p.Value.Kind == YKind.Scalar && !p.Value.IsNull)
@@ -119,29 +134,29 @@ namespace SBKube.Core.Config
                                 repo.Password = ReadCredential(file, q.Value, "password", where);
                                 break;
                             default:
-                                Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
                                     $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, RepoKeys)}; expected one of: {string.Join(", ", RepoKeys)}.",
                                     q.Key.Text, string.Join(", ", RepoKeys));
                                 break;
                         }
                     }
                     if (urlNode == null)
-                        Add(file, p.Key, ConfigIssueCodes.MissingField, $"{Cap(where)} has no 'url'.", null, "url: https://...");
+                        _ctx.Add(file, p.Key, ConfigIssueCodes.MissingField, $"{ConfigFieldReader.Cap(where)} has no 'url'.", null, "url: https://...");
                 }
                 else
                 {
-                    Add(file, p.Value, ConfigIssueCodes.WrongType, $"{Cap(where)} must be a URL or a map {{url, username, password}}, got {(p.Value.IsNull ? "null" : "a list")}.",
+                    _ctx.Add(file, p.Value, ConfigIssueCodes.WrongType, $"{ConfigFieldReader.Cap(where)} must be a URL or a map {{url, username, password}}, got {(p.Value.IsNull ? "null" : "a list")}.",
                         null, "a URL or {url, username, password}");
                 }
                 if (urlNode != null)
                 {
-                    var url = ReadString(file, urlNode, $"'url' of {where}");
+                    var url = _f.ReadString(file, urlNode, $"'url' of {where}");
                     if (url != null)
                     {
                         if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") && !string.IsNullOrEmpty(uri.Host))
                             repo.Url = url;
                         else
-                            Add(file, urlNode, ConfigIssueCodes.InvalidValue, $"URL '{ConfigText.RedactUrl(url)}' of {where} is not an http(s) URL.", ConfigText.RedactUrl(url), "an http:// or https:// URL");
+                            _ctx.Add(file, urlNode, ConfigIssueCodes.InvalidValue, $"URL '{ConfigText.RedactUrl(url)}' of {where} is not an http(s) URL.", ConfigText.RedactUrl(url), "an http:// or https:// URL");
                     }
                 }
                 repos.Add(repo);
@@ -154,7 +169,7 @@ namespace SBKube.Core.Config
             if (v.IsNull) return null;
             if (v.Kind != YKind.Scalar)
             {
-                Add(file, v, ConfigIssueCodes.WrongType, $"'{key}' of {where} must be a string, got {v.Describe()}.", null, "a string");
+                _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'{key}' of {where} must be a string, got {v.Describe()}.", null, "a string");
                 return null;
             }
             return v.Text;
@@ -193,7 +208,7 @@ namespace SBKube.Core.Config
                                     reg.Password = ReadCredential(file, q.Value, "password", "an OCI registry in sources.yaml");
                                     break;
                                 default:
-                                    Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                    _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
                                         $"Unknown key '{q.Key.Text}' in an OCI registry in sources.yaml{ConfigText.Hint(q.Key.Text, OciKeys)}; expected one of: {string.Join(", ", OciKeys)}.",
                                         q.Key.Text, string.Join(", ", OciKeys));
                                     break;
@@ -201,10 +216,10 @@ namespace SBKube.Core.Config
                         }
                         if (hostNode == null)
                         {
-                            Add(file, item, ConfigIssueCodes.MissingField, "An OCI registry in sources.yaml has no 'host'.", null, "host: registry.example.com");
+                            _ctx.Add(file, item, ConfigIssueCodes.MissingField, "An OCI registry in sources.yaml has no 'host'.", null, "host: registry.example.com");
                             continue;
                         }
-                        var host = ReadString(file, hostNode, "'host' of an OCI registry in sources.yaml");
+                        var host = _f.ReadString(file, hostNode, "'host' of an OCI registry in sources.yaml");
                         if (host != null && CheckOciHost(file, hostNode, host))
                         {
                             reg.Host = host;
@@ -213,7 +228,7 @@ namespace SBKube.Core.Config
                     }
                     else
                     {
-                        Add(file, item, ConfigIssueCodes.WrongType, $"Each OCI registry in sources.yaml must be a host or a map {{host, username, password}}, got {item.Describe()}.", null, "a host or {host, username, password}");
+                        _ctx.Add(file, item, ConfigIssueCodes.WrongType, $"Each OCI registry in sources.yaml must be a host or a map {{host, username, password}}, got {item.Describe()}.", null, "a host or {host, username, password}");
                     }
                 }
                 return list;
@@ -239,7 +254,7 @@ namespace SBKube.Core.Config
                                     reg.Password = ReadCredential(file, q.Value, "password", where);
                                     break;
                                 default:
-                                    Add(file, q.Key, ConfigIssueCodes.UnknownKey,
+                                    _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
                                         $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, OciMapKeys)}; expected one of: {string.Join(", ", OciMapKeys)}.",
                                         q.Key.Text, string.Join(", ", OciMapKeys));
                                     break;
@@ -248,13 +263,13 @@ namespace SBKube.Core.Config
                     }
                     else if (!p.Value.IsNull)
                     {
-                        Add(file, p.Value, ConfigIssueCodes.WrongType, $"{Cap(where)} must be empty or a map {{username, password}}, got {(p.Value.Kind == YKind.Sequence ? "a list" : "a scalar")}.", null, "{username, password}");
+                        _ctx.Add(file, p.Value, ConfigIssueCodes.WrongType, $"{ConfigFieldReader.Cap(where)} must be empty or a map {{username, password}}, got {(p.Value.Kind == YKind.Sequence ? "a list" : "a scalar")}.", null, "{username, password}");
                     }
                     list.Add(reg);
                 }
                 return list;
             }
-            Add(file, v, ConfigIssueCodes.WrongType, $"'oci_registries' in sources.yaml must be a list of hosts or {{host, username, password}} maps, got {v.Describe()}.", Val(v), "a list such as [ghcr.io]");
+            _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'oci_registries' in sources.yaml must be a list of hosts or {{host, username, password}} maps, got {v.Describe()}.", ConfigFieldReader.Val(v), "a list such as [ghcr.io]");
             return list;
         }
 
@@ -262,7 +277,7 @@ namespace SBKube.Core.Config
         {
             if (OciHostRegex.IsMatch(host)) return true;
             var extra = host.Contains("://") ? " (write the host without a scheme, e.g. ghcr.io)" : "";
-            Add(file, at, ConfigIssueCodes.InvalidValue, $"OCI registry host '{host}' in sources.yaml is invalid{extra}.", host, "a host such as ghcr.io or registry.example.com:5000");
+            _ctx.Add(file, at, ConfigIssueCodes.InvalidValue, $"OCI registry host '{host}' in sources.yaml is invalid{extra}.", host, "a host such as ghcr.io or registry.example.com:5000");
             return false;
         }
     }

@@ -7,18 +7,51 @@ using System.Text.RegularExpressions;
 
 namespace SBKube.Core.Config
 {
-    /// <summary>Reading the apps of config.yaml: each app type and its keys.</summary>
-    internal sealed partial class ConfigLoadRun
+    /// <summary>Reads the apps of config.yaml (each app type and its keys) and checks them against each other.</summary>
+    internal sealed class ConfigAppsReader
     {
+        private static readonly string[] CommonKeys = { "type", "enabled", "namespace", "depends_on" };
+        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive" };
+        private static readonly string[] YamlKeys = { "manifests" };
+
+        private const string ReleaseRule = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
+
+        /// <summary>An app as read, with the nodes its cross-checks point at.</summary>
+        internal sealed class AppInfo
+        {
+            public AppInfo(AppConfig app, YNode key, int index)
+            {
+                App = app;
+                Key = key;
+                Index = index;
+            }
+
+            public AppConfig App;
+            public YNode Key;
+            public int Index;
+            public YNode? ReleaseNode;
+            public string? OwnNamespace;
+            public readonly List<(string Name, YNode Node)> Deps = new List<(string, YNode)>();
+        }
+
+        private readonly ConfigReadContext _ctx;
+        private readonly ConfigFieldReader _f;
+
+        internal ConfigAppsReader(ConfigReadContext ctx, ConfigFieldReader fields)
+        {
+            _ctx = ctx;
+            _f = fields;
+        }
+
         // ------------------------------------------------------------------ apps
 
-        private AppInfo ParseApp(YNode keyNode, YNode value, int index, string defaultNamespace, SourcesConfig sources)
+        internal AppInfo Read(YNode keyNode, YNode value, int index, string defaultNamespace, SourcesConfig sources)
         {
             var name = keyNode.Text;
             var app = new AppConfig
             {
                 Name = name,
-                Location = new SourceLocation(_configFile, keyNode.Line, keyNode.Column),
+                Location = new SourceLocation(_ctx.ConfigFile, keyNode.Line, keyNode.Column),
                 Namespace = defaultNamespace,
                 ReleaseName = name,
             };
@@ -26,7 +59,7 @@ namespace SBKube.Core.Config
             var where = $"in app '{name}'";
             if (!ConfigText.IsDns1123Label(name))
             {
-                Add(_configFile, keyNode, ConfigIssueCodes.InvalidName,
+                _ctx.Add(_ctx.ConfigFile, keyNode, ConfigIssueCodes.InvalidName,
                     $"App name '{name}' is invalid: {ConfigText.ExplainLabel(name)}; expected {ConfigText.LabelRule}.", name, ConfigText.LabelRule);
             }
             if (value.IsNull)
@@ -35,7 +68,7 @@ namespace SBKube.Core.Config
             }
             if (value.Kind != YKind.Mapping)
             {
-                Add(_configFile, value, ConfigIssueCodes.WrongType, $"App '{name}' must be a map of settings, got {value.Describe()}.", Val(value), "a map such as {chart: repo/chart}");
+                _ctx.Add(_ctx.ConfigFile, value, ConfigIssueCodes.WrongType, $"App '{name}' must be a map of settings, got {value.Describe()}.", ConfigFieldReader.Val(value), "a map such as {chart: repo/chart}");
                 return info;
             }
 
@@ -44,14 +77,14 @@ namespace SBKube.Core.Config
             var typePair = value.Pairs!.FirstOrDefault(p => p.Key.Text == "type");
             if (typePair != null)
             {
-                var t = ReadString(_configFile, typePair.Value, $"'type' {where}");
+                var t = _f.ReadString(_ctx.ConfigFile, typePair.Value, $"'type' {where}");
                 if (t == "helm") app.Type = AppType.Helm;
                 else if (t == "yaml") app.Type = AppType.Yaml;
                 else
                 {
                     typeKnown = false;
                     if (t != null)
-                        Add(_configFile, typePair.Value, ConfigIssueCodes.InvalidValue,
+                        _ctx.Add(_ctx.ConfigFile, typePair.Value, ConfigIssueCodes.InvalidValue,
                             $"Invalid type '{t}' {where}{ConfigText.Hint(t, new[] { "helm", "yaml" })}; expected helm or yaml.", t, "helm or yaml");
                 }
             }
@@ -65,13 +98,13 @@ namespace SBKube.Core.Config
                 var v = p.Value;
                 if (typeKnown && app.Type == AppType.Helm && YamlKeys.Contains(key))
                 {
-                    Add(_configFile, p.Key, ConfigIssueCodes.UnknownKey,
+                    _ctx.Add(_ctx.ConfigFile, p.Key, ConfigIssueCodes.UnknownKey,
                         $"Key '{key}' {where} is only valid for apps of type yaml, but this app is type helm; add 'type: yaml' or remove it.", key, string.Join(", ", CommonKeys.Concat(HelmKeys)));
                     continue;
                 }
                 if (typeKnown && app.Type == AppType.Yaml && HelmKeys.Contains(key))
                 {
-                    Add(_configFile, p.Key, ConfigIssueCodes.UnknownKey,
+                    _ctx.Add(_ctx.ConfigFile, p.Key, ConfigIssueCodes.UnknownKey,
                         $"Key '{key}' {where} is only valid for apps of type helm, but this app is type yaml.", key, string.Join(", ", CommonKeys.Concat(YamlKeys)));
                     continue;
                 }
@@ -80,12 +113,12 @@ namespace SBKube.Core.Config
                     case "type":
                         break;
                     case "enabled":
-                        if (ReadBool(v, key, where) is bool en) app.Enabled = en;
+                        if (_f.ReadBool(v, key, where) is bool en) app.Enabled = en;
                         break;
                     case "namespace":
                     {
-                        var ns = ReadString(_configFile, v, $"'namespace' {where}");
-                        if (ns != null && CheckLabel(_configFile, v, ns, $"Namespace of app '{name}'"))
+                        var ns = _f.ReadString(_ctx.ConfigFile, v, $"'namespace' {where}");
+                        if (ns != null && _f.CheckLabel(_ctx.ConfigFile, v, ns, $"Namespace of app '{name}'"))
                         {
                             info.OwnNamespace = ns;
                             app.Namespace = ns;
@@ -98,38 +131,38 @@ namespace SBKube.Core.Config
                         break;
                     }
                     case "depends_on":
-                        foreach (var (dep, node) in ReadStringList(v, key, where))
+                        foreach (var (dep, node) in _f.ReadStringList(v, key, where))
                         {
                             if (!info.Deps.Any(d => d.Name == dep)) info.Deps.Add((dep, node));
                         }
                         app.DependsOn = info.Deps.Select(d => d.Name).ToList();
                         break;
                     case "sensitive":
-                        app.Sensitive = ReadValuePaths(v, key, where);
+                        app.Sensitive = _f.ReadValuePaths(v, key, where);
                         break;
                     case "not_sensitive":
-                        app.NotSensitive = ReadValuePaths(v, key, where);
+                        app.NotSensitive = _f.ReadValuePaths(v, key, where);
                         break;
                     case "chart":
-                        chart = ReadString(_configFile, v, $"'chart' {where}");
+                        chart = _f.ReadString(_ctx.ConfigFile, v, $"'chart' {where}");
                         if (chart != null && chart.Trim().Length == 0)
                         {
-                            Add(_configFile, v, ConfigIssueCodes.InvalidValue, $"'chart' {where} is empty.", chart, "repo/chart, oci://host/path/chart or a local path");
+                            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.InvalidValue, $"'chart' {where} is empty.", chart, "repo/chart, oci://host/path/chart or a local path");
                             chart = null;
                         }
                         chartNode = v;
                         app.Chart = chart;
                         break;
                     case "version":
-                        app.Version = ReadString(_configFile, v, $"'version' {where}");
+                        app.Version = _f.ReadString(_ctx.ConfigFile, v, $"'version' {where}");
                         if (app.Version != null && app.Version.Trim().Length == 0)
                         {
-                            Add(_configFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is empty.", app.Version, "a chart version such as 17.13.2");
+                            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is empty.", app.Version, "a chart version such as 17.13.2");
                             app.Version = null;
                         }
                         else if (app.Version != null && !ConfigText.IsChartVersion(app.Version))
                         {
-                            Add(_configFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is '{app.Version}', not {ConfigText.ChartVersionRule}.",
+                            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.InvalidValue, $"'version' {where} is '{app.Version}', not {ConfigText.ChartVersionRule}.",
                                 app.Version, ConfigText.ChartVersionRule);
                             app.Version = null;
                         }
@@ -137,20 +170,20 @@ namespace SBKube.Core.Config
                     case "values":
                     {
                         var files = new List<string>();
-                        foreach (var (f, node) in ReadStringList(v, key, where))
+                        foreach (var (f, node) in _f.ReadStringList(v, key, where))
                         {
-                            var resolved = ResolveValuesFile(f, node, where);
+                            var resolved = _f.ResolveValuesFile(f, node, where);
                             if (resolved != null && !files.Contains(resolved)) files.Add(resolved);
                         }
                         app.ValuesFiles = files;
                         break;
                     }
                     case "set":
-                        app.Set = ReadSet(v, where);
+                        app.Set = _f.ReadSet(v, where);
                         break;
                     case "release_name":
                     {
-                        var rn = ReadString(_configFile, v, $"'release_name' {where}");
+                        var rn = _f.ReadString(_ctx.ConfigFile, v, $"'release_name' {where}");
                         if (rn != null)
                         {
                             app.ReleaseName = rn;
@@ -159,23 +192,23 @@ namespace SBKube.Core.Config
                         break;
                     }
                     case "wait":
-                        if (ReadBool(v, key, where) is bool w) app.Wait = w;
+                        if (_f.ReadBool(v, key, where) is bool w) app.Wait = w;
                         break;
                     case "atomic":
-                        if (ReadBool(v, key, where) is bool a) app.Atomic = a;
+                        if (_f.ReadBool(v, key, where) is bool a) app.Atomic = a;
                         break;
                     case "create_namespace":
-                        if (ReadBool(v, key, where) is bool cn) app.CreateNamespace = cn;
+                        if (_f.ReadBool(v, key, where) is bool cn) app.CreateNamespace = cn;
                         break;
                     case "timeout":
-                        app.Timeout = ReadDuration(v, where);
+                        app.Timeout = _f.ReadDuration(v, where);
                         break;
                     case "history_max":
-                        app.HistoryMax = ReadNonNegativeInt(v, key, where);
+                        app.HistoryMax = _f.ReadNonNegativeInt(v, key, where);
                         break;
                     case "manifests":
                         manifestsNode = v;
-                        app.Manifests = ResolveManifests(v, where);
+                        app.Manifests = _f.ResolveManifests(v, where);
                         break;
                     default:
                     {
@@ -183,7 +216,7 @@ namespace SBKube.Core.Config
                             : app.Type == AppType.Helm ? CommonKeys.Concat(HelmKeys).ToArray()
                             : CommonKeys.Concat(YamlKeys).ToArray();
                         var hint = ConfigText.DidYouMean(key, valid) ?? ConfigText.DidYouMean(key, CommonKeys.Concat(HelmKeys).Concat(YamlKeys));
-                        Add(_configFile, p.Key, ConfigIssueCodes.UnknownKey,
+                        _ctx.Add(_ctx.ConfigFile, p.Key, ConfigIssueCodes.UnknownKey,
                             $"Unknown key '{key}' {where}{(hint != null ? $" (did you mean '{hint}'?)" : "")}; expected one of: {string.Join(", ", valid)}.",
                             key, string.Join(", ", valid));
                         break;
@@ -192,32 +225,32 @@ namespace SBKube.Core.Config
             }
 
             foreach (var both in app.Sensitive.Intersect(app.NotSensitive, StringComparer.Ordinal))
-                Add(_configFile, keyNode, ConfigIssueCodes.InvalidValue,
+                _ctx.Add(_ctx.ConfigFile, keyNode, ConfigIssueCodes.InvalidValue,
                     $"'{both}' is in both 'sensitive' and 'not_sensitive' {where}; keep it in one.", both, "each path in one list");
 
             if (typeKnown && app.Type == AppType.Helm)
             {
                 if (chartNode == null)
-                    Add(_configFile, keyNode, ConfigIssueCodes.MissingField, $"App '{name}' (type helm) has no 'chart'.", null, "chart: repo/chart, oci://host/path/chart or a local path");
+                    _ctx.Add(_ctx.ConfigFile, keyNode, ConfigIssueCodes.MissingField, $"App '{name}' (type helm) has no 'chart'.", null, "chart: repo/chart, oci://host/path/chart or a local path");
                 else if (chart != null)
-                    ResolveChart(app, chart, chartNode, where, sources);
+                    _f.ResolveChart(app, chart, chartNode, where, sources);
 
                 var rn = app.ReleaseName;
                 var at = info.ReleaseNode ?? keyNode;
                 var label = info.ReleaseNode != null ? "Release name" : "Release name (the app name)";
                 if (!ConfigText.IsReleaseNameCharset(rn))
-                    Add(_configFile, at, ConfigIssueCodes.InvalidName, $"{label} '{rn}' {where} is invalid; expected {ReleaseRule}.", rn, ReleaseRule);
+                    _ctx.Add(_ctx.ConfigFile, at, ConfigIssueCodes.InvalidName, $"{label} '{rn}' {where} is invalid; expected {ReleaseRule}.", rn, ReleaseRule);
                 if (rn.Length > ConfigText.MaxReleaseNameLength)
-                    Add(_configFile, at, ConfigIssueCodes.ReleaseNameTooLong,
+                    _ctx.Add(_ctx.ConfigFile, at, ConfigIssueCodes.ReleaseNameTooLong,
                         $"{label} '{rn}' {where} is {rn.Length} characters long; Helm allows at most {ConfigText.MaxReleaseNameLength}{(info.ReleaseNode == null ? " (set a shorter 'release_name')" : "")}.",
                         rn, $"at most {ConfigText.MaxReleaseNameLength} characters");
             }
             if (typeKnown && app.Type == AppType.Yaml && manifestsNode == null)
-                Add(_configFile, keyNode, ConfigIssueCodes.MissingField, $"App '{name}' (type yaml) has no 'manifests'.", null, "manifests: [file.yaml, dir/*.yaml]");
+                _ctx.Add(_ctx.ConfigFile, keyNode, ConfigIssueCodes.MissingField, $"App '{name}' (type yaml) has no 'manifests'.", null, "manifests: [file.yaml, dir/*.yaml]");
             return info;
         }
 
-        private void CrossCheck(List<AppInfo> infos)
+        internal void CrossCheck(List<AppInfo> infos)
         {
             var byName = new Dictionary<string, AppInfo>(StringComparer.Ordinal);
             foreach (var i in infos) byName[i.App.Name] = i;
@@ -231,7 +264,7 @@ namespace SBKube.Core.Config
                 if (releases.TryGetValue(k, out var first))
                 {
                     var at = i.ReleaseNode ?? i.Key;
-                    Add(_configFile, at, ConfigIssueCodes.DuplicateRelease,
+                    _ctx.Add(_ctx.ConfigFile, at, ConfigIssueCodes.DuplicateRelease,
                         $"Release '{i.App.ReleaseName}' of app '{i.App.Name}' in namespace '{i.App.Namespace}' is already used by app '{first.App.Name}' (line {first.Key.Line}); set a different 'release_name' or namespace.",
                         i.App.ReleaseName, "a release name unique within its namespace");
                 }
@@ -248,13 +281,13 @@ namespace SBKube.Core.Config
                 {
                     if (!byName.TryGetValue(dep, out var target))
                     {
-                        Add(_configFile, node, ConfigIssueCodes.UnknownDependency,
+                        _ctx.Add(_ctx.ConfigFile, node, ConfigIssueCodes.UnknownDependency,
                             $"App '{i.App.Name}' depends on '{dep}', which is not an app in this config{ConfigText.Hint(dep, byName.Keys)}; known apps: {string.Join(", ", infos.Select(x => x.App.Name))}.",
                             dep, "the name of an app in 'apps'");
                     }
                     else if (i.App.Enabled && !target.App.Enabled)
                     {
-                        Add(_configFile, node, ConfigIssueCodes.DisabledDependency,
+                        _ctx.Add(_ctx.ConfigFile, node, ConfigIssueCodes.DisabledDependency,
                             $"App '{i.App.Name}' depends on '{dep}', which is disabled (enabled: false); enable it, disable '{i.App.Name}' too, or remove the dependency.",
                             dep, "a dependency on an enabled app");
                     }
@@ -273,7 +306,7 @@ namespace SBKube.Core.Config
                 var cycle = string.Join(" -> ", names);
                 var nextName = names[1];
                 var at = enabled[path[0]].Deps.First(d => d.Name == nextName).Node;
-                Add(_configFile, at, ConfigIssueCodes.DependencyCycle, $"Dependency cycle: {cycle}.", cycle, "dependencies without cycles");
+                _ctx.Add(_ctx.ConfigFile, at, ConfigIssueCodes.DependencyCycle, $"Dependency cycle: {cycle}.", cycle, "dependencies without cycles");
             }
         }
     }
