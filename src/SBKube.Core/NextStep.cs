@@ -4,27 +4,28 @@ namespace SBKube.Core
 {
     /// <summary>
     /// What a user can do about a failure or warning, as data. The engine names no command or
-    /// parameter of its host; the host (the cmdlets) words each kind in its own commands.
+    /// parameter of its host; the host (the cmdlets) words each kind in its own commands. The kinds are
+    /// strings so a result's Next reads the same in ConvertTo-Json as on screen.
     /// </summary>
-    public enum NextStepKind
+    public static class NextStepKind
     {
-        RestoreBackup,
-        RestoreOrMoveRows,
-        BackUpPostgres,
-        Overwrite,
-        NameKubeContext,
-        CheckStatePath,
-        CheckStateConnection,
-        StopMetricsServer,
-        ChooseListener,
-        ListApps,
-        ListLocks,
-        BreakLock,
-        WaitOrBreakLock,
-        CheckStateAndRetry,
-        RollBack,
-        HelmRollbackOrRemove,
-        AllowFailed,
+        public const string RestoreBackup = nameof(RestoreBackup);
+        public const string RestoreOrMoveRows = nameof(RestoreOrMoveRows);
+        public const string BackUpPostgres = nameof(BackUpPostgres);
+        public const string Overwrite = nameof(Overwrite);
+        public const string NameKubeContext = nameof(NameKubeContext);
+        public const string CheckStatePath = nameof(CheckStatePath);
+        public const string CheckStateConnection = nameof(CheckStateConnection);
+        public const string StopMetricsServer = nameof(StopMetricsServer);
+        public const string ChooseListener = nameof(ChooseListener);
+        public const string ListApps = nameof(ListApps);
+        public const string ListLocks = nameof(ListLocks);
+        public const string BreakLock = nameof(BreakLock);
+        public const string WaitOrBreakLock = nameof(WaitOrBreakLock);
+        public const string CheckStateAndRetry = nameof(CheckStateAndRetry);
+        public const string RollBack = nameof(RollBack);
+        public const string HelmRollbackOrRemove = nameof(HelmRollbackOrRemove);
+        public const string AllowFailed = nameof(AllowFailed);
     }
 
     /// <summary>Which of the operation's inputs a failure is about; the host prefixes its parameter name.</summary>
@@ -39,9 +40,10 @@ namespace SBKube.Core
     /// <summary>A next step and the facts its wording needs; unused fields stay null.</summary>
     public sealed class NextStep
     {
-        public NextStep(NextStepKind kind) => Kind = kind;
+        public NextStep(string kind) => Kind = kind;
 
-        public NextStepKind Kind { get; }
+        /// <summary>One of the <see cref="NextStepKind"/> names.</summary>
+        public string Kind { get; }
         public string? Namespace { get; set; }
         public string? App { get; set; }
         public int? Revision { get; set; }

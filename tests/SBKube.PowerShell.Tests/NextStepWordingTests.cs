@@ -16,7 +16,8 @@ namespace SBKube.PowerShell.Tests
         [Fact]
         public void Every_next_step_and_input_has_its_own_wording()
         {
-            var steps = Enum.GetValues(typeof(NextStepKind)).Cast<NextStepKind>()
+            var steps = typeof(NextStepKind).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+                .Select(f => (string)f.GetRawConstantValue()!)
                 .Select(k => NextStepWording.Of(new NextStep(k) { LockId = "abc123", Port = 9100, Namespace = "ns", App = "a", Revision = 2, Release = "a" }))
                 .ToList();
             Assert.All(steps, text => Assert.Matches(@"\w{3}", text));

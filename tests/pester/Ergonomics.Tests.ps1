@@ -80,11 +80,14 @@ Describe 'Streams and views' {
         (Get-SbkubeState -Latest | Select-Object -First 1).DeployedAt | Should -BeOfType [datetime]
     }
 
-    It 'objects convert to JSON as about_SBKube says: ISO times with their offset, enum names with -EnumsAsStrings' {
+    It 'objects convert to JSON as about_SBKube says: ISO times with their offset, outcomes and actions as names' {
         $json = Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt, Status | ConvertTo-Json -Compress | ConvertFrom-Json -AsHashtable
         $json.DeployedAt | Should -BeOfType [datetime]
         (Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt | ConvertTo-Json -Compress) | Should -Match '"DeployedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"'
-        (Invoke-SbkubeApply -Path $s.Example | Select-Object Outcome | ConvertTo-Json -Compress -EnumsAsStrings) | Should -Be '{"Outcome":"Unchanged"}'
+        (Invoke-SbkubeApply -Path $s.Example | ConvertTo-Json -Compress -Depth 1 | ConvertFrom-Json).Outcome | Should -Be 'Unchanged'
+        (Invoke-SbkubeApply -Path $s.Example -WhatIf | ConvertTo-Json -Compress -Depth 1 | ConvertFrom-Json).Action | Should -Be 'Unchanged'
+        Invoke-SbkubeApply -Path $s.Example | Export-Csv -Path (Join-Path $s.Dir 'results.csv')
+        (Import-Csv (Join-Path $s.Dir 'results.csv')).Outcome | Should -Be 'Unchanged'
         (Get-SbkubeState -Namespace state-demo -Latest -Format Json) -join '' | Should -Match '"deployed_at":"[^"]+Z"'
     }
 

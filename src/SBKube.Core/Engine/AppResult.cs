@@ -3,17 +3,21 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
-    public enum AppOutcome
+    /// <summary>
+    /// The outcomes an <see cref="AppResult"/> can have. They are strings, as revision statuses are, so
+    /// ConvertTo-Json, Export-Csv and every other tool write their names.
+    /// </summary>
+    public static class AppOutcome
     {
-        Installed,
-        Upgraded,
-        Unchanged,
-        RolledBack,
-        Uninstalled,
-        Failed,
-        Skipped,
+        public const string Installed = nameof(Installed);
+        public const string Upgraded = nameof(Upgraded);
+        public const string Unchanged = nameof(Unchanged);
+        public const string RolledBack = nameof(RolledBack);
+        public const string Uninstalled = nameof(Uninstalled);
+        public const string Failed = nameof(Failed);
+        public const string Skipped = nameof(Skipped);
         /// <summary>-WhatIf: what would happen; nothing was recorded.</summary>
-        Planned,
+        public const string Planned = nameof(Planned);
     }
 
     /// <summary>What happened to one app in an apply, rollback or delete.</summary>
@@ -23,7 +27,8 @@ namespace SBKube.Core.Engine
         public string App { get; set; } = "";
         public string ReleaseName { get; set; } = "";
         public string Operation { get; set; } = "";
-        public AppOutcome Outcome { get; set; }
+        /// <summary>One of the <see cref="AppOutcome"/> names.</summary>
+        public string Outcome { get; set; } = AppOutcome.Installed;
         public int? Revision { get; set; }
         public int? HelmRevision { get; set; }
         public string? Status { get; set; }

@@ -196,7 +196,7 @@ namespace SBKube.Core.Engine
                 RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
                 string description = _session.Redactor.RedactText(options.Description
                     ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift))!;
-                PlannedAction action = deployed == null ? PlannedAction.Install
+                string action = deployed == null ? PlannedAction.Install
                     : deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
                     : PlannedAction.Upgrade;
                 return new PlannedApp(app, action, description, snapshot, hash, deployed, drift: drift);

@@ -5,26 +5,27 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
-    public enum PlannedAction
+    /// <summary>The actions a plan can hold; strings, like <see cref="AppOutcome"/>, so every tool writes their names.</summary>
+    public static class PlannedAction
     {
-        Install,
-        Upgrade,
+        public const string Install = nameof(Install);
+        public const string Upgrade = nameof(Upgrade);
         /// <summary>The config is unchanged but the release was changed outside SBKube: deploy it again.</summary>
-        Redeploy,
+        public const string Redeploy = nameof(Redeploy);
         /// <summary>The recorded config is deployed and Helm agrees: nothing to do.</summary>
-        Unchanged,
+        public const string Unchanged = nameof(Unchanged);
         /// <summary>Planning the app failed (a Helm or config error); executing it reports the failure.</summary>
-        Fail,
+        public const string Fail = nameof(Fail);
         /// <summary>A rollback's plan: the app returns to a recorded revision.</summary>
-        Rollback,
+        public const string Rollback = nameof(Rollback);
         /// <summary>A delete's plan: the release is uninstalled, its history kept.</summary>
-        Uninstall,
+        public const string Uninstall = nameof(Uninstall);
     }
 
     /// <summary>One app's planned change, decided once; execution carries it out without deciding again.</summary>
     public sealed class PlannedApp
     {
-        internal PlannedApp(AppConfig app, PlannedAction action, string? description, RevisionSnapshot? snapshot, string? configHash,
+        internal PlannedApp(AppConfig app, string action, string? description, RevisionSnapshot? snapshot, string? configHash,
             DeploymentRecord? deployed, string? failure = null, string? failureId = null, string? drift = null)
         {
             Drift = drift;
@@ -41,7 +42,7 @@ namespace SBKube.Core.Engine
         public AppConfig App { get; }
         public string Namespace => App.Namespace;
         public string Name => App.Name;
-        public PlannedAction Action { get; }
+        public string Action { get; }
         /// <summary>The revision's description, secrets masked ("Updated values").</summary>
         public string? Description { get; }
         /// <summary>The hash of the config it deploys.</summary>

@@ -13,7 +13,8 @@ namespace SBKube.Core.Engine
     {
         public string Namespace { get; private set; } = "";
         public string App { get; private set; } = "";
-        public PlannedAction Action { get; private set; }
+        /// <summary>One of the <see cref="PlannedAction"/> names.</summary>
+        public string Action { get; private set; } = "";
         public string? Chart { get; private set; }
         /// <summary>The revision deployed now; null for an install.</summary>
         public int? DeployedRevision { get; private set; }

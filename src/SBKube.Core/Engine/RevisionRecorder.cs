@@ -30,7 +30,7 @@ namespace SBKube.Core.Engine
         /// <param name="failedAs">Names the attempt in a failed row's description: "{failedAs} (FAILED: reason)".</param>
         /// <param name="helmRevisionAfterFailure">The Helm revision a failed attempt left, or null.</param>
         internal static async Task RecordAsync(EngineSession session, NewDeployment row, string action, AppResult result,
-            AppOutcome success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<int?>> helmRevisionAfterFailure)
+            string success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<int?>> helmRevisionAfterFailure)
         {
             DeploymentRecord pending = session.Store.BeginDeployment(row);
             try
