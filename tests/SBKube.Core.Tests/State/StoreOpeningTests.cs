@@ -101,32 +101,5 @@ namespace SBKube.Core.Tests.State
             Assert.Equal(0, OpsDb.Count(seed, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'deployments_draft'"));
             Assert.Equal(1, OpsDb.Count(seed, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%UNIQUE(context, namespace, app, revision)%'"));
         }
-
-        [Fact]
-        public void A_write_open_adds_the_listing_index_a_read_leaves_the_file_as_it_is()
-        {
-            string path = Path.Combine(_dir, "state.db");
-            StateStore.Open(path);
-            OpsDb.Exec(path, "DROP INDEX ix_deployments_listing"); // a store written by an SBKube without it
-            byte[] before = SHA256.HashData(File.ReadAllBytes(path));
-
-            StateStore.OpenExisting(StateLocation.Resolve(path, null)).List();
-            Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(path)));
-
-            StateStore.Open(path);
-            Assert.Equal(1, OpsDb.Count(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deployments_listing'"));
-            using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-            conn.Open();
-            using var plan = conn.CreateCommand();
-            plan.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM deployments ORDER BY namespace, app, context, revision";
-            using var rows = plan.ExecuteReader();
-            var steps = new System.Collections.Generic.List<string>();
-            while (rows.Read())
-            {
-                steps.Add(rows.GetString(3));
-            }
-            Assert.Contains(steps, d => d.Contains("ix_deployments_listing", StringComparison.Ordinal));
-            Assert.DoesNotContain(steps, d => d.Contains("TEMP B-TREE", StringComparison.Ordinal));
-        }
     }
 }

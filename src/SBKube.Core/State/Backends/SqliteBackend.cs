@@ -109,7 +109,6 @@ namespace SBKube.Core.State.Backends
             });
             if (!mustExist)
             {
-                EnsureListingIndex();
                 AtomicFile.SweepLeftovers(FilePath);
                 // Opened for writing: the file holds unmasked values, so only its owner may read it,
                 // also when it existed before with a looser mode.
@@ -143,24 +142,6 @@ namespace SBKube.Core.State.Backends
                 UnixPermissions.Set(copy, Convert.ToInt32("600", 8));
             }
         }
-
-        /// <summary>
-        /// The index that serves the full listing's order: without it SQLite sorts every revision (7.4 s of a
-        /// 1,000,000-row listing, 2.3 s with it). No schema version depends on it, so older SBKube versions
-        /// read the store as before; it is added when a store is opened for writing (a read changes no file),
-        /// once, which takes about 2 s on a million revisions.
-        /// </summary>
-        private void EnsureListingIndex() => Run(conn =>
-        {
-            if (StateStore.Scalar(conn, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = @n", null, ("@n", SqliteMigrations.ListingIndexName)) == null)
-            {
-                using DbTransaction tx = BeginWrite(conn);
-                StateStore.Execute(conn, SqliteMigrations.ListingIndex, tx);
-                tx.Commit();
-                AfterWrite(conn);
-            }
-            return 0;
-        });
 
         private void CreateFile()
         {

@@ -72,11 +72,6 @@ CREATE TABLE IF NOT EXISTS locks (
 
         internal static int Latest => Steps.Length;
 
-        internal const string ListingIndexName = "ix_deployments_listing";
-
-        /// <summary>The state list's order (see SqliteBackend.EnsureListingIndex), outside the versioned steps.</summary>
-        internal const string ListingIndex = "CREATE INDEX IF NOT EXISTS " + ListingIndexName + " ON deployments(namespace, app, context, revision)";
-
         /// <summary>Migrates from <paramref name="fromVersion"/> to <paramref name="toVersion"/> (default: the latest).</summary>
         internal static void Apply(DbConnection conn, DbTransaction tx, int fromVersion, int? toVersion = null)
         {
