@@ -79,17 +79,24 @@ namespace SBKube.Core.State
         {
             RequireCriteria(request);
             var p = new List<(string, object?)>();
-            string candidates = PruneCandidates(request, p);
-            // The candidates are worked out once, into a temporary table the summary and the deletes read.
-            const string ids = "sbkube_prune_ids";
-            string summary = "SELECT context, namespace, app, COUNT(*), MIN(revision), MAX(revision), MIN(deployed_at), MAX(deployed_at) " +
-                $"FROM deployments WHERE id IN (SELECT id FROM {ids}) GROUP BY context, namespace, app ORDER BY namespace, app, context";
+            (string fillApps, string fillIds) = PruneCandidates(request, p);
+            // The candidates are worked out once, into temporary tables the summary and the deletes read:
+            // one row per app with its lowest kept revision, and one per candidate with what the summary shows.
+            string summary = "SELECT a.context, a.namespace, a.app, s.n, s.first_revision, s.last_revision, s.oldest, s.newest " +
+                "FROM (SELECT app_key, COUNT(*) AS n, MIN(revision) AS first_revision, MAX(revision) AS last_revision, " +
+                $"MIN(deployed_at) AS oldest, MAX(deployed_at) AS newest FROM {PruneIds} GROUP BY app_key) AS s " +
+                $"JOIN {PruneApps} a ON a.app_key = s.app_key ORDER BY a.namespace, a.app, a.context";
             List<PruneSummary> Summarize(DbConnection conn, DbTransaction? tx)
             {
-                Execute(conn, $"DROP TABLE IF EXISTS {ids}", tx);
-                // Created, then filled: PostgreSQL takes no parameters in CREATE TABLE AS.
-                Execute(conn, $"CREATE TEMP TABLE {ids} (id BIGINT PRIMARY KEY)", tx);
-                Execute(conn, $"INSERT INTO {ids} (id) {candidates}", tx, p.ToArray());
+                DropPruneTables(conn, tx);
+                // Created, then filled: PostgreSQL takes no parameters in CREATE TABLE AS. The candidates'
+                // table takes its column types from deployments (a text time in SQLite, timestamptz in PostgreSQL).
+                Execute(conn, $"CREATE TEMP TABLE {PruneApps} (app_key BIGINT PRIMARY KEY, context TEXT NOT NULL, namespace TEXT NOT NULL, " +
+                    "app TEXT NOT NULL, lowest_kept BIGINT, UNIQUE (context, namespace, app))", tx);
+                Execute(conn, $"CREATE TEMP TABLE {PruneIds} AS SELECT id, id AS app_key, revision, deployed_at FROM deployments WHERE 1 = 0", tx);
+                Execute(conn, $"CREATE UNIQUE INDEX {PruneIds}_id ON {PruneIds} (id)", tx);
+                Execute(conn, fillApps, tx, p.ToArray());
+                Execute(conn, fillIds, tx, p.ToArray());
                 var list = new List<PruneSummary>();
                 using DbCommand cmd = Command(conn, summary, tx);
                 using DbDataReader r = cmd.ExecuteReader();
@@ -115,7 +122,7 @@ namespace SBKube.Core.State
                 return Run(conn =>
                 {
                     List<PruneSummary> found = Summarize(conn, null);
-                    Execute(conn, $"DROP TABLE {ids}");
+                    DropPruneTables(conn, null);
                     return found;
                 });
             }
@@ -126,8 +133,8 @@ namespace SBKube.Core.State
                 void Delete()
                 {
                     // Explicit, not only ON DELETE CASCADE: a DB touched by tools without foreign keys may lack it.
-                    Execute(conn, $"DELETE FROM deployment_history WHERE deployment_id IN (SELECT id FROM {ids})", tx);
-                    Execute(conn, $"DELETE FROM deployments WHERE id IN (SELECT id FROM {ids})", tx);
+                    Execute(conn, $"DELETE FROM deployment_history WHERE deployment_id IN (SELECT id FROM {PruneIds})", tx);
+                    Execute(conn, $"DELETE FROM deployments WHERE id IN (SELECT id FROM {PruneIds})", tx);
                 }
                 long total = Convert.ToInt64(Scalar(conn, "SELECT COUNT(*) FROM deployments", tx), CultureInfo.InvariantCulture);
                 if (count * 2 > total)
@@ -138,7 +145,7 @@ namespace SBKube.Core.State
                 {
                     Delete();
                 }
-                Execute(conn, $"DROP TABLE {ids}", tx);
+                DropPruneTables(conn, tx);
                 return found;
             });
             if (removed.Count > 0)
@@ -169,10 +176,20 @@ namespace SBKube.Core.State
             }
         }
 
-        /// <summary>A SELECT of the ids a prune may remove, in id order.</summary>
-        private string PruneCandidates(PruneRequest request, List<(string, object?)> p)
+        private const string PruneApps = "sbkube_prune_apps";
+        private const string PruneIds = "sbkube_prune_ids";
+
+        private static void DropPruneTables(DbConnection conn, DbTransaction? tx)
         {
-            string where = Where(p, ("namespace", request.Namespace), ("app", request.App), ("context", request.Context));
+            Execute(conn, $"DROP TABLE IF EXISTS {PruneIds}", tx);
+            Execute(conn, $"DROP TABLE IF EXISTS {PruneApps}", tx);
+        }
+
+        /// <summary>The statements that fill the prune's temporary tables: the apps first, then the candidates.</summary>
+        private (string Apps, string Ids) PruneCandidates(PruneRequest request, List<(string, object?)> p)
+        {
+            var filters = new (string Column, object? Value)[] { ("namespace", request.Namespace), ("app", request.App), ("context", request.Context) };
+            string where = Where(p, filters);
             var conditions = new List<string>
             {
                 "COALESCE(d.status, '') NOT IN (@deployed, @uninstalling)",
@@ -187,15 +204,19 @@ namespace SBKube.Core.State
                 conditions.Add("d.deployed_at < @cutoff");
                 p.Add(("@cutoff", Time(request.OlderThanUtc.Value)));
             }
+            // The filters again, on the candidate rows, so that a prune of one app reads that app's rows only.
+            conditions.AddRange(filters.Where(f => f.Value != null).Select(f => $"d.{f.Column} = @{f.Column}"));
             // Per app, the lowest revision kept (the KeepLast-th newest), found by walking the unique
-            // (context, namespace, app, revision) index from the top; the revisions below it come from the
-            // same index. A window over every row would sort the whole table first (twice as slow on a million).
-            // Ordered by id, the temporary table the caller fills is written from front to back.
-            return "SELECT d.id FROM (SELECT context, namespace, app, (SELECT k.revision FROM deployments k " +
-                "WHERE k.context = a.context AND k.namespace = a.namespace AND k.app = a.app ORDER BY k.revision DESC LIMIT 1 OFFSET @skip) AS lowest_kept " +
-                $"FROM (SELECT DISTINCT context, namespace, app FROM deployments {where}) AS a) AS t " +
-                "JOIN deployments d ON d.context = t.context AND d.namespace = t.namespace AND d.app = t.app AND d.revision < t.lowest_kept " +
-                "WHERE " + string.Join(" AND ", conditions) + " ORDER BY d.id";
+            // (context, namespace, app, revision) index from the top. The candidates then come from one pass
+            // over deployments in id order (looking up their app in the small table), not from a lookup of each
+            // row through the index, and carry what the summary needs, so it never reads deployments again.
+            return ($"INSERT INTO {PruneApps} (app_key, context, namespace, app, lowest_kept) " +
+                "SELECT ROW_NUMBER() OVER (ORDER BY context, namespace, app), context, namespace, app, (SELECT k.revision FROM deployments k " +
+                "WHERE k.context = a.context AND k.namespace = a.namespace AND k.app = a.app ORDER BY k.revision DESC LIMIT 1 OFFSET @skip) " +
+                $"FROM (SELECT DISTINCT context, namespace, app FROM deployments {where}) AS a",
+                $"INSERT INTO {PruneIds} (id, app_key, revision, deployed_at) SELECT d.id, t.app_key, d.revision, d.deployed_at " +
+                $"FROM deployments d JOIN {PruneApps} t ON d.context = t.context AND d.namespace = t.namespace AND d.app = t.app " +
+                "WHERE d.revision < t.lowest_kept AND " + string.Join(" AND ", conditions) + " ORDER BY d.id");
         }
     }
 }
