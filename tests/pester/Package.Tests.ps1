@@ -171,4 +171,15 @@ Describe 'Help' {
         @((Get-Help sbkube -Full).relatedLinks.navigationLink)[0].uri | Should -Be "$project/blob/main/README.md#cmdlets"
         Get-Content (Join-Path $root 'README.md') | Should -Contain '## Cmdlets'
     }
+
+    It 'runs nothing at import but definitions: the nested module''s top level calls no command' {
+        # A command at the top of the script module (Register-ArgumentCompleter, Set-StrictMode) costs every
+        # fresh pwsh that imports SBKube about 20 ms; the bench shows the start-up next to a bare pwsh.
+        $psm1 = Join-Path (Split-Path $modulePath) 'SBKube.Commands.psm1'
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($psm1, [ref] $null, [ref] $null)
+        $topLevel = @($ast.EndBlock.Statements)
+        $calls = @($topLevel | Where-Object { $_.Find({ param($n) $n -is [System.Management.Automation.Language.CommandAst] -or $n -is [System.Management.Automation.Language.InvokeMemberExpressionAst] }, $false) -and $_ -isnot [System.Management.Automation.Language.FunctionDefinitionAst] })
+        $calls | ForEach-Object { $_.Extent.Text } | Should -BeNullOrEmpty
+        ($topLevel | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] }).Name | Should -Contain 'sbkube'
+    }
 }
