@@ -105,7 +105,7 @@ try {
     Report '  helm upgrade calls it made (goal: 0)' ((Get-CallCount upgrade) - $upgradesBefore) 'calls'
     Report '  ratio to the unchanged apply of one app (goal: within 1.5x)' ($unchanged100 / $unchanged) 'x'
     # Its floor: the five helm list processes alone, started together as SBKube starts them.
-    $lists = 0..4 | ForEach-Object { , [string[]] @('list', '--namespace', "bench-$_", '-a', '-o', 'json') }
+    $lists = 0..4 | ForEach-Object { , [string[]] @('list', '--namespace', "bench-$_", '-a', '--max', '0', '-o', 'json') }
     $listFloor = Time { Invoke-HelmSimBatch $lists 5 } -Repeat 3
     Report 'floor: the 5 helm list processes alone, together (mean of 3)' $listFloor 'ms'
     Report '  ratio of the 100-app apply to that floor' ($unchanged100 / $listFloor) 'x'

@@ -140,13 +140,16 @@ namespace SBKube.Core.Helm
             }
         }
 
-        /// <summary>Every release of a namespace whatever its status (Helm 3 needs -a; Helm 4 has no such flag).</summary>
+        /// <summary>
+        /// Every release of a namespace whatever its status (Helm 3 needs -a; Helm 4 has no such flag), however
+        /// many: helm list returns 256 unless --max says otherwise, and --max 0 means no limit.
+        /// </summary>
         public async Task<IReadOnlyList<HelmListEntry>> ListAsync(string ns, CancellationToken ct = default)
         {
             int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
             var args = new List<string> { "list", "--namespace", ns };
             if (major < 4) args.Add("-a");
-            args.AddRange(new[] { "-o", "json" });
+            args.AddRange(new[] { "--max", "0", "-o", "json" });
             ToolResult r = await RunAsync(args, null, null, ct).ConfigureAwait(false);
             return HelmOutput.ParseList(r.StandardOutput);
         }

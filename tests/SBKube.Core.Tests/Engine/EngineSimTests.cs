@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -43,6 +44,29 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(1, second.Revision);
             Assert.Equal(1, _p.Count("upgrade"));
             Assert.Single(_p.Store.History("state-demo", "redis"));
+        }
+
+        [Fact]
+        public void An_app_past_the_first_256_releases_of_its_namespace_is_seen_as_installed()
+        {
+            // helm list stops at 256 releases unless told otherwise: 300 releases sorted before redis in
+            // the simulator's cluster would hide it, and an unchanged apply would upgrade it again.
+            _p.Redis();
+            Assert.Equal(AppOutcome.Installed, _p.ApplyOne().Outcome);
+            string releases = Path.Combine(_p.Home, "releases", "state-demo");
+            JsonObject stored = JsonNode.Parse(File.ReadAllText(Path.Combine(releases, "redis", "1.json")))!.AsObject();
+            for (int i = 0; i < 300; i++)
+            {
+                string name = "aaa-" + i.ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+                Directory.CreateDirectory(Path.Combine(releases, name));
+                stored["name"] = name;
+                File.WriteAllText(Path.Combine(releases, name, "1.json"), stored.ToJsonString());
+            }
+            Assert.Equal(301, JsonNode.Parse(_p.Helm("list", "--namespace", "state-demo", "--max", "0", "-o", "json").Out)!.AsArray().Count);
+
+            AppResult again = _p.ApplyOne();
+            Assert.True(again.Outcome == AppOutcome.Unchanged, again.Outcome + ": " + again.Message);
+            Assert.Equal(1, _p.Count("upgrade"));
         }
 
         [Fact]

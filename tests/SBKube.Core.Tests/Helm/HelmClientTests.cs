@@ -89,12 +89,12 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm v3 = Fake();
             await Client(v3).ListAsync("state-demo");
-            Assert.Equal(new[] { "list", "--namespace", "state-demo", "-a", "-o", "json" }, v3.Last);
+            Assert.Equal(new[] { "list", "--namespace", "state-demo", "-a", "--max", "0", "-o", "json" }, v3.Last);
             v3.Dispose();
 
             FakeHelm v4 = Fake("v4.2.4+g0a1b2c3");
             await Client(v4).ListAsync("state-demo");
-            Assert.Equal(new[] { "list", "--namespace", "state-demo", "-o", "json" }, v4.Last);
+            Assert.Equal(new[] { "list", "--namespace", "state-demo", "--max", "0", "-o", "json" }, v4.Last);
         }
 
         [UnixFact]
