@@ -68,19 +68,36 @@ try {
     # A module of one empty function: what Import-Module itself costs the first time in a session.
     $empty = Join-Path $work 'Empty.psm1'
     Set-Content -LiteralPath $empty -Value 'function Get-Nothing { }'
+    # SBKube's layout with nothing in it: a manifest, a binary root module of one cmdlet and a script module
+    # of one function. What PowerShell itself takes to import that shape, before any of SBKube's code runs.
+    $layout = Join-Path $work 'Layout'
+    New-Item -ItemType Directory -Path $layout | Out-Null
+    Add-Type -OutputAssembly (Join-Path $layout 'Layout.dll') -OutputType Library -TypeDefinition @'
+using System.Management.Automation;
+[Cmdlet(VerbsCommon.Get, "LayoutNothing")]
+public sealed class GetLayoutNothingCommand : PSCmdlet { }
+'@
+    Set-Content -LiteralPath (Join-Path $layout 'Layout.psm1') -Value 'function Get-LayoutFunction { }'
+    Set-Content -LiteralPath (Join-Path $layout 'Layout.psd1') -Value ("@{ RootModule = 'Layout.dll'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; " +
+        "NestedModules = @('Layout.psm1'); CmdletsToExport = @('Get-LayoutNothing'); FunctionsToExport = @('Get-LayoutFunction'); AliasesToExport = @(); VariablesToExport = @() }")
     $bareRuns = [System.Collections.Generic.List[double]]::new(); $moduleRuns = [System.Collections.Generic.List[double]]::new()
-    $emptyRuns = [System.Collections.Generic.List[double]]::new()
+    $emptyRuns = [System.Collections.Generic.List[double]]::new(); $layoutRuns = [System.Collections.Generic.List[double]]::new()
     foreach ($i in 1..7) {
         $bareRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command 'exit' }).TotalMilliseconds)
         $moduleRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'" }).TotalMilliseconds)
         $emptyRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$empty'" }).TotalMilliseconds)
+        $layoutRuns.Add((Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$layout/Layout.psd1'" }).TotalMilliseconds)
     }
     $bare = ($bareRuns | Sort-Object)[3]; $withModule = ($moduleRuns | Sort-Object)[3]; $withEmpty = ($emptyRuns | Sort-Object)[3]
+    $withLayout = ($layoutRuns | Sort-Object)[3]
     Report 'floor: pwsh -c exit (median of 7)' $bare 'ms'
     Report "pwsh -c 'Import-Module SBKube' (median of 7, interleaved)" $withModule 'ms'
     Report '  ratio to the bare start (goal: within 1.25x)' ($withModule / $bare) 'x'
     Report "floor: pwsh -c 'Import-Module' of a one-function module (median of 7)" $withEmpty 'ms'
     Report '  ratio of that floor to the bare start' ($withEmpty / $bare) 'x'
+    Report "floor: pwsh -c 'Import-Module' of SBKube's layout, empty (median of 7)" $withLayout 'ms'
+    Report '  ratio of that floor to the bare start' ($withLayout / $bare) 'x'
+    Report '  ratio of SBKube to that floor' ($withModule / $withLayout) 'x'
 
     Import-Module $ModulePath
     # 2. Unchanged apply: no helm upgrade.
