@@ -30,9 +30,22 @@ namespace SBKube.PowerShell.Tests
             HoldAppLockElsewhere(ps.StatePath, "flow", "first");
             ForgetCalls();
 
-            using System.Management.Automation.PowerShell pipeline = ps.NewPipeline(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, _project));
+            using System.Management.Automation.PowerShell pipeline = ps.NewPipeline(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, _project) + " -Verbose");
+            using var waiting = new ManualResetEventSlim();
+            string? said = null;
+            pipeline.Streams.Verbose.DataAdded += (sender, e) =>
+            {
+                string message = ((PSDataCollection<VerboseRecord>)sender!)[e.Index].Message;
+                if (message.StartsWith("Waiting up to 40s ", StringComparison.Ordinal))
+                {
+                    said = message;
+                    waiting.Set();
+                }
+            };
             IAsyncResult running = pipeline.BeginInvoke();
-            Thread.Sleep(1500); // planned by now, and polling for the lock (a 40 s wait)
+            Assert.True(waiting.Wait(TimeSpan.FromSeconds(30)), "the command never said it was waiting for the lock");
+            Assert.Contains("flow/first: it is locked by ci@other-host for 'apply'", said);
+            Assert.Contains("(lock ID elsewhere01)", said);
             var clock = Stopwatch.StartNew();
             pipeline.Stop();
             Assert.Throws<PipelineStoppedException>(() => pipeline.EndInvoke(running));

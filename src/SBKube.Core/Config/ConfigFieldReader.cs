@@ -11,8 +11,8 @@ namespace SBKube.Core.Config
     internal sealed class ConfigFieldReader
     {
         private const string DurationRule = "a Go duration such as 300s, 5m or 1h30m";
+        /// <summary>A repository name, and the chart name after "repo/": Helm's rule for both.</summary>
         internal static readonly Regex RepoNameRegex = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
-        private static readonly Regex ChartNameRegex = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
 
         private readonly ConfigReadContext _ctx;
 
@@ -338,7 +338,7 @@ namespace SBKube.Core.Config
                 return;
             }
             var parts = chart.Split('/');
-            if (parts.Length == 2 && RepoNameRegex.IsMatch(parts[0]) && ChartNameRegex.IsMatch(parts[1]))
+            if (parts.Length == 2 && RepoNameRegex.IsMatch(parts[0]) && RepoNameRegex.IsMatch(parts[1]))
             {
                 if (sources.FindRepo(parts[0]) != null) return;
                 var local = SafeFull(chart);

@@ -132,7 +132,7 @@ namespace SBKube.Core.Engine
                 Namespace = ns,
                 App = app ?? LockRecord.WholeNamespace,
                 Operation = operation,
-            }, timeout, ct).ConfigureAwait(false);
+            }, timeout, ct, waiting: Log.Verbose).ConfigureAwait(false);
             _leases[lease] = true;
             lease.Released = l => _leases.TryRemove(l, out _);
             return lease;

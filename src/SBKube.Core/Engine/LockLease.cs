@@ -58,10 +58,13 @@ namespace SBKube.Core.Engine
             }
         }
 
-        /// <summary>Takes the lock, waiting up to <paramref name="timeout"/> for a live holder to finish.</summary>
+        /// <summary>
+        /// Takes the lock, waiting up to <paramref name="timeout"/> for a live holder to finish;
+        /// <paramref name="waiting"/> hears once that the wait begins and who holds the lock.
+        /// </summary>
         /// <exception cref="SbkubeException">LockHeld, naming holder, operation, since when and the lock ID.</exception>
         public static async Task<LockLease> AcquireAsync(IStateStore store, LockRequest request, TimeSpan timeout,
-            CancellationToken ct, TimeSpan? lease = null)
+            CancellationToken ct, TimeSpan? lease = null, Action<string>? waiting = null)
         {
             TimeSpan leaseLength = lease ?? DefaultLease;
             request.Duration = leaseLength;
@@ -77,6 +80,11 @@ namespace SBKube.Core.Engine
                 {
                     throw Held(holder!, request, timeout);
                 }
+                if (waiting != null)
+                {
+                    waiting($"Waiting up to {timeout.TotalSeconds:0}s to {request.Operation} {Target(request)}: it is {Holding(holder!)}.");
+                    waiting = null;
+                }
                 try
                 {
                     // Polling: SQLite has no notification; a short wait keeps the DB quiet.
@@ -91,17 +99,25 @@ namespace SBKube.Core.Engine
 
         public static SbkubeException Held(LockRecord holder, LockRequest request, TimeSpan waited)
         {
-            string target = request.App == LockRecord.WholeNamespace ? $"namespace '{request.Namespace}'" : $"{request.Namespace}/{request.App}";
+            string waitedText = waited > TimeSpan.Zero ? $" after waiting {waited.TotalSeconds:0}s" : "";
+            return new SbkubeException(
+                $"Cannot {request.Operation} {Target(request)}{waitedText}: it is {Holding(holder)}.",
+                ErrorIds.LockHeld, ErrorKind.ResourceBusy, holder, next: new NextStep(NextStepKind.WaitOrBreakLock) { LockId = holder.LockId });
+        }
+
+        private static string Target(LockRequest request) =>
+            request.App == LockRecord.WholeNamespace ? $"namespace '{request.Namespace}'" : $"{request.Namespace}/{request.App}";
+
+        /// <summary>"locked by OWNER for 'OPERATION' (REASON) since ... UTC until ... UTC (lock ID ...)".</summary>
+        private static string Holding(LockRecord holder)
+        {
             string what = holder.IsFreeze ? "frozen" : "locked";
             string until = holder.ExpiresAt.HasValue
                 ? " until " + holder.ExpiresAt.Value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC"
                 : "";
             string reason = string.IsNullOrEmpty(holder.Reason) ? "" : $" ({holder.Reason})";
-            string waitedText = waited > TimeSpan.Zero ? $" after waiting {waited.TotalSeconds:0}s" : "";
-            return new SbkubeException(
-                $"Cannot {request.Operation} {target}{waitedText}: it is {what} by {holder.Owner} for '{holder.Operation}'{reason} " +
-                $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId}).",
-                ErrorIds.LockHeld, ErrorKind.ResourceBusy, holder, next: new NextStep(NextStepKind.WaitOrBreakLock) { LockId = holder.LockId });
+            return $"{what} by {holder.Owner} for '{holder.Operation}'{reason} " +
+                $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId})";
         }
 
         private void Renew(TimeSpan lease)
