@@ -51,9 +51,12 @@ function Invoke-HelmSimBatch([string[][]] $ArgumentLists, [int] $Parallel) {
         foreach ($p in $batch) { $p.StandardOutput.ReadToEnd() | Out-Null; $p.WaitForExit() }
     }
 }
-# The argv of the last logged call of a helm command.
-function Get-LastCallArgv([string] $Command) {
-    [string[]] (Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command } | Select-Object -Last 1).argv
+# The argv of the last $Last logged calls of a helm command, oldest first.
+function Get-CallArgv([string] $Command, [int] $Last = 1) {
+    $calls = [System.Collections.Generic.List[string[]]]::new()
+    Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command } |
+        Select-Object -Last $Last | ForEach-Object { $calls.Add([string[]] $_.argv) }
+    , $calls
 }
 function Get-CallCount([string] $Command) {
     @(Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command }).Count
@@ -127,8 +130,8 @@ public sealed class GetLayoutNothingCommand : PSCmdlet { }
     Report '  helm list calls it made (goal: at most 5)' ((Get-CallCount list) - $listsBefore) 'calls'
     Report '  helm upgrade calls it made (goal: 0)' ((Get-CallCount upgrade) - $upgradesBefore) 'calls'
     Report '  ratio to the unchanged apply of one app (goal: within 1.5x)' ($unchanged100 / $unchanged) 'x'
-    # Its floor: the five helm list processes alone, started together as SBKube starts them.
-    $lists = 0..4 | ForEach-Object { , [string[]] @('list', '--namespace', "bench-$_", '-a', '--max', '0', '-o', 'json') }
+    # Its floor: the five helm list processes that apply ran (their argv from the call log), started together.
+    $lists = Get-CallArgv list 5
     $listFloor = Time { Invoke-HelmSimBatch $lists 5 } -Repeat 3
     Report 'floor: the 5 helm list processes alone, together (mean of 3)' $listFloor 'ms'
     Report '  ratio of the 100-app apply to that floor' ($unchanged100 / $listFloor) 'x'
@@ -142,7 +145,7 @@ public sealed class GetLayoutNothingCommand : PSCmdlet { }
     $serial = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 1 -Force }
     $parallel = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 8 -Force }
     # Its floor: the same 16 upgrades run by HelmSim directly, 8 at a time (other release names, same delay).
-    $upgrade = Get-LastCallArgv upgrade
+    $upgrade = (Get-CallArgv upgrade)[0]
     $at = [array]::IndexOf($upgrade, '--') + 1
     $upgrades = 1..16 | ForEach-Object { $argv = $upgrade.Clone(); $argv[$at] = "floor-$_"; , $argv }
     $upgradeFloor = Time { Invoke-HelmSimBatch $upgrades 8 }
@@ -186,14 +189,15 @@ PRAGMA wal_checkpoint(TRUNCATE);
         # What SQLite alone needs for the same rows in the listing's order (the sort is most of it), before
         # PowerShell sees a row: the listing's cost is that plus the pipeline's.
         $columns = 'id, context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, helm_revision, deployed_at, description'
-        $sqliteRead = Time { & bash -c "sqlite3 '$big' 'SELECT $columns FROM deployments ORDER BY namespace, app, context, revision' > /dev/null" }
+        $listing = "SELECT $columns FROM deployments ORDER BY namespace, app, context, revision"
+        $sqliteRead = Time { & bash -c "sqlite3 '$big' '$listing' > /dev/null" }
         Report 'floor: sqlite3 reading the same rows in the same order (to /dev/null)' $sqliteRead 'ms'
         Report '  ratio of that floor to the pipeline floor' ($sqliteRead / $floor) 'x'
         Report '  ratio of Get-SbkubeState to both floors added' ($objects / ($sqliteRead + $floor)) 'x'
         $table = Time { sbkube state list --state-db $big | Measure-Object }
         Report 'sbkube state list (the seed table), every revision' $table 'ms'
         Report '  ratio to Get-SbkubeState | Measure-Object (goal: within 1.5x)' ($table / $objects) 'x'
-        $sqliteJson = Time { & bash -c "sqlite3 -json '$big' 'SELECT $columns FROM deployments ORDER BY namespace, app, context, revision' > /dev/null" }
+        $sqliteJson = Time { & bash -c "sqlite3 -json '$big' '$listing' > /dev/null" }
         $json = Time { Get-SbkubeState -StatePath $big -Format Json | Out-Null }
         Report 'sqlite3 -json of the same columns (to /dev/null)' $sqliteJson 'ms'
         Report 'Get-SbkubeState -Format Json | Out-Null' $json 'ms'
