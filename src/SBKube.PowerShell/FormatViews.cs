@@ -39,8 +39,21 @@ namespace SBKube.PowerShell
             state.Done = true;
             if (File.Exists(FilePath))
             {
-                cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($path) Update-FormatData -AppendPath $path"),
-                    null, FilePath);
+                // A nested command, not script text: a script would run in the caller's scope and set (or
+                // fail on) the caller's own variables of the same name.
+                using (System.Management.Automation.PowerShell nested = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace))
+                {
+                    nested.AddCommand("Update-FormatData").AddParameter("AppendPath", FilePath);
+                    try
+                    {
+                        nested.Invoke();
+                    }
+                    catch (RuntimeException e)
+                    {
+                        // The command itself still runs; only its default tables are missing.
+                        cmdlet.WriteWarning($"SBKube's table views could not be loaded ({e.Message}); output is shown as lists.");
+                    }
+                }
             }
         }
     }

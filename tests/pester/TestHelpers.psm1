@@ -3,6 +3,8 @@
 
 $script:Root = if ($env:SBKUBE_TEST_ROOT) { $env:SBKUBE_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
 
+function Get-TestRoot { $script:Root }
+
 function Get-TestModulePath {
     if ($env:SBKUBE_TEST_MODULE) { $env:SBKUBE_TEST_MODULE } else { Join-Path $script:Root 'out/SBKube/SBKube.psd1' }
 }

@@ -1,0 +1,145 @@
+# SBKube run the ways people run it: the first SBKube call of a fresh session made from inside a
+# function or script whose own variables share names with the module's ($path, $app, ...), from a
+# script file, with -NonInteractive, in a thread job and in a hosted runspace without a console.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force
+    $script:ModulePath = Get-TestModulePath
+    Import-Module $script:ModulePath -Force
+    $script:Scripts = Join-Path (Get-TestRoot) 'examples/scripts'
+
+    # A pwsh that has not run any SBKube command yet: the module is imported, nothing else.
+    function Invoke-FirstCall([string] $Body) {
+        Invoke-FreshPwsh -Command "`$ErrorActionPreference = 'Stop'; Import-Module '$script:ModulePath'; $Body"
+    }
+}
+
+Describe 'The first SBKube call of a session, from code with variables of its own' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $env:SBKUBE_RUNSTYLES_EXAMPLE = $s.Example
+    }
+    AfterAll { Remove-SbkubeSandbox $s; Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE }
+
+    It 'works inside a function that has $path, $app, $namespace and $revision (<Cmdlet>)' -ForEach @(
+        @{ Cmdlet = 'Get-SbkubeState -Latest' }
+        @{ Cmdlet = 'Get-SbkubeHistory -Namespace state-demo -App redis' }
+        @{ Cmdlet = 'Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_EXAMPLE' }
+    ) {
+        $r = Invoke-FirstCall @"
+function Show-Deployed {
+    `$path = 'unrelated'; `$app = 'x'; `$namespace = 'y'; `$revision = 9
+    $Cmdlet | Out-String -Width 200
+    "path=`$path app=`$app namespace=`$namespace revision=`$revision"
+}
+Show-Deployed
+"@
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Not -Match 'optimized'
+        $r.Output | Should -Contain 'path=unrelated app=x namespace=y revision=9'
+    }
+
+    It 'loads the table views for that session, so the first listing is a table' {
+        $r = Invoke-FirstCall @"
+function Show-Deployed { `$path = 'x'; Get-SbkubeState -Latest | Out-String -Width 200 }
+Show-Deployed
+"@
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        # The seed's columns, not Format-List's "Name : value" lines.
+        ($r.Output -join "`n") | Should -Match '(?m)^\s*NAMESPACE\s+APP\s+REVISION'
+        ($r.Output -join "`n") | Should -Not -Match '(?m)^ConfigHash\s+:'
+    }
+
+    It 'leaves the caller''s variables and scope alone when called at the top of a script file' {
+        $file = Join-Path $s.Dir 'first-call.ps1'
+        Set-Content $file @"
+param([string] `$Path = 'kept')
+Import-Module '$script:ModulePath'
+`$n = @(Get-SbkubeState -Latest).Count
+"count=`$n path=`$Path"
+"@
+        $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $out | Should -Contain 'count=1 path=kept'
+    }
+}
+
+Describe 'The shipped workflow scripts as the first call of a session' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    # Each style runs Deploy-Checked, a user's function with a $path parameter, as the session's first SBKube call.
+    It 'Invoke-AutoRollback.ps1 rolls a failed health check back, run <Style>' -ForEach @(
+        @{ Style = 'from a function'; Run = 'Deploy-Checked $example' }
+        @{ Style = 'dot-sourced'; Run = '. Deploy-Checked $example' }
+        @{ Style = 'in a thread job'; Run = @'
+Start-ThreadJob { Import-Module $using:module; ${function:Deploy-Checked} = [scriptblock]::Create($using:deploy); Deploy-Checked $using:example } | Receive-Job -Wait -AutoRemoveJob
+'@ }
+        @{ Style = 'in a hosted runspace without a console'; Run = @'
+$ps = [powershell]::Create()
+try {
+    $null = $ps.AddScript("Import-Module '$module'; function Deploy-Checked { $deploy }; Deploy-Checked '$example'")
+    $ps.Invoke()
+    if ($ps.HadErrors) { $ps.Streams.Error | ForEach-Object { "error: $_" } }
+} finally { $ps.Dispose() }
+'@ }
+    ) {
+        $script = Join-Path $script:Scripts 'Invoke-AutoRollback.ps1'
+        $r = Invoke-FreshPwsh -Command @"
+`$ErrorActionPreference = 'Stop'
+`$module = '$script:ModulePath'; `$example = '$($s.Example)'
+`$deploy = @'
+    param([string] `$path)
+    & '$script' state-demo redis http://unused/health -Path `$path -WaitSeconds 0 -HealthCheck { `$false } 3>`$null
+'@
+Import-Module `$module
+`${function:Deploy-Checked} = [scriptblock]::Create(`$deploy)
+`$result = @($Run) | Select-Object -Last 1
+"rolledback=`$(`$result.RolledBack) previous=`$(`$result.PreviousRevision)"
+"@
+        $r.Output | Should -Contain 'rolledback=True previous=1' -Because ($r.Output -join "`n")
+        $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
+        $h[-1].Description | Should -Be 'Rollback to revision 1'
+        $h[-1].Status | Should -Be 'deployed'
+    }
+}
+
+Describe 'The blue-green and canary scripts as the first call of a session' {
+    BeforeEach {
+        $s = New-SbkubeSandbox -Example ''
+        $app = New-AppConfig -Dir (Join-Path $s.Dir 'myapp') -Namespace production -App myapp -Version 15.0.0
+        Invoke-SbkubeApply -Path $app | Out-Null
+        (Get-Content "$app/config.yaml" -Raw).Replace('15.0.0', '15.1.0') | Set-Content "$app/config.yaml" -NoNewline
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'Invoke-BlueGreen.ps1 rolls back to blue when called from a function with $path' {
+        $script = Join-Path $script:Scripts 'Invoke-BlueGreen.ps1'
+        $r = Invoke-FirstCall @"
+function Switch-Color([string] `$path) { & '$script' production myapp -Path `$path -HealthCheck { `$false } 3>`$null 6>`$null }
+`$result = Switch-Color '$app'
+"rolledback=`$(`$result.RolledBack) blue=`$(`$result.BlueRevision)"
+"@
+        $r.Output | Should -Contain 'rolledback=True blue=1' -Because ($r.Output -join "`n")
+        (Get-SbkubeDeployment -Namespace production -App myapp).Chart | Should -Be 'nginx-15.0.0'
+    }
+
+    It 'Invoke-Canary.ps1 removes a failing canary when called from a function with $path' {
+        $canary = New-AppConfig -Dir (Join-Path $s.Dir 'myapp-canary') -Namespace production -App myapp -Version 15.1.0 -Replicas 2
+        $script = Join-Path $script:Scripts 'Invoke-Canary.ps1'
+        $r = Invoke-FirstCall @"
+function Try-Canary([string] `$path, [string] `$app) {
+    & '$script' production `$app -Path `$path -CanaryPath '$canary' -MonitorCount 1 -MonitorIntervalSeconds 0 -Monitor { `$false } 3>`$null 6>`$null
+}
+`$result = Try-Canary '$app' myapp
+"promoted=`$(`$result.Promoted) removed=`$(`$result.CanaryRemoved)"
+"@
+        $r.Output | Should -Contain 'promoted=False removed=True' -Because ($r.Output -join "`n")
+        (Get-SbkubeDeployment -Namespace production -App myapp).Chart | Should -Be 'nginx-15.0.0'
+    }
+}
