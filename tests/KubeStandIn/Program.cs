@@ -1,0 +1,92 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeStandIn
+{
+    /// <summary>
+    /// kube-standin --dir DIR [--port N] [--parent-pid PID] [--charts DIR [--chart-auth USER:PASSWORD]]
+    /// Serves a Kubernetes API stand-in on 127.0.0.1 (a random port unless given), writes DIR/kubeconfig
+    /// (context "standin") and DIR/server.json, logs each request to DIR/requests.log, reads DIR/faults.json,
+    /// exits when PID (the test run that started it) is gone, and with --charts serves a chart repository too.
+    /// </summary>
+    internal static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            string? dir = Arg(args, "--dir");
+            if (dir == null)
+            {
+                Console.Error.WriteLine("usage: kube-standin --dir DIR [--port N] [--parent-pid PID] [--charts DIR [--chart-auth USER:PASSWORD]]");
+                return 2;
+            }
+            Directory.CreateDirectory(dir);
+            int port = int.TryParse(Arg(args, "--port"), out int p) ? p : 0;
+            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+            WebApplication app = builder.Build();
+            string? charts = Arg(args, "--charts");
+            var server = new ApiServer(dir, charts == null ? null : new ChartRepository(charts, Arg(args, "--chart-auth")));
+            app.Run(server.Handle);
+            await app.StartAsync();
+            string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            File.WriteAllText(Path.Combine(dir, "kubeconfig"), Kubeconfig(url));
+            File.WriteAllText(Path.Combine(dir, "server.json"), $"{{\"url\":\"{url}\",\"pid\":{Environment.ProcessId}}}");
+            Console.WriteLine(url);
+            if (int.TryParse(Arg(args, "--parent-pid"), out int parent)) _ = WatchParent(parent, app);
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+
+        private static string? Arg(string[] args, string name)
+        {
+            int at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        }
+
+        private static string Kubeconfig(string url) =>
+$@"apiVersion: v1
+kind: Config
+clusters:
+- name: standin
+  cluster:
+    server: {url}
+contexts:
+- name: standin
+  context:
+    cluster: standin
+    user: standin
+current-context: standin
+users:
+- name: standin
+  user: {{}}
+";
+
+        private static async Task WatchParent(int pid, WebApplication app)
+        {
+            while (true)
+            {
+                await Task.Delay(1000);
+                try
+                {
+                    using Process parent = Process.GetProcessById(pid);
+                    if (!parent.HasExited) continue;
+                }
+                catch (ArgumentException) { }
+                await app.StopAsync();
+                return;
+            }
+        }
+    }
+}
