@@ -198,7 +198,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         (Get-SbkubeState).Context | Should -Be 'dev-cluster'
     }
 
-    It 'speaks Helm 4: --rollback-on-failure and --force-replace' {
+    It 'speaks Helm 4: --rollback-on-failure, and -Force is never --force-replace' {
         # As after a helm upgrade, and back after the test: SBKube keeps helm's version per binary path and write time.
         $helm = Get-Item $env:SBKUBE_HELM
         Set-HelmSimFault @{ version = 4 }
@@ -208,7 +208,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
             Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
             $argv = (Get-HelmSimCall -Command upgrade)[0].argv
             $argv | Should -Contain '--rollback-on-failure'
-            $argv | Should -Contain '--force-replace'
+            $argv | Should -Not -Contain '--force-replace'
             $argv | Should -Not -Contain '--atomic'
             # The drift check before a redeploy lists releases: Helm 4 has no -a.
             Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
@@ -228,13 +228,14 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         (Get-SbkubeState -Latest).HelmRevision | Should -Be 3
     }
 
-    It 'adds repositories only when missing and updates one only when a version is missing' {
+    It 'adds repositories only when missing and updates one only when a version is missing or -Force asks' {
         $catalog = Join-Path $s.Dir 'catalog'
         Copy-Item (Join-Path (Split-Path $env:SBKUBE_HELM) 'catalog') $catalog -Recurse
         $env:HELMSIM_CATALOG = $catalog
         try {
             Invoke-SbkubeApply -Path $s.Example | Out-Null
-            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+            Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: changed`n"
+            Invoke-SbkubeApply -Path $s.Example | Out-Null
             @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' }).Count | Should -Be 1
             @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 0
             # A chart version published after the repo was added.
@@ -247,6 +248,9 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
             $r.Outcome | Should -Be 'Upgraded'
             $r.Chart | Should -Be 'redis-19.0.0'
             @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
+            # The seed's apply --force: the chart is fetched again.
+            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 2
         }
         finally { Remove-Item Env:HELMSIM_CATALOG }
     }

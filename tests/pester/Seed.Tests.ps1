@@ -204,12 +204,12 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $LASTEXITCODE | Should -Be 1
     }
 
-    It 'rollback --force passes --force to helm (recreate pods) and records revision 3' {
-        $out = sbkube rollback --namespace state-demo --app redis --revision 1 --force
+    It 'rollback --force records revision 3 and asks Helm for no resource replacement (pods are recreated with kubectl: RealHelm.Tests.ps1)' {
+        $out = sbkube rollback --namespace state-demo --app redis --revision 1 --force 3>$null
         $LASTEXITCODE | Should -Be 0
         $out[1] | Should -Match '^state-demo\s+redis\s+RolledBack\s+3\s'
-        $calls = @(Get-HelmSimCall | Where-Object { $_.argv -contains '--force' -and ($_.argv[0] -eq 'rollback' -or $_.argv[0] -eq 'upgrade') })
-        $calls.Count | Should -Be 1
+        $calls = @(Get-HelmSimCall | Where-Object { ($_.argv -contains '--force' -or $_.argv -contains '--force-replace') -and ($_.argv[0] -eq 'rollback' -or $_.argv[0] -eq 'upgrade') })
+        $calls.Count | Should -Be 0
         (Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1).Description | Should -Be 'Rollback to revision 1'
     }
 

@@ -55,7 +55,9 @@ Describe 'Seed scenarios 1-4' {
         $history[2].Description | Should -Match '^Upgraded chart 17\.13\.2 → 18\.0\.0 \(FAILED: '
         # Revision 2 was the deployed one until the rollback superseded it.
         (Get-SbkubeHistory -Namespace state-demo -App redis | Where-Object Revision -eq 2).Status | Should -Be 'superseded'
-        @(Get-HelmSimCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 1
+        # -Force fetched the chart index again; it is never Helm's resource-replacing --force.
+        @(Get-HelmSimCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 0
+        @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -BeGreaterOrEqual 1
     }
 
     It 'scenario 4: revision 4 redis-17.13.2 "Rollback to revision 2", deployed, with a rollback history row' {

@@ -14,11 +14,11 @@ namespace SBKube.Core.Engine
     public sealed partial class ApplyEngine
     {
         /// <summary>A wanted chart version may be newer than the local repo index: update that repo once and retry.</summary>
-        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, string app, bool force, string description)
+        private async Task<DeployOutcome> DeployWithRepoRetryAsync(RevisionSnapshot snapshot, string app, string description)
         {
             try
             {
-                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
                 && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
@@ -26,12 +26,16 @@ namespace SBKube.Core.Engine
                 string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
                 _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
                 await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
-                return await _session.DeployAsync(snapshot, app, force, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        /// <summary>Adds the config's repositories that helm lacks or knows under another URL (once per run).</summary>
-        private async Task EnsureReposAsync(SbkubeConfig config)
+        /// <summary>
+        /// Adds the config's repositories that helm lacks or knows under another URL (once per run). With
+        /// <paramref name="refresh"/> (apply -Force, the seed's "fetch the chart again") the indexes of the
+        /// repositories the apps use are fetched anew.
+        /// </summary>
+        private async Task EnsureReposAsync(SbkubeConfig config, bool refresh)
         {
             if (config.Sources.HelmRepos.Count == 0)
             {
@@ -49,6 +53,14 @@ namespace SBKube.Core.Engine
                 _session.Redactor.LearnValue(repo.Password);
                 await _session.Helm.RepoAddAsync(repo.Name, repo.Url, repo.Username, repo.Password, forceUpdate: existing != null)
                     .ConfigureAwait(false);
+            }
+            List<string> used = config.Sources.HelmRepos.Select(r => r.Name)
+                .Where(name => config.Apps.Any(a => a.Type == AppType.Helm && a.Chart != null && a.Chart.StartsWith(name + "/", StringComparison.Ordinal)))
+                .ToList();
+            if (refresh && used.Count > 0)
+            {
+                _session.Log.Verbose($"Fetching the index of {string.Join(", ", used)} again (-Force).");
+                await _session.Helm.RepoUpdateAsync(used).ConfigureAwait(false);
             }
         }
 

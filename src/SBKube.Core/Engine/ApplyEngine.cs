@@ -16,7 +16,7 @@ namespace SBKube.Core.Engine
     {
         /// <summary>Only these apps (by name); null = all enabled apps.</summary>
         public IReadOnlyCollection<string>? Apps { get; set; }
-        /// <summary>Redeploy even when nothing changed.</summary>
+        /// <summary>The seed's apply --force: fetch the charts' repository indexes again and redeploy even when nothing changed (never Helm's resource-replacing --force).</summary>
         public bool Force { get; set; }
         public string? Description { get; set; }
         /// <summary>Plan only: decide per app, record nothing, call no upgrade.</summary>
@@ -96,7 +96,7 @@ namespace SBKube.Core.Engine
         public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching,
             bool replanOutdated = false)
         {
-            _repos = new Lazy<Task>(() => EnsureReposAsync(plan.Config));
+            _repos = new Lazy<Task>(() => EnsureReposAsync(plan.Config, options.Force));
             var leases = new List<LockLease>();
             try
             {
@@ -313,7 +313,7 @@ namespace SBKube.Core.Engine
                 await RevisionRecorder.RecordAsync(_session, row, install ? HistoryAction.Deploy : HistoryAction.Upgrade, result,
                     install ? AppOutcome.Installed : AppOutcome.Upgraded, description, async () =>
                     {
-                        DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, options.Force, description).ConfigureAwait(false);
+                        DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, description).ConfigureAwait(false);
                         return new RecordedChange(DeploymentStatus.Deployed, outcome.HelmRevision, description);
                     }, () => _session.HelmRevisionAfterFailureAsync(snapshot, deployed?.HelmRevision)).ConfigureAwait(false);
             }

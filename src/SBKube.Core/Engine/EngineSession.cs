@@ -61,7 +61,7 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Deploys a snapshot: helm upgrade --install with the recorded values, or kubectl apply of the recorded manifests.</summary>
-        public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, string app, bool force, string? description, CancellationToken ct)
+        public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, string app, string? description, CancellationToken ct)
         {
             EnsureLocksHeld(s.Namespace, app);
             if (s.AppType == "yaml")
@@ -78,7 +78,6 @@ namespace SBKube.Core.Engine
                 Wait = s.Wait,
                 Timeout = s.Timeout,
                 Atomic = s.Atomic,
-                Force = force,
                 CreateNamespace = s.CreateNamespace,
                 HistoryMax = s.HistoryMax,
                 Description = description,

@@ -5,13 +5,15 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SBKube.Core.Helm;
+using SBKube.Core.Kubectl;
 using SBKube.Core.State;
+using SBKube.Core.Tools;
 
 namespace SBKube.Core.Engine
 {
     public sealed class RollbackOptions
     {
-        /// <summary>Helm's --force: recreate resources (pods).</summary>
+        /// <summary>The seed's 강제 롤백: once rolled back, the app's pods are recreated (kubectl rollout restart).</summary>
         public bool Force { get; set; }
         /// <summary>Roll back to a revision whose deployment failed.</summary>
         public bool AllowFailed { get; set; }
@@ -136,19 +138,39 @@ namespace SBKube.Core.Engine
                 if (helmRevision.HasValue)
                 {
                     _session.EnsureLocksHeld(target.Namespace, target.App);
-                    await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value, options.Force,
+                    await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value,
                         snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, ct).ConfigureAwait(false);
                     newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    newHelmRevision = (await _session.DeployAsync(snapshot, target.App, options.Force, description, ct).ConfigureAwait(false)).HelmRevision;
+                    newHelmRevision = (await _session.DeployAsync(snapshot, target.App, description, ct).ConfigureAwait(false)).HelmRevision;
+                }
+                if (options.Force)
+                {
+                    await RecreatePodsAsync(snapshot, ct).ConfigureAwait(false);
                 }
                 return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description);
             }, () => _session.HelmRevisionAfterFailureAsync(snapshot,
                 _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
+        }
+
+        /// <summary>
+        /// -Force: the pods are recreated once the rollback is done. The rollback itself succeeded by then,
+        /// so a failure here is a warning, not a failed revision.
+        /// </summary>
+        private async Task RecreatePodsAsync(RevisionSnapshot snapshot, CancellationToken ct)
+        {
+            try
+            {
+                await PodRecreation.RunAsync(_session, snapshot, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KubectlException || e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException)
+            {
+                _session.Log.Warning($"{snapshot.Namespace}/{snapshot.ReleaseName} was rolled back, but its pods could not be recreated: {e.Message}");
+            }
         }
 
         /// <summary>

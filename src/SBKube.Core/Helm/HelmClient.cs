@@ -112,7 +112,6 @@ namespace SBKube.Core.Helm
             if (request.Wait) args.Add("--wait");
             if (!string.IsNullOrEmpty(request.Timeout)) args.AddRange(new[] { "--timeout", request.Timeout! });
             if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
-            if (request.Force) args.Add(major >= 4 ? "--force-replace" : "--force");
             if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
             if (!string.IsNullOrEmpty(request.Description)) args.AddRange(new[] { "--description", request.Description! });
             args.AddRange(new[] { "-o", "json" });
@@ -154,16 +153,21 @@ namespace SBKube.Core.Helm
             return HelmOutput.ParseList(r.StandardOutput);
         }
 
-        public async Task RollbackAsync(string release, string ns, int revision, bool force, bool wait, string? timeout,
+        public async Task RollbackAsync(string release, string ns, int revision, bool wait, string? timeout,
             int? historyMax, CancellationToken ct = default)
         {
-            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
             var args = new List<string> { "rollback", "--namespace", ns };
-            if (force) args.Add(major >= 4 ? "--force-replace" : "--force");
             if (wait) args.Add("--wait");
             if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
             if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });
             await RunAsync(args, new[] { release, revision.ToString(CultureInfo.InvariantCulture) }, null, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>The manifest of a release's current revision (helm get manifest).</summary>
+        public async Task<string> GetManifestAsync(string release, string ns, CancellationToken ct = default)
+        {
+            ToolResult r = await RunAsync(new List<string> { "get", "manifest", "--namespace", ns }, new[] { release }, null, ct).ConfigureAwait(false);
+            return r.StandardOutput;
         }
 
         public async Task UninstallAsync(string release, string ns, bool keepHistory, CancellationToken ct = default)

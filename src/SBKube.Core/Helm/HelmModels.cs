@@ -60,7 +60,6 @@ namespace SBKube.Core.Helm
         public bool Wait { get; set; }
         public string? Timeout { get; set; }
         public bool Atomic { get; set; }
-        public bool Force { get; set; }
         public bool CreateNamespace { get; set; } = true;
         public int? HistoryMax { get; set; }
         public string? Description { get; set; }

@@ -27,7 +27,7 @@ namespace SBKube.Core.Kubectl
         public int ExitCode { get; }
     }
 
-    /// <summary>kubectl apply/delete for manifest apps (argument arrays only).</summary>
+    /// <summary>kubectl apply/delete for manifest apps, rollout restart for recreating pods (argument arrays only).</summary>
     public sealed class KubectlClient
     {
         private readonly KubectlOptions _options;
@@ -46,10 +46,20 @@ namespace SBKube.Core.Kubectl
         public Task<string> DeleteAsync(string manifests, string ns, CancellationToken ct = default) =>
             RunAsync(new List<string> { "delete", "--namespace", ns, "--ignore-not-found", "-f", "-" }, manifests, ct);
 
-        private async Task<string> RunAsync(List<string> args, string? stdin, CancellationToken ct)
+        /// <summary>kubectl rollout restart of workloads given as kind/name: their controllers replace the pods.</summary>
+        public Task<string> RolloutRestartAsync(string ns, IReadOnlyList<string> workloads, CancellationToken ct = default) =>
+            RunAsync(new List<string> { "rollout", "restart", "--namespace", ns }, null, ct, workloads);
+
+        private async Task<string> RunAsync(List<string> args, string? stdin, CancellationToken ct, IReadOnlyList<string>? positional = null)
         {
             if (!string.IsNullOrEmpty(_options.KubeContext)) args.AddRange(new[] { "--context", _options.KubeContext! });
             if (!string.IsNullOrEmpty(_options.Kubeconfig)) args.AddRange(new[] { "--kubeconfig", _options.Kubeconfig! });
+            if (positional != null)
+            {
+                // Names after "--", so none can be read as a flag.
+                args.Add("--");
+                args.AddRange(positional);
+            }
             ToolResult r = await _runner.RunAsync(args, stdin, ct).ConfigureAwait(false);
             if (r.ExitCode != 0)
             {

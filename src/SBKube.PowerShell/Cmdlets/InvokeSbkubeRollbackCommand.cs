@@ -30,7 +30,7 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(RevisionCompleter))]
         public string Revision { get; set; } = "";
 
-        /// <summary>Helm's --force: recreate resources (pods).</summary>
+        /// <summary>The seed's --force: recreate the app's pods once rolled back (kubectl rollout restart).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 

@@ -33,7 +33,6 @@ namespace SBKube.Core.Tests.Helm
                 Wait = true,
                 Timeout = "5m",
                 Atomic = true,
-                Force = true,
                 HistoryMax = 3,
                 Description = "Updated values",
                 Values = values,
@@ -51,7 +50,7 @@ namespace SBKube.Core.Tests.Helm
             Assert.Equal(new[]
             {
                 "upgrade", "--install", "--namespace", "state-demo", "--create-namespace",
-                "--version", "17.13.2", "--values", "-", "--wait", "--timeout", "5m", "--atomic", "--force",
+                "--version", "17.13.2", "--values", "-", "--wait", "--timeout", "5m", "--atomic",
                 "--history-max", "3", "--description", "Updated values", "-o", "json", "--", "redis", "bitnami/redis",
             }, fake.Last);
             Assert.Equal(2, release.Version);
@@ -71,7 +70,8 @@ namespace SBKube.Core.Tests.Helm
 
             string[] args = fake.Last;
             Assert.Contains("--rollback-on-failure", args);
-            Assert.Contains("--force-replace", args);
+            // Helm 4 refuses --force-replace for releases it applied server-side; SBKube never asks for it.
+            Assert.DoesNotContain("--force-replace", args);
             Assert.DoesNotContain("--atomic", args);
             Assert.DoesNotContain("--force", args);
         }
@@ -134,7 +134,7 @@ namespace SBKube.Core.Tests.Helm
             string[] list = fake.Last;
             await client.HistoryAsync("redis", "ns");
             string[] history = fake.Last;
-            await client.RollbackAsync("redis", "ns", 2, false, false, null, null);
+            await client.RollbackAsync("redis", "ns", 2, false, null, null);
             string[] rollback = fake.Last;
             await client.UninstallAsync("redis", "ns", true);
             string[] uninstall = fake.Last;
@@ -156,8 +156,8 @@ namespace SBKube.Core.Tests.Helm
             FakeHelm fake = Fake();
             HelmClient client = Client(fake);
 
-            await client.RollbackAsync("redis", "state-demo", 2, force: true, wait: true, timeout: "5m", historyMax: 3);
-            Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--force", "--wait", "--timeout", "5m", "--history-max", "3", "--", "redis", "2" }, fake.Last);
+            await client.RollbackAsync("redis", "state-demo", 2, wait: true, timeout: "5m", historyMax: 3);
+            Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--wait", "--timeout", "5m", "--history-max", "3", "--", "redis", "2" }, fake.Last);
 
             IReadOnlyList<HelmHistoryEntry> h = await client.HistoryAsync("redis", "state-demo");
             Assert.Equal(new[] { "history", "--namespace", "state-demo", "--max", "256", "-o", "json", "--", "redis" }, fake.Last);
@@ -165,14 +165,6 @@ namespace SBKube.Core.Tests.Helm
 
             await client.UninstallAsync("redis", "state-demo", keepHistory: true);
             Assert.Equal(new[] { "uninstall", "--namespace", "state-demo", "--keep-history", "--", "redis" }, fake.Last);
-        }
-
-        [UnixFact]
-        public async Task Rollback_Force_IsForceReplaceOnHelm4()
-        {
-            FakeHelm fake = Fake("v4.2.4+g0a1b2c3");
-            await Client(fake).RollbackAsync("redis", "state-demo", 2, force: true, wait: false, timeout: null, historyMax: null);
-            Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--force-replace", "--", "redis", "2" }, fake.Last);
         }
 
         [UnixFact]
@@ -250,7 +242,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake();
             fake.Fail("Error: release has no 9 version\n", 3);
-            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).RollbackAsync("redis", "ns", 9, false, false, null, null));
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).RollbackAsync("redis", "ns", 9, false, null, null));
             Assert.Equal(HelmErrorKind.RevisionNotFound, e.Kind);
             Assert.Equal(3, e.ExitCode);
         }
