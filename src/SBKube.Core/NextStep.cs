@@ -26,6 +26,17 @@ namespace SBKube.Core
         public const string RollBack = nameof(RollBack);
         public const string HelmRollbackOrRemove = nameof(HelmRollbackOrRemove);
         public const string AllowFailed = nameof(AllowFailed);
+        public const string CheckRepositoryCredentials = nameof(CheckRepositoryCredentials);
+        public const string CheckRepositoryAddress = nameof(CheckRepositoryAddress);
+        public const string CheckRepositoryTls = nameof(CheckRepositoryTls);
+        public const string CheckChartVersion = nameof(CheckChartVersion);
+        public const string FixChart = nameof(FixChart);
+        public const string FixValues = nameof(FixValues);
+        public const string FreeReleaseName = nameof(FreeReleaseName);
+        public const string ResolveFieldConflict = nameof(ResolveFieldConflict);
+        public const string GetPermission = nameof(GetPermission);
+        public const string CheckReadiness = nameof(CheckReadiness);
+        public const string CheckCluster = nameof(CheckCluster);
     }
 
     /// <summary>Which of the operation's inputs a failure is about; the host prefixes its parameter name.</summary>

@@ -69,6 +69,14 @@ namespace SBKube.PowerShell
             HelmErrorKind.Timeout => ErrorCategory.OperationTimeout,
             HelmErrorKind.ClusterUnreachable => ErrorCategory.ConnectionError,
             HelmErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            HelmErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+            HelmErrorKind.RepoUnreachable => ErrorCategory.ConnectionError,
+            HelmErrorKind.TlsFailure => ErrorCategory.SecurityError,
+            HelmErrorKind.InvalidChart => ErrorCategory.InvalidData,
+            HelmErrorKind.InvalidValues => ErrorCategory.InvalidData,
+            HelmErrorKind.ReleaseNameInUse => ErrorCategory.ResourceExists,
+            HelmErrorKind.FieldConflict => ErrorCategory.WriteError,
+            HelmErrorKind.Forbidden => ErrorCategory.PermissionDenied,
             _ => ErrorCategory.InvalidResult,
         };
 

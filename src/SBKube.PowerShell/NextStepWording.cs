@@ -33,6 +33,17 @@ namespace SBKube.PowerShell
             NextStepKind.HelmRollbackOrRemove =>
                 $"Unstick it with: helm rollback {next.Release} -n {next.Namespace}, or Remove-SbkubeApp -Namespace {next.Namespace} -App {next.App}",
             NextStepKind.AllowFailed => "Roll back to it only with -AllowFailed.",
+            NextStepKind.CheckRepositoryCredentials => "Check the username and password of that repository or registry in sources.yaml.",
+            NextStepKind.CheckRepositoryAddress => "Check its URL in sources.yaml, and that it can be reached from this host.",
+            NextStepKind.CheckRepositoryTls => "Check that its certificate is trusted here, or whether it speaks plain HTTP.",
+            NextStepKind.CheckChartVersion => "Check the app's chart and version in config.yaml (helm search repo <repo>/<chart> --versions lists them).",
+            NextStepKind.FixChart => "Fix the chart (helm lint <chart> shows where).",
+            NextStepKind.FixValues => "Fix the app's values (its values files and set: in config.yaml) to fit the chart.",
+            NextStepKind.FreeReleaseName => "Remove the objects another owner made, or give the app another release_name in config.yaml.",
+            NextStepKind.ResolveFieldConflict => "Another field manager changed those fields: undo that change (kubectl edit or patch), then apply again.",
+            NextStepKind.GetPermission => "Ask for the Kubernetes permission named above, or deploy with a kube context (-KubeContext) that has it.",
+            NextStepKind.CheckReadiness => "Check why it is not ready (kubectl describe), or give the app a longer timeout: in config.yaml.",
+            NextStepKind.CheckCluster => "Check the kube context (-KubeContext, -Kubeconfig) and that its cluster can be reached from this host.",
             _ => "",
         };
 

@@ -152,7 +152,7 @@ namespace KubeStandIn
             string method = ctx.Request.Method;
             if (method != "GET" && method != "HEAD")
             {
-                if (_faults.ForbiddenUser(ns) is string user)
+                if (_faults.ForbiddenUser(type.Namespaced ? ns : name ?? "", type.Plural) is string user)
                 {
                     string verb = method switch { "POST" => "create", "PUT" => "update", "PATCH" => "patch", _ => "delete" };
                     string where = type.Namespaced ? $" in the namespace \"{ns}\"" : " at the cluster scope";

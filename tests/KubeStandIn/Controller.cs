@@ -21,6 +21,7 @@ namespace KubeStandIn
             long generation = ObjectStore.Number(obj["metadata"]?["generation"]) ?? 1;
             int replicas = (int)(ObjectStore.Number(obj["spec"]?["replicas"]) ?? 1);
             int readyCount = ready ? replicas : 0;
+            Default(key, obj);
             switch (key.Group + "/" + key.Plural)
             {
                 case "apps/deployments":
@@ -88,6 +89,16 @@ namespace KubeStandIn
                         obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "127.0.0.1" }) } };
                     break;
             }
+        }
+
+        // The API server's defaults that readiness checks read (Helm 3 waits for a StatefulSet only when it rolls).
+        private static void Default(StoredKey key, JsonObject obj)
+        {
+            if (obj["spec"] is not JsonObject spec) return;
+            if (key.Group == "apps" && key.Plural == "statefulsets")
+                spec["updateStrategy"] ??= new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["partition"] = 0 } };
+            if (key.Group == "apps" && key.Plural == "deployments")
+                spec["strategy"] ??= new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = "25%", ["maxSurge"] = "25%" } };
         }
 
         private static JsonObject Condition(string type, bool status, string reason) => new JsonObject

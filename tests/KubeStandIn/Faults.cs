@@ -9,7 +9,8 @@ namespace KubeStandIn
     /// <summary>
     /// Faults a test injects at the API, read from &lt;dir&gt;/faults.json whenever it changes:
     /// <code>
-    /// { "forbidden":   { "namespaces": ["prod"], "user": "system:serviceaccount:ci:deployer" },  // writes refused (403)
+    /// { "forbidden":   { "namespaces": ["prod"], "resources": ["deployments"], "user": "system:serviceaccount:ci:deployer" },
+    ///                                        // writes refused (403); without "resources", writes of every kind
     ///   "unreachable": true,                 // every connection is dropped
     ///   "slow_writes_ms": 2000,              // each write waits first
     ///   "never_ready": ["web", "prod/db"] }  // workloads that never become ready (a real --wait timeout)
@@ -46,12 +47,14 @@ namespace KubeStandIn
 
         public int SlowWritesMs => (int)(ObjectStore.Number(Doc["slow_writes_ms"]) ?? 0);
 
-        /// <summary>The user a refused write is reported for, or null when writes to <paramref name="ns"/> are allowed.</summary>
-        public string? ForbiddenUser(string ns)
+        /// <summary>The user a refused write is reported for, or null when writes of <paramref name="plural"/> to <paramref name="ns"/> are allowed.</summary>
+        public string? ForbiddenUser(string ns, string plural)
         {
             if (Doc["forbidden"] is not JsonObject f) return null;
             IEnumerable<string> namespaces = (f["namespaces"] as JsonArray)?.Select(n => (string?)n ?? "") ?? new[] { "*" };
-            return namespaces.Any(n => n == "*" || n == ns) ? (string?)f["user"] ?? "system:serviceaccount:default:sbkube-test" : null;
+            IEnumerable<string> resources = (f["resources"] as JsonArray)?.Select(n => (string?)n ?? "") ?? new[] { "*" };
+            bool refused = namespaces.Any(n => n == "*" || n == ns) && resources.Any(r => r == "*" || r == plural);
+            return refused ? (string?)f["user"] ?? "system:serviceaccount:default:sbkube-test" : null;
         }
 
         public bool NeverReady(string ns, string name) =>

@@ -1,3 +1,4 @@
+using SBKube.Core;
 using SBKube.Core.Helm;
 using Xunit;
 
@@ -63,6 +64,33 @@ namespace SBKube.Core.Tests.Helm
             string usage = "Error: \"helm upgrade\" requires 2 arguments\n\nUsage:  helm upgrade [RELEASE] [CHART] [flags]\n";
             Assert.Equal("\"helm upgrade\" requires 2 arguments", HelmErrors.ErrorLine(usage));
         }
+
+        [Fact]
+        public void ErrorLine_KeepsTheLinesThatContinueTheError_OnOneLine()
+        {
+            // Helm 3 lists the errors of a multi-error under a count line; the count says nothing.
+            string helm3 = "Release \"web\" does not exist. Installing it now.\nError: 1 error occurred:\n\t* deployments is forbidden: User \"u\" cannot create resource \"deployments\"\n\n\n";
+            Assert.Equal("deployments is forbidden: User \"u\" cannot create resource \"deployments\"", HelmErrors.ErrorLine(helm3));
+            // Helm 4 names the resource that is not ready, then the deadline on the next line.
+            string helm4 = "level=WARN msg=\"upgrade failed\"\nError: UPGRADE FAILED: resource Deployment/ns/web not ready. status: InProgress\ncontext deadline exceeded\n";
+            Assert.Equal("UPGRADE FAILED: resource Deployment/ns/web not ready. status: InProgress; context deadline exceeded", HelmErrors.ErrorLine(helm4));
+            Assert.Equal(HelmErrorKind.Timeout, HelmErrors.Classify(HelmErrors.ErrorLine(helm4)));
+        }
+
+        [Fact]
+        public void ErrorLine_IsCappedAtMaxLength()
+        {
+            string line = HelmErrors.ErrorLine("Error: " + new string('x', HelmErrors.MaxLength * 2));
+            Assert.Equal(HelmErrors.MaxLength, line.Length);
+            Assert.EndsWith("…", line);
+        }
+
+        [Theory]
+        [InlineData(HelmErrorKind.AuthenticationFailed, NextStepKind.CheckRepositoryCredentials)]
+        [InlineData(HelmErrorKind.Forbidden, NextStepKind.GetPermission)]
+        [InlineData(HelmErrorKind.Timeout, NextStepKind.CheckReadiness)]
+        public void HelmException_CarriesTheNextStepOfItsKind(HelmErrorKind kind, string next) =>
+            Assert.Equal(next, new HelmException(kind, "m", 1).Next!.Kind);
 
         [Fact]
         public void ErrorLine_WithoutAnErrorPrefix_FallsBackToTheLastLine()
