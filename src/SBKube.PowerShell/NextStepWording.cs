@@ -35,7 +35,8 @@ namespace SBKube.PowerShell
             NextStepKind.AllowFailed => "Roll back to it only with -AllowFailed.",
             NextStepKind.CheckRepositoryCredentials => "Check the username and password of that repository or registry in sources.yaml.",
             NextStepKind.CheckRepositoryAddress => "Check its URL in sources.yaml, and that it can be reached from this host.",
-            NextStepKind.CheckRepositoryTls => "Check that its certificate is trusted here, or whether it speaks plain HTTP.",
+            NextStepKind.CheckRepositoryTls =>
+                "Check that its certificate is trusted here (ca_file in sources.yaml), or set plain_http: true for a registry that speaks plain HTTP.",
             NextStepKind.CheckChartVersion => "Check the app's chart and version in config.yaml (helm search repo <repo>/<chart> --versions lists them).",
             NextStepKind.FixChart => "Fix the chart (helm lint <chart> shows where).",
             NextStepKind.FixValues => "Fix the app's values (its values files and set: in config.yaml) to fit the chart.",

@@ -34,12 +34,13 @@ namespace SBKube.Core.Config
 
         internal static string Cap(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 
-        internal bool? ReadBool(YNode v, string key, string where)
+        /// <summary>A true/false value; an issue in <paramref name="file"/> (config.yaml when not given) otherwise.</summary>
+        internal bool? ReadBool(YNode v, string key, string where, string? file = null)
         {
             if (v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.GetValueKind() is var k
                 && (k == System.Text.Json.JsonValueKind.True || k == System.Text.Json.JsonValueKind.False))
                 return k == System.Text.Json.JsonValueKind.True;
-            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.WrongType, $"'{key}' {where} must be true or false, got {v.Describe()}.", Val(v), "true or false");
+            _ctx.Add(file ?? _ctx.ConfigFile, v, ConfigIssueCodes.WrongType, $"'{key}' {where} must be true or false, got {v.Describe()}.", Val(v), "true or false");
             return null;
         }
 
@@ -310,6 +311,8 @@ namespace SBKube.Core.Config
                 var slash = rest.IndexOf('/');
                 if (slash <= 0 || slash == rest.Length - 1 || rest.Any(char.IsWhiteSpace))
                     _ctx.Add(_ctx.ConfigFile, at, ConfigIssueCodes.InvalidValue, $"OCI chart '{chart}' {where} is incomplete; expected oci://host/path/chart.", chart, "oci://host/path/chart");
+                else
+                    app.Registry = sources.OciRegistries.FirstOrDefault(r => string.Equals(r.Host, rest.Substring(0, slash), StringComparison.OrdinalIgnoreCase));
                 return;
             }
             if (IsLocalChartSyntax(chart))

@@ -12,8 +12,8 @@ namespace SBKube.Core.Config
     {
         private static readonly string[] SourcesKeys = { "kubeconfig", "kube_context", "helm_repos", "oci_registries" };
         private static readonly string[] RepoKeys = { "url", "username", "password" };
-        private static readonly string[] OciKeys = { "host", "username", "password" };
-        private static readonly string[] OciMapKeys = { "username", "password" };
+        private static readonly string[] OciMapKeys = { "username", "password", "plain_http", "insecure_skip_tls_verify", "ca_file", "cert_file", "key_file" };
+        private static readonly string[] OciKeys = new[] { "host" }.Concat(OciMapKeys).ToArray();
         private static readonly Regex OciHostRegex = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._/-]+)?$", RegexOptions.CultureInvariant);
 
         private readonly ConfigReadContext _ctx;
@@ -178,8 +178,8 @@ namespace SBKube.Core.Config
         private List<OciRegistry> ReadOciRegistries(string file, YNode v)
         {
             // Shapes accepted:
-            //   oci_registries: [ghcr.io, {host: registry.example.com, username: u, password: p}]
-            //   oci_registries: {ghcr.io: null, registry.example.com: {username: u, password: p}}
+            //   oci_registries: [ghcr.io, {host: registry.example.com, username: u, password: p, plain_http: true}]
+            //   oci_registries: {ghcr.io: null, registry.example.com: {username: u, password: p, ca_file: ca.pem}}
             var list = new List<OciRegistry>();
             if (v.IsNull) return list;
             if (v.Kind == YKind.Sequence)
@@ -196,23 +196,8 @@ namespace SBKube.Core.Config
                         YNode? hostNode = null;
                         foreach (var q in item.Pairs!)
                         {
-                            switch (q.Key.Text)
-                            {
-                                case "host":
-                                    hostNode = q.Value;
-                                    break;
-                                case "username":
-                                    reg.Username = ReadCredential(file, q.Value, "username", "an OCI registry in sources.yaml");
-                                    break;
-                                case "password":
-                                    reg.Password = ReadCredential(file, q.Value, "password", "an OCI registry in sources.yaml");
-                                    break;
-                                default:
-                                    _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
-                                        $"Unknown key '{q.Key.Text}' in an OCI registry in sources.yaml{ConfigText.Hint(q.Key.Text, OciKeys)}; expected one of: {string.Join(", ", OciKeys)}.",
-                                        q.Key.Text, string.Join(", ", OciKeys));
-                                    break;
-                            }
+                            if (q.Key.Text == "host") hostNode = q.Value;
+                            else ReadOciKey(file, reg, q.Key, q.Value, "an OCI registry in sources.yaml", OciKeys);
                         }
                         if (hostNode == null)
                         {
@@ -243,23 +228,7 @@ namespace SBKube.Core.Config
                     var where = $"OCI registry '{host}' in sources.yaml";
                     if (p.Value.Kind == YKind.Mapping)
                     {
-                        foreach (var q in p.Value.Pairs!)
-                        {
-                            switch (q.Key.Text)
-                            {
-                                case "username":
-                                    reg.Username = ReadCredential(file, q.Value, "username", where);
-                                    break;
-                                case "password":
-                                    reg.Password = ReadCredential(file, q.Value, "password", where);
-                                    break;
-                                default:
-                                    _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
-                                        $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, OciMapKeys)}; expected one of: {string.Join(", ", OciMapKeys)}.",
-                                        q.Key.Text, string.Join(", ", OciMapKeys));
-                                    break;
-                            }
-                        }
+                        foreach (var q in p.Value.Pairs!) ReadOciKey(file, reg, q.Key, q.Value, where, OciMapKeys);
                     }
                     else if (!p.Value.IsNull)
                     {
@@ -271,6 +240,60 @@ namespace SBKube.Core.Config
             }
             _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'oci_registries' in sources.yaml must be a list of hosts or {{host, username, password}} maps, got {v.Describe()}.", ConfigFieldReader.Val(v), "a list such as [ghcr.io]");
             return list;
+        }
+
+        /// <summary>One key of an OCI registry: its credentials, and how to reach it (plain HTTP, TLS files).</summary>
+        private void ReadOciKey(string file, OciRegistry reg, YNode key, YNode value, string where, string[] allowed)
+        {
+            switch (key.Text)
+            {
+                case "username":
+                    reg.Username = ReadCredential(file, value, "username", where);
+                    break;
+                case "password":
+                    reg.Password = ReadCredential(file, value, "password", where);
+                    break;
+                case "plain_http":
+                    reg.PlainHttp = _f.ReadBool(value, "plain_http", "of " + where, file) ?? false;
+                    break;
+                case "insecure_skip_tls_verify":
+                    reg.InsecureSkipTlsVerify = _f.ReadBool(value, "insecure_skip_tls_verify", "of " + where, file) ?? false;
+                    break;
+                case "ca_file":
+                    reg.CaFile = ReadTlsFile(file, value, "ca_file", where);
+                    break;
+                case "cert_file":
+                    reg.CertFile = ReadTlsFile(file, value, "cert_file", where);
+                    break;
+                case "key_file":
+                    reg.KeyFile = ReadTlsFile(file, value, "key_file", where);
+                    break;
+                default:
+                    _ctx.Add(file, key, ConfigIssueCodes.UnknownKey,
+                        $"Unknown key '{key.Text}' in {where}{ConfigText.Hint(key.Text, allowed)}; expected one of: {string.Join(", ", allowed)}.",
+                        key.Text, string.Join(", ", allowed));
+                    break;
+            }
+        }
+
+        /// <summary>A certificate or key file, relative to sources.yaml (or ~/), that must exist.</summary>
+        private string? ReadTlsFile(string file, YNode v, string key, string where)
+        {
+            var given = _f.ReadString(file, v, $"'{key}' of {where}");
+            if (given == null) return null;
+            string full;
+            try
+            {
+                full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, ConfigFieldReader.ExpandHome(given)));
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
+            {
+                _ctx.Add(file, v, ConfigIssueCodes.InvalidValue, $"'{key}' '{given}' of {where} is not a valid path.", given, "a PEM file path");
+                return null;
+            }
+            if (!File.Exists(full))
+                _ctx.Add(file, v, ConfigIssueCodes.MissingFile, $"'{key}' '{given}' of {where} not found (looked for {full}).", given, "an existing PEM file");
+            return full;
         }
 
         private bool CheckOciHost(string file, YNode at, string host)

@@ -57,6 +57,8 @@ namespace SBKube.Core.Config
         /// <summary>Absolute directory of a local chart; null for repo and OCI charts.</summary>
         public string? ChartPath { get; set; }
 
+        /// <summary>The sources.yaml registry an <c>oci://</c> chart comes from, when it names one.</summary>
+        public OciRegistry? Registry { get; set; }
         /// <summary>Chart version exactly as written in the file (<c>18.0</c> stays <c>"18.0"</c>).</summary>
         public string? Version { get; set; }
 
@@ -110,6 +112,14 @@ namespace SBKube.Core.Config
         public string Host { get; set; } = "";
         public string? Username { get; set; }
         public string? Password { get; set; }
+        /// <summary>The registry speaks plain HTTP (Helm 4: --plain-http; Helm 3's login: --insecure).</summary>
+        public bool PlainHttp { get; set; }
+        /// <summary>Its TLS certificate is not checked.</summary>
+        public bool InsecureSkipTlsVerify { get; set; }
+        /// <summary>Absolute paths of the CA bundle and of the client certificate and key, when given.</summary>
+        public string? CaFile { get; set; }
+        public string? CertFile { get; set; }
+        public string? KeyFile { get; set; }
 
         public override string ToString()
             => string.IsNullOrEmpty(Username) ? Host : $"{Host} (user {Username}, password {(Password is null ? "none" : "***")})";

@@ -31,12 +31,20 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>
-        /// Adds the config's repositories that helm lacks or knows under another URL (once per run). With
-        /// <paramref name="refresh"/> (apply -Force, the seed's "fetch the chart again") the indexes of the
-        /// repositories the apps use are fetched anew.
+        /// Once per run, before the first helm app: logs in to the OCI registries with credentials that the run's
+        /// apps pull from (every run, so a changed password is used at once), and adds the config's repositories
+        /// that helm lacks or knows under another URL. With <paramref name="refresh"/> (apply -Force, the seed's
+        /// "fetch the chart again") the indexes of the repositories the apps use are fetched anew.
         /// </summary>
-        private async Task EnsureReposAsync(SbkubeConfig config, bool refresh)
+        private async Task EnsureSourcesAsync(SbkubeConfig config, IReadOnlyList<AppConfig> apps, bool refresh)
         {
+            foreach (OciRegistry registry in apps.Where(a => a.Type == AppType.Helm && !string.IsNullOrEmpty(a.Registry?.Username))
+                .Select(a => a.Registry!).Distinct())
+            {
+                _session.Log.Verbose($"Logging in to OCI registry '{registry.Host}' as {registry.Username}.");
+                _session.Redactor.LearnValue(registry.Password);
+                await _session.Helm.RegistryLoginAsync(registry.Host, registry.Username!, registry.Password, ChartAccess.Of(registry)).ConfigureAwait(false);
+            }
             if (config.Sources.HelmRepos.Count == 0)
             {
                 return;
@@ -59,7 +67,7 @@ namespace SBKube.Core.Engine
                 .ToList();
             if (refresh && used.Count > 0)
             {
-                _session.Log.Verbose($"Fetching the index of {string.Join(", ", used)} again (-Force).");
+                _session.Log.Verbose($"Fetching the index of {string.Join(", ", used)} again, as a forced apply does.");
                 await _session.Helm.RepoUpdateAsync(used).ConfigureAwait(false);
             }
         }

@@ -96,7 +96,7 @@ namespace SBKube.Core.Engine
         public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching,
             bool replanOutdated = false)
         {
-            _repos = new Lazy<Task>(() => EnsureReposAsync(plan.Config, options.Force));
+            _repos = new Lazy<Task>(() => EnsureSourcesAsync(plan.Config, plan.Apps.Select(a => a.App).ToList(), options.Force));
             var leases = new List<LockLease>();
             try
             {

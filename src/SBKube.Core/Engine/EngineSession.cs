@@ -82,6 +82,7 @@ namespace SBKube.Core.Engine
                 HistoryMax = s.HistoryMax,
                 Description = description,
                 Values = s.Values.ToJsonString(),
+                Access = s.ChartAccess,
             };
             HelmRelease release = await Helm.UpgradeInstallAsync(request, ct).ConfigureAwait(false);
             return new DeployOutcome(release.Version, release.ChartName, release.ChartVersion);

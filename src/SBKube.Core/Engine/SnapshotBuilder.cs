@@ -48,6 +48,7 @@ namespace SBKube.Core.Engine
                 s.ChartRef = app.Chart;
                 s.ChartName = ChartName(app.Chart ?? "");
                 s.ChartVersion = app.Version;
+                s.ChartAccess = ChartAccess.Of(app.Registry);
             }
             return s;
         }

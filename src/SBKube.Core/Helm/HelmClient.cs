@@ -7,6 +7,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.State;
 using SBKube.Core.Tools;
 
 namespace SBKube.Core.Helm
@@ -114,6 +115,12 @@ namespace SBKube.Core.Helm
             if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
             if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
             if (!string.IsNullOrEmpty(request.Description)) args.AddRange(new[] { "--description", request.Description! });
+            if (request.Access is ChartAccess access)
+            {
+                if (access.PlainHttp) args.Add("--plain-http");
+                if (access.InsecureSkipTlsVerify) args.Add("--insecure-skip-tls-verify");
+                AddTlsFiles(args, access);
+            }
             args.AddRange(new[] { "-o", "json" });
             ToolResult r = await RunAsync(args, new[] { request.Release, request.Chart }, request.Values, ct).ConfigureAwait(false);
             return HelmOutput.ParseRelease(r.StandardOutput);
@@ -204,6 +211,30 @@ namespace SBKube.Core.Helm
                 stdin = password;
             }
             await RunAsync(args, new[] { name, url }, stdin, ct, global: false).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// helm registry login, the password on standard input. Plain HTTP is --plain-http on Helm 4 and
+        /// --insecure on Helm 3 (whose login has no --plain-http).
+        /// </summary>
+        public async Task RegistryLoginAsync(string host, string username, string? password, ChartAccess? access, CancellationToken ct = default)
+        {
+            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
+            var args = new List<string> { "registry", "login", "--username", username, "--password-stdin" };
+            if (access != null)
+            {
+                if (access.PlainHttp) args.Add(major >= 4 ? "--plain-http" : "--insecure");
+                if (access.InsecureSkipTlsVerify && !(access.PlainHttp && major < 4)) args.Add("--insecure");
+                AddTlsFiles(args, access);
+            }
+            await RunAsync(args, new[] { host }, password ?? "", ct, global: false).ConfigureAwait(false);
+        }
+
+        private static void AddTlsFiles(List<string> args, ChartAccess access)
+        {
+            if (access.CaFile != null) args.AddRange(new[] { "--ca-file", access.CaFile });
+            if (access.CertFile != null) args.AddRange(new[] { "--cert-file", access.CertFile });
+            if (access.KeyFile != null) args.AddRange(new[] { "--key-file", access.KeyFile });
         }
 
         public async Task RepoUpdateAsync(IEnumerable<string> names, CancellationToken ct = default)

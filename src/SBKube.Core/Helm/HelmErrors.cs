@@ -51,7 +51,8 @@ namespace SBKube.Core.Helm
             if (m.Contains("another operation (install/upgrade/rollback) is in progress")) return HelmErrorKind.PendingOperation;
             if (m.Contains("an error occurred while rolling back the release") || m.Contains("has been rolled back due to")) return HelmErrorKind.RollbackOnFailure;
             if (m.Contains("401 unauthorized") || m.Contains("403 forbidden") || m.Contains("basic credential not found")
-                || m.Contains("unauthorized: authentication required") || m.Contains("invalid username/password")) return HelmErrorKind.AuthenticationFailed;
+                || m.Contains("unauthorized: authentication required") || m.Contains("invalid username/password")
+                || m.Contains("pull access denied") || m.Contains("authorization failed")) return HelmErrorKind.AuthenticationFailed;
             if (m.Contains("x509: ") || m.Contains("tls: ") || m.Contains("server gave http response to https client")) return HelmErrorKind.TlsFailure;
             if (m.Contains("is not a valid chart repository or cannot be reached") && !m.Contains("404 not found")
                 || m.Contains("connection refused") || m.Contains("no such host")) return HelmErrorKind.RepoUnreachable;

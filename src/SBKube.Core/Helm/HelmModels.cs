@@ -63,5 +63,7 @@ namespace SBKube.Core.Helm
         public bool CreateNamespace { get; set; } = true;
         public int? HistoryMax { get; set; }
         public string? Description { get; set; }
+        /// <summary>How the chart's registry is reached; null for Helm's defaults.</summary>
+        public State.ChartAccess? Access { get; set; }
     }
 }

@@ -22,6 +22,8 @@ namespace SBKube.Core.State
         public string? ChartRef { get; set; }
         public string? ChartName { get; set; }
         public string? ChartVersion { get; set; }
+        /// <summary>How the chart's registry is reached (plain HTTP, TLS files); null for the defaults.</summary>
+        public ChartAccess? ChartAccess { get; set; }
         public JsonObject Values { get; set; } = new JsonObject();
         public bool Wait { get; set; }
         public string? Timeout { get; set; }
@@ -67,6 +69,10 @@ namespace SBKube.Core.State
             {
                 o["not_sensitive"] = new JsonArray(NotSensitive.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray());
             }
+            if (ChartAccess != null && !ChartAccess.IsEmpty)
+            {
+                o["chart_access"] = ChartAccess.ToJson();
+            }
             if (Manifests.Count > 0)
             {
                 var list = new JsonArray();
@@ -94,6 +100,7 @@ namespace SBKube.Core.State
                 ChartRef = (string?)o["chart_ref"],
                 ChartName = (string?)o["chart_name"],
                 ChartVersion = (string?)o["chart_version"],
+                ChartAccess = ChartAccess.FromJson(o["chart_access"]),
                 Values = (o["values"] as JsonObject)?.DeepClone() as JsonObject ?? new JsonObject(),
                 Wait = (bool?)flags["wait"] ?? false,
                 Timeout = (string?)flags["timeout"],
@@ -127,7 +134,7 @@ namespace SBKube.Core.State
 
         /// <summary>
         /// SHA-256 over the snapshot with map keys sorted, so reordering a values file is no change. What is
-        /// masked is not part of it: changing only that deploys nothing.
+        /// masked, and how the chart's registry is reached, are not part of it: changing only those deploys nothing.
         /// </summary>
         public string ComputeHash()
         {
@@ -135,6 +142,8 @@ namespace SBKube.Core.State
             JsonObject deployed = ToJson();
             deployed.Remove("sensitive");
             deployed.Remove("not_sensitive");
+            // How the registry is reached is not what is deployed.
+            deployed.Remove("chart_access");
             AppendCanonical(deployed, sb);
             using SHA256 sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));

@@ -343,9 +343,12 @@ namespace SBKube.Core.Tests.Engine
                 Assert.Contains("--rollback-on-failure", c.Argv);
                 Assert.DoesNotContain("--atomic", c.Argv);
             });
-            Assert.Contains(calls, c => c.Command == "upgrade" && c.Argv.Contains("--force-replace"));
+            // -Force is the seed's (fetch again, recreate pods), never Helm 4's --force-replace, which it refuses
+            // for server-side-applied releases.
+            Assert.All(calls.Where(c => c.Command == "upgrade"), c => Assert.DoesNotContain("--force-replace", c.Argv));
+            Assert.Contains(calls, c => c.Command == "repo" && c.Argv.Contains("update"));
             HelmCall rollback = Assert.Single(calls, c => c.Command == "rollback");
-            Assert.Contains("--force-replace", rollback.Argv);
+            Assert.DoesNotContain("--force-replace", rollback.Argv);
             Assert.DoesNotContain("--force", rollback.Argv);
         }
 
