@@ -75,17 +75,26 @@ namespace SBKube.PowerShell
             _pump = pump;
             try
             {
-                using TerminationSignal terminate = TerminationSignal.Watch(_stop.Cancel);
-                _pump.Run(() => body(_stop.Token), _stop);
-                if (_progressShown)
+                bool terminated;
+                using (TerminationSignal terminate = TerminationSignal.Watch(_stop.Cancel))
                 {
-                    WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                    _pump.Run(() => body(_stop.Token), _stop);
+                    if (_progressShown)
+                    {
+                        WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                    }
+                    terminated = terminate.Received;
                 }
-                if (terminate.Received)
+                if (terminated)
                 {
-                    // The script must not go on to its next statement, and the caller must see a signalled exit.
+                    // The script must not go on to its next statement. pwsh itself ends as the signal would
+                    // have ended it; another host gets a stopped pipeline and decides for itself.
                     WriteWarning($"{Activity}: stopped by SIGTERM; what was running finished and is recorded, nothing else was started.");
-                    Environment.Exit(TerminationSignal.ExitCode);
+                    if (Host.Name == "ConsoleHost")
+                    {
+                        TerminationSignal.RaiseAgain();
+                    }
+                    throw new PipelineStoppedException();
                 }
             }
             catch (PipelineStoppedException)

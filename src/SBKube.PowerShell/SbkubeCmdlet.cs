@@ -22,7 +22,11 @@ namespace SBKube.PowerShell
 
         private IStateStore? _store;
 
-        protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+        protected override void BeginProcessing()
+        {
+            DebugWithoutPrompt.Apply(this);
+            FormatViews.EnsureLoaded(this);
+        }
 
         /// <summary>The store, opened (and migrated) on first use; a reading cmdlet never creates one.</summary>
         protected IStateStore Store

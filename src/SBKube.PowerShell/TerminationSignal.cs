@@ -1,20 +1,25 @@
 using System;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace SBKube.PowerShell
 {
     /// <summary>
     /// SIGTERM while an operation runs (a CI job cancelled, a container stopped): instead of dying with
     /// a Helm child still deploying and its revision left pending, the operation is told to stop
-    /// launching work, the work already running finishes and is recorded, then the process exits 143
-    /// as a signalled process would. A second SIGTERM terminates at once.
+    /// launching work, and the work already running finishes and is recorded. Then the signal is given
+    /// back: in pwsh's own console host it is raised again, so the process ends as a signalled one would
+    /// (exit 143); in any other host (a runbook worker, an editor, a hosted runspace) the pipeline stops
+    /// and the host decides. The module never ends the process itself. A second SIGTERM terminates at once.
     /// PosixSignalRegistration exists from .NET 6 (PowerShell 7.2); the module also builds for
     /// netstandard2.0, so it is reached by reflection and is a no-op where it is missing.
     /// </summary>
     internal sealed class TerminationSignal : IDisposable
     {
-        /// <summary>The exit code of a process ended by SIGTERM (128 + 15).</summary>
-        internal const int ExitCode = 143;
+        private const int SigTerm = 15;
+
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        private static extern int Kill(int pid, int signal);
 
         private static readonly Type? RegistrationType =
             Type.GetType("System.Runtime.InteropServices.PosixSignalRegistration, System.Runtime.InteropServices", throwOnError: false);
@@ -69,5 +74,22 @@ namespace SBKube.PowerShell
         }
 
         public void Dispose() => _registration?.Dispose();
+
+        /// <summary>
+        /// Raises SIGTERM again once the registration is gone, so the runtime's default handling ends the
+        /// process as the signal would have; returns when it did not within a few seconds (something else
+        /// handles SIGTERM in this process), so the caller can stop its pipeline instead.
+        /// </summary>
+        internal static void RaiseAgain()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || Kill(System.Diagnostics.Process.GetCurrentProcess().Id, SigTerm) != 0)
+            {
+                return;
+            }
+            for (int i = 0; i < 50; i++)
+            {
+                System.Threading.Thread.Sleep(100);
+            }
+        }
     }
 }

@@ -143,3 +143,26 @@ function Try-Canary([string] `$path, [string] `$app) {
         (Get-SbkubeDeployment -Namespace production -App myapp).Chart | Should -Be 'nginx-15.0.0'
     }
 }
+
+Describe '-Debug and -Verbose under pwsh -NonInteractive (CI agents, runbooks)' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It '<Name> -Debug never prompts: the command runs to its end and shows its messages' -ForEach @(
+        @{ Name = 'Invoke-SbkubeApply'; Call = 'Invoke-SbkubeApply -Path $env:SBKUBE_RUNSTYLES_EXAMPLE -Debug | Out-String -Width 200' }
+        @{ Name = 'Get-SbkubeState'; Call = 'Get-SbkubeState -Debug | Out-String -Width 200' }
+    ) {
+        $env:SBKUBE_RUNSTYLES_EXAMPLE = $s.Example
+        try {
+            if ($Name -ne 'Invoke-SbkubeApply') { Invoke-SbkubeApply -Path $s.Example | Out-Null }
+            $r = Invoke-FirstCall "$Call; 'DONE'"
+        }
+        finally { Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE }
+        $text = $r.Output -join "`n"
+        $text | Should -Not -Match 'NonInteractive mode'
+        $r.ExitCode | Should -Be 0 -Because $text
+        $text | Should -Match 'DONE'
+        $text | Should -Match 'state-demo\s+redis'
+        (Get-SbkubeState -Namespace state-demo -App redis).Status | Should -Be 'deployed'
+    }
+}

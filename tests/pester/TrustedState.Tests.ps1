@@ -307,4 +307,26 @@ Describe 'A signal stops an apply between apps' -Skip:$IsWindows {
         & $env:SBKUBE_HELM status second -n sig 2>$null | Out-Null
         $LASTEXITCODE | Should -Not -Be 0
     }
+
+    It 'SIGTERM to a host that runs SBKube in a runspace of its own: the work is recorded, the host is not ended' {
+        $p = Start-BackgroundPwsh -DefaultSignals @"
+`$ps = [powershell]::Create()
+`$null = `$ps.AddScript("Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$dir'")
+try { `$null = `$ps.Invoke() } catch { 'THREW: ' + `$_.Exception.InnerException.GetType().Name }
+'STATE: ' + `$ps.InvocationStateInfo.State
+'WARNING: ' + (`$ps.Streams.Warning -join ' ')
+'HOST STILL RUNNING'
+"@
+        Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
+        & kill -TERM $p.Id
+        $p.WaitForExit(60000) | Should -BeTrue
+        $out = $p.StandardOutput.ReadToEnd()
+        $out | Should -Match 'STATE: Stopped|THREW: PipelineStoppedException'
+        $out | Should -Match 'WARNING: .*stopped by SIGTERM'
+        $out | Should -Match 'HOST STILL RUNNING'
+        $p.ExitCode | Should -Be 0
+        $rows = @(Get-SbkubeState)
+        $rows.App | Should -Be @('first')
+        $rows[0].Status | Should -Be 'deployed'
+    }
 }

@@ -27,7 +27,11 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+        protected override void BeginProcessing()
+        {
+            DebugWithoutPrompt.Apply(this);
+            FormatViews.EnsureLoaded(this);
+        }
 
         protected override void ProcessRecord()
         {
