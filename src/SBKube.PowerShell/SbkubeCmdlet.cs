@@ -45,6 +45,28 @@ namespace SBKube.PowerShell
             }
         }
 
+        /// <summary>
+        /// A listing on a machine that never deployed: with no store named (no -StatePath or -StateConnection,
+        /// neither environment variable) and none at the default place yet, there is nothing to list, which is
+        /// no error. A store that was named and is missing stays an error (a mistyped path must not look empty).
+        /// </summary>
+        protected bool NothingRecordedHere()
+        {
+            if (StatePath != null || StateConnection != null
+                || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StateLocation.ConnectionVariable))
+                || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SBKUBE_STATE_DB")))
+            {
+                return false;
+            }
+            string path = StateStore.DefaultPath();
+            if (File.Exists(path))
+            {
+                return false;
+            }
+            WriteVerbose($"There is no state database at '{path}' yet: nothing was deployed from here, so there is nothing to list.");
+            return true;
+        }
+
         /// <summary>True for cmdlets that only read the store: a store that does not exist is an error, not created.</summary>
         protected virtual bool ReadsOnly => false;
 

@@ -166,3 +166,36 @@ Describe '-Debug and -Verbose under pwsh -NonInteractive (CI agents, runbooks)' 
         (Get-SbkubeState -Namespace state-demo -App redis).Status | Should -Be 'deployed'
     }
 }
+
+Describe 'A fresh machine: nothing deployed from it yet' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        $home2 = Join-Path $s.Dir 'home'
+        New-Item -ItemType Directory $home2 | Out-Null
+        # The default store (~/.sbkube/state.db) of a home that never had one.
+        $fresh = "Remove-Item Env:SBKUBE_STATE_DB, Env:SBKUBE_STATE_CONNECTION -ErrorAction Ignore; `$env:HOME = '$home2'"
+    }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'sbkube state list, Get-SbkubeState and Get-SbkubeLock list nothing, say why under -Verbose, exit 0 and create nothing' {
+        $r = Invoke-FirstCall "$fresh; sbkube state list; 'rc=' + `$LASTEXITCODE; @(Get-SbkubeState).Count; @(Get-SbkubeLock).Count; Get-SbkubeState -Verbose 4>&1"
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Contain 'rc=0'
+        ($r.Output | Where-Object { $_ -eq '0' }).Count | Should -Be 2
+        ($r.Output -join "`n") | Should -Match 'There is no state database at .*\.sbkube/state\.db. yet: nothing was deployed from here'
+        Join-Path $home2 '.sbkube' | Should -Not -Exist
+    }
+
+    It 'a store named explicitly that does not exist stays an error (StateStore.NotFound)' {
+        $missing = Join-Path $s.Dir 'typo.db'
+        { Get-SbkubeState -StatePath $missing -ErrorAction Stop } | Should -Throw -ErrorId 'StateStore.NotFound*'
+        $missing | Should -Not -Exist
+    }
+
+    It 'Invoke-SbkubeApply -WhatIf plans the install and creates no file, folder or table' {
+        $plan = Invoke-SbkubeApply -Path $s.Example -WhatIf
+        $plan.Action | Should -Be 'Install'
+        $s.StateDb | Should -Not -Exist
+        Split-Path $s.StateDb | Should -Not -Exist
+    }
+}

@@ -20,6 +20,12 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
-        protected override void ProcessRecord() => Guard(() => WriteObject(Store.Locks(Namespace), enumerateCollection: true));
+        protected override void ProcessRecord() => Guard(() =>
+        {
+            if (!NothingRecordedHere())
+            {
+                WriteObject(Store.Locks(Namespace), enumerateCollection: true);
+            }
+        });
     }
 }

@@ -44,6 +44,10 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
+            if (NothingRecordedHere())
+            {
+                return;
+            }
             // A read never settles: it says which rows are pending and how to settle them.
             foreach (DeploymentRecord p in Store.Pending(Namespace))
             {

@@ -89,7 +89,9 @@ namespace SBKube.PowerShell.Cmdlets
             };
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
-            EngineSession session = EngineSession.Create(Store, context, kubeconfig, EngineLog);
+            // -WhatIf records nothing, so it creates no store either: a plan before the first apply reads an empty one.
+            using ScratchStore? scratch = WhatIfRequested ? ScratchStore.IfMissing(StateLocation) : null;
+            EngineSession session = EngineSession.Create(scratch?.Store ?? Store, context, kubeconfig, EngineLog);
             var engine = new ApplyEngine(session);
             var results = new List<AppResult>();
             void Emit(AppResult r)
