@@ -12,8 +12,9 @@
             docker-registry and apache2-utils for an OCI registry with htpasswd logins),
             fetches the pinned real Helm 4/3 and kubectl binaries (build/real-tools.psd1) into out/tools and
             packages the test charts (tests/charts) into the chart repository out/charts.
-    Demo    walks the seed's four scenarios on examples/state-management against HelmSim (deploy, new values,
-            chart upgrade, a failing upgrade and the rollback to revision 2).
+    Demo    walks the seed's four scenarios on examples/state-management with the real Helm 4 against the
+            Kubernetes API stand-in (deploy, new values, chart upgrade, a failing upgrade and the rollback to
+            revision 2); it installs the prerequisites the real tools need first.
     Bench   prints speed figures (import time, unchanged apply, state queries on a large DB).
     Package builds out/SBKube.<version>.nupkg for PSGallery.
 .EXAMPLE
@@ -298,20 +299,36 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+<#
+    The seed's scenarios on a copy of the example, with the real Helm 4 and kubectl against the Kubernetes
+    API stand-in, which also serves the test charts in place of Bitnami's repository: no cluster needed.
+#>
 function Invoke-Demo {
     Invoke-Build
+    Install-TestPrerequisites
+    $tools = $script:RealTools | Where-Object Key -EQ 'helm4'
     $work = Join-Path ([IO.Path]::GetTempPath()) ("sbkube-demo-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $work | Out-Null
-    Copy-Item (Join-Path $Root 'examples/state-management') $work -Recurse
-    $example = Join-Path $work 'state-management'
-    $env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
-    $env:HELMSIM_HOME = Join-Path $work 'helmsim'
-    $env:SBKUBE_HELM = Get-HelmSim
-    $env:SBKUBE_KUBECTL = Get-KubectlSim
-    $demo = Join-Path $Root 'examples/state-management/Demo.ps1'
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $demo -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -ExamplePath $example
-    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit $LASTEXITCODE)." }
-    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+    $cluster = Start-KubeStandIn -Executable (Join-Path $StandInOut 'kube-standin') -Dir (Join-Path $work 'cluster') -Charts $ChartsOut
+    try {
+        Copy-Item (Join-Path $Root 'examples/state-management') $work -Recurse
+        $example = Join-Path $work 'state-management'
+        $sources = Join-Path $example 'sources.yaml'
+        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', "$($cluster.Url)/charts/bitnami") | Set-Content $sources -NoNewline
+        $env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
+        $env:KUBECONFIG = $cluster.Kubeconfig
+        foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $work "helm/$($part.ToLowerInvariant())") }
+        $env:SBKUBE_HELM = $tools.Helm
+        $env:SBKUBE_KUBECTL = $tools.Kubectl
+        Write-Host "Demo: real helm $(& $tools.Helm version --short) and kubectl $($tools.KubectlVersion), against the Kubernetes API stand-in at $($cluster.Url)"
+        $demo = Join-Path $Root 'examples/state-management/Demo.ps1'
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $demo -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -ExamplePath $example
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit $LASTEXITCODE)." }
+    }
+    finally {
+        Stop-KubeStandIn $cluster
+        Remove-Item $work -Recurse -Force -ErrorAction Ignore
+    }
 }
 
 function Invoke-Bench {

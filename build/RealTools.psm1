@@ -75,4 +75,45 @@ function Build-TestChartRepository {
     }
 }
 
-Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository
+<#
+.SYNOPSIS
+    Starts the Kubernetes API stand-in (tests/KubeStandIn, built to out/standin) on a random loopback port,
+    serving -Charts as a chart repository too (/charts/<repo>, and /auth/charts/<repo> behind -ChartAuth);
+    it ends with this process at the latest. Returns its process, URL, folder and kubeconfig.
+#>
+function Start-KubeStandIn {
+    param(
+        [Parameter(Mandatory)] [string] $Executable,
+        [Parameter(Mandatory)] [string] $Dir,
+        [string] $Charts,
+        [string] $ChartAuth
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($Executable)
+    $arguments = @('--dir', $Dir, '--parent-pid', $PID)
+    if ($Charts) { $arguments += '--charts', $Charts }
+    if ($ChartAuth) { $arguments += '--chart-auth', $ChartAuth }
+    foreach ($a in $arguments) { $psi.ArgumentList.Add([string]$a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $read = $process.StandardOutput.ReadLineAsync()
+    if (-not $read.Wait(30000) -or -not $read.Result) {
+        Stop-KubeStandIn ([pscustomobject]@{ Process = $process })
+        throw "The Kubernetes API stand-in did not start within 30 s ($Executable)."
+    }
+    [pscustomobject]@{
+        Process    = $process
+        Url        = $read.Result.Trim()
+        Dir        = $Dir
+        Kubeconfig = Join-Path $Dir 'kubeconfig'
+    }
+}
+
+function Stop-KubeStandIn([object] $Cluster) {
+    if ($Cluster.Process -and -not $Cluster.Process.HasExited) {
+        $Cluster.Process.Kill()
+        $null = $Cluster.Process.WaitForExit(10000)
+    }
+}
+
+Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn

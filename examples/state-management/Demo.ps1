@@ -3,9 +3,10 @@
     The seed's four scenarios on this example, against whatever helm $env:SBKUBE_HELM points at:
     deploy, new values, chart upgrade (and an upgrade that fails), rollback.
 .DESCRIPTION
-    Run through `./build.ps1 -Task Demo`, which builds the module, points SBKUBE_HELM at HelmSim and
-    uses a throw-away state DB and HelmSim home. -ExamplePath should be a copy of this folder:
-    scenario 2 edits values/redis.yaml and scenario 3 edits config.yaml.
+    Run through `./build.ps1 -Task Demo`, which builds the module, points SBKUBE_HELM at the real Helm 4
+    and KUBECONFIG at a Kubernetes API stand-in that also serves the charts, with a throw-away state DB.
+    -ExamplePath should be a copy of this folder: scenario 2 edits values/redis.yaml and scenario 3 edits
+    config.yaml.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,

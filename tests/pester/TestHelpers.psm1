@@ -2,6 +2,8 @@
 # copy of the example, and talks to the built module the way a user would.
 
 $script:Root = if ($env:SBKUBE_TEST_ROOT) { $env:SBKUBE_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+# The real-Helm harness (tools, chart repository, API stand-in) is the build's own.
+Import-Module (Join-Path $script:Root 'build/RealTools.psm1')
 
 function Get-TestRoot { $script:Root }
 
@@ -50,7 +52,9 @@ function New-SbkubeSandbox {
     }
     foreach ($name in 'KUBECONFIG', 'HELM_CONFIG_HOME', 'HELM_CACHE_HOME', 'HELM_DATA_HOME', 'SBKUBE_TEST_BITNAMI') { Remove-Item "Env:$name" -ErrorAction Ignore }
     if ($Helm) {
-        $sandbox.Cluster = Start-KubeStandIn (Join-Path $dir 'cluster')
+        $standIn = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
+        $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
+        $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass'
         $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
         foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
         $env:SBKUBE_HELM = Get-RealHelmPath $Helm
@@ -87,39 +91,6 @@ function Get-RealKubectlPath([ValidateSet(3, 4)] [int] $Major) {
     $path = [Environment]::GetEnvironmentVariable("SBKUBE_TEST_KUBECTL_HELM$Major")
     if (-not $path) { $path = Join-Path $script:Root "out/tools/helm$Major/kubectl" }
     $path
-}
-
-<#
-.SYNOPSIS
-    Starts a Kubernetes API stand-in (tests/KubeStandIn) on a random loopback port, serving the test
-    chart repository too; it ends with this process at the latest. Returns its URL, kubeconfig and folder.
-#>
-function Start-KubeStandIn([string] $Dir) {
-    $exe = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
-    $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-    foreach ($a in '--dir', $Dir, '--parent-pid', $PID, '--charts', $charts, '--chart-auth', 'chartuser:chart-pass') { $psi.ArgumentList.Add([string]$a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($psi)
-    $read = $process.StandardOutput.ReadLineAsync()
-    if (-not $read.Wait(30000) -or -not $read.Result) {
-        Stop-KubeStandIn ([pscustomobject]@{ Process = $process })
-        throw "The Kubernetes API stand-in did not start within 30 s ($exe)."
-    }
-    [pscustomobject]@{
-        Process    = $process
-        Url        = $read.Result.Trim()
-        Dir        = $Dir
-        Kubeconfig = Join-Path $Dir 'kubeconfig'
-    }
-}
-
-function Stop-KubeStandIn([object] $Cluster) {
-    if ($Cluster.Process -and -not $Cluster.Process.HasExited) {
-        $Cluster.Process.Kill()
-        $null = $Cluster.Process.WaitForExit(10000)
-    }
 }
 
 <# Writes the stand-in's fault file (see tests/KubeStandIn/Faults.cs); -Clear removes it. #>
