@@ -7,7 +7,7 @@
 # is known (a global flag such as --state-db may come first).
 $script:ValueFlags = @(
     'namespace', 'app', 'path', 'revision', 'format', 'limit', 'since', 'older-than', 'keep-last',
-    'port', 'address', 'state-db', 'context', 'lock-timeout'
+    'port', 'address', 'state-db', 'context', 'lock-timeout', 'reason', 'description'
 )
 $script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest', 'version')
 $script:GlobalFlags = @('state-db', 'help')
@@ -15,18 +15,18 @@ $script:GlobalFlags = @('state-db', 'help')
 # Per command: its flags (besides the global ones), the required ones, a usage line and a description.
 $script:Commands = [ordered]@{
     'apply'                = @{
-        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
-        Usage = 'sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run] [--lock [--lock-timeout 5m]] [--context CTX]'
+        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
+        Usage = 'sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run] [--lock [--lock-timeout 5m]] [--context CTX] [--description TEXT]'
         Help  = 'Deploy the apps of config.yaml (in --path, default: the current directory). Invoke-SbkubeApply.'
     }
     'deploy'               = @{
-        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
-        Usage = 'sbkube deploy [--namespace NS] [--lock] [--path DIR] [--app APP] [--force] [--dry-run]'
+        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
+        Usage = 'sbkube deploy [--namespace NS] [--lock] [--path DIR] [--app APP] [--force] [--dry-run] [--description TEXT]'
         Help  = 'Same as apply; with --lock the namespace is locked for the run. Invoke-SbkubeApply -Lock.'
     }
     'rollback'             = @{
-        Flags = @('namespace', 'app', 'revision', 'dry-run', 'force', 'allow-failed', 'lock', 'lock-timeout', 'context'); Required = @('namespace', 'app', 'revision')
-        Usage = 'sbkube rollback --namespace NS --app APP --revision N [--dry-run] [--force] [--allow-failed] [--lock]'
+        Flags = @('namespace', 'app', 'revision', 'reason', 'dry-run', 'force', 'allow-failed', 'lock', 'lock-timeout', 'context'); Required = @('namespace', 'app', 'revision')
+        Usage = 'sbkube rollback --namespace NS --app APP --revision N|previous [--reason TEXT] [--dry-run] [--force] [--allow-failed] [--lock]'
         Help  = 'Redeploy a recorded revision as a new revision. Invoke-SbkubeRollback.'
     }
     'delete'               = @{
@@ -154,7 +154,7 @@ function script:Invoke-SbkubeCli {
                 $cmdlet = 'Invoke-SbkubeApply'
                 $p.Path = if ($f.Contains('path')) { $f['path'] } else { (Get-Location -PSProvider FileSystem).ProviderPath }
                 if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
-                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; force = 'Force'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf' }
+                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; force = 'Force'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf'; description = 'Description' }
                 $render = {
                     param($out)
                     if ($f.Contains('dry-run')) {
@@ -166,7 +166,7 @@ function script:Invoke-SbkubeCli {
             }
             'rollback' {
                 $cmdlet = 'Invoke-SbkubeRollback'
-                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; app = 'App'; revision = 'Revision'; force = 'Force'
+                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; app = 'App'; revision = 'Revision'; reason = 'Reason'; force = 'Force'
                     'allow-failed' = 'AllowFailed'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf' }
                 $render = {
                     param($out)

@@ -178,7 +178,7 @@ if (-not $after -or $after.Revision -eq $newestBefore) {
     exit 1
 }
 Write-Warning "$why, rolling back $Namespace/$App to revision $previous..."
-$rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $previous @common -Confirm:$false -ErrorAction Stop
+$rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $previous -Reason $why @common -Confirm:$false -ErrorAction Stop
 $result.RolledBack = $true
 $result.RollbackRevision = $rb.Revision
 $result.Message = "$why; rolled back to revision $previous (new revision $($rb.Revision))."

@@ -134,7 +134,7 @@ if ($null -eq $blueRevision) {
     $result.Message = "$why; no green revision was recorded, blue revision $blueRevision is unchanged."
 } else {
     Write-Warning "$why, rolling back $Namespace/$App to blue revision $blueRevision..."
-    $rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $blueRevision @common -Confirm:$false -ErrorAction Stop
+    $rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $blueRevision -Reason $why @common -Confirm:$false -ErrorAction Stop
     $result.RolledBack = $true
     $result.RollbackRevision = $rb.Revision
     $result.Message = "$why; rolled back to blue revision $blueRevision (new revision $($rb.Revision))."

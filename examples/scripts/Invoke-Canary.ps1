@@ -181,7 +181,7 @@ if (-not $ok) {
     } elseif ($newestBefore -and $newestAfter -and $newestAfter.Revision -eq $newestBefore.Revision) {
         $result.Message = "Promotion of $App to $Namespace failed; no new revision was recorded, baseline revision $($result.BaselineRevision) is unchanged."
     } else {
-        $rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $result.BaselineRevision @common -Confirm:$false -ErrorAction Stop
+        $rb = Invoke-SbkubeRollback -Namespace $Namespace -App $App -Revision $result.BaselineRevision -Reason 'promotion failed its check' @common -Confirm:$false -ErrorAction Stop
         $result.RolledBack = $true
         $result.RollbackRevision = $rb.Revision
         $result.Message = "Promotion of $App to $Namespace failed; rolled back to baseline revision $($result.BaselineRevision) (new revision $($rb.Revision))."

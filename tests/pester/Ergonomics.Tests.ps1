@@ -27,7 +27,7 @@ Describe 'Argument completion' {
     }
 
     It '-Revision completes the app''s revisions, newest first, and current' {
-        Complete 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision ' | Should -Be @('2', '1', 'current')
+        Complete 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision ' | Should -Be @('2', '1', 'current', 'previous')
     }
 
     It '-Path completes folders holding a config.yaml' {

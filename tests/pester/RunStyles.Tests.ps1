@@ -104,7 +104,7 @@ Import-Module `$module
 "@
         $r.Output | Should -Contain 'rolledback=True previous=1' -Because ($r.Output -join "`n")
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
-        $h[-1].Description | Should -Be 'Rollback to revision 1'
+        $h[-1].Description | Should -Be 'Rollback to revision 1 (Health check failed)'
         $h[-1].Status | Should -Be 'deployed'
     }
 }

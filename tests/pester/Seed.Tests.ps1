@@ -276,3 +276,64 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         (Get-SbkubeState -Namespace state-demo | Select-Object -Last 1).Status | Should -Be 'deployed'
     }
 }
+
+Describe 'The seed read literally: a bad revision on the record, and rolling back to "previous"' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Push-Location $s.Example
+        try {
+            sbkube apply | Out-Null
+            Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+            sbkube apply | Out-Null
+            Set-RedisVersion $s.Example '17.13.2' '18.0.0'
+            sbkube apply --force | Out-Null
+            # 시나리오 4, with the reason the seed's history implies: revision 3 was bad.
+            $rollback = sbkube rollback --namespace state-demo --app redis --revision previous --reason 'error rate after the upgrade'
+            $rcRollback = $LASTEXITCODE
+            $history = sbkube state history --namespace state-demo --app redis
+        }
+        finally { Pop-Location }
+        $records = @(Get-SbkubeHistory -Namespace state-demo -App redis)
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It '--revision previous after a bad upgrade is the revision before it: revision 4 "Rollback to revision 2 (reason)"' {
+        $rcRollback | Should -Be 0
+        $rollback[1] | Should -Match '^state-demo\s+redis\s+RolledBack\s+4\s+redis-17\.13\.2\s+Rollback to revision 2 \(error rate after the upgrade\)$'
+    }
+
+    It 'the revision rolled back from is on the record as failed, with the reason, in the history table too' {
+        $records[2].Status | Should -Be 'failed'
+        $records[2].Description | Should -Be 'Upgraded chart 17.13.2 → 18.0.0 (FAILED: error rate after the upgrade)'
+        ($records | Where-Object Status -EQ 'deployed').Revision | Should -Be 4
+        $history[3] | Should -Match '^3\s.*\sfailed\s+redis-18\.0\.0\s+Upgraded chart 17\.13\.2 → 18\.0\.0 \(FAILED: error rate after the upgrade\)$'
+    }
+
+    It 'previous skips failed revisions and those that deployed what is deployed now' {
+        # Deployed: 4 (= revision 2's snapshot); 3 failed, 2 is what runs now: previous is 1.
+        (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision previous).Revision | Should -Be 1
+        (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision previous -WhatIf).Description | Should -Match 'to revision 1 '
+    }
+
+    It 'previous with nothing good before the deployed revision says so (RevisionNotFound)' {
+        $one = New-SbkubeSandbox
+        try {
+            Invoke-SbkubeApply -Path $one.Example | Out-Null
+            { Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision previous -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RevisionNotFound*'
+            (Get-SbkubeHistory -Namespace state-demo -App redis).Count | Should -Be 1
+        }
+        finally { Remove-SbkubeSandbox $one; $env:SBKUBE_STATE_DB = $s.StateDb }
+    }
+}
+
+Describe 'sbkube apply --description (the seed''s scenario 2 descriptions)' {
+    BeforeAll { $s = New-SbkubeSandbox }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'records the given description on the new revision' {
+        sbkube apply --path $s.Example --description 'Redis 초기 배포' | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        (Get-SbkubeDeployment -Namespace state-demo -App redis).Description | Should -Be 'Redis 초기 배포'
+    }
+}

@@ -31,7 +31,10 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
         $r.RolledBack | Should -BeTrue
         $r.RollbackRevision | Should -Be 3
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
-        $h[-1].Description | Should -Be 'Rollback to revision 1'
+        $h[-1].Description | Should -Be 'Rollback to revision 1 (Health check failed)'
+        # The revision it left is on the record as bad (the seed's 'Upgraded chart (FAILED)').
+        $h[1].Status | Should -Be 'failed'
+        $h[1].Description | Should -Be 'Updated values (FAILED: Health check failed)'
         $h[-1].Status | Should -Be 'deployed'
         (Get-SbkubeDeployment -Namespace state-demo -App redis -ShowSecrets).Values.auth.password | Should -Be 'state-demo-v1'
     }
@@ -60,7 +63,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
             $bad.Healthy | Should -BeFalse
             $bad.PreviousRevision | Should -Be 2
             $bad.RolledBack | Should -BeTrue
-            (Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1).Description | Should -Be 'Rollback to revision 2'
+            (Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1).Description | Should -Be 'Rollback to revision 2 (Health check failed)'
         } finally { Stop-SbkubeMetricsServer -Port $srv.Port }
     }
 
@@ -72,7 +75,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
         $r.RolledBack | Should -BeTrue
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
         $h.Status | Should -Be @('superseded', 'failed', 'deployed')
-        $h[-1].Description | Should -Be 'Rollback to revision 1'
+        $h[-1].Description | Should -Be 'Rollback to revision 1 (Apply failed)'
     }
 
     It 'does nothing to roll back when the apply recorded no new revision' {
@@ -185,7 +188,7 @@ Describe 'examples/scripts/Invoke-BlueGreen.ps1 (seed workflow 1)' {
         $d = Get-SbkubeDeployment -Namespace production -App myapp
         $d.Revision | Should -Be 3
         $d.Chart | Should -Be 'nginx-15.0.0'
-        $d.Description | Should -Be 'Rollback to revision 1'
+        $d.Description | Should -Be 'Rollback to revision 1 (Green health check failed)'
         $list = sbkube state list --namespace production --app myapp
         $list[-1] | Should -Match '^production\s+myapp\s+3\s+deployed\s.*nginx-15\.0\.0$'
     }
@@ -254,7 +257,7 @@ Describe 'examples/scripts/Invoke-Canary.ps1 (seed workflow 2)' {
         $r.RolledBack | Should -BeTrue
         $d = Get-SbkubeDeployment -Namespace production -App backend
         $d.Revision | Should -Be 3
-        $d.Description | Should -Be 'Rollback to revision 1'
+        $d.Description | Should -Be 'Rollback to revision 1 (promotion failed its check)'
         $d.Chart | Should -Be 'nginx-15.0.0'
         $r.CanaryRemoved | Should -BeTrue
     }

@@ -8,16 +8,19 @@ namespace SBKube.Core.Engine
     /// <summary>What a change to the cluster left, for its revision row.</summary>
     internal sealed class RecordedChange
     {
-        public RecordedChange(string status, int? helmRevision, string description)
+        public RecordedChange(string status, int? helmRevision, string description, string? supersededFailedBecause = null)
         {
             Status = status;
             HelmRevision = helmRevision;
             Description = description;
+            SupersededFailedBecause = supersededFailedBecause;
         }
 
         public string Status { get; }
         public int? HelmRevision { get; }
         public string Description { get; }
+        /// <summary>Why the revision this change replaces was bad: it is recorded as failed, not superseded.</summary>
+        public string? SupersededFailedBecause { get; }
     }
 
     /// <summary>
@@ -36,7 +39,8 @@ namespace SBKube.Core.Engine
             try
             {
                 RecordedChange done = await change().ConfigureAwait(false);
-                DeploymentRecord finished = session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision, done.Description, action);
+                DeploymentRecord finished = session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision, done.Description, action,
+                    supersededFailedBecause: done.SupersededFailedBecause);
                 result.Outcome = success;
                 result.Description = done.Description;
                 result.HelmRevision = finished.HelmRevision;

@@ -23,6 +23,8 @@ namespace SBKube.Core.Engine
         public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
         /// <summary>Why the rollback happens, recorded in its description: Rollback to revision N (reason).</summary>
         public string? Reason { get; set; }
+        /// <summary>The revision rolled back from was bad: it is recorded as failed with the reason (the seed's "(FAILED)").</summary>
+        public bool MarkLeftFailed { get; set; }
     }
 
     /// <summary>
@@ -134,6 +136,9 @@ namespace SBKube.Core.Engine
             await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Rollback, result, AppOutcome.RolledBack, description, async () =>
             {
                 _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Description.Substring("Would ".Length)}");
+                // The revision left behind was bad, unless the rollback redeploys that very revision.
+                string? leftBecause = options.MarkLeftFailed
+                    && _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.Revision != target.Revision ? options.Reason : null;
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
@@ -150,7 +155,7 @@ namespace SBKube.Core.Engine
                 {
                     await RecreatePodsAsync(snapshot, ct).ConfigureAwait(false);
                 }
-                return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description);
+                return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description, leftBecause);
             }, () => _session.HelmRevisionAfterFailureAsync(snapshot,
                 _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;

@@ -8,7 +8,12 @@ namespace SBKube.Core.State
     public interface IDeploymentLog
     {
         DeploymentRecord BeginDeployment(NewDeployment d);
-        DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action, string? user = null);
+        /// <param name="supersededFailedBecause">
+        /// Why the revision deployed until now was bad (a rollback's reason): it becomes failed, its description
+        /// ending "(FAILED: reason)", instead of superseded.
+        /// </param>
+        DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action,
+            string? user = null, string? supersededFailedBecause = null);
         DeploymentRecord? Get(string ns, string app, int revision, string? context = null);
         DeploymentRecord? GetDeployed(string ns, string app, string? context = null);
         /// <summary>The deployed revision of every app of a namespace in one kube context.</summary>

@@ -54,16 +54,18 @@ namespace SBKube.Core.State
         /// deployed revision (superseded); <c>failed</c> leaves it deployed.
         /// </summary>
         public DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description,
-            string action, string? user = null) => Write((conn, tx) =>
+            string action, string? user = null, string? supersededFailedBecause = null) => Write((conn, tx) =>
         {
             DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
             if (status == DeploymentStatus.Deployed || status == DeploymentStatus.Uninstalled)
             {
+                string suffix = supersededFailedBecause == null ? "" : $" (FAILED: {supersededFailedBecause})";
                 Execute(conn,
-                    "UPDATE deployments SET status = @sup WHERE context = @c AND namespace = @n AND app = @a " +
-                    "AND status = @dep AND id <> @id", tx,
-                    ("@sup", DeploymentStatus.Superseded), ("@c", row.Context), ("@n", row.Namespace),
+                    "UPDATE deployments SET status = @sup, description = COALESCE(description, '') || @suffix " +
+                    "WHERE context = @c AND namespace = @n AND app = @a AND status = @dep AND id <> @id", tx,
+                    ("@sup", supersededFailedBecause == null ? DeploymentStatus.Superseded : DeploymentStatus.Failed),
+                    ("@suffix", suffix), ("@c", row.Context), ("@n", row.Namespace),
                     ("@a", row.App), ("@dep", DeploymentStatus.Deployed), ("@id", id));
             }
             Execute(conn,

@@ -24,7 +24,7 @@ namespace SBKube.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(AppCompleter))]
         public string App { get; set; } = "";
 
-        /// <summary>The revision to return to: a number or <c>current</c>.</summary>
+        /// <summary>The revision to return to: a number, <c>current</c> or <c>previous</c> (the newest good revision before the deployed one).</summary>
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(RevisionCompleter))]
@@ -33,6 +33,12 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>The seed's --force: recreate the app's pods once rolled back (kubectl rollout restart).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Why: recorded in the rollback's description, and the revision it leaves is recorded as failed with it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateLength(1, 500)]
+        public string? Reason { get; set; }
 
         /// <summary>Allow a target revision whose deployment failed.</summary>
         [Parameter]
@@ -49,6 +55,8 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 Force = Force.IsPresent,
                 AllowFailed = AllowFailed.IsPresent,
+                Reason = Reason,
+                MarkLeftFailed = Reason != null,
                 Lock = Lock.IsPresent,
                 LockTimeout = LockWait,
             };

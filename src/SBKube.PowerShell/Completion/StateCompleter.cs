@@ -70,11 +70,11 @@ namespace SBKube.PowerShell.Completion
             string? app = Bound(bound, "App");
             if (ns == null || app == null)
             {
-                return new[] { "current" };
+                return new[] { "current", "previous" };
             }
             return store.History(ns, app).OrderByDescending(r => r.Revision)
                 .Select(r => r.Revision.ToString(CultureInfo.InvariantCulture))
-                .Concat(new[] { "current" });
+                .Concat(new[] { "current", "previous" });
         }
     }
 
