@@ -172,7 +172,7 @@ function script:Invoke-SbkubeCli {
                     param($out)
                     if ($f.Contains('dry-run')) {
                         Format-SbkubeCliPlan $out
-                        "Dry run: would roll back $($f['namespace'])/$($f['app']) to revision $($f['revision']); nothing was changed."
+                        'Dry run: nothing was changed.'
                     } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
                 }
             }

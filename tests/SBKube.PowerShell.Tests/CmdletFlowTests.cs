@@ -82,7 +82,7 @@ namespace SBKube.PowerShell.Tests
             string[] calls = Calls();
             Assert.Equal(1, calls.Count(c => c == "list"));
             Assert.Equal(1, calls.Count(c => c == "upgrade"));
-            Assert.Contains(((AnsweringHost)_ps!.HostForTests!).Prompts, p => p.Contains("Would upgrade: Updated values", StringComparison.Ordinal));
+            Assert.Contains(((AnsweringHost)_ps!.HostForTests!).Prompts, p => p.Contains("Upgrade: Updated values", StringComparison.Ordinal) && !p.Contains("Would", StringComparison.Ordinal));
         }
 
         [Fact]

@@ -167,6 +167,21 @@ Describe '-Debug and -Verbose under pwsh -NonInteractive (CI agents, runbooks)' 
     }
 }
 
+Describe 'The -Verbose lines of a real change' {
+    BeforeAll { $s = New-SbkubeSandbox }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'name what is done, not what would be (no "Would" outside -WhatIf)' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+        $apply = @(Invoke-SbkubeApply -Path $s.Example -Confirm:$false -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $rollback = @(Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Confirm:$false -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        ($rollback -join "`n") | Should -Match 'Performing the operation "Roll back state-demo/redis to revision 1'
+        ($apply + $rollback) -join "`n" | Should -Not -Match 'Would'
+    }
+}
+
 Describe 'A fresh machine: nothing deployed from it yet' {
     BeforeEach {
         $s = New-SbkubeSandbox

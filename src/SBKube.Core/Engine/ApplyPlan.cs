@@ -57,7 +57,17 @@ namespace SBKube.Core.Engine
 
         public bool ChangesCluster => Action == PlannedAction.Install || Action == PlannedAction.Upgrade || Action == PlannedAction.Redeploy;
 
-        /// <summary>What ShouldProcess and -WhatIf say.</summary>
+        /// <summary>The change as ShouldProcess names the operation (also in its -Verbose line, so no "Would").</summary>
+        public string Operation => Action switch
+        {
+            PlannedAction.Install => "Install: " + Description,
+            PlannedAction.Upgrade => "Upgrade: " + Description,
+            PlannedAction.Redeploy => "Redeploy: " + Description,
+            PlannedAction.Unchanged => "Unchanged",
+            _ => "Fail: " + Failure,
+        };
+
+        /// <summary>What the plan says it would do (the -WhatIf objects and sbkube --dry-run).</summary>
         public string Message => Action switch
         {
             PlannedAction.Install => "Would install: " + Description,

@@ -76,7 +76,7 @@ namespace SBKube.Core.Engine
                 ? $"helm rollback {target.ReleaseName} {helmRevision}"
                 : $"redeploy the stored snapshot of revision {target.Revision}";
             return new RollbackPlan(target, snapshot, helmRevision, helmLatest, recordedHelm,
-                $"Would roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.");
+                $"Roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.");
         }
 
         /// <summary>
@@ -135,7 +135,7 @@ namespace SBKube.Core.Engine
             };
             await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Rollback, result, AppOutcome.RolledBack, description, async () =>
             {
-                _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Description.Substring("Would ".Length)}");
+                _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Operation}");
                 // The revision left behind was bad, unless the rollback redeploys that very revision.
                 string? leftBecause = options.MarkLeftFailed
                     && _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.Revision != target.Revision ? options.Reason : null;
@@ -227,14 +227,14 @@ namespace SBKube.Core.Engine
     public sealed class RollbackPlan
     {
         public RollbackPlan(DeploymentRecord target, RevisionSnapshot snapshot, int? helmRevision, int? helmLatest,
-            int? recordedHelmRevision, string description)
+            int? recordedHelmRevision, string operation)
         {
             Target = target;
             Snapshot = snapshot;
             HelmRevision = helmRevision;
             HelmLatest = helmLatest;
             RecordedHelmRevision = recordedHelmRevision;
-            Description = description;
+            Operation = operation;
         }
 
         public DeploymentRecord Target { get; }
@@ -245,7 +245,10 @@ namespace SBKube.Core.Engine
         public int? HelmLatest { get; }
         /// <summary>The newest Helm revision the store had recorded for the app when the plan was made.</summary>
         public int? RecordedHelmRevision { get; }
-        /// <summary>What -WhatIf prints and ShouldProcess asks about.</summary>
-        public string Description { get; }
+        /// <summary>The change as ShouldProcess names the operation (also in its -Verbose line, so no "Would").</summary>
+        public string Operation { get; }
+
+        /// <summary>What the plan says it would do (the -WhatIf object and sbkube --dry-run).</summary>
+        public string Description => "Would " + char.ToLowerInvariant(Operation[0]) + Operation.Substring(1);
     }
 }

@@ -115,7 +115,7 @@ namespace SBKube.PowerShell.Cmdlets
             var confirmed = new List<string>();
             foreach (PlannedApp p in plan.Apps)
             {
-                if (p.ChangesCluster && ShouldProcess($"{p.Namespace}/{p.Name}", p.Message))
+                if (p.ChangesCluster && ShouldProcess($"{p.Namespace}/{p.Name}", p.Operation))
                 {
                     confirmed.Add(p.Name);
                 }

@@ -65,7 +65,7 @@ namespace SBKube.PowerShell.Cmdlets
             EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
             var engine = new RollbackEngine(session);
             RollbackPlan plan = await engine.PlanAsync(Namespace, App, target, options, stopping);
-            if (!ShouldProcess($"{Namespace}/{App}", plan.Description))
+            if (!ShouldProcess($"{Namespace}/{App}", plan.Operation))
             {
                 if (WhatIfRequested)
                 {
