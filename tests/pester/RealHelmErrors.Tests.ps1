@@ -16,9 +16,9 @@ BeforeAll {
         $chart
     }
     # Applies and returns the first error record (the run's failure for the app).
-    function Invoke-FailingApply([object] $Sandbox) {
+    function Invoke-FailingApply([object] $Sandbox, [switch] $Force) {
         $errs = $null
-        $null = Invoke-SbkubeApply -Path $Sandbox.Example -ErrorAction SilentlyContinue -ErrorVariable errs
+        $null = Invoke-SbkubeApply -Path $Sandbox.Example -Force:$Force -ErrorAction SilentlyContinue -ErrorVariable errs
         @($errs)[0]
     }
 }
@@ -35,6 +35,16 @@ Describe 'Helm failures on real Helm <Helm>, each with its ErrorId and next step
         $e.Exception.Message | Should -Match 'Check the username and password'
         $e.Exception.Message | Should -Not -Match 'wrong-pass'
         $e.CategoryInfo.Category | Should -Be 'AuthenticationError'
+    }
+
+    It 'a changed repository password in sources.yaml is the one helm uses next' {
+        $sources = Join-Path $s.Example 'sources.yaml'
+        Set-Sources $s "helm_repos:`n  bitnami:`n    url: $($s.Cluster.Url)/auth/charts/bitnami`n    username: chartuser`n    password: chart-pass`n"
+        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Installed'
+        (Get-Content $sources -Raw).Replace('chart-pass', 'rotated-pass') | Set-Content $sources
+        $e = Invoke-FailingApply $s -Force
+        $e.FullyQualifiedErrorId | Should -BeLike 'Helm.AuthenticationFailed*'
+        $e.Exception.Message | Should -Not -Match 'rotated-pass'
     }
 
     It 'an unreachable repository is RepoUnreachable' {

@@ -53,7 +53,10 @@ namespace SBKube.Core.Engine
             foreach (HelmRepository repo in config.Sources.HelmRepos)
             {
                 HelmRepoEntry? existing = known.FirstOrDefault(k => k.Name == repo.Name);
-                if (existing != null && string.Equals(existing.Url.TrimEnd('/'), repo.Url.TrimEnd('/'), StringComparison.Ordinal))
+                // helm repo list shows no credentials: a repository with some is added again every run, so a
+                // changed username or password in sources.yaml is what helm uses next.
+                bool credentials = !string.IsNullOrEmpty(repo.Username) || !string.IsNullOrEmpty(repo.Password);
+                if (existing != null && !credentials && string.Equals(existing.Url.TrimEnd('/'), repo.Url.TrimEnd('/'), StringComparison.Ordinal))
                 {
                     continue;
                 }
