@@ -101,3 +101,39 @@ Describe 'The seed scenarios 1-4 on real Helm <Helm>' -ForEach @(@{ Helm = 4 }, 
         $indexReadsAfter | Should -BeGreaterThan $indexReads
     }
 }
+
+Describe 'A local chart on real Helm <Helm>' -ForEach @(@{ Helm = 4 }, @{ Helm = 3 }) {
+    BeforeAll {
+        $s = New-SbkubeSandbox -Helm $Helm
+        $chart = Join-Path $s.Example 'charts/web'
+        New-Item -ItemType Directory -Force -Path (Split-Path $chart) | Out-Null
+        Copy-Item (Join-Path (Get-TestRoot) 'tests/charts/bitnami/nginx') $chart -Recurse
+        (Get-Content (Join-Path $chart 'Chart.yaml') -Raw).Replace('version: 0.0.0', 'version: 1.2.3') | Set-Content (Join-Path $chart 'Chart.yaml')
+        # version: in config.yaml means nothing to Helm for a chart folder; Chart.yaml says what is deployed.
+        Set-Content (Join-Path $s.Example 'config.yaml') "namespace: local-demo`napps:`n  web:`n    chart: ./charts/web`n    version: 9.9.9`n"
+        $first = Invoke-SbkubeApply -Path $s.Example
+        $helm1 = Get-RealHelmHistory local-demo web
+        # A template change without a version bump.
+        $template = Join-Path $chart 'templates/deployment.yaml'
+        ([regex] 'app.kubernetes.io/name: nginx').Replace((Get-Content $template -Raw), "app.kubernetes.io/name: nginx`n    tier: web", 1) | Set-Content $template
+        $second = Invoke-SbkubeApply -Path $s.Example
+        $labels = (& $env:SBKUBE_KUBECTL get deployment web --namespace local-demo -o json | ConvertFrom-Json).metadata.labels
+        $third = Invoke-SbkubeApply -Path $s.Example
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'is recorded as Chart.yaml names it, with its chart_ref as written in config.yaml' {
+        $first.Outcome | Should -Be 'Installed' -Because $first.Message
+        $first.Chart | Should -Be 'nginx-1.2.3'
+        $helm1[-1].chart | Should -Be 'nginx-1.2.3'
+        $first.Record.ChartRef | Should -Be './charts/web'
+        Invoke-StateSql "SELECT DISTINCT chart_ref FROM deployments WHERE app = 'web';" | Should -Be './charts/web'
+    }
+
+    It 'a template change without a version bump is deployed ("Updated chart files"), and then nothing is' {
+        $second.Outcome | Should -Be 'Upgraded'
+        $second.Description | Should -Be 'Updated chart files'
+        $labels.tier | Should -Be 'web'
+        $third.Outcome | Should -Be 'Unchanged'
+    }
+}

@@ -21,7 +21,7 @@ namespace SBKube.Core.Engine
                 return await _session.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
-                && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
+                && snapshot.ChartPath == null && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
             {
                 string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
                 _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
@@ -116,6 +116,10 @@ namespace SBKube.Core.Engine
             else if (previous.ChartVersion != next.ChartVersion)
             {
                 parts.Add($"Upgraded chart {previous.ChartVersion} → {next.ChartVersion}");
+            }
+            else if (previous.ChartDigest != next.ChartDigest)
+            {
+                parts.Add("Updated chart files");
             }
             if (!JsonNode.DeepEquals(previous.Values, next.Values))
             {

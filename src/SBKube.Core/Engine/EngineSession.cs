@@ -72,9 +72,10 @@ namespace SBKube.Core.Engine
             var request = new HelmUpgradeRequest
             {
                 Release = s.ReleaseName,
-                Chart = s.ChartRef ?? throw new InvalidOperationException("The snapshot has no chart."),
+                Chart = s.ChartPath ?? s.ChartRef ?? throw new InvalidOperationException("The snapshot has no chart."),
                 Namespace = s.Namespace,
-                Version = s.ChartVersion,
+                // Helm takes a chart folder as it is; --version applies to repository and OCI charts.
+                Version = s.ChartPath == null ? s.ChartVersion : null,
                 Wait = s.Wait,
                 Timeout = s.Timeout,
                 Atomic = s.Atomic,

@@ -38,10 +38,14 @@ namespace SBKube.Core.Engine
             s.Values = ValuesMerger.Merge(app.ValuesFiles.Select(YamlValues.LoadFile), app.Set);
             if (app.ChartPath != null)
             {
+                // Helm deploys a chart folder as its Chart.yaml says, whatever --version: that is the version,
+                // and the digest of its files makes a template change a change to deploy.
                 JsonObject chart = YamlValues.LoadFile(Path.Combine(app.ChartPath, "Chart.yaml"));
-                s.ChartRef = app.ChartPath;
+                s.ChartRef = app.Chart ?? app.ChartPath;
+                s.ChartPath = app.ChartPath;
+                s.ChartDigest = ChartDigest.Of(app.ChartPath);
                 s.ChartName = (string?)chart["name"] ?? Path.GetFileName(app.ChartPath);
-                s.ChartVersion = app.Version ?? chart["version"]?.ToString();
+                s.ChartVersion = chart["version"]?.ToString();
             }
             else
             {

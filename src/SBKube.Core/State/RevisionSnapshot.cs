@@ -22,6 +22,10 @@ namespace SBKube.Core.State
         public string? ChartRef { get; set; }
         public string? ChartName { get; set; }
         public string? ChartVersion { get; set; }
+        /// <summary>A local chart's folder on this machine (what helm is given); null for a repository or OCI chart.</summary>
+        public string? ChartPath { get; set; }
+        /// <summary>A local chart's SHA-256 over its files, so a template change is a change to deploy.</summary>
+        public string? ChartDigest { get; set; }
         /// <summary>How the chart's registry is reached (plain HTTP, TLS files); null for the defaults.</summary>
         public ChartAccess? ChartAccess { get; set; }
         public JsonObject Values { get; set; } = new JsonObject();
@@ -73,6 +77,11 @@ namespace SBKube.Core.State
             {
                 o["chart_access"] = ChartAccess.ToJson();
             }
+            if (ChartPath != null)
+            {
+                o["chart_path"] = ChartPath;
+                o["chart_digest"] = ChartDigest;
+            }
             if (Manifests.Count > 0)
             {
                 var list = new JsonArray();
@@ -101,6 +110,8 @@ namespace SBKube.Core.State
                 ChartName = (string?)o["chart_name"],
                 ChartVersion = (string?)o["chart_version"],
                 ChartAccess = ChartAccess.FromJson(o["chart_access"]),
+                ChartPath = (string?)o["chart_path"],
+                ChartDigest = (string?)o["chart_digest"],
                 Values = (o["values"] as JsonObject)?.DeepClone() as JsonObject ?? new JsonObject(),
                 Wait = (bool?)flags["wait"] ?? false,
                 Timeout = (string?)flags["timeout"],
@@ -142,8 +153,9 @@ namespace SBKube.Core.State
             JsonObject deployed = ToJson();
             deployed.Remove("sensitive");
             deployed.Remove("not_sensitive");
-            // How the registry is reached is not what is deployed.
+            // How the registry is reached, and where a local chart sits on this machine, are not what is deployed.
             deployed.Remove("chart_access");
+            deployed.Remove("chart_path");
             AppendCanonical(deployed, sb);
             using SHA256 sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
