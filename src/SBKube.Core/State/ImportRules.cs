@@ -18,6 +18,9 @@ namespace SBKube.Core.State
             DeploymentStatus.Uninstalling, DeploymentStatus.Uninstalled,
         };
 
+        /// <summary>The highest revision an import may bring: the next apply must still get a number.</summary>
+        internal const int MaxImportedRevision = int.MaxValue - 1;
+
         private readonly Dictionary<(string, string, string, int), int> _seen = new Dictionary<(string, string, string, int), int>();
         private readonly Dictionary<(string, string, string), int> _deployed = new Dictionary<(string, string, string), int>();
 
@@ -26,7 +29,8 @@ namespace SBKube.Core.State
             string? releaseName, string? appType, string? chartRef, string? chartVersion)
         {
             string? problem =
-                context.Length > 0 && !ConfigText.IsKubeContextName(context) ? $"its context '{context}' is not {ConfigText.KubeContextRule}"
+                revision < 1 || revision > MaxImportedRevision ? $"its revision {revision} is not within 1..{MaxImportedRevision} (one more must fit after it)"
+                : context.Length > 0 && !ConfigText.IsKubeContextName(context) ? $"its context '{context}' is not {ConfigText.KubeContextRule}"
                 : !ConfigText.IsDns1123Label(ns) ? $"its namespace '{ns}' is not {ConfigText.LabelRule}"
                 : !ConfigText.IsDns1123Label(app) ? $"its app '{app}' is not {ConfigText.LabelRule}"
                 : releaseName != null && !ConfigText.IsValidReleaseName(releaseName) ? $"its release name '{releaseName}' is not a Helm release name"

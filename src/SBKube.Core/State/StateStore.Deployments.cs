@@ -36,7 +36,14 @@ namespace SBKube.Core.State
             object? max = Scalar(conn,
                 "SELECT MAX(revision) FROM deployments WHERE context = @c AND namespace = @n AND app = @a", tx,
                 ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App));
-            int revision = (max == null ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture)) + 1;
+            long last = max == null ? 0 : Convert.ToInt64(max, CultureInfo.InvariantCulture);
+            if (last >= int.MaxValue)
+            {
+                throw new StateStoreException(StateStoreErrorKind.RevisionLimit, Path,
+                    $"{d.Namespace}/{d.App} is at revision {last}, the highest a revision can have; nothing was changed. " +
+                    "Remove its highest revisions (Remove-SbkubeHistory) or record the app under another name.");
+            }
+            int revision = (int)last + 1;
             object now = Now();
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +

@@ -30,6 +30,8 @@ namespace SBKube.Core.State
         InvalidSchema,
         /// <summary>A destination that is not a regular file (device, FIFO, socket, directory or link).</summary>
         NotAFile,
+        /// <summary>An app's revisions reached the highest number a revision can have (imported rows can get there).</summary>
+        RevisionLimit,
     }
 
     /// <summary>A state store problem, with the file (or redacted server location) it concerns and what went wrong.</summary>

@@ -169,6 +169,7 @@ namespace SBKube.Core.Tests.Ops
         [InlineData("{\"format\":\"sbkube-state\",\"schema_version\":99,\"deployments\":[]}", "schema version 99")]
         [InlineData("{\"format\":\"sbkube-state\",\"deployments\":[{\"namespace\":\"ns\"}]}", "no app")]
         [InlineData("{\"format\":\"sbkube-state\",\"deployments\":[{\"namespace\":\"ns\",\"app\":\"a\",\"revision\":0}]}", "revision")]
+        [InlineData("{\"format\":\"sbkube-state\",\"deployments\":[{\"namespace\":\"ns\",\"app\":\"a\",\"revision\":2147483647,\"status\":\"superseded\"}]}", "revision 2147483647 is not within 1..2147483646")]
         public void A_bad_document_is_refused_with_a_clear_error_and_nothing_imported(string json, string messagePart)
         {
             using var db = new OpsDb();

@@ -49,6 +49,19 @@ namespace SBKube.Core.Tests.State
         }
 
         [PostgresFact]
+        public void A_revision_number_never_overflows_on_PostgreSQL_either()
+        {
+            StateStore store = Open();
+            TempDb.Deploy(store);
+            Sql($"UPDATE deployments SET revision = {int.MaxValue}");
+
+            var e = Assert.Throws<StateStoreException>(() => store.BeginDeployment(TempDb.New()));
+
+            Assert.Equal(StateStoreErrorKind.RevisionLimit, e.Kind);
+            Assert.Equal(1L, Convert.ToInt64(Sql("SELECT COUNT(*) FROM deployments")));
+        }
+
+        [PostgresFact]
         public void A_version_1_schema_migrates_and_gets_a_fingerprint_key_of_its_own()
         {
             StateStore first = Open();

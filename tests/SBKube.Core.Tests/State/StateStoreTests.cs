@@ -38,6 +38,20 @@ namespace SBKube.Core.Tests.State
         }
 
         [Fact]
+        public void A_revision_number_never_overflows_it_stops_with_a_clear_error_and_writes_nothing()
+        {
+            StateStore store = _db.Open();
+            TempDb.Deploy(store);
+            _db.Execute($"UPDATE deployments SET revision = {int.MaxValue}");
+
+            var e = Assert.Throws<StateStoreException>(() => store.BeginDeployment(TempDb.New()));
+
+            Assert.Equal(StateStoreErrorKind.RevisionLimit, e.Kind);
+            Assert.Contains($"revision {int.MaxValue}", e.Message);
+            Assert.Equal(1L, Convert.ToInt64(_db.Scalar("SELECT COUNT(*) FROM deployments")));
+        }
+
+        [Fact]
         public void Open_UsesWalJournal()
         {
             _db.Open();
