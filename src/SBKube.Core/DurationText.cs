@@ -50,6 +50,21 @@ namespace SBKube.Core
             return d;
         }
 
+        /// <summary>The longest lease SBKube records: its end must still be a date (and a century is forever enough).</summary>
+        public static readonly TimeSpan LongestLease = TimeSpan.FromDays(36500);
+
+        /// <summary>A positive duration that a lease may last: at most <see cref="LongestLease"/>.</summary>
+        public static TimeSpan ParseLease(string? text, string name)
+        {
+            TimeSpan d = ParsePositive(text, name);
+            if (d > LongestLease)
+            {
+                throw new SbkubeException($"{name} '{text}' is too long: at most 36500d (100 years); without it the lock lasts until it is unlocked.",
+                    ErrorIds.DurationOutOfRange, ErrorKind.InvalidArgument, text);
+            }
+            return d;
+        }
+
         /// <summary>Reads <c>30d</c>, <c>12h</c>, <c>90m</c>, <c>45s</c>, <c>2w</c> and sums like <c>1d12h</c>.</summary>
         public static bool TryParseUnits(string? text, out TimeSpan duration)
         {

@@ -21,6 +21,7 @@ namespace SBKube.Core
         public const string ImportInvalidDocument = "Import.InvalidDocument";
         public const string InvalidAddress = "InvalidAddress";
         public const string InvalidDuration = "InvalidDuration";
+        public const string DurationOutOfRange = "DurationOutOfRange";
         public const string InvalidHealthCheck = "InvalidHealthCheck";
         public const string InvalidOlderThan = "InvalidOlderThan";
         public const string InvalidRevision = "InvalidRevision";

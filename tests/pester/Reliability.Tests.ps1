@@ -39,6 +39,7 @@ BeforeDiscovery {
         @{ Name = '-Since garbage'; Id = 'CannotConvertArgumentNoMessage'; Run = { Get-SbkubeHistory -Namespace state-demo -App redis -Since 'yesterday-ish' } }
         @{ Name = '-LockTimeout garbage'; Id = 'InvalidDuration'; Run = { Invoke-SbkubeApply -Path $s.Example -Lock -LockTimeout 'a while' } }
         @{ Name = '-Duration garbage'; Id = 'InvalidDuration'; Run = { Lock-SbkubeNamespace -Namespace state-demo -Duration 'soon' } }
+        @{ Name = '-Duration past the year 9999'; Id = 'DurationOutOfRange'; Run = { Lock-SbkubeNamespace -Namespace state-demo -Duration 3000000d } }
         @{ Name = '-ThrottleLimit 0'; Id = 'ParameterArgumentValidationError'; Run = { Invoke-SbkubeApply -Path $s.Example -ThrottleLimit 0 } }
         @{ Name = 'state DB that is not SQLite'; Id = 'StateStore.NotADatabase'; FileVar = 'notSqlite'; Run = { Get-SbkubeState -StatePath $notSqlite } }
         @{ Name = 'state DB from a newer schema'; Id = 'StateStore.NewerSchema'; FileVar = 'newer'; Run = { Get-SbkubeState -StatePath $newer } }

@@ -37,7 +37,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            TimeSpan? duration = Duration == null ? (TimeSpan?)null : DurationText.ParsePositive(Duration, "-Duration");
+            TimeSpan? duration = Duration == null ? (TimeSpan?)null : DurationText.ParseLease(Duration, "-Duration");
             if (ShouldProcess(Namespace, "Freeze" + (duration.HasValue ? " for " + duration.Value : " until unlocked")))
             {
                 WriteObject(NamespaceLocks.Freeze(Store, Namespace, KubeContext, Reason, duration));
