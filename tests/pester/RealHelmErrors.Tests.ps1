@@ -37,6 +37,22 @@ Describe 'Helm failures on real Helm <Helm>, each with its ErrorId and next step
         $e.CategoryInfo.Category | Should -Be 'AuthenticationError'
     }
 
+    It 'credentials written into a repository URL reach helm as --username and --password-stdin, never in argv or a message' {
+        $url = $s.Cluster.Url -replace '^http://', 'http://chartuser:chart-pass@'
+        Set-Sources $s "helm_repos:`n  bitnami: $url/auth/charts/bitnami`n"
+        $out = Invoke-SbkubeApply -Path $s.Example -Verbose 4>&1
+        $r = $out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $r.Outcome | Should -Be 'Installed' -Because ($out -join "`n")
+        ($out -join "`n") | Should -Match 'helm: .* repo add --force-update --username chartuser --password-stdin -- bitnami http://127\.0\.0\.1:\d+/auth/charts/bitnami|helm: .* repo add --username chartuser --password-stdin -- bitnami http://127\.0\.0\.1:\d+/auth/charts/bitnami'
+        ($out -join "`n") | Should -Not -Match 'chart-pass'
+        # A wrong one: Helm's error quotes the URL; the message shows it masked.
+        Set-Sources $s "helm_repos:`n  bitnami: $($url.Replace('chart-pass', 'wr@ng/pass'))/auth/charts/bitnami`n"
+        $e = Invoke-FailingApply $s -Force
+        $e.FullyQualifiedErrorId | Should -BeLike 'Helm.AuthenticationFailed*'
+        $e.Exception.Message | Should -Not -Match 'wr@ng'
+        (Get-SbkubeHistory -Namespace state-demo -App redis).Description -join ' ' | Should -Not -Match 'wr@ng|chart-pass'
+    }
+
     It 'a changed repository password in sources.yaml is the one helm uses next' {
         $sources = Join-Path $s.Example 'sources.yaml'
         Set-Sources $s "helm_repos:`n  bitnami:`n    url: $($s.Cluster.Url)/auth/charts/bitnami`n    username: chartuser`n    password: chart-pass`n"

@@ -119,11 +119,7 @@ namespace SBKube.Core.Config
         }
 
         /// <summary>Removes user:password@ from a URL for display.</summary>
-        public static string RedactUrl(string url)
-        {
-            var m = Regex.Match(url, @"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@]*)@");
-            return m.Success ? m.Groups[1].Value + "***@" + url.Substring(m.Length) : url;
-        }
+        public static string RedactUrl(string url) => Security.UrlCredentials.MaskPasswords(url);
 
         internal static string Quote(string s) => "'" + s + "'";
     }

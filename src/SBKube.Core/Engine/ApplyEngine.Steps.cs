@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SBKube.Core.Config;
 using SBKube.Core.Helm;
+using SBKube.Core.Security;
 using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
@@ -53,16 +54,20 @@ namespace SBKube.Core.Engine
             foreach (HelmRepository repo in config.Sources.HelmRepos)
             {
                 HelmRepoEntry? existing = known.FirstOrDefault(k => k.Name == repo.Name);
+                // Credentials written into the URL go to helm as --username and --password-stdin, never in its arguments.
+                (string url, string? urlUser, string? urlPassword) = UrlCredentials.Split(repo.Url);
+                string? username = repo.Username ?? urlUser;
+                string? password = repo.Password ?? urlPassword;
                 // helm repo list shows no credentials: a repository with some is added again every run, so a
                 // changed username or password in sources.yaml is what helm uses next.
-                bool credentials = !string.IsNullOrEmpty(repo.Username) || !string.IsNullOrEmpty(repo.Password);
-                if (existing != null && !credentials && string.Equals(existing.Url.TrimEnd('/'), repo.Url.TrimEnd('/'), StringComparison.Ordinal))
+                bool credentials = !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
+                if (existing != null && !credentials && string.Equals(existing.Url.TrimEnd('/'), url.TrimEnd('/'), StringComparison.Ordinal))
                 {
                     continue;
                 }
-                _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({ConfigText.RedactUrl(repo.Url)}).");
-                _session.Redactor.LearnValue(repo.Password);
-                await _session.Helm.RepoAddAsync(repo.Name, repo.Url, repo.Username, repo.Password, forceUpdate: existing != null)
+                _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({url}).");
+                _session.Redactor.LearnValue(password);
+                await _session.Helm.RepoAddAsync(repo.Name, url, username, password, forceUpdate: existing != null)
                     .ConfigureAwait(false);
             }
             List<string> used = config.Sources.HelmRepos.Select(r => r.Name)

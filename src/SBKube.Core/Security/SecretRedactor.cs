@@ -57,11 +57,6 @@ namespace SBKube.Core.Security
             "^existingSecret|SecretName$|.SecretKeys?$|PasswordKey$|^usePassword|Files?$|(EnvVars|Certificates)Secret$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        /// <summary>The user:password part of a URL anywhere in a string.</summary>
-        private static readonly Regex UrlUserinfo = new Regex(
-            @"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^/@\s:]*)(:(?<password>[^/@\s]*))?@",
-            RegexOptions.CultureInvariant);
-
         public bool IsSecretKey(string key) => _keys.IsMatch(key) && !NamesNoSecret.IsMatch(key);
 
         /// <summary>A copy of <paramref name="node"/> with secret-keyed leaves masked; remembers the secrets it saw.</summary>
@@ -110,15 +105,7 @@ namespace SBKube.Core.Security
             value is JsonObject o && o.Count > 0 && o.All(kv => kv.Key == "name" || kv.Key == "key" || kv.Key == "optional");
 
         /// <summary>Replaces the user:password of every URL in <paramref name="text"/>, remembering the passwords.</summary>
-        private string MaskUrlUserinfo(string text) => UrlUserinfo.Replace(text, m =>
-        {
-            if (!m.Groups["password"].Success)
-            {
-                return m.Value;
-            }
-            LearnValue(m.Groups["password"].Value);
-            return m.Groups["scheme"].Value + Mask + "@";
-        });
+        private string MaskUrlUserinfo(string text) => UrlCredentials.MaskPasswords(text, LearnValue);
 
         /// <summary>A revision snapshot (deployments.config) with its values masked; other text is returned as is.</summary>
         public string? RedactSnapshot(string? json)
@@ -197,7 +184,8 @@ namespace SBKube.Core.Security
             {
                 result = result.Replace(s, Mask);
             }
-            return result;
+            // Then a URL's password, wherever one turns up that nothing taught (a helm error quoting a repository URL).
+            return UrlCredentials.MaskPasswords(result, LearnValue);
         }
 
         /// <summary>Masks a non-empty string or a number; a switch, an empty string or null holds no secret and stays.</summary>
