@@ -245,6 +245,27 @@ Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& 
         Get-Content $target -Raw | Should -Be "keep me`n"
     }
 
+    It '<Command> from <Name> is refused at once with StateStore.NotAFile, writes no temp file and changes nothing' -ForEach @(
+        @{ Command = 'Restore-SbkubeState'; Name = 'a FIFO'; Var = 'fifo' }
+        @{ Command = 'Restore-SbkubeState'; Name = 'an endless device'; Var = 'full' }
+        @{ Command = 'Restore-SbkubeState'; Name = 'a directory'; Var = 'folder' }
+        @{ Command = 'Import-SbkubeState'; Name = 'a FIFO'; Var = 'fifo' }
+        @{ Command = 'Import-SbkubeState'; Name = 'an endless device'; Var = 'full' }
+    ) {
+        if ($Command -eq 'Restore-SbkubeState' -and (Test-PostgresBackend)) { return }
+        $path = Get-Variable -Name $Var -ValueOnly
+        $before = Get-StateDbHash
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        # In a background pwsh: a read that hangs on the FIFO must not hang the suite.
+        $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; try { $Command '$path' -Confirm:`$false -ErrorAction Stop | Out-Null; 'NO ERROR' } catch { `$_.FullyQualifiedErrorId }"
+        $p.WaitForExit(30000) | Should -BeTrue -Because "$Command from $Name must not wait for data"
+        $out = $p.StandardOutput.ReadToEnd()
+        $out | Should -Match 'StateStore.NotAFile'
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 30
+        Get-StateDbHash | Should -Be $before
+        @(Get-ChildItem (Split-Path $env:SBKUBE_STATE_DB) -Force -Filter '*.tmp').Count | Should -Be 0
+    }
+
     It 'Export-SbkubeState replaces an existing file only with -Force' {
         $file = Join-Path $s.Dir 'export.json'
         Set-Content $file 'old'

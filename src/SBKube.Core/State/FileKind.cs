@@ -92,6 +92,20 @@ namespace SBKube.Core.State
         }
 
         /// <summary>
+        /// Refuses a source SBKube would read whole that is not a regular file (through links): reading a FIFO
+        /// waits forever and /dev/zero never ends.
+        /// </summary>
+        internal static void EnsureReadable(string full, string what)
+        {
+            bool special = TryMode(full, followLinks: true, out int mode, out _) && (mode & TypeMask) != Regular;
+            if (special || Directory.Exists(full))
+            {
+                throw new StateStoreException(StateStoreErrorKind.NotAFile, full,
+                    $"The {what} '{full}' is not a regular file (a directory, device, FIFO or socket); nothing was read or changed.");
+            }
+        }
+
+        /// <summary>
         /// Refuses a destination SBKube would otherwise replace although it is not a regular file: a
         /// device node (/dev/null), FIFO, socket, directory or symbolic link (name the link's target instead).
         /// </summary>

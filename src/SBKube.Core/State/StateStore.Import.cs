@@ -96,6 +96,7 @@ namespace SBKube.Core.State
             string text;
             try
             {
+                FileKind.EnsureReadable(full, "import file");
                 text = File.ReadAllText(full, Encoding.UTF8);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

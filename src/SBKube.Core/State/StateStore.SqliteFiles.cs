@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using Microsoft.Data.Sqlite;
 using SBKube.Core.State.Backends;
 
@@ -89,6 +90,7 @@ namespace SBKube.Core.State
             string src = System.IO.Path.GetFullPath(source);
             string target = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(statePath) ? DefaultPath() : statePath!);
             string keep = $"The current state database '{target}' was left unchanged.";
+            FileKind.EnsureReadable(src, "restore source");
             if (!File.Exists(src))
             {
                 throw new StateStoreException(StateStoreErrorKind.NotFound, src,
@@ -110,13 +112,12 @@ namespace SBKube.Core.State
             string temp = AtomicFile.TempNameFor(target);
             try
             {
-                File.Copy(src, temp);
-                UnixPermissions.Set(temp, AtomicFile.Private);
+                CopyPrivately(src, temp, dir, keep);
                 if (File.Exists(src + "-wal"))
                 {
                     // A copy of a live database: its un-checkpointed pages are part of it.
-                    File.Copy(src + "-wal", temp + "-wal");
-                    UnixPermissions.Set(temp + "-wal", AtomicFile.Private);
+                    FileKind.EnsureReadable(src + "-wal", "restore source's WAL file");
+                    CopyPrivately(src + "-wal", temp + "-wal", dir, keep);
                 }
                 int sourceVersion = ValidateRestoreSource(src, temp, keep);
                 // Opening migrates the copy and checks every table and column this SBKube reads.
@@ -168,6 +169,43 @@ namespace SBKube.Core.State
         }
 
         /// <summary>Checks the private copy; returns its schema version. Messages name the user's file.</summary>
+        /// <summary>
+        /// Copies a restore source into a file that is private (0600) before its first byte, once the disk has
+        /// room for it: the copy holds every unmasked value of the store.
+        /// </summary>
+        private static void CopyPrivately(string source, string destination, string dir, string keep)
+        {
+            long length = new FileInfo(source).Length;
+            long? free = FreeSpaceAt(dir);
+            if (length > free)
+            {
+                throw new StateStoreException(StateStoreErrorKind.DiskFull, source,
+                    $"The restore source '{source}' is {length} bytes, more than the {free} free beside the state database. {keep}");
+            }
+            using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var to = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
+            UnixPermissions.Set(destination, AtomicFile.Private);
+            from.CopyTo(to);
+            to.Flush(true);
+        }
+
+        /// <summary>Free bytes on the file system that holds <paramref name="dir"/> (its longest mount point); null when unknown.</summary>
+        private static long? FreeSpaceAt(string dir)
+        {
+            try
+            {
+                DriveInfo? drive = DriveInfo.GetDrives()
+                    .Where(d => d.IsReady && dir.StartsWith(d.RootDirectory.FullName, StringComparison.Ordinal))
+                    .OrderByDescending(d => d.RootDirectory.FullName.Length)
+                    .FirstOrDefault();
+                return drive?.AvailableFreeSpace;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
         private static int ValidateRestoreSource(string src, string copy, string keep)
         {
             string expected = "Expected an SBKube state database or a backup of one.";
