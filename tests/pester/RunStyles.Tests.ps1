@@ -214,3 +214,22 @@ Describe 'A fresh machine: nothing deployed from it yet' {
         Split-Path $s.StateDb | Should -Not -Exist
     }
 }
+
+Describe 'A run in progress, seen from another session' {
+    BeforeEach { $s = New-SbkubeSandbox }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'is described as running (which process, since when), not as an interrupted run to repair' {
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)' | Out-Null"
+        try {
+            Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
+            $warnings = $null
+            $verbose = @(Get-SbkubeState -WarningVariable warnings -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            @($warnings).Count | Should -Be 0 -Because ($warnings -join "`n")
+            ($verbose -join "`n") | Should -Match "being deployed by process $($p.Id) on this host since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+        }
+        finally { $null = $p.WaitForExit(60000); Clear-HelmSimFault }
+        (Get-SbkubeState).Status | Should -Be 'deployed'
+    }
+}

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using SBKube.PowerShell.Completion;
 using SBKube.Core.State;
@@ -42,6 +43,30 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateSet("Object", "Json", "Table")]
         public string Format { get; set; } = "Object";
 
+        /// <summary>
+        /// A pending revision, as what it is: a run of this host that still works is only news; one whose
+        /// process is gone, or one of another host this one cannot look into, needs a word on settling it.
+        /// </summary>
+        private void DescribePending(DeploymentRecord p)
+        {
+            string since = p.DeployedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            string settle = $"Repair-SbkubeState -Namespace {p.Namespace} -App {p.App}{(p.Context.Length > 0 ? " -KubeContext " + p.Context : "")} settles it, " +
+                "as does the next apply, rollback or delete of that app.";
+            bool here = string.Equals(p.OwnerHost, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase);
+            if (here && CurrentProcess.IsAlive(p.OwnerPid, p.OwnerHost))
+            {
+                WriteVerbose($"{p}: being deployed by process {p.OwnerPid} on this host since {since}; it records its end itself.");
+            }
+            else if (here || p.OwnerPid == null)
+            {
+                WriteWarning($"{p} since {since}: its run was interrupted (process {p.OwnerPid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} is gone). {settle}");
+            }
+            else
+            {
+                WriteWarning($"{p}: a run on {p.OwnerHost} (process {p.OwnerPid}) started it at {since}; it is still working there, or was interrupted. If it was, {settle}");
+            }
+        }
+
         protected override void ProcessRecord() => Guard(() =>
         {
             if (NothingRecordedHere())
@@ -53,9 +78,7 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 if ((App == null || p.App == App) && (KubeContext == null || p.Context == KubeContext))
                 {
-                    WriteWarning($"{p} since {p.DeployedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}: its run was interrupted or is still working. " +
-                        $"Repair-SbkubeState -Namespace {p.Namespace} -App {p.App}{(p.Context.Length > 0 ? " -KubeContext " + p.Context : "")} settles it, " +
-                        "as does the next apply, rollback or delete of that app.");
+                    DescribePending(p);
                 }
             }
             // Every format streams: rows are written as the store reads them, never collected.
