@@ -233,3 +233,33 @@ Describe 'A run in progress, seen from another session' {
         (Get-SbkubeState).Status | Should -Be 'deployed'
     }
 }
+
+Describe 'Default tables in an 80-column console' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisVersion $s.Example '17.13.2' '18.0.0'
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Reason 'the error rate went up right after the chart upgrade' -Confirm:$false | Out-Null
+        $lock = Lock-SbkubeNamespace -Namespace state-demo -Duration 2h -Reason 'release freeze until the quarterly review is over'
+        function Show([scriptblock] $Command) { @((& $Command | Out-String -Width 80) -split "`r?`n" | Where-Object { $_ }) }
+    }
+    AfterAll { Unlock-SbkubeNamespace -LockId $lock.LockId -Force -Confirm:$false; Remove-SbkubeSandbox $s }
+
+    It '<Name> fits: every column shown, no line over 80' -ForEach @(
+        @{ Name = 'Get-SbkubeHistory'; Command = { Get-SbkubeHistory -Namespace state-demo -App redis }; Header = 'REVISION', 'DEPLOYED AT', 'STATUS', 'CHART', 'DESCRIPTION' }
+        @{ Name = 'Get-SbkubeState'; Command = { Get-SbkubeState }; Header = 'NAMESPACE', 'APP', 'REVISION', 'STATUS', 'DEPLOYED AT', 'CHART' }
+        @{ Name = 'Get-SbkubeLock'; Command = { Get-SbkubeLock }; Header = 'LOCK ID', 'NAMESPACE', 'APP', 'OWNER', 'OPERATION', 'EXPIRES', 'STALE' }
+    ) {
+        $lines = Show $Command
+        foreach ($h in $Header) { $lines[0] | Should -Match ([regex]::Escape($h)) }
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 -Because $_ }
+    }
+
+    It 'a long description is cut with … in the table and whole in Format-List, and so is a lock''s reason' {
+        (Show { Get-SbkubeHistory -Namespace state-demo -App redis })[-1] | Should -Match '…$'
+        (Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1 | Format-List Description | Out-String -Width 200) |
+            Should -Match 'right after the chart upgrade'
+        (Get-SbkubeLock | Format-List | Out-String -Width 200) | Should -Match 'release freeze until the quarterly review is over'
+    }
+}
