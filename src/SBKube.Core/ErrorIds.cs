@@ -40,6 +40,7 @@ namespace SBKube.Core
         public const string RollbackTargetFailed = "RollbackTargetFailed";
         public const string RollbackTargetPending = "RollbackTargetPending";
         public const string SnapshotMissing = "SnapshotMissing";
+        public const string SnapshotMismatch = "SnapshotMismatch";
         public const string ToolExitUnknown = "ToolExitUnknown";
         public const string ToolNotFound = "ToolNotFound";
         public const string UnknownApp = "UnknownApp";

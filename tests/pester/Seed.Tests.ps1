@@ -339,3 +339,23 @@ Describe 'sbkube apply --description (the seed''s scenario 2 descriptions)' {
         (Get-SbkubeDeployment -Namespace state-demo -App redis).Description | Should -Be 'Redis 초기 배포'
     }
 }
+
+Describe 'A revision whose snapshot names another release is never deployed or removed' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        # What a crafted store would hold: revision 1's row says redis, its snapshot another release.
+        Invoke-StateSql "UPDATE deployments SET config = replace(config, '`"release_name`":`"redis`"', '`"release_name`":`"victim`"') WHERE revision = 1;" | Out-Null
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'a rollback to it is refused (SnapshotMismatch) before Helm is asked anything' {
+        $calls = @(Get-HelmSimCall).Count
+        { Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SnapshotMismatch*'
+        @(Get-HelmSimCall | Select-Object -Skip $calls | Where-Object { $_.argv[0] -in 'upgrade', 'rollback', 'uninstall' }).Count | Should -Be 0
+        (Get-SbkubeDeployment -Namespace state-demo -App redis).Revision | Should -Be 2
+    }
+}

@@ -141,6 +141,12 @@ namespace SBKube.Core.Engine
                 deployed = current;
             }
             RevisionSnapshot snapshot = RevisionSnapshot.FromJson(deployed.Config ?? "{}");
+            if (snapshot.DisagreesWith(deployed.Namespace, deployed.ReleaseName, deployed.AppType, null) is string wrong)
+            {
+                // Only the release its own row names is ever removed.
+                throw new SbkubeException($"Revision {deployed.Revision} of {deployed.Namespace}/{deployed.App} cannot be removed: {wrong}.",
+                    ErrorIds.SnapshotMismatch, ErrorKind.InvalidData, deployed);
+            }
             var row = new NewDeployment
             {
                 Context = deployed.Context,

@@ -68,6 +68,11 @@ namespace SBKube.Core.Engine
                     ErrorIds.SnapshotMissing, ErrorKind.InvalidData, target);
             }
             var snapshot = RevisionSnapshot.FromJson(target.Config!);
+            if (snapshot.DisagreesWith(target.Namespace, target.ReleaseName, target.AppType, target.ChartRef) is string wrong)
+            {
+                throw new SbkubeException($"Revision {target.Revision} of {ns}/{app} cannot be redeployed: {wrong}.",
+                    ErrorIds.SnapshotMismatch, ErrorKind.InvalidData, target);
+            }
             int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);
             (int? helmRevision, int? helmLatest) = snapshot.AppType == "helm"
                 ? await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false)

@@ -140,6 +140,20 @@ namespace SBKube.Core.State
             return s;
         }
 
+        /// <summary>
+        /// Why this snapshot cannot be the one of a revision with these columns (another namespace, release,
+        /// app type or chart), or null when it agrees. A snapshot that disagreed with its row would have a
+        /// rollback or delete act on a release the row does not name (a crafted import).
+        /// </summary>
+        public string? DisagreesWith(string ns, string? releaseName, string? appType, string? chartRef)
+        {
+            if (Namespace != ns) return $"its snapshot is for namespace '{Namespace}', not '{ns}'";
+            if (!string.IsNullOrEmpty(releaseName) && ReleaseName != releaseName) return $"its snapshot is for release '{ReleaseName}', not '{releaseName}'";
+            if (AppType != (appType ?? "helm")) return $"its snapshot is a {AppType} app, not {appType ?? "helm"}";
+            if (chartRef != null && ChartRef != chartRef) return $"its snapshot deploys chart '{ChartRef}', not '{chartRef}'";
+            return null;
+        }
+
         /// <summary>The app's corrections to the secret rules, for masking this snapshot's values.</summary>
         public SensitivityRules Rules => Sensitive.Count == 0 && NotSensitive.Count == 0 ? SensitivityRules.None : new SensitivityRules(Sensitive, NotSensitive);
 

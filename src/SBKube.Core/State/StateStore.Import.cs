@@ -134,6 +134,22 @@ namespace SBKube.Core.State
             return doc;
         }
 
+        /// <summary>An imported snapshot must be the one its row describes, and its hash the one it has.</summary>
+        private static string? SnapshotProblem(string configText, string ns, string? releaseName, string? appType, string? chartRef, string? hash)
+        {
+            RevisionSnapshot snapshot;
+            try
+            {
+                snapshot = RevisionSnapshot.FromJson(configText);
+            }
+            catch (Exception e) when (e is FormatException || e is System.Text.Json.JsonException || e is InvalidOperationException)
+            {
+                return "its config is not a revision snapshot";
+            }
+            return snapshot.DisagreesWith(ns, releaseName, appType, chartRef)
+                ?? (hash != null && snapshot.ComputeHash() != hash ? $"its config_hash {hash} is not the hash of its config" : null);
+        }
+
         private void ImportOne(DbConnection conn, DbTransaction tx, JsonObject d, int index, string? source,
             ImportResult result, HashSet<(string, string, string)> touched, ImportRules rules)
         {
@@ -180,6 +196,10 @@ namespace SBKube.Core.State
             string? configText = config == null ? null
                 : config is JsonValue cv && cv.TryGetValue(out string? s) ? s
                 : config.ToJsonString();
+            if (configText != null && SnapshotProblem(configText, ns, Text(d["release_name"]), Text(d["app_type"]), Text(d["chart_ref"]), hash) is string wrong)
+            {
+                throw Invalid(source, $"deployments[{index}] ({ns}/{app} revision {revision}) cannot be imported: {wrong}");
+            }
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
                 "chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +

@@ -129,6 +129,8 @@ namespace SBKube.Core.Tests.Ops
             extra["description"] = "from the other machine";
             list.Add(extra);
             string originalHash = db.Store.Get("ns", "a", 2)!.ConfigHash!;
+            // Its snapshot is revision 2's, so its hash is too (an import checks that a hash is its snapshot's).
+            extra["config_hash"] = originalHash;
 
             ImportResult result = db.Store.Import(doc.ToJsonString());
 
@@ -204,6 +206,31 @@ namespace SBKube.Core.Tests.Ops
             var e = Assert.Throws<SbkubeException>(() => db.Store.Import(Doc(Row(extra))));
             Assert.Equal("Import.InvalidDocument", e.ErrorId);
             Assert.Contains("deployments[0] cannot be imported: " + messagePart, e.Message);
+            Assert.Empty(db.Store.List());
+        }
+
+        [Fact]
+        public void A_snapshot_that_names_another_release_or_lies_about_its_hash_is_refused()
+        {
+            using var db = new OpsDb();
+            // The row says imp/evil; its snapshot would deploy proc/redis with the attacker's values.
+            var snapshot = new RevisionSnapshot { Namespace = "proc", ReleaseName = "redis", ChartRef = "bitnami/redis", ChartVersion = "17.13.2" };
+            string config = System.Text.Json.JsonSerializer.Serialize(snapshot.ToJsonString());
+            string redirected = "{\"namespace\":\"imp\",\"app\":\"evil\",\"revision\":1,\"status\":\"deployed\",\"release_name\":\"evil\"," +
+                "\"chart_ref\":\"bitnami/redis\",\"config\":" + config + ",\"config_hash\":\"" + snapshot.ComputeHash() + "\"}";
+            var e = Assert.Throws<SbkubeException>(() => db.Store.Import(Doc(redirected)));
+            Assert.Contains("deployments[0] (imp/evil revision 1) cannot be imported: its snapshot is for namespace 'proc', not 'imp'", e.Message);
+
+            snapshot.Namespace = "imp";
+            string otherRelease = redirected.Replace(config, System.Text.Json.JsonSerializer.Serialize(snapshot.ToJsonString()));
+            e = Assert.Throws<SbkubeException>(() => db.Store.Import(Doc(otherRelease)));
+            Assert.Contains("its snapshot is for release 'redis', not 'evil'", e.Message);
+
+            snapshot.ReleaseName = "evil";
+            string lying = "{\"namespace\":\"imp\",\"app\":\"evil\",\"revision\":1,\"status\":\"deployed\",\"release_name\":\"evil\"," +
+                "\"chart_ref\":\"bitnami/redis\",\"config\":" + System.Text.Json.JsonSerializer.Serialize(snapshot.ToJsonString()) + ",\"config_hash\":\"0000\"}";
+            e = Assert.Throws<SbkubeException>(() => db.Store.Import(Doc(lying)));
+            Assert.Contains("its config_hash 0000 is not the hash of its config", e.Message);
             Assert.Empty(db.Store.List());
         }
 
