@@ -106,10 +106,26 @@ namespace SBKube.Core.Engine
             return true;
         }
 
-        /// <summary>The object as it may be shown: secret-looking keys masked, and every value of a Secret's data and stringData.</summary>
+        /// <summary>
+        /// The object as it may be shown: secret-looking keys masked, and every value of a Secret's data and
+        /// stringData, also of the Secrets inside a List's items (at any depth).
+        /// </summary>
         private static JsonNode? Masked(JsonNode body, SecretRedactor redactor)
         {
             JsonNode? shown = redactor.Redact(body);
+            MaskSecretData(shown, redactor);
+            return shown;
+        }
+
+        private static void MaskSecretData(JsonNode? shown, SecretRedactor redactor)
+        {
+            if (shown is JsonObject list && list["items"] is JsonArray items)
+            {
+                foreach (JsonNode? item in items)
+                {
+                    MaskSecretData(item, redactor);
+                }
+            }
             if (shown is JsonObject o && o["kind"] is JsonValue kind && kind.ToString() == "Secret")
             {
                 foreach (string section in new[] { "data", "stringData" })
@@ -125,7 +141,6 @@ namespace SBKube.Core.Engine
                     }
                 }
             }
-            return shown;
         }
     }
 }

@@ -9,7 +9,7 @@ namespace SBKube.Core.Security
 {
     /// <summary>
     /// Masks the values of <c>data</c> and <c>stringData</c> in every <c>kind: Secret</c> document of a
-    /// manifest file, in place: the rest of the text keeps its layout, so a masked manifest still
+    /// manifest file, and in every Secret among the <c>items</c> of a <c>kind: List</c> (at any depth), in place: the rest of the text keeps its layout, so a masked manifest still
     /// diffs line by line.
     /// </summary>
     internal static class SecretManifests
@@ -32,12 +32,8 @@ namespace SBKube.Core.Security
                 return SecretRedactor.Mask;
             }
             var spans = new List<(int Start, int End, string Shown)>();
-            foreach (YamlDocument doc in stream.Documents)
+            foreach (YamlMappingNode root in stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().SelectMany(Secrets))
             {
-                if (!(doc.RootNode is YamlMappingNode root) || !IsSecret(root))
-                {
-                    continue;
-                }
                 foreach (string section in new[] { "data", "stringData" })
                 {
                     if (root.Children.TryGetValue(new YamlScalarNode(section), out YamlNode? node) && node is YamlMappingNode entries)
@@ -57,6 +53,25 @@ namespace SBKube.Core.Security
                 text = text.Substring(0, start) + shown + text.Substring(end);
             }
             return text;
+        }
+
+        /// <summary>The Secrets of a document: itself, or those in the items of a List (at any depth).</summary>
+        private static IEnumerable<YamlMappingNode> Secrets(YamlMappingNode node)
+        {
+            if (IsSecret(node))
+            {
+                yield return node;
+            }
+            if (node.Children.TryGetValue(new YamlScalarNode("items"), out YamlNode? items) && items is YamlSequenceNode list)
+            {
+                foreach (YamlMappingNode item in list.Children.OfType<YamlMappingNode>())
+                {
+                    foreach (YamlMappingNode secret in Secrets(item))
+                    {
+                        yield return secret;
+                    }
+                }
+            }
         }
 
         private static bool IsSecret(YamlMappingNode root) =>

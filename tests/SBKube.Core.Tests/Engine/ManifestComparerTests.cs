@@ -70,6 +70,18 @@ namespace SBKube.Core.Tests.Engine
         }
 
         [Fact]
+        public void A_Secret_inside_a_List_is_compared_masked_too()
+        {
+            string list = "apiVersion: v1\nkind: List\nmetadata:\n  name: bundle\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    settings: {0}\n";
+            var rows = Compare(new[] { File("l.yaml", string.Format(list, "Tok-In-List-1")) }, new[] { File("l.yaml", string.Format(list, "Tok-In-List-2")) });
+
+            var row = Assert.Single(rows);
+            Assert.Matches("^\\*\\*\\*:[0-9a-f]{8}$", (string)row.A!);
+            Assert.Matches("^\\*\\*\\*:[0-9a-f]{8}$", (string)row.B!);
+            Assert.DoesNotContain("Tok-In-List", row.Path);
+        }
+
+        [Fact]
         public void Files_that_are_not_objects_with_a_kind_and_a_name_are_left_to_the_text_comparison()
         {
             var redactor = new SecretRedactor();

@@ -167,6 +167,24 @@ namespace SBKube.Core.Tests.Security
         }
 
         [Fact]
+        public void Secrets_inside_a_List_at_any_depth_are_masked_too()
+        {
+            var r = new SecretRedactor();
+            const string yaml =
+                "apiVersion: v1\nkind: List\nitems:\n" +
+                "- apiVersion: v1\n  kind: Secret\n  metadata: {name: a}\n  stringData:\n    token: in-a-list\n" +
+                "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data:\n    shown: visible\n" +
+                "- apiVersion: v1\n  kind: List\n  items:\n  - kind: Secret\n    metadata: {name: b}\n    data:\n      key: ZGVlcGVy\n";
+
+            string masked = r.RedactManifest(yaml);
+
+            Assert.DoesNotContain("in-a-list", masked);
+            Assert.DoesNotContain("ZGVlcGVy", masked);
+            Assert.Contains("shown: visible", masked);
+            Assert.Equal("*** then ***", r.RedactText("in-a-list then ZGVlcGVy"));
+        }
+
+        [Fact]
         public void A_snapshot_shows_its_secret_manifests_masked_and_other_manifests_as_they_are()
         {
             var r = new SecretRedactor();
