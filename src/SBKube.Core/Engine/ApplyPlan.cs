@@ -68,14 +68,10 @@ namespace SBKube.Core.Engine
         };
 
         /// <summary>What the plan says it would do (the -WhatIf objects and sbkube --dry-run).</summary>
-        public string Message => Action switch
-        {
-            PlannedAction.Install => "Would install: " + Description,
-            PlannedAction.Upgrade => "Would upgrade: " + Description,
-            PlannedAction.Redeploy => "Would redeploy: " + Description,
-            PlannedAction.Unchanged => "Unchanged",
-            _ => "Would fail: " + Failure,
-        };
+        public string Message => Action == PlannedAction.Unchanged ? Operation : Would(Operation);
+
+        /// <summary>An operation as a plan says it: "Upgrade: x" becomes "Would upgrade: x".</summary>
+        internal static string Would(string operation) => "Would " + char.ToLowerInvariant(operation[0]) + operation.Substring(1);
     }
 
     /// <summary>What an apply would do, app by app in dependency order.</summary>

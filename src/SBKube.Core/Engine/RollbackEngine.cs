@@ -254,6 +254,6 @@ namespace SBKube.Core.Engine
         public string Operation { get; }
 
         /// <summary>What the plan says it would do (the -WhatIf object and sbkube --dry-run).</summary>
-        public string Description => "Would " + char.ToLowerInvariant(Operation[0]) + Operation.Substring(1);
+        public string Description => PlannedApp.Would(Operation);
     }
 }
