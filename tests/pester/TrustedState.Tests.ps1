@@ -351,3 +351,33 @@ try { `$null = `$ps.Invoke() } catch { 'THREW: ' + `$_.Exception.InnerException.
         $rows[0].Status | Should -Be 'deployed'
     }
 }
+
+Describe 'A rollback that waited for a lock decides from what holds once it has it' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        # Helm keeps two revisions of the release.
+        Add-Content (Join-Path $s.Example 'config.yaml') '    history_max: 2'
+        foreach ($v in 'v1', 'v2', 'v3') {
+            (Get-Content (Join-Path $s.Example 'values/redis.yaml') -Raw) -replace 'state-demo-v\d', "state-demo-$v" | Set-Content (Join-Path $s.Example 'values/redis.yaml') -NoNewline
+            Invoke-SbkubeApply -Path $s.Example | Out-Null
+        }
+    }
+    AfterEach { Clear-HelmSimFault; Remove-SbkubeSandbox $s }
+
+    It 'another apply prunes the target from Helm''s history meanwhile: the rollback redeploys the snapshot instead of failing' {
+        # Helm revision 2 is still there when the rollback is planned; the apply holding the lock makes
+        # revision 4, and with history_max 2 Helm forgets revision 2.
+        # The apply takes the app's lock, then lists helm's repositories (slowly) before it upgrades.
+        Set-HelmSimFault @{ delay_ms_by_command = @{ repo = 4000 } }
+        (Get-Content (Join-Path $s.Example 'values/redis.yaml') -Raw).Replace('state-demo-v3', 'state-demo-v4') | Set-Content (Join-Path $s.Example 'values/redis.yaml') -NoNewline
+        $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)' | Out-Null"
+        Wait-Until { @(Get-SbkubeLock | Where-Object Operation -EQ 'apply').Count -eq 1 } -Process $p
+        (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).revision | Should -Contain 2
+        $r = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 2 -LockTimeout 1m -Confirm:$false -ErrorAction SilentlyContinue
+        $null = $p.WaitForExit(60000)
+        $r.Outcome | Should -Be 'RolledBack' -Because $r.Message
+        $r.Revision | Should -Be 5
+        (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).revision | Should -Not -Contain 2
+        (Get-SbkubeDeployment -Namespace state-demo -App redis -ShowSecrets).Values.auth.password | Should -Be 'state-demo-v2'
+    }
+}

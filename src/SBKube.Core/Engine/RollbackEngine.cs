@@ -122,6 +122,14 @@ namespace SBKube.Core.Engine
                 .ConfigureAwait(false);
             await Reconciler.SettleInterruptedAsync(_session, target.Namespace, target.App, ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
+            if (helmRevision.HasValue && _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context) != plan.RecordedHelmRevision)
+            {
+                // Another run changed the release while this one waited for the lock: its history may have dropped
+                // the target (history_max), so Helm is asked again, under the lock, whether it still has it.
+                (helmRevision, _) = await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false);
+                _session.Log.Verbose($"{target.Namespace}/{target.App} changed while this rollback waited; " +
+                    (helmRevision.HasValue ? $"Helm still has revision {helmRevision}." : "Helm no longer has it, so the stored snapshot is redeployed."));
+            }
             ct = CancellationToken.None;
             var row = new NewDeployment
             {
