@@ -152,7 +152,7 @@ Describe 'Concurrent runs' {
             Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; try { Invoke-SbkubeApply -Path '$dir' -Lock -ErrorAction Stop | Out-Null; 'DEPLOYED' } catch { 'ERR:' + `$_.FullyQualifiedErrorId }"
         }
         $texts = foreach ($p in $procs) { $p.WaitForExit(120000) | Out-Null; $p.StandardOutput.ReadToEnd() }
-        @($texts | Where-Object { $_ -match 'DEPLOYED' }).Count | Should -Be 1
+        @($texts | Where-Object { $_ -match 'DEPLOYED' }).Count | Should -Be 1 -Because ($texts -join ' | ')
         @($texts | Where-Object { $_ -match 'ERR:LockHeld' }).Count | Should -Be 1
         Invoke-Sqlite3 'SELECT COUNT(*) FROM deployments;' | Should -Be 2
     }

@@ -41,7 +41,7 @@ namespace SBKube.Core.State
             {
                 throw new StateStoreException(StateStoreErrorKind.RevisionLimit, Path,
                     $"{d.Namespace}/{d.App} is at revision {last}, the highest a revision can have; nothing was changed. " +
-                    "Remove its highest revisions (Remove-SbkubeHistory) or record the app under another name.");
+                    "Remove its highest revisions, or record the app under another name.");
             }
             int revision = (int)last + 1;
             object now = Now();
