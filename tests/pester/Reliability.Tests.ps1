@@ -75,7 +75,7 @@ Describe 'Namespace locks' {
         $listed.Count | Should -Be 1
         $listed[0].Operation | Should -Be 'freeze'
         $header = ((Get-SbkubeLock | Format-Table | Out-String -Width 250) -split "`n" | Where-Object { $_ -match 'LOCK ID' }) -replace '\s+', ' '
-        $header.Trim() | Should -Be 'LOCK ID NAMESPACE APP OWNER OPERATION ACQUIRED EXPIRES STALE'
+        $header.Trim() | Should -Be 'LOCK ID NAMESPACE APP OWNER OPERATION EXPIRES STALE'
         Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`n"
         $before = Get-StateDbHash
         $err = $null
