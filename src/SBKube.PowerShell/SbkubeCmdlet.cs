@@ -54,7 +54,7 @@ namespace SBKube.PowerShell
         {
             if (StatePath != null || StateConnection != null
                 || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StateLocation.ConnectionVariable))
-                || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SBKUBE_STATE_DB")))
+                || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StateLocation.PathVariable)))
             {
                 return false;
             }

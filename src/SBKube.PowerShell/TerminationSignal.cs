@@ -86,6 +86,8 @@ namespace SBKube.PowerShell
             {
                 return;
             }
+            // The runtime ends the process from its signal thread; this thread only waits for that, and a host
+            // that handles SIGTERM itself lets it go on after 5 s (there is no event to wait on instead).
             for (int i = 0; i < 50; i++)
             {
                 System.Threading.Thread.Sleep(100);

@@ -208,6 +208,18 @@ Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& 
         $target = Join-Path $s.Dir 'target.json'; Set-Content $target 'keep me'
         $link = Join-Path $s.Dir 'link.json'; New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
         function Get-Kind([string] $Path) { (& stat -c %F $Path) }
+        function Assert-RefusedAtOnce([string] $Command, [string] $path, [string] $Name) {
+            $before = Get-StateDbHash
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            # In a background pwsh: a read that hangs on the FIFO must not hang the suite.
+            $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; try { $Command '$path' -Confirm:`$false -ErrorAction Stop | Out-Null; 'NO ERROR' } catch { `$_.FullyQualifiedErrorId }"
+            $p.WaitForExit(30000) | Should -BeTrue -Because "$Command from $Name must not wait for data"
+            $out = $p.StandardOutput.ReadToEnd()
+            $out | Should -Match 'StateStore.NotAFile'
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 30
+            Get-StateDbHash | Should -Be $before
+            @(Get-ChildItem (Split-Path $env:SBKUBE_STATE_DB) -Force -Filter '*.tmp').Count | Should -Be 0
+        }
     }
     AfterAll { Remove-SbkubeSandbox $s }
 
@@ -245,26 +257,17 @@ Describe 'Files it writes are only ever regular files' -Skip:($IsWindows -or (& 
         Get-Content $target -Raw | Should -Be "keep me`n"
     }
 
-    It '<Command> from <Name> is refused at once with StateStore.NotAFile, writes no temp file and changes nothing' -ForEach @(
+    # Restore replaces an SQLite file, so it runs on SQLite only; Import reads on both backends.
+    It 'Restore-SbkubeState from <Name> is refused at once with StateStore.NotAFile, writes no temp file and changes nothing' -Tag SqliteOnly -ForEach @(
         @{ Command = 'Restore-SbkubeState'; Name = 'a FIFO'; Var = 'fifo' }
         @{ Command = 'Restore-SbkubeState'; Name = 'an endless device'; Var = 'full' }
         @{ Command = 'Restore-SbkubeState'; Name = 'a directory'; Var = 'folder' }
+    ) { Assert-RefusedAtOnce $Command (Get-Variable -Name $Var -ValueOnly) $Name }
+
+    It 'Import-SbkubeState from <Name> is refused at once with StateStore.NotAFile and changes nothing' -ForEach @(
         @{ Command = 'Import-SbkubeState'; Name = 'a FIFO'; Var = 'fifo' }
         @{ Command = 'Import-SbkubeState'; Name = 'an endless device'; Var = 'full' }
-    ) {
-        if ($Command -eq 'Restore-SbkubeState' -and (Test-PostgresBackend)) { return }
-        $path = Get-Variable -Name $Var -ValueOnly
-        $before = Get-StateDbHash
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        # In a background pwsh: a read that hangs on the FIFO must not hang the suite.
-        $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; try { $Command '$path' -Confirm:`$false -ErrorAction Stop | Out-Null; 'NO ERROR' } catch { `$_.FullyQualifiedErrorId }"
-        $p.WaitForExit(30000) | Should -BeTrue -Because "$Command from $Name must not wait for data"
-        $out = $p.StandardOutput.ReadToEnd()
-        $out | Should -Match 'StateStore.NotAFile'
-        $sw.Elapsed.TotalSeconds | Should -BeLessThan 30
-        Get-StateDbHash | Should -Be $before
-        @(Get-ChildItem (Split-Path $env:SBKUBE_STATE_DB) -Force -Filter '*.tmp').Count | Should -Be 0
-    }
+    ) { Assert-RefusedAtOnce $Command (Get-Variable -Name $Var -ValueOnly) $Name }
 
     It 'Export-SbkubeState replaces an existing file only with -Force' {
         $file = Join-Path $s.Dir 'export.json'

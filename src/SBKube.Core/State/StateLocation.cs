@@ -10,6 +10,7 @@ namespace SBKube.Core.State
     public sealed class StateLocation
     {
         public const string ConnectionVariable = "SBKUBE_STATE_CONNECTION";
+        public const string PathVariable = "SBKUBE_STATE_DB";
 
         private StateLocation(string? path, string? connection)
         {

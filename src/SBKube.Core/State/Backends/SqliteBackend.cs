@@ -42,7 +42,7 @@ namespace SBKube.Core.State.Backends
 
         internal static string DefaultPath()
         {
-            string? fromEnv = Environment.GetEnvironmentVariable("SBKUBE_STATE_DB");
+            string? fromEnv = Environment.GetEnvironmentVariable(StateLocation.PathVariable);
             if (!string.IsNullOrWhiteSpace(fromEnv))
             {
                 return System.IO.Path.GetFullPath(fromEnv);
