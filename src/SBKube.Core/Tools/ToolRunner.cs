@@ -1,13 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Globalization;
-using System.IO;
 using System.Text;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using CliWrap;
 using SBKube.Core.State;
 
 namespace SBKube.Core.Tools
@@ -47,138 +44,37 @@ namespace SBKube.Core.Tools
         private static int _calls;
 
         /// <exception cref="ToolNotFoundException">The executable cannot be started.</exception>
-        /// <exception cref="ToolExitUnknownException">It ended but its exit status never arrived.</exception>
+        /// <exception cref="ToolExitUnknownException">It ended but its exit status or the end of its output never arrived.</exception>
         public async Task<ToolResult> RunAsync(IReadOnlyList<string> arguments, string? standardInput = null,
             CancellationToken cancellationToken = default)
         {
             Verbose?.Invoke(Render(arguments));
             string call = CurrentProcess.Id.ToString(CultureInfo.InvariantCulture) + "-" +
                 Interlocked.Increment(ref _calls).ToString(CultureInfo.InvariantCulture);
-            var stdout = new StringBuilder();
-            var stderr = new StringBuilder();
-            Command command = Cli.Wrap(Executable)
-                .WithArguments(arguments)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-                .WithValidation(CommandResultValidation.None)
+            var environment = new Dictionary<string, string>
+            {
                 // Marks the child as this run's, so a reader can tell it still works after this process died.
-                .WithEnvironmentVariables(env => env
-                    .Set(CurrentProcess.OwnerVariable, CurrentProcess.Id.ToString(CultureInfo.InvariantCulture))
-                    .Set(CallVariable, call));
-            if (standardInput != null)
+                [CurrentProcess.OwnerVariable] = CurrentProcess.Id.ToString(CultureInfo.InvariantCulture),
+                [CallVariable] = call,
+            };
+            ToolResult result;
+            using (ToolProcess tool = ToolProcess.Start(Executable, arguments, standardInput, environment))
             {
-                command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
+                result = await tool.WaitAsync(() => CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray(),
+                    HolderGrace, StatusWait, cancellationToken).ConfigureAwait(false);
             }
-            int exitCode;
-            try
+            if (!string.IsNullOrWhiteSpace(result.StandardError))
             {
-                CommandTask<CommandResult> running = command.ExecuteAsync(cancellationToken);
-                exitCode = await WaitForExitAsync(running, call).ConfigureAwait(false);
+                Debug?.Invoke(result.StandardError.TrimEnd());
             }
-            catch (Win32Exception e)
-            {
-                throw new ToolNotFoundException(Executable, e);
-            }
-            catch (InvalidOperationException e) when (e.InnerException is Win32Exception)
-            {
-                throw new ToolNotFoundException(Executable, e);
-            }
-            string error = stderr.ToString();
-            if (!string.IsNullOrWhiteSpace(error))
-            {
-                Debug?.Invoke(error.TrimEnd());
-            }
-            return new ToolResult(exitCode, stdout.ToString(), error);
+            return result;
         }
 
-        /// <summary>
-        /// The exit code from CliWrap, which reports it once the process has exited and its output
-        /// pipes have closed. A process the tool started (a plugin, a post-renderer, anything run in
-        /// the background) inherits those pipes and can keep them open long after the tool exited; the
-        /// exit status then never arrives. So the tool is also watched through /proc: once it has been
-        /// gone for <see cref="HolderGrace"/> while a process of this call holds its output, the call
-        /// fails naming the holder. With nothing holding it, the status usually arrives late under load
-        /// (seen in a full test run: reaped tools whose result had not arrived at the next check) and is
-        /// awaited up to <see cref="StatusWait"/>. Rarely it never arrives although the tool was reaped and
-        /// nothing holds its output (seen once in three full test runs, cause not found). Its result is then
-        /// unknown, never guessed from its output: the call fails (a change is then settled from Helm's own
-        /// history by the engine).
-        /// </summary>
-        private Task<int> WaitForExitAsync(CommandTask<CommandResult> running, string call)
-        {
-            // Still observed, so an end after giving up raises no unobserved-task error.
-            _ = running.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            return WaitForExitAsync(running.Task.ContinueWith(t => t.GetAwaiter().GetResult().ExitCode, TaskScheduler.Default),
-                running.ProcessId, call, Executable, HolderGrace, StatusWait);
-        }
+        /// <summary>How long an exited tool's output may take to end before SBKube looks for a process it started that holds it.</summary>
+        internal TimeSpan HolderGrace { get; set; } = TimeSpan.FromSeconds(3);
 
-        /// <exception cref="ToolExitUnknownException">The tool is gone and its status did not arrive in time.</exception>
-        internal static async Task<int> WaitForExitAsync(Task<int> exitCode, int pid, string call, string executable,
-            TimeSpan holderGrace, TimeSpan statusWait)
-        {
-            string proc = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
-            bool watch = Directory.Exists("/proc/self");
-            // Time gone is counted in checks made, not read off the clock: when this process is too busy
-            // to look (thread pool starved, GC), the status is just as late to be delivered, so that
-            // time must not count against it.
-            int goneChecks = 0;
-            while (true)
-            {
-                Task finished = await Task.WhenAny(exitCode, Task.Delay(Poll)).ConfigureAwait(false);
-                if (finished == exitCode)
-                {
-                    return await exitCode.ConfigureAwait(false);
-                }
-                if (!watch || IsRunning(proc))
-                {
-                    continue;
-                }
-                TimeSpan gone = TimeSpan.FromTicks(Poll.Ticks * ++goneChecks);
-                if (gone <= holderGrace)
-                {
-                    continue;
-                }
-                int[] holders = CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray();
-                if (holders.Length > 0)
-                {
-                    throw new ToolExitUnknownException(executable, pid, holders, reaped: !Directory.Exists(proc));
-                }
-                if (gone > statusWait)
-                {
-                    throw new ToolExitUnknownException(executable, pid, holders, reaped: !Directory.Exists(proc));
-                }
-            }
-        }
-
-        private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-
-        /// <summary>How long an exited tool may take to report its exit before SBKube looks for what holds its output.</summary>
-        private static readonly TimeSpan HolderGrace = TimeSpan.FromSeconds(3);
-
-        /// <summary>How long the status of a reaped tool whose output nobody holds is awaited before it counts as unknown.</summary>
-        private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(10);
-
-        /// <summary>
-        /// Alive unless /proc has no entry or shows a zombie (exited, not yet reaped). A zombie normally
-        /// turns into a reported exit at once; one that stays is the runtime missing the exit.
-        /// </summary>
-        private static bool IsRunning(string procPath)
-        {
-            try
-            {
-                string stat = File.ReadAllText(procPath + "/stat");
-                int close = stat.LastIndexOf(')');
-                return close < 0 || close + 2 >= stat.Length || stat[close + 2] != 'Z';
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return true;
-            }
-        }
+        /// <summary>How long a status or an end of output nobody is seen holding is awaited before the result counts as unknown.</summary>
+        internal TimeSpan StatusWait { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>
         /// What to say when a tool failed without a word on stderr: its exit code, and the signal when
@@ -212,11 +108,14 @@ namespace SBKube.Core.Tools
         public string Executable { get; }
     }
 
-    /// <summary>The tool ended but its exit status never arrived: something it started holds its output, or it did not come in time.</summary>
+    /// <summary>
+    /// The tool ended but its result is not known whole: its exit status never arrived, or its output never
+    /// ended (held open by a process it started, named when seen).
+    /// </summary>
     public sealed class ToolExitUnknownException : Exception
     {
-        public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids, bool reaped)
-            : base(Describe(executable, pid, holderPids, reaped))
+        public ToolExitUnknownException(string executable, int pid, IReadOnlyList<int> holderPids, string what)
+            : base(Describe(executable, pid, holderPids, what))
         {
             Executable = executable;
             HolderPids = holderPids;
@@ -227,13 +126,12 @@ namespace SBKube.Core.Tools
         /// <summary>The processes it started that still hold its output open (Linux only).</summary>
         public IReadOnlyList<int> HolderPids { get; }
 
-        private static string Describe(string executable, int pid, IReadOnlyList<int> holders, bool reaped)
+        private static string Describe(string executable, int pid, IReadOnlyList<int> holders, string what)
         {
-            string held = holders.Count == 0
-                ? (reaped ? "it was reaped, but neither its status nor the end of its output arrived" : "it exited but was never reaped")
-                : "its output is held open by " + string.Join(", ", holders.Select(h =>
+            string held = holders.Count == 0 ? what
+                : what + ": it is held open by " + string.Join(", ", holders.Select(h =>
                     $"pid {h.ToString(CultureInfo.InvariantCulture)} ({CurrentProcess.CommandLine(h)})")) + ", which it started";
-            return $"'{executable}' (pid {pid.ToString(CultureInfo.InvariantCulture)}) ended, but its exit status never arrived: " +
+            return $"'{executable}' (pid {pid.ToString(CultureInfo.InvariantCulture)}) ended, but its result never arrived whole: " +
                 $"{held}. Its result is unknown, so it is counted as failed; check what it changed before running it again.";
         }
     }

@@ -24,7 +24,7 @@ namespace SBKube.Core.Tests.Engine
             ChartVersion = "17.13.2", Status = DeploymentStatus.PendingUpgrade, Description = "Upgraded replicas",
         };
 
-        private static ToolExitUnknownException Lost() => new ToolExitUnknownException("helm", 4242, Array.Empty<int>(), reaped: true);
+        private static ToolExitUnknownException Lost() => new ToolExitUnknownException("helm", 4242, Array.Empty<int>(), "it was reaped, but this process was never told its status");
 
         private AppResult Record(Func<Task<RecordedChange>> change)
         {

@@ -73,41 +73,67 @@ namespace SBKube.Core.Tests.Tools
             Assert.Equal(1, made.Count(c => c == "rollback"));
         }
 
-        /// <summary>A process that has exited and been reaped, so /proc no longer has it.</summary>
-        private static int ReapedPid()
+        [Fact]
+        public async Task Output_that_ends_after_the_tool_exited_is_awaited_and_kept_whole()
         {
-            using var p = System.Diagnostics.Process.Start("true")!;
-            p.WaitForExit();
-            return p.Id;
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            // The exit and the end of output are watched apart: the tool exits (3) first, a process it
+            // started writes the last line a second later; both the status and every line are the result.
+            string tool = Script("late-line", "(sleep 1; echo last) &\necho first\nexit 3");
+
+            ToolResult r = await new ToolRunner(tool).RunAsync(Array.Empty<string>());
+
+            Assert.Equal(3, r.ExitCode);
+            Assert.Equal("first\nlast\n", r.StandardOutput);
         }
 
         [Fact]
-        public async Task A_status_that_arrives_late_is_the_result_not_a_guess_from_the_output()
+        public async Task Input_larger_than_a_pipe_reaches_a_tool_that_writes_as_much_before_it_reads()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
-            // The tool was reaped and nothing holds its output, but its status (5) comes only after the holder
-            // grace: that status, not a reading of its empty stderr, is the result.
-            Task<int> late = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => 5);
+            // 1 MiB out before any input is read, then 1 MiB in: with input written on the caller's
+            // path both pipes would fill and the call would never end.
+            string tool = Script("echoes", "head -c 1048576 /dev/zero | tr '\\0' x\nwc -c >&2");
+            string input = new string('y', 1048576);
 
-            int code = await ToolRunner.WaitForExitAsync(late, ReapedPid(), "test-late", "helm",
-                TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30));
+            ToolResult r = await new ToolRunner(tool).RunAsync(Array.Empty<string>(), input);
 
-            Assert.Equal(5, code);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal(1048576, r.StandardOutput.Length);
+            Assert.Equal("1048576", r.StandardError.Trim());
         }
 
         [Fact]
-        public async Task A_reaped_tool_whose_status_never_comes_is_a_failure_after_the_wait_never_a_guess()
+        public async Task Output_held_by_a_process_that_cannot_be_named_is_a_failure_after_the_wait_never_a_guess()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
-            var never = new TaskCompletionSource<int>();
+            // The child drops the environment that marks it as the call's, so nothing names it; the tool's
+            // exit (0) is known but its output never ends: unknown, never success.
+            string tool = Script("hides-child", "env -i /bin/sleep 6 &\nexit 0");
+            var runner = new ToolRunner(tool) { HolderGrace = TimeSpan.FromMilliseconds(200), StatusWait = TimeSpan.FromSeconds(1) };
             var clock = System.Diagnostics.Stopwatch.StartNew();
 
-            ToolExitUnknownException e = await Assert.ThrowsAsync<ToolExitUnknownException>(() => ToolRunner.WaitForExitAsync(
-                never.Task, ReapedPid(), "test-never", "helm", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)));
+            ToolExitUnknownException e = await Assert.ThrowsAsync<ToolExitUnknownException>(() => runner.RunAsync(Array.Empty<string>()));
 
-            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"decided after {clock.Elapsed}");
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1) && clock.Elapsed < TimeSpan.FromSeconds(5), $"decided after {clock.Elapsed}");
             Assert.Empty(e.HolderPids);
+            Assert.Contains("exited with code 0, but its stdout and stderr never ended", e.Message);
             Assert.Contains("counted as failed", e.Message);
+        }
+
+        [Fact]
+        public async Task A_cancelled_call_kills_the_tool()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            string pidFile = Path.Combine(_dir, "pid");
+            string tool = Script("waits", $"echo $$ > '{pidFile}'\nexec sleep 30");
+            using var cancel = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ToolRunner(tool).RunAsync(Array.Empty<string>(), null, cancel.Token));
+
+            int pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            await Task.Delay(500);
+            Assert.False(Directory.Exists("/proc/" + pid) && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "), $"pid {pid} still runs");
         }
     }
 }
