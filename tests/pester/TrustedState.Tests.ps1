@@ -384,3 +384,38 @@ Describe 'A rollback that waited for a lock decides from what holds once it has 
         (Get-SbkubeDeployment -Namespace state-demo -App redis -ShowSecrets).Values.auth.password | Should -Be 'state-demo-v2'
     }
 }
+
+# Issue 26 #4: an open read transaction in another program must not fail an apply once Helm has changed something.
+Describe 'A reader never fails a writer' -Tag SqliteOnly {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $info = [Diagnostics.ProcessStartInfo]::new('sqlite3')
+        $info.ArgumentList.Add($env:SBKUBE_STATE_DB)
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $reader = [Diagnostics.Process]::Start($info)
+    }
+    AfterEach {
+        if (-not $reader.HasExited) { $reader.Kill() }
+        $reader.Dispose()
+        Remove-SbkubeSandbox $s
+    }
+
+    It 'an apply beside sqlite3 holding a read transaction open finishes within the busy timeout and is recorded deployed' {
+        $reader.StandardInput.WriteLine('BEGIN; SELECT COUNT(*) FROM deployments;')
+        $reader.StandardInput.Flush()
+        [int]$reader.StandardOutput.ReadLine() | Should -BeGreaterThan 0 -Because 'the read transaction is open'
+        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v9`n"
+
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = @(Invoke-SbkubeApply -Path $s.Example)
+        $clock.Stop()
+
+        ($r | Where-Object App -EQ 'redis').Outcome | Should -Be 'Upgraded'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'writes wait at most the 30 s busy timeout, and a reader makes none wait'
+        Get-PendingCount | Should -Be 0
+        Invoke-StateSql "SELECT status FROM deployments WHERE app = 'redis' ORDER BY revision DESC LIMIT 1;" | Should -Be 'deployed'
+        $reader.HasExited | Should -BeFalse -Because 'the reader kept its transaction throughout'
+    }
+}

@@ -209,13 +209,16 @@ namespace SBKube.Core.State.Backends
             return version;
         }
 
+        /// <summary>How long a write waits for another writer (the README's "writes wait up to 30 s").</summary>
+        private const int BusyTimeoutMs = 30000;
+
         public T Run<T>(Func<DbConnection, T> work, bool retry = true)
         {
             try
             {
                 using var conn = new SqliteConnection(_connectionString);
                 conn.Open();
-                StateStore.Execute(conn, "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+                StateStore.Execute(conn, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON;");
                 return work(conn);
             }
             catch (SqliteException e)
@@ -245,10 +248,15 @@ namespace SBKube.Core.State.Backends
 
         public void AfterWrite(DbConnection conn) => Checkpoint(conn);
 
+        /// <summary>
+        /// A checkpoint that never waits (busy timeout 0 for it alone). Waiting, a TRUNCATE checkpoint holds
+        /// the write lock until readers let go, so one read transaction left open in another program made
+        /// every writer here wait out the busy timeout and fail after Helm had acted. Now a reader or a
+        /// writer elsewhere only makes this checkpoint stop short; the next write completes it.
+        /// </summary>
         internal static void Checkpoint(DbConnection conn)
         {
-            // Best effort: a concurrent reader may keep part of the WAL; the next write finishes it.
-            StateStore.Execute(conn, "PRAGMA wal_checkpoint(TRUNCATE);");
+            StateStore.Execute(conn, $"PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = {BusyTimeoutMs};");
         }
 
         /// <summary>VACUUM once more than this share of the file is free pages.</summary>
