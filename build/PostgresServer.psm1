@@ -79,6 +79,15 @@ function Restart-SbkubeTestPostgres([object] $Server) {
     Invoke-AsPostgresOwner (Join-Path $Server.Bin 'pg_ctl') @('-D', $Server.Data, '-l', $Server.Log, '-o', $Server.Options, '-m', 'fast', '-w', '-t', '60', 'restart') | Out-Null
 }
 
+<# An outage: the server stops, keeping its data, until Resume-SbkubeTestPostgres. #>
+function Suspend-SbkubeTestPostgres([object] $Server) {
+    Invoke-AsPostgresOwner (Join-Path $Server.Bin 'pg_ctl') @('-D', $Server.Data, '-m', 'fast', '-w', '-t', '60', 'stop') | Out-Null
+}
+
+function Resume-SbkubeTestPostgres([object] $Server) {
+    Invoke-AsPostgresOwner (Join-Path $Server.Bin 'pg_ctl') @('-D', $Server.Data, '-l', $Server.Log, '-o', $Server.Options, '-w', '-t', '60', 'start') | Out-Null
+}
+
 function Stop-SbkubeTestPostgres([object] $Server) {
     if (-not $Server) { return }
     try { Invoke-AsPostgresOwner (Join-Path $Server.Bin 'pg_ctl') @('-D', $Server.Data, '-m', 'immediate', '-w', 'stop') | Out-Null }
@@ -86,4 +95,4 @@ function Stop-SbkubeTestPostgres([object] $Server) {
     Remove-Item $Server.Dir -Recurse -Force -ErrorAction Ignore
 }
 
-Export-ModuleMember -Function Start-SbkubeTestPostgres, Stop-SbkubeTestPostgres, Restart-SbkubeTestPostgres, Invoke-TestPsql
+Export-ModuleMember -Function Start-SbkubeTestPostgres, Stop-SbkubeTestPostgres, Restart-SbkubeTestPostgres, Suspend-SbkubeTestPostgres, Resume-SbkubeTestPostgres, Invoke-TestPsql

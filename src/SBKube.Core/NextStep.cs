@@ -37,6 +37,7 @@ namespace SBKube.Core
         public const string GetPermission = nameof(GetPermission);
         public const string CheckReadiness = nameof(CheckReadiness);
         public const string CheckCluster = nameof(CheckCluster);
+        public const string SettlePending = nameof(SettlePending);
     }
 
     /// <summary>Which of the operation's inputs a failure is about; the host prefixes its parameter name.</summary>

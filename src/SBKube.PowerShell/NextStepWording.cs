@@ -45,6 +45,8 @@ namespace SBKube.PowerShell
             NextStepKind.GetPermission => "Ask for the Kubernetes permission named above, or deploy with a kube context (-KubeContext) that has it.",
             NextStepKind.CheckReadiness => "Check why it is not ready (kubectl describe), or give the app a longer timeout: in config.yaml.",
             NextStepKind.CheckCluster => "Check the kube context (-KubeContext, -Kubeconfig) and that its cluster can be reached from this host.",
+            NextStepKind.SettlePending =>
+                $"Then Repair-SbkubeState -Namespace {next.Namespace} -App {next.App} records what Helm did (so does the next apply, rollback or delete of it).",
             _ => "",
         };
 

@@ -201,4 +201,27 @@ Describe 'Several hosts on one team database' {
         $r.Revision | Should -Be 2
         Invoke-StateSql "SELECT revision || ':' || status FROM deployments ORDER BY revision;" | Should -Be @('1:superseded', '2:deployed')
     }
+
+    It 'an outage after Helm acted says what Helm did and how it is settled, never that nothing changed; Repair records it once the server is back' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        $values = Join-Path $s.Example 'values/redis.yaml'
+        (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values -NoNewline
+        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
+        Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status = 'pending-upgrade';") -eq '1' } -Process $p
+        Suspend-SbkubeTestPostgres $Server
+        try {
+            $p.WaitForExit(150000) | Should -BeTrue
+            $text = $p.StandardOutput.ReadToEnd() + $p.StandardError.ReadToEnd()
+        }
+        finally { Resume-SbkubeTestPostgres $Server }
+        $text | Should -Match 'Helm made revision 2 \(deployed\), but the state store could not record it'
+        $text | Should -Match 'Repair-SbkubeState -Namespace state-demo -App redis'
+        $text | Should -Not -Match 'nothing was changed'
+        $text | Should -Match 'could not be released .* it lapses when its lease ends' -Because 'the lock that could not be released is a warning, not the error'
+        Invoke-StateSql "SELECT status FROM deployments WHERE revision = 2;" | Should -Be 'pending-upgrade'
+
+        Repair-SbkubeState -Namespace state-demo -App redis | Out-Null
+        Invoke-StateSql "SELECT revision || ':' || status FROM deployments ORDER BY revision;" | Should -Be @('1:superseded', '2:deployed')
+    }
 }

@@ -136,6 +136,7 @@ namespace SBKube.Core.Engine
             }, timeout, ct, waiting: Log.Verbose).ConfigureAwait(false);
             _leases[lease] = true;
             lease.Released = l => _leases.TryRemove(l, out _);
+            lease.ReleaseFailed = Log.Warning;
             return lease;
         }
 

@@ -140,7 +140,18 @@ namespace SBKube.Core.Engine
             }
             _renewal.Dispose();
             Released?.Invoke(this);
-            _store.ReleaseLock(Record.LockId);
+            try
+            {
+                _store.ReleaseLock(Record.LockId);
+            }
+            catch (StateStoreException e)
+            {
+                // Never in place of the operation's own outcome or error: an unreleased lock ends with its lease.
+                ReleaseFailed?.Invoke($"The lock {Record.LockId} could not be released ({e.Message}); it lapses when its lease ends.");
+            }
         }
+
+        /// <summary>Hears that the lock could not be released (the store is unreachable).</summary>
+        internal Action<string>? ReleaseFailed { get; set; }
     }
 }

@@ -39,8 +39,9 @@ namespace SBKube.Core.Engine
             try
             {
                 RecordedChange done = await change().ConfigureAwait(false);
-                DeploymentRecord finished = session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision, done.Description, action,
-                    supersededFailedBecause: done.SupersededFailedBecause);
+                string made = done.HelmRevision is int r ? $"Helm made revision {r} ({done.Status})" : $"Helm's change is made ({done.Status})";
+                DeploymentRecord finished = AfterHelm(row, made, () => session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
+                    done.Description, action, supersededFailedBecause: done.SupersededFailedBecause));
                 result.Outcome = success;
                 result.Description = done.Description;
                 result.HelmRevision = finished.HelmRevision;
@@ -67,13 +68,32 @@ namespace SBKube.Core.Engine
             {
                 (string message, string errorId) = session.Describe(e);
                 int? failedHelmRevision = await helmRevisionAfterFailure().ConfigureAwait(false);
-                DeploymentRecord failed = session.Store.FinishDeployment(pending.Id, DeploymentStatus.Failed, failedHelmRevision,
-                    $"{failedAs} (FAILED: {message})", action);
+                DeploymentRecord failed = AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
+                    DeploymentStatus.Failed, failedHelmRevision, $"{failedAs} (FAILED: {message})", action));
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
                 result.Next = (e as GuidedException)?.Next;
                 Fill(result, failed);
+            }
+        }
+
+        /// <summary>
+        /// Finishes the row once Helm has acted. A store that fails now (a PostgreSQL outage, a full disk)
+        /// must not be reported as if nothing happened: the error says what Helm did and that the row, left
+        /// pending, is settled from Helm's history by the next operation on the app once the store is back.
+        /// </summary>
+        private static DeploymentRecord AfterHelm(NewDeployment row, string helmDid, Func<DeploymentRecord> finish)
+        {
+            try
+            {
+                return finish();
+            }
+            catch (StateStoreException e)
+            {
+                throw new StateStoreException(e.Kind, e.Path,
+                    $"{helmDid}, but the state store could not record it: {e.Message} Its row stays pending until the store can be reached.",
+                    e, new NextStep(NextStepKind.SettlePending) { Namespace = row.Namespace, App = row.App });
             }
         }
 

@@ -122,7 +122,10 @@ namespace SBKube.Core.State.Backends
                     Interlocked.Exchange(ref _reached, 1);
                     return result;
                 }
-                catch (Exception e) when (retry && IsConnectionLoss(e) && Volatile.Read(ref _reached) == 1 && clock.Elapsed < ReconnectBudget)
+                // A server that was never reached fails at once; one that answered (here, or by ending a pooled
+                // connection of an earlier command in this process) is given time to come back.
+                catch (Exception e) when (retry && IsConnectionLoss(e) && (Volatile.Read(ref _reached) == 1 || e is PostgresException)
+                    && clock.Elapsed < ReconnectBudget)
                 {
                     // Pooled connections to a restarted server are all dead: start over with fresh ones.
                     NpgsqlConnection.ClearAllPools();
@@ -213,7 +216,7 @@ namespace SBKube.Core.State.Backends
             }
             return new StateStoreException(StateStoreErrorKind.ServerUnreachable, where,
                 $"Cannot reach the PostgreSQL server at {server} for the state in {where}: {root.Message}. " +
-                "Check that it runs and that host and port are right; nothing was changed.", e);
+                "Check that it runs and that host and port are right.", e);
         }
 
         private static Exception Innermost(Exception e)
