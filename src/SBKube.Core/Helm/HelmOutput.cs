@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace SBKube.Core.Helm
@@ -92,7 +93,9 @@ namespace SBKube.Core.Helm
         {
             try
             {
-                return JsonNode.Parse(json);
+                // The first JSON value only: anything a wrapper or plugin prints after it is not Helm's answer.
+                var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+                return JsonNode.Parse(ref reader);
             }
             catch (System.Text.Json.JsonException e)
             {

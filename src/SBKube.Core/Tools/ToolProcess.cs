@@ -29,20 +29,25 @@ namespace SBKube.Core.Tools
         private readonly Task<byte[]> _stderr;
         private readonly Task _exitReported;
 
-        private ToolProcess(Process process, string executable, Task exitReported)
+        private ToolProcess(Process process, string executable, Task exitReported, int outputLimit)
         {
             _process = process;
             _executable = executable;
             _exitReported = exitReported;
-            _stdout = ReadToEnd(process.StandardOutput.BaseStream, "stdout");
-            _stderr = ReadToEnd(process.StandardError.BaseStream, "stderr");
+            _stdout = ReadToEnd(process.StandardOutput.BaseStream, "stdout", outputLimit);
+            _stderr = ReadToEnd(process.StandardError.BaseStream, "stderr", outputLimit);
         }
+
+        /// <summary>Bytes read past the output limit and dropped, per stream (read to the end all the same, so the tool never blocks).</summary>
+        public long DroppedStdout => _droppedStdout;
+        public long DroppedStderr => _droppedStderr;
+        private long _droppedStdout, _droppedStderr;
 
         public int Id => _process.Id;
 
         /// <exception cref="ToolNotFoundException">The executable cannot be started.</exception>
         public static ToolProcess Start(string executable, IReadOnlyList<string> arguments, string? standardInput,
-            IEnumerable<KeyValuePair<string, string>> environment)
+            IEnumerable<KeyValuePair<string, string>> environment, int outputLimit)
         {
             // CliWrap turns the argument array into the one string Process takes, escaped so that each
             // element arrives as one argv entry: no shell ever sees it.
@@ -71,7 +76,7 @@ namespace SBKube.Core.Tools
                 process.Dispose();
                 throw new ToolNotFoundException(executable, e);
             }
-            var started = new ToolProcess(process, executable, exitReported.Task);
+            var started = new ToolProcess(process, executable, exitReported.Task, outputLimit);
             started.Feed(standardInput);
             return started;
         }
@@ -167,8 +172,12 @@ namespace SBKube.Core.Tools
             writer.Start();
         }
 
-        /// <summary>Blocking reads on a background thread of its own: an end of output is seen the moment the last writer closes.</summary>
-        private static Task<byte[]> ReadToEnd(Stream stream, string name)
+        /// <summary>
+        /// Blocking reads on a background thread of its own: an end of output is seen the moment the last
+        /// writer closes. Past <paramref name="limit"/> bytes the rest is read and dropped, so a tool that
+        /// prints without end costs no more memory than the limit.
+        /// </summary>
+        private Task<byte[]> ReadToEnd(Stream stream, string name, int limit)
         {
             var done = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             var reader = new Thread(() =>
@@ -178,10 +187,14 @@ namespace SBKube.Core.Tools
                     using var all = new MemoryStream();
                     var buffer = new byte[16384];
                     int n;
+                    long dropped = 0;
                     while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
                     {
-                        all.Write(buffer, 0, n);
+                        int kept = (int)Math.Min(n, Math.Max(0, limit - all.Length));
+                        all.Write(buffer, 0, kept);
+                        dropped += n - kept;
                     }
+                    if (name == "stdout") _droppedStdout = dropped; else _droppedStderr = dropped;
                     done.TrySetResult(all.ToArray());
                 }
                 catch (Exception e)

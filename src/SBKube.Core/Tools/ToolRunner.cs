@@ -58,10 +58,17 @@ namespace SBKube.Core.Tools
                 [CallVariable] = call,
             };
             ToolResult result;
-            using (ToolProcess tool = ToolProcess.Start(Executable, arguments, standardInput, environment))
+            using (ToolProcess tool = ToolProcess.Start(Executable, arguments, standardInput, environment, OutputLimit))
             {
                 result = await tool.WaitAsync(() => CurrentProcess.LiveProcessesWith(CallVariable, call).ToArray(),
                     HolderGrace, StatusWait, cancellationToken).ConfigureAwait(false);
+                foreach ((string stream, long dropped) in new[] { ("stdout", tool.DroppedStdout), ("stderr", tool.DroppedStderr) })
+                {
+                    if (dropped > 0)
+                    {
+                        Verbose?.Invoke($"{Executable} printed more than {OutputLimit / (1024 * 1024)} MiB on {stream}; the {dropped} bytes after that were dropped.");
+                    }
+                }
             }
             if (!string.IsNullOrWhiteSpace(result.StandardError))
             {
@@ -69,6 +76,9 @@ namespace SBKube.Core.Tools
             }
             return result;
         }
+
+        /// <summary>The most of each output stream kept (helm's largest JSON, a release with big manifests, is a few MiB).</summary>
+        internal int OutputLimit { get; set; } = 32 * 1024 * 1024;
 
         /// <summary>How long an exited tool's output may take to end before SBKube looks for a process it started that holds it.</summary>
         internal TimeSpan HolderGrace { get; set; } = TimeSpan.FromSeconds(3);

@@ -127,6 +127,17 @@ namespace SBKube.Core.Tests.Helm
         }
 
         [Fact]
+        public void Release_followed_by_other_output_is_read_from_its_json_alone()
+        {
+            // A wrapper or plugin that prints after Helm's answer must not turn a deployed release into a failure.
+            string json = "{\"name\":\"redis\",\"info\":{\"status\":\"deployed\"},\"version\":4}\n" + new string('x', 100000) + "\n{not json";
+            HelmRelease r = HelmOutput.ParseRelease(json);
+            Assert.Equal(4, r.Version);
+            Assert.Equal("deployed", r.Status);
+            Assert.Throws<FormatException>(() => HelmOutput.ParseRelease("{\"name\":\"redis\",\"version\":"));
+        }
+
+        [Fact]
         public void Release_OfNonObject_IsAFormatException()
         {
             Assert.Throws<FormatException>(() => HelmOutput.ParseRelease("[]"));

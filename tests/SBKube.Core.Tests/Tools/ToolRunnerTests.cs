@@ -122,6 +122,23 @@ namespace SBKube.Core.Tests.Tools
         }
 
         [Fact]
+        public async Task Output_past_the_limit_is_read_to_the_end_and_dropped_keeping_what_came_first()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            // A JSON answer, then 8 MiB more: the tool is never blocked, the call keeps only the limit.
+            string tool = Script("floods", "echo '{\"version\": 3}'\nhead -c 8388608 /dev/zero | tr '\\0' x\nexit 0");
+            var verbose = new System.Collections.Generic.List<string>();
+            var runner = new ToolRunner(tool) { OutputLimit = 1024 * 1024, Verbose = verbose.Add };
+
+            ToolResult r = await runner.RunAsync(Array.Empty<string>());
+
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal(1024 * 1024, r.StandardOutput.Length);
+            Assert.StartsWith("{\"version\": 3}\n", r.StandardOutput);
+            Assert.Contains(verbose, line => line.Contains("more than 1 MiB on stdout") && line.Contains((8388608 + 15 - 1024 * 1024).ToString()));
+        }
+
+        [Fact]
         public async Task A_cancelled_call_kills_the_tool()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
