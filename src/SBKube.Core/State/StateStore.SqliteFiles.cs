@@ -190,7 +190,7 @@ namespace SBKube.Core.State
         }
 
         /// <summary>Free bytes on the file system that holds <paramref name="dir"/> (its longest mount point); null when unknown.</summary>
-        private static long? FreeSpaceAt(string dir)
+        internal static long? FreeSpaceAt(string dir)
         {
             try
             {

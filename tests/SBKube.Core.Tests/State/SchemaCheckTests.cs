@@ -141,5 +141,20 @@ namespace SBKube.Core.Tests.State
             Assert.Equal(StateStoreErrorKind.DiskFull, e.Kind);
             Assert.Contains("The disk holding '" + Path.GetDirectoryName(_db.StatePath) + "' is full", e.Message, StringComparison.Ordinal);
         }
+
+        [Fact]
+        public void A_disk_io_error_with_no_room_left_is_a_full_disk_and_with_room_an_io_error()
+        {
+            // SQLite reports a WAL write that found no space as "disk I/O error" (10), not as full (13).
+            var full = new SqliteBackend(_db.StatePath) { FreeSpace = _ => 4096 };
+            var e = (StateStoreException)full.Translate(new SqliteException("disk I/O error", 10));
+            Assert.Equal(StateStoreErrorKind.DiskFull, e.Kind);
+            Assert.Contains("is full", e.Message, StringComparison.Ordinal);
+
+            var roomy = new SqliteBackend(_db.StatePath) { FreeSpace = _ => 10L * 1024 * 1024 * 1024 };
+            Assert.Equal(StateStoreErrorKind.Io, ((StateStoreException)roomy.Translate(new SqliteException("disk I/O error", 10))).Kind);
+            var unknown = new SqliteBackend(_db.StatePath) { FreeSpace = _ => null };
+            Assert.Equal(StateStoreErrorKind.Io, ((StateStoreException)unknown.Translate(new SqliteException("disk I/O error", 10))).Kind);
+        }
     }
 }

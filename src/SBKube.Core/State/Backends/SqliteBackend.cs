@@ -321,6 +321,12 @@ namespace SBKube.Core.State.Backends
             return size;
         }
 
+        /// <summary>Free bytes where the file lives (null when unknown); replaceable so a test can stage a full disk.</summary>
+        internal Func<string, long?> FreeSpace { get; set; } = StateStore.FreeSpaceAt;
+
+        /// <summary>Less room than a few SQLite pages take: an I/O error here is the disk being full.</summary>
+        private bool IsNearlyFull() => FreeSpace(System.IO.Path.GetDirectoryName(FilePath)!) is long free && free < 1024 * 1024;
+
         internal Exception Translate(SqliteException e)
         {
             switch (e.SqliteErrorCode)
@@ -338,6 +344,7 @@ namespace SBKube.Core.State.Backends
                         $"The state database '{FilePath}' is corrupt: {e.Message}. Nothing more is written to it.", e,
                         new NextStep(NextStepKind.RestoreBackup));
                 case 13: // SQLITE_FULL
+                case 10 when IsNearlyFull(): // SQLITE_IOERR: a write into the WAL that found no space says only "disk I/O error"
                     return new StateStoreException(StateStoreErrorKind.DiskFull, FilePath,
                         $"The disk holding '{System.IO.Path.GetDirectoryName(FilePath)}' is full: the state database '{FilePath}' could not be written " +
                         "and the write was rolled back. Free some space there and run the command again.", e);
