@@ -15,11 +15,14 @@ namespace SBKube.Core.State.Backends
     internal sealed class SqliteBackend : IStateBackend
     {
         private readonly string _connectionString;
+        private readonly string _readOnlyConnectionString;
 
         internal SqliteBackend(string? path)
         {
             FilePath = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!);
             _connectionString = ConnectionString(FilePath, SqliteOpenMode.ReadWriteCreate);
+            // immutable: no -shm is needed (none can be made there); nothing on this host can change the file meanwhile.
+            _readOnlyConnectionString = ConnectionString(new Uri(FilePath).AbsoluteUri + "?immutable=1", SqliteOpenMode.ReadOnly);
         }
 
         public string Name => "sqlite";
@@ -216,14 +219,50 @@ namespace SBKube.Core.State.Backends
         {
             try
             {
-                using var conn = new SqliteConnection(_connectionString);
-                conn.Open();
-                StateStore.Execute(conn, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON;");
-                return work(conn);
+                if (!_readOnlyFileSystem)
+                {
+                    try
+                    {
+                        return RunOn(_connectionString, work);
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode == 14 && File.Exists(FilePath) && !CanWriteBeside())
+                    {
+                        _readOnlyFileSystem = true;
+                    }
+                }
+                // A store on a read-only file system (a mounted backup, a read-only volume): SQLite cannot make its
+                // -shm there, but a read-only connection reads without one; any write then fails as ReadOnly.
+                return RunOn(_readOnlyConnectionString, work);
             }
             catch (SqliteException e)
             {
                 throw Translate(e);
+            }
+        }
+
+        private static T RunOn<T>(string connectionString, Func<DbConnection, T> work)
+        {
+            using var conn = new SqliteConnection(connectionString);
+            conn.Open();
+            StateStore.Execute(conn, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON;");
+            return work(conn);
+        }
+
+        /// <summary>Set once the folder proved unwritable: from then on connections open read-only.</summary>
+        private volatile bool _readOnlyFileSystem;
+
+        /// <summary>Whether a file can be made beside the database (root passes permission checks, so only trying tells).</summary>
+        private bool CanWriteBeside()
+        {
+            string probe = FilePath + "-probe-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            try
+            {
+                using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+                return true;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return false;
             }
         }
 
@@ -336,8 +375,9 @@ namespace SBKube.Core.State.Backends
                         $"'{FilePath}' is not an SBKube state database (not an SQLite file). It was left untouched.", e);
                 case 8: // SQLITE_READONLY
                 case 14: // SQLITE_CANTOPEN
-                    return new StateStoreException(StateStoreErrorKind.ReadOnly, FilePath,
-                        $"The state database '{FilePath}' cannot be written: {e.Message}", e);
+                    return new StateStoreException(StateStoreErrorKind.ReadOnly, FilePath, _readOnlyFileSystem
+                        ? $"The state database '{FilePath}' is in a folder that cannot be written (a read-only file system): it can be read, not changed."
+                        : $"The state database '{FilePath}' cannot be written: {e.Message}", e);
                 case 11: // SQLITE_CORRUPT
                     _corruptSeen = true;
                     return new StateStoreException(StateStoreErrorKind.Corrupt, FilePath,
