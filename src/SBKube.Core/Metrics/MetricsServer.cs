@@ -21,6 +21,9 @@ namespace SBKube.Core.Metrics
         /// <summary>Request line plus headers; a scrape request is a few hundred bytes.</summary>
         public const int MaxRequestBytes = 8 * 1024;
         private const int MaxConcurrentScrapes = 16;
+        /// <summary>Connections open at once, each at most a socket and one request buffer, until its request arrives or times out.</summary>
+        private const int MaxOpenConnections = 1024;
+        private int _open;
         private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
         private readonly Func<string> _render;
@@ -166,16 +169,15 @@ namespace SBKube.Core.Metrics
 
         private async Task ServeAsync(TcpClient client, CancellationToken token)
         {
-            bool slot = false;
+            int open = Interlocked.Increment(ref _open);
             try
             {
                 using (client)
                 {
-                    slot = await _slots.WaitAsync(ReadTimeout, token).ConfigureAwait(false);
                     NetworkStream stream = client.GetStream();
-                    if (!slot)
+                    if (open > MaxOpenConnections)
                     {
-                        await RespondAsync(stream, 503, "Service Unavailable", "text/plain; charset=utf-8", "Too many concurrent scrapes.\n", false)
+                        await RespondAsync(stream, 503, "Service Unavailable", "text/plain; charset=utf-8", "Too many open connections.\n", false)
                             .ConfigureAwait(false);
                         return;
                     }
@@ -187,7 +189,7 @@ namespace SBKube.Core.Metrics
                             .ConfigureAwait(false);
                         return;
                     }
-                    await HandleAsync(stream, method!, target!).ConfigureAwait(false);
+                    await HandleAsync(stream, method!, target!, token).ConfigureAwait(false);
                 }
             }
             catch (Exception) when (token.IsCancellationRequested)
@@ -209,14 +211,11 @@ namespace SBKube.Core.Metrics
             }
             finally
             {
-                if (slot)
-                {
-                    _slots.Release();
-                }
+                Interlocked.Decrement(ref _open);
             }
         }
 
-        private async Task HandleAsync(NetworkStream stream, string method, string target)
+        private async Task HandleAsync(NetworkStream stream, string method, string target, CancellationToken token)
         {
             int query = target.IndexOf('?');
             string path = query >= 0 ? target.Substring(0, query) : target;
@@ -232,6 +231,14 @@ namespace SBKube.Core.Metrics
                     "Allow: GET, HEAD\r\n").ConfigureAwait(false);
                 return;
             }
+            // A slot only for rendering, the part that costs: a connection that is slow to send its request
+            // (or never does) holds a socket, never a slot a real scrape needs.
+            if (!await _slots.WaitAsync(ReadTimeout, token).ConfigureAwait(false))
+            {
+                await RespondAsync(stream, 503, "Service Unavailable", "text/plain; charset=utf-8", "Too many concurrent scrapes.\n", false)
+                    .ConfigureAwait(false);
+                return;
+            }
             string body;
             try
             {
@@ -243,6 +250,10 @@ namespace SBKube.Core.Metrics
                 await RespondAsync(stream, 500, "Internal Server Error", "text/plain; charset=utf-8",
                     "Cannot read the SBKube state database: " + e.Message + "\n", false).ConfigureAwait(false);
                 return;
+            }
+            finally
+            {
+                _slots.Release();
             }
             await RespondAsync(stream, 200, "OK", MetricsExporter.ContentType, body, method == "HEAD").ConfigureAwait(false);
         }

@@ -253,6 +253,37 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
+        public async Task Idle_connections_that_never_send_a_request_do_not_keep_a_scrape_waiting()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            // 300 half-open connections (a port scanner, a stuck load balancer) send nothing.
+            var idle = new List<TcpClient>();
+            try
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    var c = new TcpClient();
+                    await c.ConnectAsync(IPAddress.Loopback, server.Port);
+                    idle.Add(c);
+                }
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+
+                HttpResponseMessage response = await http.GetAsync(server.Url);
+
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the scrape waited {clock.Elapsed} behind idle connections");
+            }
+            finally
+            {
+                idle.ForEach(c => c.Dispose());
+            }
+        }
+
+        [Fact]
         public async Task A_stopped_server_no_longer_listens()
         {
             using var db = new OpsDb();
