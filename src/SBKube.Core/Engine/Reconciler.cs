@@ -74,12 +74,13 @@ namespace SBKube.Core.Engine
             {
                 return null;
             }
-            bool here = string.Equals(row.OwnerHost, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase);
-            if (here && pid == CurrentProcess.Id)
+            if (CurrentProcess.IsThis(pid, row.OwnerHost, row.OwnerInstance))
             {
                 return "this session wrote it and is still working on it";
             }
-            if (here && CurrentProcess.IsAlive(pid, row.OwnerHost))
+            // Another container of the same name, or this host before a reboot: only its lease can tell.
+            bool here = CurrentProcess.CanJudge(row.OwnerHost, row.OwnerInstance);
+            if (here && CurrentProcess.IsAlive(pid, row.OwnerHost, row.OwnerInstance))
             {
                 return $"its run (process {pid}) is still working";
             }
@@ -88,7 +89,7 @@ namespace SBKube.Core.Engine
                 return $"process {child}, a helm or kubectl started by its run (process {pid}, now gone), is still working";
             }
             LockRecord? lease = locks.FirstOrDefault(l => l.Pid == pid
-                && string.Equals(l.Host, row.OwnerHost, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(l.Host, row.OwnerHost, StringComparison.OrdinalIgnoreCase) && l.Instance == row.OwnerInstance
                 && l.Context == row.Context && l.Namespace == row.Namespace
                 && (l.App == row.App || l.App == LockRecord.WholeNamespace)
                 && l.StaleBecause(now) == null);

@@ -20,6 +20,80 @@ namespace SBKube.Core.State
         /// </summary>
         public const string OwnerVariable = "SBKUBE_OWNER_PID";
 
+        /// <summary>
+        /// Which kernel (boot id), PID namespace and start (clock ticks after boot) this process has:
+        /// "boot:pidns:start". A host name alone cannot tell two containers of one name apart, nor the PID 1
+        /// of one container from the PID 1 of the next. Null where /proc does not say (not Linux).
+        /// </summary>
+        public static string? Instance { get; } = InstanceOf(Id);
+
+        /// <summary>"boot:pidns:" of this process: a recorded instance with another prefix lives where this one cannot look.</summary>
+        private static readonly string? Namespace = Instance?.Substring(0, Instance.LastIndexOf(':') + 1);
+
+        private static string? InstanceOf(int pid)
+        {
+            try
+            {
+                string boot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+                ulong? pidns = FileKind.Inode("/proc/self/ns/pid");
+                string? start = StartTicks(pid);
+                return pidns == null || start == null ? null : $"{boot}:{pidns.Value.ToString(CultureInfo.InvariantCulture)}:{start}";
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Field 22 of /proc/PID/stat, the start in clock ticks after boot; null when there is no such process.</summary>
+        private static string? StartTicks(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+                string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+                return fields.Length > 19 ? fields[19] : null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>True when a row or lock written by (<paramref name="pid"/>, <paramref name="host"/>, <paramref name="instance"/>) is this very process.</summary>
+        public static bool IsThis(int? pid, string? host, string? instance) =>
+            pid == Id && string.Equals(host, Host, StringComparison.OrdinalIgnoreCase) && (instance == null || Instance == null || instance == Instance);
+
+        /// <summary>
+        /// True when this process can tell whether that one lives: same host name and, when both instances are
+        /// known, the same kernel and PID namespace. Otherwise (another machine or container, or this machine
+        /// rebooted) only a lease can say.
+        /// </summary>
+        public static bool CanJudge(string? host, string? instance) =>
+            string.Equals(host, Host, StringComparison.OrdinalIgnoreCase)
+            && (instance == null || Namespace == null || instance.StartsWith(Namespace, StringComparison.Ordinal));
+
+        /// <summary>
+        /// False only when this host can prove the process gone: where it cannot judge (<see cref="CanJudge"/>)
+        /// it counts as alive, and with its instance known, a live process of that pid must have its start too.
+        /// </summary>
+        public static bool IsAlive(int? pid, string? host, string? instance)
+        {
+            if (pid == null)
+            {
+                return false;
+            }
+            if (!CanJudge(host, instance))
+            {
+                return true;
+            }
+            if (instance == null || Namespace == null)
+            {
+                return IsAlive(pid, host);
+            }
+            return StartTicks(pid.Value) is string start && instance == Namespace + start;
+        }
+
         /// <summary>True when <paramref name="pid"/> is alive on this host (unknown hosts count as alive).</summary>
         public static bool IsAlive(int? pid, string? host)
         {

@@ -48,6 +48,8 @@ namespace SBKube.Core.State
         /// <summary>Process that owns a pending row; null once finished.</summary>
         public int? OwnerPid { get; set; }
         public string? OwnerHost { get; set; }
+        /// <summary>The owner's kernel, PID namespace and start (<see cref="CurrentProcess.Instance"/>); null on rows of older SBKube.</summary>
+        public string? OwnerInstance { get; set; }
 
         /// <summary>A copy with another snapshot text (used to hand out records with secrets masked).</summary>
         public DeploymentRecord WithConfig(string? config)

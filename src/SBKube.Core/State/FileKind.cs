@@ -24,8 +24,8 @@ namespace SBKube.Core.State
     {
         private const int AtFdCwd = -100;
         private const int AtSymlinkNoFollow = 0x100;
-        private const uint StatxType = 0x1, StatxMode = 0x2;
-        private const int ModeOffset = 28;
+        private const uint StatxType = 0x1, StatxMode = 0x2, StatxIno = 0x100;
+        private const int ModeOffset = 28, InodeOffset = 32;
         private const int TypeMask = 0xF000, Regular = 0x8000, Dir = 0x4000, Link = 0xA000;
 
         // Ansi is UTF-8 on Unix, where these run.
@@ -89,6 +89,24 @@ namespace SBKube.Core.State
             }
             mode = BitConverter.ToUInt16(buffer, ModeOffset);
             return true;
+        }
+
+        /// <summary>The inode of <paramref name="path"/> through its links (Linux only; null elsewhere or when unreadable).</summary>
+        internal static ulong? Inode(string path)
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            {
+                return null;
+            }
+            var buffer = new byte[256];
+            try
+            {
+                return Statx(AtFdCwd, path, 0, StatxIno, buffer) == 0 ? BitConverter.ToUInt64(buffer, InodeOffset) : (ulong?)null;
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                return null;
+            }
         }
 
         /// <summary>

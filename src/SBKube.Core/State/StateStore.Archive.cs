@@ -17,10 +17,6 @@ namespace SBKube.Core.State
         public const string ExportFormat = "sbkube-state";
         private const string IsoFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-        private const string ArchiveColumns =
-            "id, context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, " +
-            "helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host";
-
         /// <summary>
         /// Writes every revision (filtered by namespace/app/context) with its history as a JSON document:
         /// <c>{ format, schema_version, exported_at, deployments: [ { columns…, config, history: […] } ] }</c>.
@@ -49,7 +45,7 @@ namespace SBKube.Core.State
                 w.WriteString("exported_at", _clock().ToUniversalTime().ToString(IsoFormat, CultureInfo.InvariantCulture));
                 w.WriteStartArray("deployments");
                 using (DbCommand cmd = Command(conn,
-                    $"SELECT {ArchiveColumns} FROM deployments {where} ORDER BY context, namespace, app, revision", tx, p.ToArray()))
+                    $"SELECT {Columns} FROM deployments {where} ORDER BY context, namespace, app, revision", tx, p.ToArray()))
                 using (DbDataReader r = cmd.ExecuteReader())
                 {
                     while (r.Read())
@@ -145,6 +141,7 @@ namespace SBKube.Core.State
             WriteNullable(w, "config_hash", r, 15);
             WriteNullableInt(w, "owner_pid", r, 16);
             WriteNullable(w, "owner_host", r, 17);
+            WriteNullable(w, "owner_instance", r, 18);
             w.WriteStartArray("history");
             foreach (HistoryEntry h in history ?? Enumerable.Empty<HistoryEntry>())
             {

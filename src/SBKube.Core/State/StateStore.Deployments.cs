@@ -47,12 +47,12 @@ namespace SBKube.Core.State
             object now = Now();
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
-                "chart_version, status, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +
-                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @at, @desc, @cfg, @hash, @pid, @host) RETURNING id", tx,
+                "chart_version, status, deployed_at, description, config, config_hash, owner_pid, owner_host, owner_instance) VALUES " +
+                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @at, @desc, @cfg, @hash, @pid, @host, @inst) RETURNING id", tx,
                 ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App), ("@r", revision), ("@rel", d.ReleaseName),
                 ("@type", d.AppType), ("@chart", d.Chart), ("@ref", d.ChartRef), ("@ver", d.ChartVersion),
                 ("@st", d.Status), ("@at", now), ("@desc", d.Description), ("@cfg", d.Config), ("@hash", d.ConfigHash),
-                ("@pid", CurrentProcess.Id), ("@host", CurrentProcess.Host)), CultureInfo.InvariantCulture);
+                ("@pid", CurrentProcess.Id), ("@host", CurrentProcess.Host), ("@inst", CurrentProcess.Instance)), CultureInfo.InvariantCulture);
             return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });
 
@@ -77,7 +77,7 @@ namespace SBKube.Core.State
             }
             Execute(conn,
                 "UPDATE deployments SET status = @st, helm_revision = COALESCE(@hr, helm_revision), " +
-                "description = COALESCE(@desc, description), owner_pid = NULL, owner_host = NULL WHERE id = @id", tx,
+                "description = COALESCE(@desc, description), owner_pid = NULL, owner_host = NULL, owner_instance = NULL WHERE id = @id", tx,
                 ("@st", status), ("@hr", helmRevision), ("@desc", description), ("@id", id));
             AddHistory(conn, tx, id, action, description ?? row.Description, user);
             return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();

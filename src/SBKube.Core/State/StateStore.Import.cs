@@ -202,13 +202,14 @@ namespace SBKube.Core.State
             }
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
-                "chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host) VALUES " +
-                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @hr, @at, @desc, @cfg, @hash, @pid, @host) RETURNING id", tx,
+                "chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host, owner_instance) VALUES " +
+                "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @hr, @at, @desc, @cfg, @hash, @pid, @host, @inst) RETURNING id", tx,
                 ("@c", context), ("@n", ns), ("@a", app), ("@r", revision),
                 ("@rel", Text(d["release_name"])), ("@type", Text(d["app_type"]) ?? "helm"), ("@chart", Text(d["chart"])),
                 ("@ref", Text(d["chart_ref"])), ("@ver", Text(d["chart_version"])), ("@st", status),
                 ("@hr", Int(d["helm_revision"])), ("@at", StoredTime(d["deployed_at"], "deployed_at", index, source)), ("@desc", Text(d["description"])),
-                ("@cfg", configText), ("@hash", hash), ("@pid", Int(d["owner_pid"])), ("@host", Text(d["owner_host"]))), CultureInfo.InvariantCulture);
+                ("@cfg", configText), ("@hash", hash), ("@pid", Int(d["owner_pid"])), ("@host", Text(d["owner_host"])),
+                ("@inst", Text(d["owner_instance"]))), CultureInfo.InvariantCulture);
             if (d["history"] is JsonArray history)
             {
                 foreach (JsonNode? h in history)

@@ -18,6 +18,8 @@ namespace SBKube.Core.State
         /// <summary>Null for a freeze (Lock-SbkubeNamespace): it is not tied to a process.</summary>
         public int? Pid { get; set; }
         public string? Host { get; set; }
+        /// <summary>The holder's kernel, PID namespace and start (<see cref="CurrentProcess.Instance"/>); null for a freeze or an older SBKube.</summary>
+        public string? Instance { get; set; }
         public string Operation { get; set; } = "";
         public string? Reason { get; set; }
         public DateTime AcquiredAt { get; set; }
@@ -33,7 +35,7 @@ namespace SBKube.Core.State
         public string? StaleBecause(DateTime now) =>
             ExpiresAt.HasValue && ExpiresAt.Value < now
                 ? "its lease expired at " + StateStore.FormatTime(ExpiresAt.Value)
-                : Pid.HasValue && !CurrentProcess.IsAlive(Pid, Host)
+                : Pid.HasValue && !CurrentProcess.IsAlive(Pid, Host, Instance)
                     ? $"its process {Pid} is gone from {Host}"
                     : null;
 
@@ -60,7 +62,7 @@ namespace SBKube.Core.State
     public sealed partial class StateStore
     {
         private const string LockColumns =
-            "lock_id, context, namespace, app, owner, pid, host, operation, reason, acquired_at, expires_at";
+            "lock_id, context, namespace, app, owner, pid, host, operation, reason, acquired_at, expires_at, instance";
 
         /// <summary>
         /// Takes a lock unless a live, unexpired conflicting lock exists (returned as the holder).
@@ -72,8 +74,7 @@ namespace SBKube.Core.State
             DateTime now = _clock();
             foreach (LockRecord other in ConflictingLocks(conn, tx, request.Context, request.Namespace, request.App))
             {
-                if (other.Pid == CurrentProcess.Id && string.Equals(other.Host, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase)
-                    && !request.Freeze)
+                if (CurrentProcess.IsThis(other.Pid, other.Host, other.Instance) && !request.Freeze)
                 {
                     continue;
                 }
@@ -95,6 +96,7 @@ namespace SBKube.Core.State
                 Owner = CurrentProcess.User,
                 Pid = request.Freeze ? (int?)null : CurrentProcess.Id,
                 Host = CurrentProcess.Host,
+                Instance = request.Freeze ? null : CurrentProcess.Instance,
                 Operation = request.Operation,
                 Reason = request.Reason,
                 AcquiredAt = now,
@@ -108,11 +110,11 @@ namespace SBKube.Core.State
                 return (ReadLocks(conn, tx, "WHERE lock_id = @id", ("@id", existing)).Single(), (LockRecord?)null);
             }
             Execute(conn,
-                $"INSERT INTO locks ({LockColumns}) VALUES (@id, @c, @n, @a, @o, @pid, @h, @op, @r, @at, @exp)", tx,
+                $"INSERT INTO locks ({LockColumns}) VALUES (@id, @c, @n, @a, @o, @pid, @h, @op, @r, @at, @exp, @inst)", tx,
                 ("@id", record.LockId), ("@c", record.Context), ("@n", record.Namespace), ("@a", record.App),
                 ("@o", record.Owner), ("@pid", record.Pid), ("@h", record.Host), ("@op", record.Operation),
                 ("@r", record.Reason), ("@at", Time(record.AcquiredAt)),
-                ("@exp", record.ExpiresAt.HasValue ? Time(record.ExpiresAt.Value) : null));
+                ("@exp", record.ExpiresAt.HasValue ? Time(record.ExpiresAt.Value) : null), ("@inst", record.Instance));
             return ((LockRecord?)record, (LockRecord?)null);
         });
 
@@ -173,6 +175,7 @@ namespace SBKube.Core.State
                     Reason = r.IsDBNull(8) ? null : r.GetString(8),
                     AcquiredAt = ReadTime(r, 9),
                     ExpiresAt = r.IsDBNull(10) ? (DateTime?)null : ReadTime(r, 10),
+                    Instance = r.IsDBNull(11) ? null : r.GetString(11),
                 });
             }
             return list;

@@ -19,7 +19,7 @@ namespace SBKube.Core.State
         internal const string TimeFormat = "yyyy-MM-dd HH:mm:ss.fff";
         private const string Columns =
             "id, context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, status, " +
-            "helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host";
+            "helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host, owner_instance";
 
         private readonly IStateBackend _backend;
         private readonly Func<DateTime> _clock;
@@ -195,6 +195,7 @@ namespace SBKube.Core.State
             ConfigHash = r.TextOrNull(15),
             OwnerPid = r.Int32OrNull(16),
             OwnerHost = r.TextOrNull(17),
+            OwnerInstance = r.TextOrNull(18),
         };
 
         internal static List<DeploymentRecord> ReadRecords(DbConnection conn, string whereAndOrder,

@@ -68,7 +68,7 @@ namespace SBKube.Core.Tests.Ops
             Assert.Equal(new[]
             {
                 "context", "namespace", "app", "revision", "release_name", "app_type", "chart", "chart_ref", "chart_version",
-                "status", "helm_revision", "deployed_at", "description", "config", "config_hash", "owner_pid", "owner_host", "history",
+                "status", "helm_revision", "deployed_at", "description", "config", "config_hash", "owner_pid", "owner_host", "owner_instance", "history",
             }, d.Select(p => p.Key));
             Assert.Equal("2025-10-24T10:00:00.000Z", (string?)d["deployed_at"]);
             Assert.IsType<JsonObject>(d["config"]);

@@ -42,7 +42,7 @@ namespace SBKube.Core.Tests.State
         public void Opening_creates_the_schema_and_tables_and_stamps_the_version()
         {
             Open();
-            Assert.Equal(2L, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
+            Assert.Equal((long)SBKube.Core.State.Backends.PostgresMigrations.Latest, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
             Assert.Equal(4L, Convert.ToInt64(Sql(
                 $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{_schema}' AND table_name IN ('deployments', 'deployment_history', 'locks', 'sbkube_settings')")));
             Assert.Equal("postgres", Open().Backend);
@@ -68,11 +68,13 @@ namespace SBKube.Core.Tests.State
             byte[] key = first.FingerprintKey()!;
             Assert.Equal(32, key.Length);
             Sql("DROP TABLE sbkube_settings");
+            Sql("ALTER TABLE deployments DROP COLUMN owner_instance");
+            Sql("ALTER TABLE locks DROP COLUMN instance");
             Sql("UPDATE sbkube_schema_version SET version = 1");
 
             byte[] again = Open().FingerprintKey()!;
 
-            Assert.Equal(2L, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
+            Assert.Equal((long)SBKube.Core.State.Backends.PostgresMigrations.Latest, Convert.ToInt64(Sql("SELECT version FROM sbkube_schema_version")));
             Assert.Equal(32, again.Length);
             Assert.NotEqual(key, again);
         }

@@ -66,6 +66,8 @@ CREATE TABLE locks (
 ",
             // 1 → 2: the store's own settings, such as the key of secret fingerprints (StoreSettings).
             "CREATE TABLE sbkube_settings (name text PRIMARY KEY, value text NOT NULL);",
+            // 2 → 3: which kernel, PID namespace and start a row's or lock's process has (CurrentProcess.Instance).
+            "ALTER TABLE deployments ADD COLUMN owner_instance text; ALTER TABLE locks ADD COLUMN instance text;",
         };
 
         internal static int Latest => Steps.Length;

@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS locks (
 ",
             // 1 → 2: the store's own settings, such as the key of secret fingerprints (StoreSettings).
             "CREATE TABLE IF NOT EXISTS sbkube_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+            // 2 → 3: which kernel, PID namespace and start a row's or lock's process has (CurrentProcess.Instance).
+            "ALTER TABLE deployments ADD COLUMN owner_instance TEXT; ALTER TABLE locks ADD COLUMN instance TEXT;",
         };
 
         internal static int Latest => Steps.Length;
