@@ -36,6 +36,14 @@ namespace SBKube.Core.Tests.Ops
                 "('l2', '', 'staging', '*', 'ops@host', 42, 'host', 'apply', NULL, '2025-10-24 11:00:00.000', '2025-10-24 12:00:00.000')");
         }
 
+        /// <summary>A live server on a free loopback port for the store of <paramref name="db"/>.</summary>
+        private static MetricsServer Started(OpsDb db)
+        {
+            MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
+            server.Start();
+            return server;
+        }
+
         private static string DbBytesLine(OpsDb db)
         {
             long size = new FileInfo(db.StatePath).Length;
@@ -187,8 +195,7 @@ namespace SBKube.Core.Tests.Ops
         {
             using var db = new OpsDb();
             Populate(db);
-            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
-            server.Start();
+            using MetricsServer server = Started(db);
             Assert.NotEqual(0, server.Port);
             Assert.Equal($"http://127.0.0.1:{server.Port}/metrics", server.Url);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
@@ -216,8 +223,7 @@ namespace SBKube.Core.Tests.Ops
         {
             using var db = new OpsDb();
             Populate(db);
-            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
-            server.Start();
+            using MetricsServer server = Started(db);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             string expected = MetricsExporter.Render(db.Store);
 
@@ -230,8 +236,7 @@ namespace SBKube.Core.Tests.Ops
         public async Task An_oversized_request_is_refused_and_the_server_keeps_serving()
         {
             using var db = new OpsDb();
-            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
-            server.Start();
+            using MetricsServer server = Started(db);
             using (var client = new TcpClient())
             {
                 await client.ConnectAsync(IPAddress.Loopback, server.Port);
@@ -257,8 +262,7 @@ namespace SBKube.Core.Tests.Ops
         {
             using var db = new OpsDb();
             Populate(db);
-            using MetricsServer server = MetricsServer.ForStore(db.Store, "127.0.0.1", 0);
-            server.Start();
+            using MetricsServer server = Started(db);
             // 300 half-open connections (a port scanner, a stuck load balancer) send nothing.
             var idle = new List<TcpClient>();
             try
