@@ -1,5 +1,6 @@
 # Issue 26 #5: runs in containers of one host name. Each "container" is pwsh in PID, mount (/proc) and UTS
-# namespaces of its own (unshare, as root), sharing the state file as containers share a volume.
+# namespaces of its own (unshare, as root), sharing the state (a file on a shared volume, or the team's
+# PostgreSQL server) as real containers do. Runs on both backends.
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force
@@ -29,7 +30,7 @@ BeforeAll {
     }
 }
 
-Describe 'Runs in containers that share a host name' -Tag SqliteOnly {
+Describe 'Runs in containers that share a host name' {
     BeforeEach {
         $s = New-SbkubeSandbox
         Invoke-SbkubeApply -Path $s.Example | Out-Null
@@ -67,7 +68,7 @@ Describe 'Runs in containers that share a host name' -Tag SqliteOnly {
         Invoke-StateSql "SELECT owner_pid FROM deployments WHERE status LIKE 'pending-%';" | Should -Be '1'
         Stop-Container $first
         Clear-HelmSimFault
-        Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE expires_at < datetime('now');") -eq '1' } -TimeoutSeconds 30
+        Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE expires_at < CURRENT_TIMESTAMP;") -eq '1' } -TimeoutSeconds 30
 
         $out = Join-Path $s.Dir 'next.txt'
         $next = Start-InContainer 'ci' "Repair-SbkubeState -Namespace state-demo -App redis -WarningAction Continue | Format-List Revision, Status; 'repaired'" $out -Pid1
