@@ -12,57 +12,68 @@ $script:ValueFlags = @(
 $script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest', 'version')
 $script:GlobalFlags = @('state-db', 'help')
 
-# Per command: its flags (besides the global ones), the required ones, a usage line and a description.
+# Per command: its flags (besides the global ones), the required ones, a usage line, a description and the
+# cmdlet it runs (messages that name that cmdlet are reworded as this command).
 $script:Commands = [ordered]@{
     'apply'                = @{
         Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
         Usage = 'sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run] [--lock [--lock-timeout 5m]] [--context CTX] [--description TEXT]'
         Help  = 'Deploy the apps of config.yaml (in --path, default: the current directory). Invoke-SbkubeApply.'
+        Cmdlet = 'Invoke-SbkubeApply'
     }
     'deploy'               = @{
         Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
         Usage = 'sbkube deploy [--namespace NS] [--lock] [--path DIR] [--app APP] [--force] [--dry-run] [--description TEXT]'
         Help  = 'Same as apply; with --lock the namespace is locked for the run. Invoke-SbkubeApply -Lock.'
+        Cmdlet = 'Invoke-SbkubeApply'
     }
     'rollback'             = @{
         Flags = @('namespace', 'app', 'revision', 'reason', 'dry-run', 'force', 'allow-failed', 'lock', 'lock-timeout', 'context'); Required = @('namespace', 'app', 'revision')
         Usage = 'sbkube rollback --namespace NS --app APP --revision N|previous [--reason TEXT] [--dry-run] [--force] [--allow-failed] [--lock]'
         Help  = 'Redeploy a recorded revision as a new revision. Invoke-SbkubeRollback.'
+        Cmdlet = 'Invoke-SbkubeRollback'
     }
     'delete'               = @{
         Flags = @('namespace', 'app', 'path', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
         Usage = 'sbkube delete --namespace NS [--app APP] | sbkube delete --path DIR [--app APP]'
         Help  = 'Uninstall the deployed apps of a namespace (history is kept); no confirmation prompt. Remove-SbkubeApp.'
+        Cmdlet = 'Remove-SbkubeApp'
     }
     'state list'           = @{
         Flags = @('namespace', 'app', 'format', 'latest', 'context'); Required = @()
         Usage = 'sbkube state list [--namespace NS] [--app APP] [--latest] [--format table|json]'
         Help  = 'List recorded revisions. Get-SbkubeState.'
+        Cmdlet = 'Get-SbkubeState'
     }
     'state history'        = @{
         Flags = @('namespace', 'app', 'limit', 'since', 'context'); Required = @('namespace', 'app')
         Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE]'
         Help  = 'Revisions of one app, oldest first. Get-SbkubeHistory.'
+        Cmdlet = 'Get-SbkubeHistory'
     }
     'state show'           = @{
         Flags = @('namespace', 'app', 'revision', 'show-secrets', 'context'); Required = @('namespace', 'app')
         Usage = 'sbkube state show --namespace NS --app APP [--revision N|current] [--show-secrets]'
         Help  = 'One revision as YAML (secrets masked unless --show-secrets). Get-SbkubeDeployment -Format Yaml.'
+        Cmdlet = 'Get-SbkubeDeployment'
     }
     'state locks'          = @{
         Flags = @('namespace'); Required = @()
         Usage = 'sbkube state locks [--namespace NS]'
         Help  = 'Deployment locks and freezes. Get-SbkubeLock.'
+        Cmdlet = 'Get-SbkubeLock'
     }
     'state prune'          = @{
         Flags = @('older-than', 'keep-last', 'namespace', 'app', 'dry-run', 'context'); Required = @()
         Usage = 'sbkube state prune --older-than 30d [--keep-last N] [--namespace NS] [--app APP] [--dry-run]'
         Help  = 'Delete old revisions (never the deployed one). Remove-SbkubeHistory.'
+        Cmdlet = 'Remove-SbkubeHistory'
     }
     'state export-metrics' = @{
         Flags = @('port', 'address'); Required = @()
         Usage = 'sbkube state export-metrics [--port 9090] [--address 127.0.0.1]'
         Help  = 'Serve Prometheus metrics at http://ADDRESS:PORT/metrics until Ctrl+C. Start-SbkubeMetricsServer.'
+        Cmdlet = 'Start-SbkubeMetricsServer'
     }
 }
 
@@ -281,18 +292,20 @@ function script:Invoke-SbkubeCli {
 
         # Run it. Non-terminating errors are re-emitted by this function so that $? is $false afterwards.
         $cliErrors = $null
-        if ($streamed) { & $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors }
+        $cliWarnings = $null
+        if ($streamed) { & $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors -WarningAction SilentlyContinue -WarningVariable cliWarnings }
         else {
-            $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors)
+            $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors -WarningAction SilentlyContinue -WarningVariable cliWarnings)
             & $render $out
         }
+        foreach ($w in @($cliWarnings)) { if ($w) { $Caller.WriteWarning((ConvertTo-SbkubeCliWording $w.Message)) } }
         if ($cliErrors -and $cliErrors.Count -gt 0) {
             $global:LASTEXITCODE = 1
             # A lookup that finds nothing fails the command, as a native CLI exits non-zero.
             $missing = @($cliErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.CategoryInfo.Category -eq 'ObjectNotFound' })
-            if ($missing.Count -gt 0) { $Caller.ThrowTerminatingError($missing[0]) }
+            if ($missing.Count -gt 0) { $Caller.ThrowTerminatingError((Set-SbkubeCliWording $missing[0])) }
             foreach ($e in $cliErrors) {
-                if ($e -is [System.Management.Automation.ErrorRecord]) { $Caller.WriteError($e) }
+                if ($e -is [System.Management.Automation.ErrorRecord]) { $Caller.WriteError((Set-SbkubeCliWording $e)) }
                 else { $Caller.WriteError((New-Object System.Management.Automation.ErrorRecord $e.Exception, 'SbkubeCli.CommandFailed', 'NotSpecified', $null)) }
             }
         }
@@ -301,7 +314,7 @@ function script:Invoke-SbkubeCli {
         throw
     } catch {
         $global:LASTEXITCODE = 1
-        $Caller.ThrowTerminatingError($_)
+        $Caller.ThrowTerminatingError((Set-SbkubeCliWording $_))
     }
 }
 

@@ -160,3 +160,46 @@ function script:Copy-SbkubeCliFlag($Flags, [hashtable] $Parameters, [hashtable] 
         if ($Flags.Contains($flag)) { $Parameters[$Map[$flag]] = $Flags[$flag] }
     }
 }
+
+# A cmdlet parameter's flag ("LockTimeout" -> "--lock-timeout"), or nothing when the CLI has no such flag.
+function script:ConvertTo-SbkubeCliFlag([string] $Parameter) {
+    $special = @{ KubeContext = 'context'; StatePath = 'state-db'; WhatIf = 'dry-run' }
+    $flag = $special[$Parameter]
+    if (-not $flag) { $flag = ($Parameter -creplace '(?<=[a-z])([A-Z])', '-$1').ToLowerInvariant() }
+    if ($script:ValueFlags -contains $flag -or $script:SwitchFlags -contains $flag) { '--' + $flag }
+}
+
+# A message in the sbkube function's own words: "Invoke-SbkubeRollback -Revision 3" becomes "sbkube rollback
+# --revision 3" and a lone "-AllowFailed" becomes "--allow-failed". A cmdlet the CLI has no command for keeps
+# its name and parameters, since that is how it is run.
+function script:ConvertTo-SbkubeCliWording([string] $Text) {
+    $commandOf = @{}
+    foreach ($c in $script:Commands.Keys) {
+        $name = $script:Commands[$c].Cmdlet
+        if ($name -and -not $commandOf.ContainsKey($name)) { $commandOf[$name] = $c }
+    }
+    $pattern = '(?<call>\b[A-Z][a-z]+-Sbkube[A-Za-z]+(?:\s+-[A-Za-z]+(?:\s+(?!-)[^\s,;]+)?)*)|(?<![\w-])-(?<param>[A-Z][A-Za-z]+)\b'
+    [regex]::Replace($Text, $pattern, {
+            param($m)
+            if ($m.Groups['param'].Success) {
+                $flag = ConvertTo-SbkubeCliFlag $m.Groups['param'].Value
+                if ($flag) { return $flag } else { return $m.Value }
+            }
+            $name = ($m.Value -split '\s+')[0]
+            if (-not $commandOf.ContainsKey($name)) { return $m.Value }
+            $arguments = [regex]::Replace($m.Value.Substring($name.Length), '-(?<p>[A-Za-z]+)(?<v>\s+(?!-)[^\s,;]+)?', {
+                    param($a)
+                    $flag = ConvertTo-SbkubeCliFlag $a.Groups['p'].Value
+                    if (-not $flag) { return $a.Value }
+                    $flag + ($a.Groups['v'].Value -replace "'", '')
+                })
+            'sbkube ' + $commandOf[$name] + $arguments
+        })
+}
+
+# The error record with its message in the sbkube function's words (ErrorDetails, so the error and its ID stay).
+function script:Set-SbkubeCliWording([System.Management.Automation.ErrorRecord] $Record) {
+    $text = ConvertTo-SbkubeCliWording "$Record"
+    if ($text -ne "$Record") { $Record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails $text }
+    $Record
+}

@@ -29,8 +29,12 @@ Describe 'sbkube: deploy --lock and state locks' {
         $locks[1].IndexOf('state-demo') | Should -Be $locks[0].IndexOf('NAMESPACE')
 
         $before = Get-StateDbHash
-        { Push-Location $s.Example; try { sbkube deploy --namespace state-demo --lock --force } finally { Pop-Location } } | Should -Throw "*$($lock.LockId)*"
+        $e = { Push-Location $s.Example; try { sbkube deploy --namespace state-demo --lock --force } finally { Pop-Location } } | Should -Throw "*$($lock.LockId)*" -PassThru
         $LASTEXITCODE | Should -Be 1
+        # In the CLI's own words: its flags; a cmdlet it has no command for stays a cmdlet call.
+        "$e" | Should -Match 'Wait with --lock-timeout'
+        "$e" | Should -Match "Unlock-SbkubeNamespace -LockId $($lock.LockId) -Force"
+        $e.FullyQualifiedErrorId | Should -BeLike 'LockHeld*'
         @(Get-SbkubeState -Namespace state-demo).Count | Should -Be 1
         @(sbkube state locks --namespace other).Count | Should -Be 1
     }
@@ -219,6 +223,19 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         $r.Output | Should -Contain 'ok=True rc=0'
         ($r.Output | Where-Object { $_ -like 'ok=*' }) | Should -Be @('ok=False rc=1', 'ok=True rc=0', 'ok=False rc=1')
         ($r.Output -join "`n") | Should -Match 'Unknown flag .--bogus.'
+    }
+
+    It 'messages name the CLI''s commands and flags, not the cmdlets'' parameters' {
+        sbkube state list --namespace none | Out-Null   # the CLI's helpers load on first use
+        $cli = (Get-Module SBKube).NestedModules | Where-Object Name -EQ 'SBKube.Commands'
+        $say = { param($text) & $cli { param($t) ConvertTo-SbkubeCliWording $t } $text }
+        & $say 'Roll back to it only with -AllowFailed.' | Should -Be 'Roll back to it only with --allow-failed.'
+        & $say "Unstick it with: Invoke-SbkubeRollback -Namespace web -App api -Revision 3" |
+            Should -Be 'Unstick it with: sbkube rollback --namespace web --app api --revision 3'
+        & $say "use -Revision 'previous' or -KubeContext" | Should -Be "use --revision 'previous' or --context"
+        & $say 'See Get-SbkubeState for what is.' | Should -Be 'See sbkube state list for what is.'
+        & $say 'Then Repair-SbkubeState -Namespace a -App b records it.' | Should -Be 'Then Repair-SbkubeState -Namespace a -App b records it.'
+        & $say 'state-demo/redis: -Duration 3d, -LockId x' | Should -Be 'state-demo/redis: -Duration 3d, -LockId x'
     }
 
     It 'cmdlet errors pass through with their ErrorId' {
