@@ -34,6 +34,8 @@ namespace SBKube.Core
         public const string MetricsServerNotFound = "MetricsServerNotFound";
         public const string MetricsServerRunning = "MetricsServerRunning";
         public const string PlanOutdated = "PlanOutdated";
+        /// <summary>A release stuck pending that a run may still be changing: it is left alone.</summary>
+        public const string ReleaseBusy = "ReleaseBusy";
         public const string PruneCriteriaMissing = "PruneCriteriaMissing";
         public const string RevertFailed = "RevertFailed";
         public const string RevisionNotFound = "RevisionNotFound";

@@ -23,8 +23,6 @@ namespace SBKube.Core
         public const string BreakLock = nameof(BreakLock);
         public const string WaitOrBreakLock = nameof(WaitOrBreakLock);
         public const string CheckStateAndRetry = nameof(CheckStateAndRetry);
-        public const string RollBack = nameof(RollBack);
-        public const string HelmRollbackOrRemove = nameof(HelmRollbackOrRemove);
         public const string AllowFailed = nameof(AllowFailed);
         public const string CheckRepositoryCredentials = nameof(CheckRepositoryCredentials);
         public const string CheckRepositoryAddress = nameof(CheckRepositoryAddress);
@@ -38,6 +36,7 @@ namespace SBKube.Core
         public const string CheckReadiness = nameof(CheckReadiness);
         public const string CheckCluster = nameof(CheckCluster);
         public const string SettlePending = nameof(SettlePending);
+        public const string RecoverStuckRelease = nameof(RecoverStuckRelease);
     }
 
     /// <summary>Which of the operation's inputs a failure is about; the host prefixes its parameter name.</summary>

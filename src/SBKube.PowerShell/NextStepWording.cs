@@ -28,10 +28,6 @@ namespace SBKube.PowerShell
             NextStepKind.WaitOrBreakLock =>
                 $"Wait with -LockTimeout, or if that holder is gone: Unlock-SbkubeNamespace -LockId {next.LockId} -Force.",
             NextStepKind.CheckStateAndRetry => "Check Get-SbkubeState and run the operation again.",
-            NextStepKind.RollBack =>
-                $"Unstick it with: Invoke-SbkubeRollback -Namespace {next.Namespace} -App {next.App} -Revision {Number(next.Revision)}",
-            NextStepKind.HelmRollbackOrRemove =>
-                $"Unstick it with: helm rollback {next.Release} -n {next.Namespace}, or Remove-SbkubeApp -Namespace {next.Namespace} -App {next.App}",
             NextStepKind.AllowFailed => "Roll back to it only with -AllowFailed.",
             NextStepKind.CheckRepositoryCredentials => "Check the username and password of that repository or registry in sources.yaml.",
             NextStepKind.CheckRepositoryAddress => "Check its URL in sources.yaml, and that it can be reached from this host.",
@@ -47,6 +43,8 @@ namespace SBKube.PowerShell
             NextStepKind.CheckCluster => "Check the kube context (-KubeContext, -Kubeconfig) and that its cluster can be reached from this host.",
             NextStepKind.SettlePending =>
                 $"Then Repair-SbkubeState -Namespace {next.Namespace} -App {next.App} records what Helm did (so does the next apply, rollback or delete of it).",
+            NextStepKind.RecoverStuckRelease =>
+                $"Once no run is at work on it: Repair-SbkubeState -Namespace {next.Namespace} -App {next.App} recovers it (-WhatIf shows how).",
             _ => "",
         };
 

@@ -66,7 +66,7 @@ Describe 'Reads never change the state' {
         Get-PendingCount | Should -Be 0
     }
 
-    It 'a run killed together with Helm: -WhatIf settles nothing; Repair-SbkubeState records it failed and says how to unstick the release' {
+    It 'a run killed together with Helm: -WhatIf changes nothing; the next apply fails naming Repair-SbkubeState, which recovers the release as a revision of its own' {
         $p = Start-BackgroundPwsh $script
         Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
         Wait-Until { (Get-HelmRevisionCount) -eq 2 }
@@ -75,18 +75,21 @@ Describe 'Reads never change the state' {
         $before = Get-StateDbHash
         Repair-SbkubeState -WhatIf | Should -BeNullOrEmpty
         Get-StateDbHash | Should -Be $before
-        $warnings = $null
-        $settled = @(Repair-SbkubeState -Namespace state-demo -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
-        $settled[0].Status | Should -Be 'failed'
-        $settled[0].Description | Should -Match 'interrupted'
-        ($warnings -join "`n") | Should -Match 'Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1'
-        # Helm refuses the next apply until the release is unstuck; the printed fix works.
+        Get-HelmStatus | Should -Be 'pending-upgrade'
+        # Helm refuses the next apply until the release is recovered; the error names what recovers it.
         Clear-HelmSimFault
-        Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+        Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -BeLike 'Helm.PendingOperation*'
-        (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1).Outcome | Should -Be 'RolledBack'
+        "$($e[0])" | Should -Match 'Repair-SbkubeState -Namespace state-demo -App redis recovers it'
+        Invoke-StateSql "SELECT status FROM deployments WHERE revision = 2;" | Should -Be 'failed' -Because 'the apply settled the interrupted row first'
+
+        $recovered = @(Repair-SbkubeState -Namespace state-demo -Confirm:$false -WarningAction SilentlyContinue)
+        $recovered[-1].Status | Should -Be 'deployed'
+        $recovered[-1].Description | Should -Be 'Recovered from pending-upgrade (Helm revision 2): roll back to Helm revision 1'
         Get-HelmStatus | Should -Be 'deployed'
+        Invoke-StateSql "SELECT COUNT(*) FROM deployment_history WHERE action = 'recover';" | Should -Be '1'
         (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Upgraded'
+        @(Repair-SbkubeState -Namespace state-demo) | Should -BeNullOrEmpty -Because 'nothing is stuck any more'
     }
 }
 

@@ -144,11 +144,7 @@ namespace SBKube.Core.Engine
             }
             if (latest != null && DeploymentStatus.IsPending(latest.Status))
             {
-                DeploymentRecord? deployed = session.Store.GetDeployed(row.Namespace, row.App, row.Context);
-                var unstick = new NextStep(deployed != null ? NextStepKind.RollBack : NextStepKind.HelmRollbackOrRemove)
-                {
-                    Namespace = row.Namespace, App = row.App, Revision = deployed?.Revision, Release = row.ReleaseName,
-                };
+                var unstick = new NextStep(NextStepKind.RecoverStuckRelease) { Namespace = row.Namespace, App = row.App };
                 session.Log.Warning(
                     $"Helm release '{row.ReleaseName}' in '{row.Namespace}' is stuck in {latest.Status} (a helm process was killed).", unstick);
             }

@@ -73,7 +73,10 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
-                result.Next = (e as GuidedException)?.Next;
+                // Helm refuses every change to a release stuck pending: name what recovers it.
+                result.Next = e is Helm.HelmException { Kind: Helm.HelmErrorKind.PendingOperation }
+                    ? new NextStep(NextStepKind.RecoverStuckRelease) { Namespace = row.Namespace, App = row.App }
+                    : (e as GuidedException)?.Next;
                 Fill(result, failed);
             }
         }

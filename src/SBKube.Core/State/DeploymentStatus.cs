@@ -26,5 +26,7 @@ namespace SBKube.Core.State
         public const string Delete = "delete";
         public const string Reconcile = "reconcile";
         public const string LockTakeover = "lock-takeover";
+        /// <summary>A release stuck pending after a killed helm, rolled back or uninstalled by Repair-SbkubeState.</summary>
+        public const string Recover = "recover";
     }
 }

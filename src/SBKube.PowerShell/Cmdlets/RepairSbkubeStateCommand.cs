@@ -11,8 +11,9 @@ namespace SBKube.PowerShell.Cmdlets
 {
     /// <summary>
     /// Settles the pending revisions a killed run left in one kube context: deployed when Helm
-    /// finished the work, failed (interrupted) when it did not. Rows whose run may still be working
-    /// are left alone with a warning. Emits each settled revision.
+    /// finished the work, failed (interrupted) when it did not. Then recovers the releases Helm shows
+    /// stuck pending that no run is at work on. Whatever may still be at work is left alone with a
+    /// warning. Emits each settled revision and each recovery.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Repair, "SbkubeState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(DeploymentRecord))]
@@ -55,6 +56,41 @@ namespace SBKube.PowerShell.Cmdlets
             {
                 stopping.ThrowIfCancellationRequested();
                 WriteObject(Masked(await Reconciler.SettleAsync(session, row, stopping)));
+            }
+            await RecoverStuckReleasesAsync(session, stopping);
+        }
+
+        /// <summary>Then the releases Helm shows stuck pending (one helm history per app in scope): the orphaned ones are recovered.</summary>
+        private async Task RecoverStuckReleasesAsync(EngineSession session, CancellationToken stopping)
+        {
+            foreach ((string context, string ns, string app) in Store.Apps())
+            {
+                if (context != session.Context || (Namespace != null && ns != Namespace) || (App != null && app != App)
+                    || Store.GetLatest(ns, app, context) is not DeploymentRecord latest)
+                {
+                    continue;
+                }
+                stopping.ThrowIfCancellationRequested();
+                if (await StuckReleases.FindAsync(session, latest, stopping) is not StuckRelease stuck)
+                {
+                    continue;
+                }
+                if (stuck.IsBusy)
+                {
+                    WriteWarning($"{stuck} and is left alone: {stuck.BusyBecause}.");
+                }
+                else if (ShouldProcess($"{ns}/{app} (release {stuck.Latest.ReleaseName})", $"{stuck}; recover it: {stuck.Recovery}")
+                    && await StuckReleases.RecoverAsync(session, stuck, stopping) is AppResult result)
+                {
+                    if (result.Outcome == Core.Engine.AppOutcome.Failed)
+                    {
+                        WriteError(ErrorMapper.ForResult(result));
+                    }
+                    else if (result.Record != null)
+                    {
+                        WriteObject(Masked(result.Record));
+                    }
+                }
             }
         }
     }
