@@ -270,7 +270,7 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 }
 
 # The suites that run a second time with the state on PostgreSQL, plus the PostgreSQL-only ones.
-$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'SeedCli.Tests.ps1', 'SeedScripts.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1', 'TeamStatePostgres.Tests.ps1', 'Containers.Tests.ps1'
+$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'SeedCli.Tests.ps1', 'SeedScripts.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1', 'TeamStatePostgres.Tests.ps1', 'Containers.Tests.ps1', 'AuditLog.Tests.ps1'
 
 <# Hands the throwaway server to the test processes: its URI, the password (as PGPASSWORD) and how to restart it. #>
 function Set-TestPostgresEnvironment([object] $Server) {

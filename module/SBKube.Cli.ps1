@@ -7,7 +7,7 @@
 # is known (a global flag such as --state-db may come first).
 $script:ValueFlags = @(
     'namespace', 'app', 'path', 'revision', 'format', 'limit', 'since', 'older-than', 'keep-last',
-    'port', 'address', 'state-db', 'context', 'lock-timeout', 'reason', 'description'
+    'port', 'address', 'state-db', 'context', 'lock-timeout', 'reason', 'description', 'action'
 )
 $script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest', 'version')
 $script:GlobalFlags = @('state-db', 'help')
@@ -46,9 +46,9 @@ $script:Commands = [ordered]@{
         Cmdlet = 'Get-SbkubeState'
     }
     'state history'        = @{
-        Flags = @('namespace', 'app', 'limit', 'since', 'context'); Required = @('namespace', 'app')
-        Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE]'
-        Help  = 'Revisions of one app, oldest first. Get-SbkubeHistory.'
+        Flags = @('namespace', 'app', 'limit', 'since', 'context', 'action'); Required = @()
+        Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE] | sbkube state history --action ACTION [--namespace NS] [--app APP] [--since DATE]'
+        Help  = 'Revisions of one app, oldest first (Get-SbkubeHistory); with --action, those actions across apps, the seed''s audit query (Get-SbkubeAuditLog).'
         Cmdlet = 'Get-SbkubeHistory'
     }
     'state show'           = @{
@@ -149,6 +149,13 @@ function script:Invoke-SbkubeCli {
                 throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube $command' needs --$req. Usage: $($spec.Usage)" -Target "--$req")
             }
         }
+        if ($command -eq 'state history' -and -not $f.Contains('action')) {
+            foreach ($req in 'namespace', 'app') {
+                if (-not $f.Contains($req)) {
+                    throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube state history' needs --$req (or --action, for that action across apps). Usage: $($spec.Usage)" -Target "--$req")
+                }
+            }
+        }
         if ($command -eq 'delete' -and -not $f.Contains('namespace') -and -not $f.Contains('path')) {
             throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube delete' needs --namespace (or --path to a config). Usage: $($spec.Usage)" -Target '--namespace')
         }
@@ -218,7 +225,13 @@ function script:Invoke-SbkubeCli {
             }
             'state history' {
                 $cmdlet = 'Get-SbkubeHistory'
-                $p.Namespace = $f['namespace']; $p.App = $f['app']
+                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
+                if ($f.Contains('app')) { $p.App = $f['app'] }
+                if ($f.Contains('action')) {
+                    $cmdlet = 'Get-SbkubeAuditLog'
+                    $p.Action = @(([string]$f['action']) -split ',')
+                    if ($f.Contains('limit')) { throw (New-SbkubeCliError -Id 'InvalidValue' -Message '--limit does not go with --action; use --since.' -Target '--limit') }
+                }
                 if ($f.Contains('limit')) { $p.Limit = Get-SbkubeCliInt $f 'limit' 1 }
                 if ($f.Contains('since')) {
                     $since = [datetime]::MinValue
@@ -231,6 +244,11 @@ function script:Invoke-SbkubeCli {
                 $render = {
                     param($out)
                     $rows = New-Object System.Collections.Generic.List[object]
+                    if ($cmdlet -eq 'Get-SbkubeAuditLog') {
+                        foreach ($r in $out) { $rows.Add(@((Format-SbkubeCliTime $r.Timestamp), $r.Action, $r.Namespace, $r.App, $r.Revision, $r.Outcome, $r.User, $r.Description)) }
+                        Format-SbkubeCliTable -Header @('TIME', 'ACTION', 'NAMESPACE', 'APP', 'REVISION', 'OUTCOME', 'USER', 'DESCRIPTION') -Rows $rows.ToArray()
+                        return
+                    }
                     foreach ($r in $out) { $rows.Add(@($r.Revision, (Format-SbkubeCliTime $r.DeployedAt), $r.Status, $r.Chart, $r.Description)) }
                     Format-SbkubeCliTable -Header @('REVISION', 'DEPLOYED AT', 'STATUS', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
                 }

@@ -18,6 +18,7 @@
         'Invoke-SbkubeApply'
         'Get-SbkubeState'
         'Get-SbkubeHistory'
+        'Get-SbkubeAuditLog'
         'Get-SbkubeDeployment'
         'Compare-SbkubeRevision'
         'Invoke-SbkubeRollback'

@@ -41,6 +41,7 @@ namespace SBKube.Core.State
         StateListWidths ListWidths(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
         IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null, DateTime? since = null);
         IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null);
+        void StreamAudit(AuditQuery query, Action<AuditEntry> onRow);
         IReadOnlyList<(string Context, string Namespace, string App)> Apps();
         StateMetrics ReadMetrics();
     }

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using SBKube.Core.State.Backends;
+
+namespace SBKube.Core.State
+{
+    public sealed partial class StateStore
+    {
+        /// <summary>
+        /// The actions on the record across apps, oldest first, one at a time (the seed's
+        /// <c>SELECT * FROM deployment_history WHERE action = 'rollback'</c> with the app each concerns).
+        /// </summary>
+        public void StreamAudit(AuditQuery query, Action<AuditEntry> onRow)
+        {
+            var p = new List<(string, object?)>();
+            var where = new StringBuilder();
+            void Add(string condition) => where.Append(where.Length == 0 ? "WHERE " : " AND ").Append(condition);
+            if (query.Namespace != null) { Add("d.namespace = @n"); p.Add(("@n", query.Namespace)); }
+            if (query.App != null) { Add("d.app = @a"); p.Add(("@a", query.App)); }
+            if (query.Context != null) { Add("d.context = @c"); p.Add(("@c", query.Context)); }
+            if (query.Since.HasValue) { Add("h.timestamp >= @since"); p.Add(("@since", Time(query.Since.Value))); }
+            if (query.Until.HasValue) { Add("h.timestamp <= @until"); p.Add(("@until", Time(query.Until.Value))); }
+            if (query.Actions is { Count: > 0 } actions)
+            {
+                Add("h.action IN (" + string.Join(", ", actions.Select((a, i) => "@act" + i.ToString(CultureInfo.InvariantCulture))) + ")");
+                p.AddRange(actions.Select((a, i) => ("@act" + i.ToString(CultureInfo.InvariantCulture), (object?)a)));
+            }
+            RunOnce(conn =>
+            {
+                using IRowReader r = _backend.Query(conn,
+                    "SELECT h.id, h.timestamp, h.action, d.context, d.namespace, d.app, d.revision, d.status, h.\"user\", h.description " +
+                    $"FROM deployment_history h LEFT JOIN deployments d ON d.id = h.deployment_id {where} ORDER BY h.id", p.ToArray());
+                while (r.Read())
+                {
+                    onRow(new AuditEntry
+                    {
+                        Id = r.Int64(0),
+                        Timestamp = TimeValue(r.Value(1)),
+                        Action = r.Text(2),
+                        Context = r.TextOrNull(3),
+                        Namespace = r.TextOrNull(4),
+                        App = r.TextOrNull(5),
+                        Revision = r.Int32OrNull(6),
+                        Status = r.TextOrNull(7),
+                        User = r.TextOrNull(8),
+                        Description = r.TextOrNull(9),
+                    });
+                }
+                return 0;
+            });
+        }
+    }
+}

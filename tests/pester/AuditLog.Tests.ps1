@@ -1,0 +1,74 @@
+# Issue 25: the audit trail across apps. Get-SbkubeAuditLog and `sbkube state history --action` return the rows of
+# the seed's own query, SELECT * FROM deployment_history WHERE action = 'rollback'. Runs on both backends.
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force
+    Import-Module (Get-TestModulePath) -Force
+}
+
+Describe 'Get-SbkubeAuditLog' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null                                          # deploy, revision 1
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+        Invoke-SbkubeApply -Path $s.Example | Out-Null                                          # upgrade, revision 2
+        Set-RedisPassword $s.Example 'state-demo-v2' 'state-demo-v3'
+        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'boom' } }
+        Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue | Out-Null            # failed upgrade, revision 3
+        Clear-HelmSimFault
+        Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 | Out-Null          # rollback, revision 4
+        $startedAt = [datetime]::UtcNow
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'the rollbacks are the rows of the seed''s audit query, with the app and revision they concern' {
+        $seed = @(Invoke-StateSql "SELECT id || '|' || description FROM deployment_history WHERE action = 'rollback' ORDER BY id;")
+        $seed.Count | Should -Be 1
+        $log = @(Get-SbkubeAuditLog -Action rollback)
+        @($log | ForEach-Object { "$($_.Id)|$($_.Description)" }) | Should -Be $seed
+        $log[0].Namespace | Should -Be 'state-demo'
+        $log[0].App | Should -Be 'redis'
+        $log[0].Revision | Should -Be 4
+        $log[0].Outcome | Should -Be 'Succeeded'
+        $log[0].Timestamp.Kind | Should -Be 'Utc'
+    }
+
+    It 'every action oldest first, and -Outcome Failed finds the failed upgrade' {
+        $all = @(Get-SbkubeAuditLog)
+        @($all.Action) | Should -Be @('deploy', 'upgrade', 'upgrade', 'rollback')
+        @($all.Id) | Should -Be @($all.Id | Sort-Object)
+        $failed = @(Get-SbkubeAuditLog -Outcome Failed)
+        $failed.Count | Should -Be 1
+        $failed[0].Revision | Should -Be 3
+        $failed[0].Description | Should -Match 'boom'
+    }
+
+    It 'filters by namespace, app, user (wildcards), and time' {
+        @(Get-SbkubeAuditLog -Namespace state-demo -App redis).Count | Should -Be 4
+        @(Get-SbkubeAuditLog -Namespace elsewhere) | Should -BeNullOrEmpty
+        @(Get-SbkubeAuditLog -User "*@$([Environment]::MachineName)").Count | Should -Be 4
+        @(Get-SbkubeAuditLog -User 'nobody@*') | Should -BeNullOrEmpty
+        @(Get-SbkubeAuditLog -Since $startedAt.AddMinutes(1)) | Should -BeNullOrEmpty
+        @(Get-SbkubeAuditLog -Until $startedAt.AddMinutes(-10)) | Should -BeNullOrEmpty
+        @(Get-SbkubeAuditLog -Action deploy, rollback).Count | Should -Be 2
+    }
+
+    It 'refuses an action it does not know, naming the ones it does' {
+        { Get-SbkubeAuditLog -Action rolback } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+
+    It 'its default table fits 80 columns' {
+        $lines = @(Get-SbkubeAuditLog | Out-String -Width 80 -Stream | Where-Object { $_ })
+        $lines[0] | Should -Match '^TIME\s+ACTION\s+APP\s+REV\s+OUTCOME\s+USER'
+        $lines | Where-Object { $_ -match 'rollback' } | Should -Match 'state-demo/redis\s+4\s+Succeeded'
+    }
+
+    It 'sbkube state history --action rollback prints the same rows' {
+        $out = @(sbkube state history --action rollback)
+        $LASTEXITCODE | Should -Be 0
+        $out[0] | Should -Match '^TIME\s{2,}ACTION\s{2,}NAMESPACE\s{2,}APP\s{2,}REVISION\s{2,}OUTCOME\s{2,}USER\s{2,}DESCRIPTION$'
+        $out.Count | Should -Be 2
+        $out[1] | Should -Match 'rollback\s{2,}state-demo\s{2,}redis\s{2,}4\s{2,}Succeeded'
+        { sbkube state history --namespace state-demo } | Should -Throw -ErrorId 'SbkubeCli.MissingFlag*'
+    }
+}
