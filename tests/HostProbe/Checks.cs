@@ -5,7 +5,7 @@ using SBKube.Core.Config;
 using SBKube.Core.State;
 using SBKube.Core.Tools;
 
-/// <summary>Touches every private dependency: SQLite (and its native library), YamlDotNet, System.Text.Json, CliWrap.</summary>
+/// <summary>Touches every private dependency: SQLite (and its native library), YamlDotNet, System.Text.Json, CliWrap, Npgsql.</summary>
 internal static class Checks
 {
     internal static void Run(string work)
@@ -32,6 +32,17 @@ internal static class Checks
 
         ToolResult echo = new ToolRunner("/bin/echo").RunAsync(new[] { "probe" }).GetAwaiter().GetResult();
         Require(echo.ExitCode == 0 && echo.StandardOutput.Trim() == "probe", "CliWrap: /bin/echo should print 'probe'");
+
+        // Npgsql (and the async polyfill it brings on netstandard2.0) as far as a connection attempt: nothing listens there.
+        try
+        {
+            StateStore.Open(StateLocation.Resolve(null, "postgres://probe@127.0.0.1:1/probe"));
+            Require(false, "Npgsql: a store on a closed port should not open");
+        }
+        catch (StateStoreException e)
+        {
+            Require(e.Kind == StateStoreErrorKind.ServerUnreachable, "Npgsql: a closed port should be ServerUnreachable, not " + e.Kind);
+        }
     }
 
     private static void Require(bool condition, string message)

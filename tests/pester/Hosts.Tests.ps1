@@ -41,7 +41,7 @@ Describe 'The build-time assembly reference check' {
 }
 
 Describe 'The engine on older .NET runtimes (PowerShell 7.4 and 7.5)' {
-    It 'loads and runs a store, config, JSON and process round trip on <Framework>' -ForEach @(
+    It 'loads and runs a store, config, JSON, process and PostgreSQL-client round trip on <Framework>' -ForEach @(
         @{ Framework = 'net8.0'; Runtime = '.NET 8.0.' }
         @{ Framework = 'net9.0'; Runtime = '.NET 9.0.' }
     ) {
