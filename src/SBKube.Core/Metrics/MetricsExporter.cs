@@ -60,6 +60,11 @@ namespace SBKube.Core.Metrics
             {
                 Sample(sb, "sbkube_rollbacks", a, null, a.Rollbacks);
             }
+            Family(sb, "sbkube_recoveries", "gauge", "Stuck releases recovered (Repair-SbkubeState) among the revisions still recorded per app (pruning lowers it).");
+            foreach (AppMetrics a in apps)
+            {
+                Sample(sb, "sbkube_recoveries", a, null, a.Recoveries);
+            }
             Family(sb, "sbkube_failed_deployments", "gauge", "Revisions still recorded that ended in status failed, per app (pruning lowers it).");
             foreach (AppMetrics a in apps)
             {

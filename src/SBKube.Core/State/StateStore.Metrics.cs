@@ -14,6 +14,8 @@ namespace SBKube.Core.State
         public long Total { get; set; }
         public long Failed { get; set; }
         public long Rollbacks { get; set; }
+        /// <summary>Stuck releases Repair-SbkubeState recovered (action recover).</summary>
+        public long Recoveries { get; set; }
         /// <summary>UTC time of the app's latest revision; null when unknown.</summary>
         public DateTime? LastDeployedAt { get; set; }
         /// <summary>Status of the latest revision (<c>unknown</c> when empty).</summary>
@@ -37,7 +39,7 @@ namespace SBKube.Core.State
             Read((conn, tx) =>
             {
                 List<AppMetrics> apps = ReadAppMetrics(conn, tx);
-                ReadRollbackCounts(conn, tx, apps);
+                ReadActionCounts(conn, tx, apps);
                 metrics.Apps = apps;
                 metrics.LockedNamespaces = LockedNamespaces(conn, tx);
                 return 0;
@@ -100,19 +102,21 @@ namespace SBKube.Core.State
                 .ToList();
         }
 
-        private static void ReadRollbackCounts(DbConnection conn, DbTransaction tx, List<AppMetrics> apps)
+        /// <summary>Rollbacks and recoveries per app, from the history rows still recorded.</summary>
+        private static void ReadActionCounts(DbConnection conn, DbTransaction tx, List<AppMetrics> apps)
         {
             var byApp = apps.ToDictionary(a => (a.Namespace, a.App));
             using DbCommand cmd = Command(conn,
-                "SELECT d.namespace, d.app, COUNT(*) FROM deployment_history h JOIN deployments d ON d.id = h.deployment_id " +
-                "WHERE h.action = @rollback GROUP BY d.namespace, d.app", tx,
-                ("@rollback", HistoryAction.Rollback));
+                "SELECT d.namespace, d.app, h.action, COUNT(*) FROM deployment_history h JOIN deployments d ON d.id = h.deployment_id " +
+                "WHERE h.action IN (@rollback, @recover) GROUP BY d.namespace, d.app, h.action", tx,
+                ("@rollback", HistoryAction.Rollback), ("@recover", HistoryAction.Recover));
             using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
                 if (byApp.TryGetValue((r.GetString(0), r.GetString(1)), out AppMetrics? a))
                 {
-                    a.Rollbacks = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
+                    long count = Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture);
+                    if (r.GetString(2) == HistoryAction.Rollback) a.Rollbacks = count; else a.Recoveries = count;
                 }
             }
         }

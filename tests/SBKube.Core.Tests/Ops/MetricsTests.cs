@@ -79,6 +79,10 @@ namespace SBKube.Core.Tests.Ops
                 "# TYPE sbkube_rollbacks gauge\n" +
                 "sbkube_rollbacks{namespace=\"production\",app=\"web\"} 0\n" +
                 "sbkube_rollbacks{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_recoveries Stuck releases recovered (Repair-SbkubeState) among the revisions still recorded per app (pruning lowers it).\n" +
+                "# TYPE sbkube_recoveries gauge\n" +
+                "sbkube_recoveries{namespace=\"production\",app=\"web\"} 0\n" +
+                "sbkube_recoveries{namespace=\"state-demo\",app=\"redis\"} 0\n" +
                 "# HELP sbkube_failed_deployments Revisions still recorded that ended in status failed, per app (pruning lowers it).\n" +
                 "# TYPE sbkube_failed_deployments gauge\n" +
                 "sbkube_failed_deployments{namespace=\"production\",app=\"web\"} 1\n" +
@@ -113,6 +117,23 @@ namespace SBKube.Core.Tests.Ops
             Assert.Contains("sbkube_deployments_total{namespace=\"ns\",app=\"a\"} 2\n", text);
             Assert.Contains("sbkube_deployment_status{namespace=\"ns\",app=\"a\",status=\"failed\"} 1\n", text);
             Assert.DoesNotContain("status=\"deployed\"", text);
+        }
+
+        [Fact]
+        public void Recoveries_of_stuck_releases_are_counted_per_app()
+        {
+            using var db = new OpsDb();
+            db.Deploy("web", "api", action: HistoryAction.Deploy);
+            db.Deploy("web", "api", action: HistoryAction.Recover);
+            db.Deploy("web", "api", action: HistoryAction.Recover);
+            db.Deploy("web", "ui", action: HistoryAction.Deploy);
+
+            string text = MetricsExporter.Render(db.Store);
+
+            Assert.Contains("sbkube_recoveries{namespace=\"web\",app=\"api\"} 2\n", text);
+            Assert.Contains("sbkube_recoveries{namespace=\"web\",app=\"ui\"} 0\n", text);
+            Assert.Contains("sbkube_rollbacks{namespace=\"web\",app=\"api\"} 0\n", text);
+            PromtoolAccepts(text);
         }
 
         [Fact]
