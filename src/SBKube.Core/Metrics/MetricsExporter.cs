@@ -60,7 +60,7 @@ namespace SBKube.Core.Metrics
             {
                 Sample(sb, "sbkube_rollbacks", a, null, a.Rollbacks);
             }
-            Family(sb, "sbkube_recoveries", "gauge", "Stuck releases recovered (Repair-SbkubeState) among the revisions still recorded per app (pruning lowers it).");
+            Family(sb, "sbkube_recoveries", "gauge", "Releases stuck pending that were recovered (action recover), among the revisions still recorded per app (pruning lowers it).");
             foreach (AppMetrics a in apps)
             {
                 Sample(sb, "sbkube_recoveries", a, null, a.Recoveries);

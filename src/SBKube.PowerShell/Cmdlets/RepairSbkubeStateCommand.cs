@@ -79,14 +79,24 @@ namespace SBKube.PowerShell.Cmdlets
                 {
                     WriteWarning($"{stuck} and is left alone: {stuck.BusyBecause}.");
                 }
-                else if (ShouldProcess($"{ns}/{app} (release {stuck.Latest.ReleaseName})", $"{stuck}; recover it: {stuck.Recovery}")
-                    && await StuckReleases.RecoverAsync(session, stuck, stopping) is AppResult result)
+                else if (ShouldProcess($"{ns}/{app} (release {stuck.Latest.ReleaseName})", $"{stuck}; recover it: {stuck.Recovery}"))
                 {
-                    if (result.Outcome == Core.Engine.AppOutcome.Failed)
+                    AppResult? result;
+                    try
+                    {
+                        result = await StuckReleases.RecoverAsync(session, stuck, stopping);
+                    }
+                    catch (Core.SbkubeException busy) when (busy.Kind == Core.ErrorKind.ResourceBusy && ErrorMapper.TryMap(busy, $"{ns}/{app}", out ErrorRecord? record))
+                    {
+                        // Another run took the app meanwhile: the other apps are still recovered.
+                        WriteError(record!);
+                        continue;
+                    }
+                    if (result?.Outcome == Core.Engine.AppOutcome.Failed)
                     {
                         WriteError(ErrorMapper.ForResult(result));
                     }
-                    else if (result.Record != null)
+                    else if (result?.Record != null)
                     {
                         WriteObject(Masked(result.Record));
                     }

@@ -79,7 +79,7 @@ namespace SBKube.Core.Tests.Ops
                 "# TYPE sbkube_rollbacks gauge\n" +
                 "sbkube_rollbacks{namespace=\"production\",app=\"web\"} 0\n" +
                 "sbkube_rollbacks{namespace=\"state-demo\",app=\"redis\"} 1\n" +
-                "# HELP sbkube_recoveries Stuck releases recovered (Repair-SbkubeState) among the revisions still recorded per app (pruning lowers it).\n" +
+                "# HELP sbkube_recoveries Releases stuck pending that were recovered (action recover), among the revisions still recorded per app (pruning lowers it).\n" +
                 "# TYPE sbkube_recoveries gauge\n" +
                 "sbkube_recoveries{namespace=\"production\",app=\"web\"} 0\n" +
                 "sbkube_recoveries{namespace=\"state-demo\",app=\"redis\"} 0\n" +
