@@ -46,7 +46,7 @@ $script:Commands = [ordered]@{
         Cmdlet = 'Get-SbkubeState'
     }
     'state history'        = @{
-        Flags = @('namespace', 'app', 'limit', 'since', 'context', 'action'); Required = @()
+        Flags = @('namespace', 'app', 'limit', 'since', 'context', 'action'); Required = @('namespace', 'app'); Unless = 'action'
         Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE] | sbkube state history --action ACTION [--namespace NS] [--app APP] [--since DATE]'
         Help  = 'Revisions of one app, oldest first (Get-SbkubeHistory); with --action, those actions across apps, the seed''s audit query (Get-SbkubeAuditLog).'
         Cmdlet = 'Get-SbkubeHistory'
@@ -144,16 +144,12 @@ function script:Invoke-SbkubeCli {
             throw (New-SbkubeCliError -Id 'UnexpectedArgument' -Message "Unexpected argument '$extra' for 'sbkube $command'; values go after a flag, e.g. --namespace $extra. Usage: $($spec.Usage)" -Target $extra)
         }
         $f = $parsed.Flags
+        # Unless: a flag that lifts the requirement (state history --action lists that action across apps).
+        $unless = if ($spec.Contains('Unless')) { $spec.Unless } else { $null }
         foreach ($req in $spec.Required) {
-            if (-not $f.Contains($req)) {
-                throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube $command' needs --$req. Usage: $($spec.Usage)" -Target "--$req")
-            }
-        }
-        if ($command -eq 'state history' -and -not $f.Contains('action')) {
-            foreach ($req in 'namespace', 'app') {
-                if (-not $f.Contains($req)) {
-                    throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube state history' needs --$req (or --action, for that action across apps). Usage: $($spec.Usage)" -Target "--$req")
-                }
+            if (-not $f.Contains($req) -and -not ($unless -and $f.Contains($unless))) {
+                $or = if ($unless) { " (or --$unless)" } else { '' }
+                throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube $command' needs --$req$or. Usage: $($spec.Usage)" -Target "--$req")
             }
         }
         if ($command -eq 'delete' -and -not $f.Contains('namespace') -and -not $f.Contains('path')) {

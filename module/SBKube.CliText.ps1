@@ -15,7 +15,8 @@ function script:Get-SbkubeCliUsage {
         foreach ($f in @($c.Flags) + @('state-db', 'help')) {
             $form = if ($script:ValueFlags -contains $f) { "--$f VALUE" } else { "--$f" }
             if ($f -eq 'help') { $form = '--help, -h' }
-            $req = if ($c.Required -contains $f) { ' (required)' } else { '' }
+            $req = if ($c.Required -contains $f -and $c.Contains('Unless')) { " (required unless --$($c.Unless))" }
+            elseif ($c.Required -contains $f) { ' (required)' } else { '' }
             $lines += "  $form$req"
         }
         return $lines

@@ -260,8 +260,9 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         ($top -join "`n") | Should -Match 'state export-metrics'
         (sbkube) -join "`n" | Should -BeExactly ($top -join "`n")
         $h = sbkube state history -h
-        $h[0] | Should -Be 'Usage: sbkube state history --namespace NS --app APP [--limit N] [--since DATE]'
-        $h | Should -Contain '  --namespace VALUE (required)'
+        $h[0] | Should -Be 'Usage: sbkube state history --namespace NS --app APP [--limit N] [--since DATE] | sbkube state history --action ACTION [--namespace NS] [--app APP] [--since DATE]'
+        $h | Should -Contain '  --namespace VALUE (required unless --action)'
+        (sbkube rollback -h) | Should -Contain '  --namespace VALUE (required)'
         (sbkube rollback --namespace x --help)[0] | Should -BeLike 'Usage: sbkube rollback*'
         (sbkube state --help) -join "`n" | Should -BeExactly ($top -join "`n")
     }
