@@ -26,6 +26,8 @@ Describe 'The first SBKube call of a session, from code with variables of its ow
         @{ Cmdlet = 'Get-SbkubeState -Latest' }
         @{ Cmdlet = 'Get-SbkubeHistory -Namespace state-demo -App redis' }
         @{ Cmdlet = 'Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_EXAMPLE' }
+        @{ Cmdlet = 'Get-SbkubeAuditLog -Action deploy' }
+        @{ Cmdlet = 'Repair-SbkubeState -Namespace state-demo' }
     ) {
         $r = Invoke-FirstCall @"
 function Show-Deployed {
@@ -38,6 +40,23 @@ Show-Deployed
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
         $r.Output | Should -Not -Match 'optimized'
         $r.Output | Should -Contain 'path=unrelated app=x namespace=y revision=9'
+    }
+
+    It 'works in a hosted runspace without a console (<Cmdlet>)' -ForEach @(
+        @{ Cmdlet = 'Get-SbkubeAuditLog -Action deploy'; Expect = 'deploy' }
+        @{ Cmdlet = 'Repair-SbkubeState -Namespace state-demo -Verbose 4>&1'; Expect = 'helm history' }
+    ) {
+        $r = Invoke-FirstCall @"
+`$ps = [powershell]::Create()
+try {
+    `$null = `$ps.AddScript('Import-Module ''$script:ModulePath''; `$path = ''x''; $Cmdlet | Out-String -Width 200')
+    `$ps.Invoke()
+    if (`$ps.HadErrors) { `$ps.Streams.Error | ForEach-Object { "error: `$_" } }
+} finally { `$ps.Dispose() }
+"@
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        ($r.Output -join "`n") | Should -Not -Match 'error: '
+        ($r.Output -join "`n") | Should -Match $Expect
     }
 
     It 'loads the table views for that session, so the first listing is a table' {
