@@ -44,7 +44,7 @@ namespace SBKube.PowerShell
             NextStepKind.SettlePending =>
                 $"Then Repair-SbkubeState -Namespace {next.Namespace} -App {next.App} records what Helm did (so does the next apply, rollback or delete of it).",
             NextStepKind.RecoverStuckRelease =>
-                $"Once no run is at work on it: Repair-SbkubeState -Namespace {next.Namespace} -App {next.App} recovers it (-WhatIf shows how).",
+                $"Once no run is at work on it: Repair-SbkubeState{(next.App == null ? "" : $" -Namespace {next.Namespace} -App {next.App}")} recovers it (-WhatIf shows how).",
             _ => "",
         };
 

@@ -73,10 +73,13 @@ namespace SBKube.Core.Engine
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
-                // Helm refuses every change to a release stuck pending: name what recovers it.
-                result.Next = e is Helm.HelmException { Kind: Helm.HelmErrorKind.PendingOperation }
-                    ? new NextStep(NextStepKind.RecoverStuckRelease) { Namespace = row.Namespace, App = row.App }
-                    : (e as GuidedException)?.Next;
+                result.Next = (e as GuidedException)?.Next;
+                if (result.Next != null)
+                {
+                    // A next step about this attempt is about this app (a Helm error's step knows neither).
+                    result.Next.Namespace ??= row.Namespace;
+                    result.Next.App ??= row.App;
+                }
                 Fill(result, failed);
             }
         }

@@ -92,6 +92,8 @@ namespace SBKube.Core.Helm
             HelmErrorKind.Timeout => new NextStep(NextStepKind.CheckReadiness),
             HelmErrorKind.RollbackOnFailure => new NextStep(NextStepKind.CheckReadiness),
             HelmErrorKind.ClusterUnreachable => new NextStep(NextStepKind.CheckCluster),
+            // Helm refuses every change to a release stuck pending until it is recovered.
+            HelmErrorKind.PendingOperation => new NextStep(NextStepKind.RecoverStuckRelease),
             _ => null,
         };
     }
