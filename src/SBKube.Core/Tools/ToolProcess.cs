@@ -94,9 +94,10 @@ namespace SBKube.Core.Tools
             string proc = "/proc/" + Id.ToString(CultureInfo.InvariantCulture);
             bool watch = Directory.Exists("/proc/self");
             Task output = Task.WhenAll(_stdout, _stderr);
-            // Time is counted in checks made, not read off the clock: when this process is too busy to
-            // look, what it waits for is just as late, so that time must not count against it.
-            int goneChecks = 0, openChecks = 0;
+            // Time is counted in polls waited out, not read off the clock: when this process is too busy to
+            // look, what it waits for is just as late, so that time must not count against it. A look that
+            // came without a wait (the first, or one woken early) counts nothing.
+            int gonePolls = 0, openPolls = 0;
             while (true)
             {
                 bool exited = _process.WaitForExit(0);
@@ -110,24 +111,29 @@ namespace SBKube.Core.Tools
                     Kill();
                     cancellationToken.ThrowIfCancellationRequested();
                 }
-                if (exited)
+                bool gone = !exited && watch && !IsRunning(proc);
+                if (exited && Elapsed(openPolls) >= holderGrace)
                 {
-                    if (Elapsed(++openChecks) > holderGrace)
+                    IReadOnlyList<int> held = holders();
+                    if (held.Count > 0 || Elapsed(openPolls) >= statusWait)
                     {
-                        IReadOnlyList<int> held = holders();
-                        if (held.Count > 0 || Elapsed(openChecks) > statusWait)
-                        {
-                            throw new ToolExitUnknownException(_executable, Id, held, OutputState(_process.ExitCode));
-                        }
+                        throw new ToolExitUnknownException(_executable, Id, held, OutputState(_process.ExitCode));
                     }
                 }
-                else if (watch && !IsRunning(proc) && Elapsed(++goneChecks) > statusWait)
+                else if (gone && Elapsed(gonePolls) >= statusWait)
                 {
                     throw new ToolExitUnknownException(_executable, Id, Array.Empty<int>(), Directory.Exists(proc)
                         ? "it exited but was never reaped"
                         : "it was reaped, but this process was never told its status");
                 }
-                await Task.WhenAny(Task.Delay(Poll, cancellationToken), exited ? output : _exitReported).ConfigureAwait(false);
+                Task wake = exited ? output : _exitReported;
+                Task poll = Task.Delay(Poll, cancellationToken);
+                // A wake-up already spent (an exit reported but not yet readable) must not turn this into a spin.
+                if (await Task.WhenAny(poll, wake.IsCompleted ? poll : wake).ConfigureAwait(false) == poll)
+                {
+                    if (exited) openPolls++;
+                    else if (gone) gonePolls++;
+                }
             }
         }
 
@@ -135,7 +141,7 @@ namespace SBKube.Core.Tools
 
         private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-        private static TimeSpan Elapsed(int checks) => TimeSpan.FromTicks(Poll.Ticks * checks);
+        private static TimeSpan Elapsed(int polls) => TimeSpan.FromTicks(Poll.Ticks * polls);
 
         private string OutputState(int exitCode)
         {

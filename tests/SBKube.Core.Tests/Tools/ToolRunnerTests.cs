@@ -88,6 +88,21 @@ namespace SBKube.Core.Tests.Tools
         }
 
         [Fact]
+        public async Task The_grace_for_a_held_output_is_waited_before_any_holder_is_looked_for()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            // A child holds the output a tenth of a second after the tool exited: well inside the grace,
+            // so the call waits for it instead of judging the holder at the first look.
+            string tool = Script("brief-child", "sleep 0.1 &\necho done\nexit 0");
+            var runner = new ToolRunner(tool) { HolderGrace = TimeSpan.FromMilliseconds(200), StatusWait = TimeSpan.FromSeconds(1) };
+
+            ToolResult r = await runner.RunAsync(Array.Empty<string>());
+
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal("done\n", r.StandardOutput);
+        }
+
+        [Fact]
         public async Task Input_larger_than_a_pipe_reaches_a_tool_that_writes_as_much_before_it_reads()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
