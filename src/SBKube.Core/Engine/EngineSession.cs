@@ -66,7 +66,7 @@ namespace SBKube.Core.Engine
             EnsureLocksHeld(s.Namespace, app);
             if (s.AppType == "yaml")
             {
-                await Kubectl.ApplyAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
+                await Kubectl.ApplyAsync(ManifestStream(s, withNamespace: s.CreateNamespace), s.Namespace, ct).ConfigureAwait(false);
                 return new DeployOutcome(null, null, null);
             }
             var request = new HelmUpgradeRequest
@@ -95,7 +95,7 @@ namespace SBKube.Core.Engine
             EnsureLocksHeld(s.Namespace, app);
             if (s.AppType == "yaml")
             {
-                await Kubectl.DeleteAsync(ManifestStream(s), s.Namespace, ct).ConfigureAwait(false);
+                await Kubectl.DeleteAsync(ManifestStream(s, withNamespace: false), s.Namespace, ct).ConfigureAwait(false);
                 return;
             }
             await Helm.UninstallAsync(s.ReleaseName, s.Namespace, keepHistory: true, ct).ConfigureAwait(false);
@@ -144,9 +144,17 @@ namespace SBKube.Core.Engine
         /// The manifests of a snapshot as one YAML stream for <c>kubectl -f -</c>: each file starts a
         /// new document, so a file without a trailing newline or a leading <c>---</c> cannot merge into the next.
         /// </summary>
-        private static string ManifestStream(RevisionSnapshot s)
+        /// <param name="withNamespace">
+        /// Leads with the namespace itself, the way Helm's --create-namespace makes it: kubectl apply does
+        /// not create the namespace it applies into. Never on delete, which must leave the namespace.
+        /// </param>
+        private static string ManifestStream(RevisionSnapshot s, bool withNamespace)
         {
             var sb = new System.Text.StringBuilder();
+            if (withNamespace)
+            {
+                sb.Append("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ").Append(s.Namespace).Append('\n');
+            }
             foreach (ManifestFile m in s.Manifests)
             {
                 sb.Append("---\n").Append(m.Content);
