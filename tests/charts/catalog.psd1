@@ -7,5 +7,8 @@
         @{ Chart = 'redis'; Version = '18.1.0'; AppVersion = '7.2.1' }
         @{ Chart = 'nginx'; Version = '15.0.0'; AppVersion = '1.25.1' }
         @{ Chart = 'nginx'; Version = '15.1.0'; AppVersion = '1.25.2' }
+        @{ Chart = 'postgresql'; Version = '12.5.6'; AppVersion = '15.3.0' }
+        @{ Chart = 'postgresql'; Version = '13.2.0'; AppVersion = '16.0.0' }
+        @{ Chart = 'mysql'; Version = '9.10.0'; AppVersion = '8.0.33' }
     )
 }

@@ -13,9 +13,9 @@ Describe 'Get-SbkubeAuditLog' {
         Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
         Invoke-SbkubeApply -Path $s.Example | Out-Null                                          # upgrade, revision 2
         Set-RedisPassword $s.Example 'state-demo-v2' 'state-demo-v3'
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'boom' } }
+        Set-ClusterFault $s @{ forbidden = @{ namespaces = @('state-demo'); resources = @('statefulsets') } }
         Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue | Out-Null            # failed upgrade, revision 3
-        Clear-HelmSimFault
+        Set-ClusterFault $s $null
         Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 | Out-Null          # rollback, revision 4
         $startedAt = [datetime]::UtcNow
     }
@@ -40,7 +40,7 @@ Describe 'Get-SbkubeAuditLog' {
         $failed = @(Get-SbkubeAuditLog -Outcome Failed)
         $failed.Count | Should -Be 1
         $failed[0].Revision | Should -Be 3
-        $failed[0].Description | Should -Match 'boom'
+        $failed[0].Description | Should -Match 'is forbidden'
     }
 
     It 'filters by namespace, app, user (wildcards), and time' {

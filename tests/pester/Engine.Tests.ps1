@@ -6,7 +6,7 @@ BeforeAll {
     # 12 apps over 3 namespaces; platform has a diamond db -> (cache, queue) -> api -> web.
     function New-TwelveAppConfig([string] $Dir) {
         New-Item -ItemType Directory -Force $Dir | Out-Null
-        "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $Dir 'sources.yaml')
+        "helm_repos:`n  bitnami: $(Get-TestBitnamiUrl)`n" | Set-Content (Join-Path $Dir 'sources.yaml')
         @'
 namespace: platform
 apps:
@@ -27,7 +27,7 @@ apps:
 
     # Upgrade calls as intervals, keyed by release name.
     function Get-UpgradeInterval {
-        Get-HelmSimCall -Command upgrade | ForEach-Object {
+        Get-HelmCall -Command upgrade | ForEach-Object {
             [pscustomobject]@{ Release = $_.Positional[0]; Start = [datetime]$_.start; End = [datetime]$_.end }
         }
     }
@@ -48,7 +48,6 @@ Describe 'Parallel apply along the dependency graph' {
         $s = New-SbkubeSandbox -Example ''
         $dir = Join-Path $s.Dir 'twelve'
         New-TwelveAppConfig $dir
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 400 } }
     }
     AfterEach { Remove-SbkubeSandbox $s }
 
@@ -73,7 +72,8 @@ Describe 'Parallel apply along the dependency graph' {
     }
 
     It 'skips the dependents of a failed app with a reason and deploys the rest' {
-        Set-HelmSimFault @{ fail_next_upgrade = @{ 'platform/db' = 'boom' } }
+        # Writes of StatefulSets are refused in platform: db (the first of them) fails.
+        Set-ClusterFault $s @{ forbidden = @{ namespaces = @('platform'); resources = @('statefulsets') } }
         $results = Invoke-SbkubeApply -Path $dir -ErrorVariable errs -ErrorAction SilentlyContinue
         ($results | Where-Object App -eq 'db').Outcome | Should -Be 'Failed'
         foreach ($app in 'cache', 'queue', 'api', 'web') {
@@ -107,7 +107,7 @@ Describe 'Manifest apps (type: yaml)' {
 
     It 'applies with kubectl apply -f - (the manifests on stdin) and --namespace, and records the manifests' {
         $r1.Outcome | Should -Be 'Installed'
-        $apply = @(Get-HelmSimCall -Command apply)[0]
+        $apply = @(Get-HelmCall -Tool kubectl -Command apply)[0]
         $apply.argv | Should -Contain '--namespace'
         $apply.argv | Should -Contain 'web'
         $apply.argv[[array]::IndexOf([string[]] $apply.argv, '-f') + 1] | Should -Be '-'
@@ -139,7 +139,7 @@ Describe 'Manifest apps (type: yaml)' {
     It 'delete uses kubectl delete --ignore-not-found' {
         $r = Remove-SbkubeApp -Namespace web -App site -Confirm:$false -PassThru -ErrorAction SilentlyContinue
         "$($r.Outcome) $($r.Message)" | Should -Be 'Uninstalled '
-        $delete = @(Get-HelmSimCall -Command delete)[-1]
+        $delete = @(Get-HelmCall -Tool kubectl -Command delete)[-1]
         $delete.argv | Should -Contain '--ignore-not-found'
     }
 }
@@ -176,7 +176,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
 
     It '-KubeContext goes to every helm call and into the context column' {
         Invoke-SbkubeApply -Path $s.Example -KubeContext prod-eu | Out-Null
-        foreach ($call in Get-HelmSimCall | Where-Object { $_.argv[0] -in 'upgrade', 'list' }) {
+        foreach ($call in Get-HelmCall | Where-Object { $_.argv[0] -in 'upgrade', 'list' }) {
             $call.argv | Should -Contain '--kube-context'
             $call.argv | Should -Contain 'prod-eu'
         }
@@ -188,7 +188,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         Add-Content (Join-Path $s.Example 'sources.yaml') 'kube_context: staging'
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         (Get-SbkubeState).Context | Should -Be 'staging'
-        (Get-HelmSimCall -Command upgrade)[0].argv | Should -Contain 'staging'
+        (Get-HelmCall -Command upgrade)[0].argv | Should -Contain 'staging'
     }
 
     It 'the kubeconfig''s current context is recorded when nothing else says' {
@@ -199,68 +199,55 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
     }
 
     It 'speaks Helm 4: --rollback-on-failure, and -Force is never --force-replace' {
-        # As after a helm upgrade, and back after the test: SBKube keeps helm's version per binary path and write time.
-        $helm = Get-Item $env:SBKUBE_HELM
-        Set-HelmSimFault @{ version = 4 }
-        $helm.LastWriteTimeUtc = $helm.LastWriteTimeUtc.AddSeconds(1)
-        try {
-            Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
-            Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
-            $argv = (Get-HelmSimCall -Command upgrade)[0].argv
-            $argv | Should -Contain '--rollback-on-failure'
-            $argv | Should -Not -Contain '--force-replace'
-            $argv | Should -Not -Contain '--atomic'
-            # The drift check before a redeploy lists releases: Helm 4 has no -a.
-            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
-            (Get-HelmSimCall -Command list)[0].argv | Should -Not -Contain '-a'
-        }
-        finally { $helm.LastWriteTimeUtc = $helm.LastWriteTimeUtc.AddSeconds(1) }
+        Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
+        Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
+        $argv = (Get-HelmCall -Command upgrade)[0].argv
+        $argv | Should -Contain '--rollback-on-failure'
+        $argv | Should -Not -Contain '--force-replace'
+        $argv | Should -Not -Contain '--atomic'
+        # The drift check before a redeploy lists releases: Helm 4 has no -a.
+        Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+        (Get-HelmCall -Command list)[0].argv | Should -Not -Contain '-a'
     }
 
     It 'a rollback asks helm once for its history and once to roll back; helm version only once per session' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v2`n"
         Invoke-SbkubeApply -Path $s.Example | Out-Null
-        Remove-Item (Join-Path $env:HELMSIM_HOME 'calls.log')
+        $before = @(Get-HelmCall).Count
         (Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Confirm:$false).Outcome | Should -Be 'RolledBack'
-        $calls = @(Get-HelmSimCall | ForEach-Object { $_.argv[0] })
+        $calls = @(Get-HelmCall | Select-Object -Skip $before | ForEach-Object { $_.argv[0] })
         $calls | Should -Be @('history', 'rollback')
         (Get-SbkubeState -Latest).HelmRevision | Should -Be 3
     }
 
     It 'adds repositories only when missing and updates one only when a version is missing or -Force asks' {
-        $catalog = Join-Path $s.Dir 'catalog'
-        Copy-Item (Join-Path (Split-Path $env:SBKUBE_HELM) 'catalog') $catalog -Recurse
-        $env:HELMSIM_CATALOG = $catalog
-        try {
-            Invoke-SbkubeApply -Path $s.Example | Out-Null
-            Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: changed`n"
-            Invoke-SbkubeApply -Path $s.Example | Out-Null
-            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' }).Count | Should -Be 1
-            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 0
-            # A chart version published after the repo was added.
-            Copy-Item (Join-Path $catalog 'bitnami/redis/18.0.0') (Join-Path $catalog 'bitnami/redis/19.0.0') -Recurse
-            (Get-Content (Join-Path $catalog 'bitnami/redis/19.0.0/Chart.yaml') -Raw).Replace('18.0.0', '19.0.0') |
-                Set-Content (Join-Path $catalog 'bitnami/redis/19.0.0/Chart.yaml')
-            $config = Join-Path $s.Example 'config.yaml'
-            (Get-Content $config -Raw).Replace('17.13.2', '19.0.0') | Set-Content $config
-            $r = Invoke-SbkubeApply -Path $s.Example
-            $r.Outcome | Should -Be 'Upgraded'
-            $r.Chart | Should -Be 'redis-19.0.0'
-            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
-            # The seed's apply --force: the chart is fetched again.
-            Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
-            @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 2
-        }
-        finally { Remove-Item Env:HELMSIM_CATALOG }
+        Remove-SbkubeSandbox $s
+        $s = New-SbkubeSandbox -OwnCharts
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: changed`n"
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'add' }).Count | Should -Be 1
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 0
+        # A chart version published after the repo was added.
+        Publish-TestChart $s redis 19.0.0
+        $config = Join-Path $s.Example 'config.yaml'
+        (Get-Content $config -Raw).Replace('17.13.2', '19.0.0') | Set-Content $config
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Upgraded'
+        $r.Chart | Should -Be 'redis-19.0.0'
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
+        # The seed's apply --force: the chart is fetched again.
+        Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 2
     }
 
     It 'repo credentials go through stdin, never into arguments, the DB or the output' {
-        "helm_repos:`n  bitnami:`n    url: https://charts.bitnami.com/bitnami`n    username: ci`n    password: Sup3r-S3cret-Repo`n" |
+        "helm_repos:`n  bitnami:`n    url: $(Get-TestBitnamiUrl)`n    username: ci`n    password: Sup3r-S3cret-Repo`n" |
             Set-Content (Join-Path $s.Example 'sources.yaml')
         $out = Invoke-SbkubeApply -Path $s.Example -Verbose 4>&1 | Out-String
         $out | Should -Not -Match 'Sup3r-S3cret-Repo'
-        $add = (Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'add' })[0]
+        $add = (Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'add' })[0]
         $add.argv | Should -Contain '--password-stdin'
         ($add.argv -join ' ') | Should -Not -Match 'Sup3r'
         (Invoke-StateSql 'SELECT config FROM deployments;') -join '' | Should -Not -Match 'Sup3r'
@@ -270,8 +257,9 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $config = Join-Path $s.Example 'config.yaml'
         (Get-Content $config -Raw).Replace('17.13.2', '18.0.0') | Set-Content $config
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'boom' } }
+        Set-ClusterFault $s @{ forbidden = @{ namespaces = @('state-demo'); resources = @('statefulsets') } }
         (Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue).Outcome | Should -Be 'Failed'
+        Set-ClusterFault $s $null
         (Get-SbkubeState -Latest).HelmRevision | Should -Be 2
         @(Test-SbkubeDrift -Namespace state-demo).Count | Should -Be 0
         (Get-Content $config -Raw).Replace('18.0.0', '17.13.2') | Set-Content $config
@@ -331,7 +319,7 @@ apps:
         $unknown.Column | Should -Be 5
         $unknown.Message | Should -Match "did you mean 'version'"
         $unknown.File | Should -BeLike '*config.yaml'
-        @(Get-HelmSimCall).Count | Should -Be 0
+        @(Get-HelmCall).Count | Should -Be 0
         $env:SBKUBE_STATE_DB | Should -Not -Exist
     }
 }
@@ -341,7 +329,8 @@ Describe 'Stopping a run (Ctrl+C)' {
         $s = New-SbkubeSandbox -Example ''
         $dir = Join-Path $s.Dir 'twelve'
         New-TwelveAppConfig $dir
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 1500 } }
+        # About 1.5 s per install, so "Ctrl+C" comes while some run.
+        Set-ClusterFault $s @{ slow_writes_ms = 300 }
     }
     AfterEach { Remove-SbkubeSandbox $s }
 
@@ -350,7 +339,7 @@ Describe 'Stopping a run (Ctrl+C)' {
         $null = $ps.AddScript("Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$dir' -ThrottleLimit 2")
         $handle = $ps.BeginInvoke()
         $deadline = [datetime]::UtcNow.AddSeconds(60)
-        while (@(Get-HelmSimCall -Command upgrade).Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
+        while (@(Get-HelmCall -Command upgrade).Count -lt 1 -and [datetime]::UtcNow -lt $deadline) {
             # Wait for the first upgrade to finish, then press "Ctrl+C" while the next ones run.
             Start-Sleep -Milliseconds 100
         }
@@ -363,7 +352,7 @@ Describe 'Stopping a run (Ctrl+C)' {
         $recorded | Should -BeGreaterThan 1
         $recorded | Should -BeLessThan 12
         # Every revision that was started was also finished, and Helm agrees with each of them.
-        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $upgrades = @(Get-HelmCall -Command upgrade).Count
         $recorded | Should -Be $upgrades
         @(Get-SbkubeState | Where-Object Status -ne 'deployed').Count | Should -Be 0
     }

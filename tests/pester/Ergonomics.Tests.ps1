@@ -148,7 +148,7 @@ Describe 'Confirmations in a session that cannot prompt' {
         $r.Output[0] | Should -BeLike 'ConfirmationUnavailable,*'
         $r.Output[1] | Should -BeLike '*cannot prompt (-NonInteractive). Pass -Confirm:$false or -Force to go ahead*'
         Get-StateDbHash | Should -Be $hash
-        Get-HelmSimCall -Command uninstall | Should -BeNullOrEmpty
+        Get-HelmCall -Command uninstall | Should -BeNullOrEmpty
     }
 
     It 'without -Force in the cmdlet it names -Confirm:$false alone' {

@@ -24,10 +24,10 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
 
     It 're-applying an unchanged config reports Unchanged and makes no helm upgrade call' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
-        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $upgrades = @(Get-HelmCall -Command upgrade).Count
         $r = Invoke-SbkubeApply -Path $s.Example
         $r.Outcome | Should -Be 'Unchanged'
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
+        @(Get-HelmCall -Command upgrade).Count | Should -Be $upgrades
         @(Get-SbkubeState).Count | Should -Be 1
         (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).Count | Should -Be 1
     }
@@ -65,7 +65,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         "$($plan.Action)" | Should -Be 'Install'
         $plan.Description | Should -Be 'Initial deployment'
         @($plan.Differences).Count | Should -Be 0
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be 0
+        @(Get-HelmCall -Command upgrade).Count | Should -Be 0
         # Nothing recorded, and on a first run not even a store created.
         if (Test-PostgresBackend) { @(Get-SbkubeState).Count | Should -Be 0 } else { $s.StateDb | Should -Not -Exist }
     }
@@ -81,7 +81,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $password = $plan.Differences | Where-Object Path -eq 'values.auth.password'
         $password.Difference | Should -Match '^\*\*\*:[0-9a-f]{8}$'
         ($plan | ConvertTo-Json -Depth 5) | Should -Not -Match 'state-demo-v[12]'
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be 1
+        @(Get-HelmCall -Command upgrade).Count | Should -Be 1
         (Get-SbkubeState).Revision | Should -Be 1
     }
 
@@ -131,11 +131,11 @@ Describe 'Bad configuration is refused before anything runs' {
         Copy-Item (Join-Path $s.Example 'sources.yaml') $dir
         Set-Content (Join-Path $dir 'config.yaml') $Config -NoNewline
         $before = Get-StateDbHash
-        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $upgrades = @(Get-HelmCall -Command upgrade).Count
         { Invoke-SbkubeApply -Path $dir -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId*"
         try { Invoke-SbkubeApply -Path $dir -ErrorAction Stop } catch { $_.Exception.Message | Should -Match ([regex]::Escape('config.yaml:')) }
         Get-StateDbHash | Should -Be $before
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
+        @(Get-HelmCall -Command upgrade).Count | Should -Be $upgrades
     }
 }
 

@@ -55,7 +55,7 @@ BeforeAll {
 
     function New-ManyAppConfig([string] $Dir, [int] $Count) {
         New-Item -ItemType Directory -Force $Dir | Out-Null
-        "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $Dir 'sources.yaml')
+        "helm_repos:`n  bitnami: $(Get-TestBitnamiUrl)`n" | Set-Content (Join-Path $Dir 'sources.yaml')
         $apps = 1..$Count | ForEach-Object { "  app$($_):`n    chart: bitnami/nginx`n    version: 15.0.0`n" }
         "namespace: shared`napps:`n$($apps -join '')" | Set-Content (Join-Path $Dir 'config.yaml')
     }

@@ -39,7 +39,7 @@ Describe 'sbkube: the seed scenarios 1-4 verbatim' {
         $rc1 | Should -Be 0
         $apply1[0] | Should -Match '^NAMESPACE\s+APP\s+OUTCOME\s+REVISION\s+CHART\s+DESCRIPTION$'
         $apply1[1] | Should -Match '^state-demo\s+redis\s+Installed\s+1\s+redis-17\.13\.2\s+Initial deployment$'
-        @(Get-HelmSimCall -Command upgrade).Count | Should -BeGreaterOrEqual 3
+        @(Get-HelmCall -Command upgrade).Count | Should -BeGreaterOrEqual 3
     }
 
     It 'state list after scenario 1: the seed header and one row, exactly padded' {
@@ -197,7 +197,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         # What it would do is said once (PowerShell's own "What if:" line goes to the host, not the output).
         @($out | Where-Object { $_ -match 'roll back' }).Count | Should -Be 1
         Get-StateDbHash | Should -Be $before
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be 0
+        @(Get-HelmCall -Command rollback).Count | Should -Be 0
         @(Get-SbkubeState -Namespace state-demo -App redis).Count | Should -Be 2
     }
 
@@ -210,7 +210,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $out = sbkube rollback --namespace state-demo --app redis --revision 1 --force 3>$null
         $LASTEXITCODE | Should -Be 0
         $out[1] | Should -Match '^state-demo\s+redis\s+RolledBack\s+3\s'
-        $calls = @(Get-HelmSimCall | Where-Object { ($_.argv -contains '--force' -or $_.argv -contains '--force-replace') -and ($_.argv[0] -eq 'rollback' -or $_.argv[0] -eq 'upgrade') })
+        $calls = @(Get-HelmCall | Where-Object { ($_.argv -contains '--force' -or $_.argv -contains '--force-replace') -and ($_.argv[0] -eq 'rollback' -or $_.argv[0] -eq 'upgrade') })
         $calls.Count | Should -Be 0
         (Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1).Description | Should -Be 'Rollback to revision 1'
     }
@@ -218,7 +218,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
     It 'apply --dry-run deploys nothing' {
         Set-RedisPassword $s.Example 'state-demo-v2' 'state-demo-v3'
         $before = Get-StateDbHash
-        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $upgrades = @(Get-HelmCall -Command upgrade).Count
         $out = @(sbkube apply --dry-run)
         $LASTEXITCODE | Should -Be 0
         $out[0] | Should -Match '^state-demo/redis: upgrade \(deployed: revision \d+\): Updated values$'
@@ -227,7 +227,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         ($out -join "`n") | Should -Not -Match 'state-demo-v[23]'
         $out[-1] | Should -Be 'Dry run: nothing was deployed or recorded.'
         Get-StateDbHash | Should -Be $before
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be $upgrades
+        @(Get-HelmCall -Command upgrade).Count | Should -Be $upgrades
     }
 
     It 'apply --path, --namespace and --app work from another directory; unchanged apply is Unchanged, --force redeploys' {
@@ -259,7 +259,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
         $r = Invoke-FreshPwsh -Command "Import-Module '$script:ModulePath'; `$ConfirmPreference = 'Low'; Set-Location '$($s.Example)'; sbkube delete --namespace state-demo; exit `$LASTEXITCODE"
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
         $r.Output | Should -Contain ($r.Output | Where-Object { $_ -match '^state-demo\s+redis\s+Uninstalled\s+3\s' })
-        @(Get-HelmSimCall -Command uninstall).Count | Should -Be 1
+        @(Get-HelmCall -Command uninstall).Count | Should -Be 1
         $state = @(Get-SbkubeState -Namespace state-demo -App redis)
         $state.Count | Should -Be 3
         $state[-1].Status | Should -Be 'uninstalled'
@@ -352,10 +352,10 @@ Describe 'A revision whose snapshot names another release is never deployed or r
     AfterAll { Remove-SbkubeSandbox $s }
 
     It 'a rollback to it is refused (SnapshotMismatch) before Helm is asked anything' {
-        $calls = @(Get-HelmSimCall).Count
+        $calls = @(Get-HelmCall).Count
         { Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'SnapshotMismatch*'
-        @(Get-HelmSimCall | Select-Object -Skip $calls | Where-Object { $_.argv[0] -in 'upgrade', 'rollback', 'uninstall' }).Count | Should -Be 0
+        @(Get-HelmCall | Select-Object -Skip $calls | Where-Object { $_.argv[0] -in 'upgrade', 'rollback', 'uninstall' }).Count | Should -Be 0
         (Get-SbkubeDeployment -Namespace state-demo -App redis).Revision | Should -Be 2
     }
 }

@@ -65,9 +65,9 @@ Describe 'sbkube: deploy --lock and state locks' {
         }
         @(sbkube state locks) | Should -HaveCount 1
         # --force redeployed (and fetched the chart index again); it is never Helm's resource-replacing --force.
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be 2
-        @(Get-HelmSimCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 0
-        @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
+        @(Get-HelmCall -Command upgrade).Count | Should -Be 2
+        @(Get-HelmCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 0
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -Be 1
     }
 }
 

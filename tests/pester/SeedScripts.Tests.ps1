@@ -44,7 +44,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
         $LASTEXITCODE | Should -Be 0
         $r.Healthy | Should -BeTrue
         $r.RolledBack | Should -BeFalse
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be 0
+        @(Get-HelmCall -Command rollback).Count | Should -Be 0
         $h = @(Get-SbkubeHistory -Namespace state-demo -App redis)
         $h.Count | Should -Be 2
         $h[-1].Status | Should -Be 'deployed'
@@ -177,7 +177,7 @@ Describe 'examples/scripts/Invoke-BlueGreen.ps1 (seed workflow 1)' {
         $r.RolledBack | Should -BeFalse
         $r.Message | Should -Be 'Green deployment successful'
         (Get-SbkubeDeployment -Namespace production -App myapp).Chart | Should -Be 'nginx-15.1.0'
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be 0
+        @(Get-HelmCall -Command rollback).Count | Should -Be 0
     }
 
     It 'rolls back to blue at once when the test fails' {
@@ -248,7 +248,7 @@ Describe 'examples/scripts/Invoke-Canary.ps1 (seed workflow 2)' {
         (Get-SbkubeState -Namespace production-canary).Status | Should -Be @('superseded', 'uninstalled') -Because 'the canary was deployed, then deleted'
         @(Get-SbkubeState -Namespace production).Count | Should -Be 1
         (Get-SbkubeDeployment -Namespace production -App backend).Chart | Should -Be 'nginx-15.0.0'
-        @(Get-HelmSimCall -Command uninstall).Count | Should -Be 1
+        @(Get-HelmCall -Command uninstall).Count | Should -Be 1
     }
 
     It 'rolls production back to the baseline revision when the promoted version fails its check' {

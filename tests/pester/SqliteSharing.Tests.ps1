@@ -67,10 +67,10 @@ Describe 'A store on a read-only file system' {
         Export-SbkubeMetrics | Should -Match 'sbkube_deployments_total\{namespace="state-demo",app="redis"\} 1'
 
         Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v9`n"
-        $upgrades = @(Get-HelmSimCall upgrade).Count
+        $upgrades = @(Get-HelmCall upgrade).Count
         $e = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -PassThru
         $e.FullyQualifiedErrorId | Should -BeLike 'StateStore.ReadOnly*'
         "$e" | Should -Match 'read-only file system\): it can be read, not changed'
-        @(Get-HelmSimCall upgrade).Count | Should -Be $upgrades -Because 'nothing is changed that cannot be recorded'
+        @(Get-HelmCall upgrade).Count | Should -Be $upgrades -Because 'nothing is changed that cannot be recorded'
     }
 }

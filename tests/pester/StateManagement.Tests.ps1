@@ -56,8 +56,8 @@ Describe 'Seed scenarios 1-4' {
         # Revision 2 was the deployed one until the rollback superseded it.
         (Get-SbkubeHistory -Namespace state-demo -App redis | Where-Object Revision -eq 2).Status | Should -Be 'superseded'
         # -Force fetched the chart index again; it is never Helm's resource-replacing --force.
-        @(Get-HelmSimCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 0
-        @(Get-HelmSimCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -BeGreaterOrEqual 1
+        @(Get-HelmCall -Command upgrade | Where-Object { $_.argv -contains '--force' }).Count | Should -Be 0
+        @(Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'update' }).Count | Should -BeGreaterOrEqual 1
     }
 
     It 'scenario 4: revision 4 redis-17.13.2 "Rollback to revision 2", deployed, with a rollback history row' {
@@ -70,7 +70,7 @@ Describe 'Seed scenarios 1-4' {
         @($history | Where-Object Status -eq 'deployed').Count | Should -Be 1
         Invoke-StateSql "SELECT COUNT(*) FROM deployment_history WHERE action = 'rollback';" | Should -Be 1
         # Helm still had revision 2, so SBKube used helm rollback.
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be 1
+        @(Get-HelmCall -Command rollback).Count | Should -Be 1
         (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision 4 -ShowSecrets).Values.auth.password | Should -Be 'state-demo-v2'
     }
 
@@ -157,14 +157,14 @@ Describe 'Seed scenarios 1-4' {
 
     It 'rollback -WhatIf shows the plan and records nothing' {
         $before = @(Get-SbkubeHistory -Namespace state-demo -App redis).Count
-        $calls = @(Get-HelmSimCall -Command rollback).Count
+        $calls = @(Get-HelmCall -Command rollback).Count
         $plan = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -WhatIf
         $plan | Should -BeOfType ([SBKube.Core.Engine.PlannedChange])
         $plan.Action | Should -Be 'Rollback'
         $plan.DeployedRevision | Should -Be (Get-SbkubeDeployment -Namespace state-demo -App redis -Revision current).Revision
         $plan.Differences.Path | Should -Contain 'values.auth.password'
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Count | Should -Be $before
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be $calls
+        @(Get-HelmCall -Command rollback).Count | Should -Be $calls
     }
 }
 
@@ -191,12 +191,12 @@ Describe 'Rollback beyond Helm and after delete' {
             Invoke-SbkubeApply -Path $s.Example | Out-Null
         }
         (& $env:SBKUBE_HELM history redis -n state-demo -o json | ConvertFrom-Json).revision | Should -Not -Contain 1
-        $upgrades = @(Get-HelmSimCall -Command upgrade).Count
+        $upgrades = @(Get-HelmCall -Command upgrade).Count
         $r = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1
         $r.Outcome | Should -Be 'RolledBack'
         $r.Revision | Should -Be 5
-        @(Get-HelmSimCall -Command upgrade).Count | Should -Be ($upgrades + 1)
-        @(Get-HelmSimCall -Command rollback).Count | Should -Be 0
+        @(Get-HelmCall -Command upgrade).Count | Should -Be ($upgrades + 1)
+        @(Get-HelmCall -Command rollback).Count | Should -Be 0
         (& $env:SBKUBE_HELM get values redis -n state-demo -o json | ConvertFrom-Json).auth.password | Should -Be 'state-demo-v1'
     }
 
@@ -221,7 +221,7 @@ Describe 'Rollback beyond Helm and after delete' {
         $plan.Action | Should -Be @('Uninstall')
         $plan.App | Should -Be @('redis')
         Get-StateDbHash | Should -Be $before
-        @(Get-HelmSimCall -Command uninstall).Count | Should -Be 0
+        @(Get-HelmCall -Command uninstall).Count | Should -Be 0
     }
 
     It 'Remove-SbkubeApp -Path deletes dependents first' {
@@ -246,7 +246,7 @@ apps:
         Invoke-SbkubeApply -Path $dir | Out-Null
         $removed = Remove-SbkubeApp -Path $dir -Confirm:$false -PassThru
         $removed.App | Should -Be @('web', 'cache', 'db')
-        (Get-HelmSimCall -Command uninstall | ForEach-Object { $_.Positional[0] }) | Should -Be @('web', 'cache', 'db')
+        (Get-HelmCall -Command uninstall | ForEach-Object { $_.Positional[0] }) | Should -Be @('web', 'cache', 'db')
     }
 }
 

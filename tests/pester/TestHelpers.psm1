@@ -27,7 +27,7 @@ function Get-KubectlSimPath {
     (the example's bitnami repository points there).
 #>
 function New-SbkubeSandbox {
-    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = 0)
+    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = 4, [switch] $OwnCharts)
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $dir | Out-Null
     if ($Example) {
@@ -54,11 +54,19 @@ function New-SbkubeSandbox {
     if ($Helm) {
         $standIn = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
         $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
+        if ($OwnCharts) {
+            # A chart repository of its own, where Publish-TestChart can add versions.
+            Copy-Item $charts (Join-Path $dir 'charts') -Recurse
+            $charts = Join-Path $dir 'charts'
+        }
+        $sandbox | Add-Member Charts $charts
         $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass'
         $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
         foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
-        $env:SBKUBE_HELM = Get-RealHelmPath $Helm
-        $env:SBKUBE_KUBECTL = Get-RealKubectlPath $Helm
+        $sandbox | Add-Member Calls (Join-Path $dir 'calls')
+        $env:SBKUBE_TEST_CALLS = $sandbox.Calls
+        $env:SBKUBE_HELM = New-CallRecorder $sandbox (Get-RealHelmPath $Helm)
+        $env:SBKUBE_KUBECTL = New-CallRecorder $sandbox (Get-RealKubectlPath $Helm)
         $env:SBKUBE_TEST_BITNAMI = "$($sandbox.Cluster.Url)/charts/bitnami"
         $sources = Join-Path $sandbox.Example 'sources.yaml'
         if ($Example -and (Test-Path $sources)) {
@@ -66,6 +74,7 @@ function New-SbkubeSandbox {
         }
     }
     else {
+        Remove-Item Env:SBKUBE_TEST_CALLS -ErrorAction Ignore
         $env:HELMSIM_HOME = $sandbox.HelmHome
         $env:SBKUBE_HELM = Get-HelmSimPath
         $env:SBKUBE_KUBECTL = Get-KubectlSimPath
@@ -73,10 +82,51 @@ function New-SbkubeSandbox {
     $sandbox
 }
 
+<#
+    A recorder in front of a real tool: each call leaves <start-ns>-<pid>.args (its arguments, NUL
+    separated) and, once it ended, .end (exit code and end time) in the sandbox's calls folder, which
+    Get-HelmCall reads. TERM, INT and HUP are passed on, so a stopped call stops the tool.
+#>
+function New-CallRecorder([object] $Sandbox, [string] $Tool) {
+    $bin = Join-Path $Sandbox.Dir 'bin'
+    New-Item -ItemType Directory -Force -Path $bin, $Sandbox.Calls | Out-Null
+    $recorder = Join-Path $bin (Split-Path $Tool -Leaf)
+    @"
+#!/bin/sh
+id="$($Sandbox.Calls)/`$(date +%s%N)-`$`$"
+printf '%s\0' '$(Split-Path $Tool -Leaf)' "`$@" > "`$id.args"
+exec 3<&0
+'$Tool' "`$@" <&3 3<&- &
+child=`$!
+trap 'kill -TERM `$child 2>/dev/null' TERM INT HUP
+wait `$child; rc=`$?
+while kill -0 `$child 2>/dev/null; do wait `$child; rc=`$?; done
+printf '%s %s' "`$rc" "`$(date +%s%N)" > "`$id.end"
+exit `$rc
+"@ | Set-Content $recorder -NoNewline
+    & chmod +x $recorder
+    $recorder
+}
+
 function Remove-SbkubeSandbox([object] $Sandbox) {
     if (-not $Sandbox) { return }
     if ($Sandbox.Cluster) { Stop-KubeStandIn $Sandbox.Cluster }
     if (Test-Path $Sandbox.Dir) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
+}
+
+<# Publishes a new version of a test chart in a sandbox made with -OwnCharts (helm package, helm repo index). #>
+function Publish-TestChart([object] $Sandbox, [string] $Chart, [string] $Version, [string] $Repo = 'bitnami') {
+    $out = Join-Path $Sandbox.Charts $Repo
+    $helm = Get-RealHelmPath 4
+    $log = & $helm package (Join-Path $script:Root "tests/charts/$Repo/$Chart") --version $Version --app-version $Version -d $out 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "helm package $Chart $Version failed: $log" }
+    $log = & $helm repo index $out 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "helm repo index failed: $log" }
+}
+
+<# Where this sandbox's 'bitnami' repository is: the stand-in's copy in a real-Helm sandbox, Bitnami's address for HelmSim. #>
+function Get-TestBitnamiUrl {
+    if ($env:SBKUBE_TEST_BITNAMI) { $env:SBKUBE_TEST_BITNAMI } else { 'https://charts.bitnami.com/bitnami' }
 }
 
 <# The real helm (and kubectl) of a major, fetched by the Test task's prerequisites (build/real-tools.psd1). #>
@@ -106,17 +156,36 @@ function Get-RealHelmHistory([string] $Namespace, [string] $Release) {
     @($json | ConvertFrom-Json)
 }
 
-<# HelmSim's call log: one object per helm/kubectl invocation (argv, pid, start, end, exit). #>
-function Get-HelmSimCall {
-    param([string] $Command)
-    $log = Join-Path $env:HELMSIM_HOME 'calls.log'
-    if (-not (Test-Path $log)) { return @() }
-    $calls = Get-Content $log | Where-Object { $_ } | ForEach-Object {
-        $call = $_ | ConvertFrom-Json
+<#
+    The helm and kubectl calls of this sandbox, oldest first: Tool, argv (the tool's arguments), Positional
+    (those after '--'), start, end and exit. HelmSim's log in a HelmSim sandbox, the recorders' otherwise.
+#>
+function Get-HelmCall {
+    param([string] $Command, [string] $Tool = 'helm')
+    $calls = if ($env:SBKUBE_TEST_CALLS) {
+        Get-ChildItem $env:SBKUBE_TEST_CALLS -Filter '*.args' -ErrorAction Ignore | Sort-Object { [decimal]($_.BaseName -split '-')[0] } | ForEach-Object {
+            [string[]] $words = [IO.File]::ReadAllText($_.FullName).TrimEnd([char]0).Split([char]0)
+            $endFile = [IO.Path]::ChangeExtension($_.FullName, 'end')
+            $end = if (Test-Path $endFile) { (Get-Content $endFile -Raw) -split ' ' }
+            $nsToTime = { param($ns) [DateTime]::UnixEpoch.AddTicks([long]([decimal]$ns / 100)) }
+            [pscustomobject]@{
+                Tool  = $words[0]
+                argv  = [string[]]@($words | Select-Object -Skip 1)
+                start = & $nsToTime ($_.BaseName -split '-')[0]
+                end   = if ($end) { & $nsToTime $end[1] }
+                exit  = if ($end) { [int]$end[0] }
+            }
+        } | Where-Object Tool -EQ $Tool
+    }
+    else {
+        $log = Join-Path $env:HELMSIM_HOME 'calls.log'
+        if (Test-Path $log) { Get-Content $log | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json } }
+    }
+    $calls = $calls | ForEach-Object {
         # SBKube puts Helm's positional arguments after '--'.
-        $end = [array]::IndexOf([string[]] $call.argv, '--')
-        [string[]] $positional = if ($end -ge 0) { $call.argv | Select-Object -Skip ($end + 1) } else { @() }
-        $call | Add-Member -NotePropertyName Positional -NotePropertyValue $positional -PassThru
+        $end = [array]::IndexOf([string[]] $_.argv, '--')
+        [string[]] $positional = if ($end -ge 0) { $_.argv | Select-Object -Skip ($end + 1) } else { @() }
+        $_ | Add-Member -NotePropertyName Positional -NotePropertyValue $positional -PassThru -Force
     }
     if ($Command) { $calls = $calls | Where-Object { $_.argv.Count -gt 0 -and $_.argv[0] -eq $Command } }
     @($calls)

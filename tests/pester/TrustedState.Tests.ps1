@@ -42,14 +42,14 @@ Describe 'Reads never change the state' {
         Wait-Until { (Get-HelmRevisionCount) -eq 2 }   # helm itself is under way
         Stop-ProcessTree $p.Id
         $before = Get-StateDbHash
-        $calls = @(Get-HelmSimCall).Count
+        $calls = @(Get-HelmCall).Count
         $warnings = $null
         $rows = @(Get-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue)
         $rows[1].Status | Should -Be 'pending-upgrade'
         ($warnings -join "`n") | Should -Match 'Repair-SbkubeState -Namespace state-demo -App redis'
         Invoke-EveryRead
         Get-StateDbHash | Should -Be $before
-        @(Get-HelmSimCall).Count | Should -Be $calls -Because 'no read asks Helm'
+        @(Get-HelmCall).Count | Should -Be $calls -Because 'no read asks Helm'
 
         # helm, started by the killed run, is still working: the row must stay pending.
         $early = $null
@@ -179,7 +179,7 @@ Describe 'No secret on disk' {
 
     It 'values reach helm on stdin (--values -), and release and chart come after --' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
-        $upgrade = @(Get-HelmSimCall -Command upgrade)[0]
+        $upgrade = @(Get-HelmCall -Command upgrade)[0]
         $upgrade.argv[[array]::IndexOf([string[]] $upgrade.argv, '--values') + 1] | Should -Be '-'
         $upgrade.Positional | Should -Be @('redis', 'bitnami/redis')
         $upgrade.argv | Where-Object { $_ -ne '-' -and (Test-Path -LiteralPath $_) } | Should -BeNullOrEmpty
@@ -309,7 +309,7 @@ Describe 'A signal stops an apply between apps' -Skip:$IsWindows {
         $s = New-SbkubeSandbox -Example ''
         $dir = Join-Path $s.Dir 'chain'
         New-Item -ItemType Directory $dir | Out-Null
-        "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $dir 'sources.yaml')
+        "helm_repos:`n  bitnami: $(Get-TestBitnamiUrl)`n" | Set-Content (Join-Path $dir 'sources.yaml')
         ("namespace: sig`napps:`n  first: { chart: bitnami/nginx, version: 15.0.0 }`n" +
             "  second: { chart: bitnami/nginx, version: 15.0.0, depends_on: [first] }`n" +
             "  third: { chart: bitnami/nginx, version: 15.0.0, depends_on: [second] }`n") | Set-Content (Join-Path $dir 'config.yaml')
