@@ -3,6 +3,7 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force
     $s = New-SbkubeSandbox
+    Add-KubeContext $s ctx-b, ctx-complete
     Invoke-SbkubeApply -Path $s.Example | Out-Null
     $values = Join-Path $s.Example 'values/redis.yaml'
     (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values
@@ -63,12 +64,12 @@ Describe 'Argument completion' {
 
 Describe 'Streams and views' {
     It '-Verbose shows the helm command line and -Debug Helm''s stderr' {
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'debug-visible-boom' } }
+        Set-ClusterFault $s @{ forbidden = @{ namespaces = @('state-demo'); resources = @('statefulsets'); user = 'system:serviceaccount:ci:debug-visible' } }
         $DebugPreference = 'Continue'
         try { $out = Invoke-SbkubeApply -Path $s.Example -Force -Verbose -ErrorAction SilentlyContinue *>&1 | Out-String -Width 400 }
-        finally { $DebugPreference = 'SilentlyContinue'; Clear-HelmSimFault }
+        finally { $DebugPreference = 'SilentlyContinue'; Set-ClusterFault $s $null }
         $out | Should -Match 'helm: .*helm upgrade --install --namespace state-demo .* -- redis bitnami/redis'
-        $out | Should -Match 'Error: UPGRADE FAILED: debug-visible-boom'
+        $out | Should -Match 'Error: UPGRADE FAILED: .*User "system:serviceaccount:ci:debug-visible" cannot'
         $out | Should -Not -Match 'state-demo-v2'
     }
 
@@ -169,10 +170,10 @@ Describe 'Records carry their kube context down the pipeline' {
         @($history.Context | Sort-Object -Unique) | Should -Be @('ctx-b')
     }
 
-    It 'a record without a context pipes back to that context alone' {
-        $history = Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ '' | Get-SbkubeHistory
+    It 'a record of the current context pipes back to that context alone' {
+        $history = Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ 'standin' | Get-SbkubeHistory
         @($history).Count | Should -BeGreaterOrEqual 2
-        @($history.Context | Sort-Object -Unique) | Should -Be @('')
+        @($history.Context | Sort-Object -Unique) | Should -Be @('standin')
     }
 
     It 'a piped record names its context to Get-SbkubeDeployment and Compare-SbkubeRevision' {
@@ -182,7 +183,7 @@ Describe 'Records carry their kube context down the pipeline' {
     }
 
     It 'piped revisions are each compared with the one before, and a first revision adds nothing' {
-        $diff = @(Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext '' | Compare-SbkubeRevision)
+        $diff = @(Get-SbkubeHistory -Namespace state-demo -App redis -KubeContext standin | Compare-SbkubeRevision)
         $diff.Count | Should -BeGreaterThan 0
         $diff.DifferenceRevision | Should -Not -Contain 1
         ($diff | Where-Object Path -EQ 'values.auth.password').ReferenceRevision | Should -Be 1
@@ -195,17 +196,17 @@ Describe 'Records carry their kube context down the pipeline' {
         $fromB = { Get-SbkubeState -Namespace state-demo -App redis -KubeContext ctx-b -Latest }
         @((& $fromB | Get-SbkubeState).Context | Sort-Object -Unique) | Should -Be @('ctx-b')
         @((& $fromB | Export-SbkubeState | ConvertFrom-Json).deployments.context | Sort-Object -Unique) | Should -Be @('ctx-b')
-        # ctx-b holds one revision, so nothing of it can go; the context without a name has older ones.
+        # ctx-b holds one revision, so nothing of it can go; the current context has older ones.
         @(& $fromB | Remove-SbkubeHistory -KeepLast 1 -WhatIf) | Should -BeNullOrEmpty
-        $plan = @(Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ '' | Remove-SbkubeHistory -KeepLast 1 -WhatIf)
+        $plan = @(Get-SbkubeState -Namespace state-demo -App redis -Latest | Where-Object Context -EQ 'standin' | Remove-SbkubeHistory -KeepLast 1 -WhatIf)
         $plan.Count | Should -Be 1
-        $plan[0].Context | Should -Be ''
+        $plan[0].Context | Should -Be 'standin'
         $plan[0].Revisions | Should -BeGreaterThan 0
     }
 
     It 'plain Get-SbkubeHistory lists the app''s revisions in every context' {
         @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain 'ctx-b'
-        @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain ''
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Context | Should -Contain 'standin'
     }
 }
 

@@ -147,7 +147,8 @@ Describe 'Concurrent runs' {
     It '2 processes applying one namespace with -Lock: exactly one deploys, the other reports the lock' {
         $dir = Join-Path $s.Dir 'two'
         New-ManyAppConfig $dir 2
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 1500 } }
+        # Slow writes: the first deploy still holds the lock when the second run asks.
+        Set-ClusterFault $s @{ slow_writes_ms = 300 }
         $procs = 1..2 | ForEach-Object {
             Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; try { Invoke-SbkubeApply -Path '$dir' -Lock -ErrorAction Stop | Out-Null; 'DEPLOYED' } catch { 'ERR:' + `$_.FullyQualifiedErrorId }"
         }
@@ -213,7 +214,7 @@ Describe 'Secrets never leak' {
     It 'a full scenario with -Verbose, -Debug, -WhatIf and failures prints no secret value' {
         $s = New-SbkubeSandbox
         try {
-            "helm_repos:`n  bitnami:`n    url: https://charts.bitnami.com/bitnami`n    username: ci`n    password: repo-pass-7781`n" | Set-Content (Join-Path $s.Example 'sources.yaml')
+            "helm_repos:`n  bitnami:`n    url: $(Get-TestBitnamiUrl)`n    username: ci`n    password: repo-pass-7781`n" | Set-Content (Join-Path $s.Example 'sources.yaml')
             $values = Join-Path $s.Example 'values/redis.yaml'
             (Get-Content $values -Raw).Replace('state-demo-v1', 'pw-first-4412') | Set-Content $values
             $DebugPreference = 'Continue'
@@ -221,9 +222,10 @@ Describe 'Secrets never leak' {
                 Invoke-SbkubeApply -Path $s.Example -Verbose
                 (Get-Content $values -Raw).Replace('pw-first-4412', 'pw-second-5523') | Set-Content $values
                 Invoke-SbkubeApply -Path $s.Example -WhatIf -Verbose
-                Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'secret pw-second-5523 rejected' } }
+                # The chart refuses a password with a space, repeating it in its error.
+                (Get-Content $values -Raw).Replace('pw-second-5523', 'pw-second 5523') | Set-Content $values
                 Invoke-SbkubeApply -Path $s.Example -Verbose -ErrorAction Continue
-                Clear-HelmSimFault
+                (Get-Content $values -Raw).Replace('pw-second 5523', 'pw-second-5523') | Set-Content $values
                 Invoke-SbkubeApply -Path $s.Example -Verbose
                 Get-SbkubeHistory -Namespace state-demo -App redis | Format-Table | Out-String
                 Get-SbkubeDeployment -Namespace state-demo -App redis -Format Yaml
@@ -237,12 +239,14 @@ Describe 'Secrets never leak' {
             } *>&1 | Out-String -Width 400
             $DebugPreference = 'SilentlyContinue'
             $all | Should -Match 'redis'
-            foreach ($secret in 'repo-pass-7781', 'pw-first-4412', 'pw-second-5523') {
+            foreach ($secret in 'repo-pass-7781', 'pw-first-4412', 'pw-second-5523', 'pw-second 5523') {
                 $all | Should -Not -Match $secret
             }
             # Descriptions in the DB are redacted too; temp values files are gone.
-            (Invoke-Sqlite3 'SELECT description FROM deployments;') -join "`n" | Should -Not -Match 'pw-second-5523'
-            (Invoke-Sqlite3 'SELECT description FROM deployment_history;') -join "`n" | Should -Not -Match 'pw-second-5523'
+            (Invoke-Sqlite3 'SELECT description FROM deployments;') -join "`n" | Should -Not -Match 'pw-second.5523'
+            (Invoke-Sqlite3 'SELECT description FROM deployment_history;') -join "`n" | Should -Not -Match 'pw-second.5523'
+            # The refused password did fail the deploy, with the chart's words.
+            (Invoke-Sqlite3 'SELECT description FROM deployments;') -join "`n" | Should -Match 'must not contain spaces'
             @(Get-ChildItem (Join-Path ([IO.Path]::GetTempPath()) "sbkube-$PID") -File -ErrorAction Ignore).Count | Should -Be 0
         }
         finally { $DebugPreference = 'SilentlyContinue'; Remove-SbkubeSandbox $s }

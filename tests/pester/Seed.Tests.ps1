@@ -242,7 +242,7 @@ Describe 'sbkube: rollback --dry-run / --force, apply options, delete' {
 
     It 'a failing apply writes the error, $? is false and $LASTEXITCODE is 1; the next success resets it to 0' {
         Set-RedisVersion $s.Example '17.13.2' '18.0.0'
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'timed out waiting for the condition' } }
+        Set-DeployTimesOut $s $s.Example redis-master
         $out = sbkube apply --force -ErrorVariable err -ErrorAction SilentlyContinue
         $ok = $?
         $rc = $LASTEXITCODE

@@ -40,7 +40,8 @@ Describe 'sbkube: deploy --lock and state locks' {
     }
 
     It 'deploy --namespace X --lock holds the namespace lock while it runs (seen by state locks) and releases it' {
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        # Slow writes keep the deploy (and its lock) going for a few seconds.
+        Set-ClusterFault $s @{ slow_writes_ms = 600 }
         $mod = $script:ModulePath; $dir = $s.Example
         $job = Start-ThreadJob {
             Import-Module $using:mod
@@ -61,7 +62,7 @@ Describe 'sbkube: deploy --lock and state locks' {
             $out[1] | Should -Match '^state-demo\s+redis\s+Upgraded\s+2\s'
         } finally {
             $job | Remove-Job -Force
-            Clear-HelmSimFault
+            Set-ClusterFault $s $null
         }
         @(sbkube state locks) | Should -HaveCount 1
         # --force redeployed (and fetched the chart index again); it is never Helm's resource-replacing --force.

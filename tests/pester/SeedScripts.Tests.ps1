@@ -68,7 +68,7 @@ Describe 'examples/scripts/Invoke-AutoRollback.ps1 (the seed''s auto-rollback.sh
     }
 
     It 'a failed apply is rolled back without waiting' {
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'timed out waiting for the condition' } }
+        Set-DeployTimesOut $s $s.Example redis-master
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $r = & $script state-demo redis http://unused/health -Path $s.Example -WaitSeconds 30 -HealthCheck { throw 'must not be called' } 3>$null
         $sw.Elapsed.TotalSeconds | Should -BeLessThan 25
@@ -194,7 +194,7 @@ Describe 'examples/scripts/Invoke-BlueGreen.ps1 (seed workflow 1)' {
     }
 
     It 'treats a failed green deployment as a failed test' {
-        Set-HelmSimFault @{ fail_next_upgrade = @{ myapp = 'timed out waiting for the condition' } }
+        Set-DeployTimesOut $s $app myapp
         $r = & $script production myapp -Path $app -HealthCheck { throw 'must not run' } 3>$null
         $r.RolledBack | Should -BeTrue
         (Get-SbkubeHistory -Namespace production -App myapp).Status | Should -Be @('superseded', 'failed', 'deployed')

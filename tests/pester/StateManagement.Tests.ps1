@@ -16,6 +16,8 @@ BeforeAll {
 Describe 'Seed scenarios 1-4' {
     BeforeAll {
         $s = New-SbkubeSandbox
+        # Helm waits for the workloads, briefly: scenario 3's upgrade times out for real.
+        Add-Content (Join-Path $s.Example 'config.yaml') "    wait: true`n    timeout: 4s"
         # Scenario 1: deploy and look at the state.
         $r1 = Invoke-SbkubeApply -Path $s.Example
         $state1 = @(Get-SbkubeState)
@@ -24,9 +26,9 @@ Describe 'Seed scenarios 1-4' {
         $r2 = Invoke-SbkubeApply -Path $s.Example
         # Scenario 3: chart 17.13.2 -> 18.0.0 with --force, and the upgrade fails in the cluster.
         Set-RedisVersion $s.Example '17.13.2' '18.0.0'
-        Set-HelmSimFault @{ fail_next_upgrade = @{ redis = 'timed out waiting for the condition' } }
+        Set-ClusterFault $s @{ never_ready = @('redis-master') }
         $r3 = Invoke-SbkubeApply -Path $s.Example -Force -ErrorVariable err3 -ErrorAction SilentlyContinue
-        Clear-HelmSimFault
+        Set-ClusterFault $s $null
         # Scenario 4: roll back to revision 2.
         $r4 = Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 2
         $history = @(Get-SbkubeHistory -Namespace state-demo -App redis)

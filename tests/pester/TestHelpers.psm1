@@ -114,6 +114,23 @@ function Remove-SbkubeSandbox([object] $Sandbox) {
     if (Test-Path $Sandbox.Dir) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
 }
 
+<# Adds kube contexts to a real-Helm sandbox's kubeconfig, each a name for the same stand-in cluster. #>
+function Add-KubeContext([object] $Sandbox, [string[]] $Name) {
+    foreach ($n in $Name) {
+        $log = & (Get-RealKubectlPath 4) config set-context $n --cluster=standin --user=standin --kubeconfig $Sandbox.Cluster.Kubeconfig 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "kubectl config set-context $n failed: $log" }
+    }
+}
+
+<#
+    Makes the next deploy of a config's (last) app time out for real: Helm is told to wait briefly, and the
+    stand-in never makes the named workload ready. Set-ClusterFault $Sandbox $null ends the fault.
+#>
+function Set-DeployTimesOut([object] $Sandbox, [string] $ConfigDir, [string] $Workload) {
+    Add-Content (Join-Path $ConfigDir 'config.yaml') "    wait: true`n    timeout: 3s"
+    Set-ClusterFault $Sandbox @{ never_ready = @($Workload) }
+}
+
 <# Publishes a new version of a test chart in a sandbox made with -OwnCharts (helm package, helm repo index). #>
 function Publish-TestChart([object] $Sandbox, [string] $Chart, [string] $Version, [string] $Repo = 'bitnami') {
     $out = Join-Path $Sandbox.Charts $Repo
