@@ -39,13 +39,13 @@ Describe 'Runs in containers that share a host name' {
     }
     AfterEach {
         foreach ($c in $containers) { if (-not $c.HasExited) { Stop-Container $c } }
-        Clear-HelmSimFault
+        Set-ClusterFault $s $null
         Remove-Item Env:SBKUBE_LOCK_LEASE -ErrorAction Ignore
         Remove-SbkubeSandbox $s
     }
 
     It 'a live run in one container keeps its lock against a run in another of the same name' {
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 60000 } }
+        Set-SlowDeploy $s 60
         $holder = Start-InContainer 'ci' "Invoke-SbkubeApply -Path '$($s.Example)'" (Join-Path $s.Dir 'holder.txt')
         $containers.Add($holder)
         Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis';") -eq '1' }
@@ -61,13 +61,13 @@ Describe 'Runs in containers that share a host name' {
 
     It 'a row left by a killed PID 1 is not "still working" in the next container of that name: it is settled once its lease ends' {
         $env:SBKUBE_LOCK_LEASE = '4s'
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 60000 } }
+        Set-SlowDeploy $s 60
         $first = Start-InContainer 'ci' "Invoke-SbkubeApply -Path '$($s.Example)'" (Join-Path $s.Dir 'first.txt') -Pid1
         $containers.Add($first)
         Wait-Until { (Get-PendingCount) -eq 1 }
         Invoke-StateSql "SELECT owner_pid FROM deployments WHERE status LIKE 'pending-%';" | Should -Be '1'
         Stop-Container $first
-        Clear-HelmSimFault
+        Set-ClusterFault $s $null
         Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE expires_at < CURRENT_TIMESTAMP;") -eq '1' } -TimeoutSeconds 30
 
         $out = Join-Path $s.Dir 'next.txt'

@@ -239,7 +239,7 @@ Describe 'A run in progress, seen from another session' {
     AfterEach { Remove-SbkubeSandbox $s }
 
     It 'is described as running (which process, since when), not as an interrupted run to repair' {
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        Set-SlowDeploy $s 4
         $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)' | Out-Null"
         try {
             Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
@@ -248,7 +248,7 @@ Describe 'A run in progress, seen from another session' {
             @($warnings).Count | Should -Be 0 -Because ($warnings -join "`n")
             ($verbose -join "`n") | Should -Match "being deployed by process $($p.Id) on this host since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
         }
-        finally { $null = $p.WaitForExit(60000); Clear-HelmSimFault }
+        finally { $null = $p.WaitForExit(60000); Set-ClusterFault $s $null }
         (Get-SbkubeState).Status | Should -Be 'deployed'
     }
 }

@@ -162,7 +162,7 @@ Describe 'Several hosts on one team database' {
 
     It 'a holder killed with SIGKILL on one host is taken over from another only after its lease' {
         $script:started = @()
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 60000; install = 60000 } }
+        Set-SlowDeploy $s 60
         # Long enough that a slow CI machine reaches the second apply well within it.
         $env:SBKUBE_LOCK_LEASE = '20s'
         try {
@@ -170,10 +170,9 @@ Describe 'Several hosts on one team database' {
             $script:started += $holder.Id
             Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM locks WHERE app = 'redis';") -eq '1' }
             # The whole host goes: the pwsh and the helm it started.
-            & pkill -9 -P $holder.Id
-            & kill -9 $holder.Id
+            Stop-ProcessTree $holder.Id -WithChildren
             $killedAt = Get-Date
-            Clear-HelmSimFault
+            Set-ClusterFault $s $null
             # Another host cannot see whether that process lives: the lease decides.
             $err = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -ErrorId 'LockHeld*' -PassThru
             $err.Exception.Message | Should -Match '@agent-one'
@@ -192,7 +191,7 @@ Describe 'Several hosts on one team database' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $values = Join-Path $s.Example 'values/redis.yaml'
         (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values -NoNewline
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        Set-SlowDeploy $s 4
         $job = Start-ThreadJob { param($m, $p) Import-Module $m; Invoke-SbkubeApply -Path $p } -ArgumentList (Get-TestModulePath), $s.Example
         Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status = 'pending-upgrade';") -eq '1' }
         Restart-SbkubeTestPostgres $Server
@@ -206,7 +205,7 @@ Describe 'Several hosts on one team database' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $values = Join-Path $s.Example 'values/redis.yaml'
         (Get-Content $values -Raw).Replace('state-demo-v1', 'state-demo-v2') | Set-Content $values -NoNewline
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 4000 } }
+        Set-SlowDeploy $s 4
         $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
         Wait-Until { (Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status = 'pending-upgrade';") -eq '1' } -Process $p
         Suspend-SbkubeTestPostgres $Server

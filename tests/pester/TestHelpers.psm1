@@ -114,6 +114,11 @@ function Remove-SbkubeSandbox([object] $Sandbox) {
     if (Test-Path $Sandbox.Dir) { Remove-Item $Sandbox.Dir -Recurse -Force -ErrorAction Ignore }
 }
 
+<# Makes each deploy of the example take about -Seconds: writes at the stand-in wait (a redis deploy makes about six). #>
+function Set-SlowDeploy([object] $Sandbox, [double] $Seconds) {
+    Set-ClusterFault $Sandbox @{ slow_writes_ms = [int]($Seconds * 1000 / 6) }
+}
+
 <# Adds kube contexts to a real-Helm sandbox's kubeconfig, each a name for the same stand-in cluster. #>
 function Add-KubeContext([object] $Sandbox, [string[]] $Name) {
     foreach ($n in $Name) {
@@ -302,9 +307,14 @@ function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60, [Syste
 
 <# SIGKILL, as a crash or an OOM killer would; -WithChildren also kills its direct children (helm). #>
 function Stop-ProcessTree([int] $ProcessId, [switch] $WithChildren) {
-    $children = if ($WithChildren) { @(& pgrep -P $ProcessId) } else { @() }
+    # Every descendant (helm runs behind the sandbox's call recorder), found before any is killed.
+    $tree = [Collections.Generic.List[int]]::new()
+    if ($WithChildren) {
+        $queue = [Collections.Generic.Queue[int]]::new(); $queue.Enqueue($ProcessId)
+        while ($queue.Count) { foreach ($c in @(& pgrep -P $queue.Dequeue())) { if ($c) { $tree.Add([int]$c); $queue.Enqueue([int]$c) } } }
+    }
     & kill -9 $ProcessId
-    foreach ($c in $children) { if ($c) { & kill -9 $c 2>$null } }
+    foreach ($c in $tree) { & kill -9 $c 2>$null }
 }
 
 <# Pending revisions in the sandbox's store, on either backend. #>

@@ -7,7 +7,7 @@ BeforeAll {
     function Get-HelmStatus { (& $env:SBKUBE_HELM status redis -n state-demo -o json 2>$null | ConvertFrom-Json).info.status }
 
     # A pending revision 2 of state-demo/redis written by a run that is gone, as a crash leaves it.
-    function Add-PendingRow([string] $Context = '', [int] $OwnerPid = 2147483000, [string] $OwnerHost = [Environment]::MachineName) {
+    function Add-PendingRow([string] $Context = 'standin', [int] $OwnerPid = 2147483000, [string] $OwnerHost = [Environment]::MachineName) {
         Invoke-StateSql ("INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, chart_version, " +
             "status, deployed_at, description, config, config_hash, owner_pid, owner_host) SELECT '$Context', namespace, app, 2, release_name, " +
             "app_type, chart, chart_ref, chart_version, 'pending-upgrade', deployed_at, 'Upgrade', config, config_hash, $OwnerPid, '$OwnerHost' " +
@@ -31,7 +31,7 @@ Describe 'Reads never change the state' {
         $s = New-SbkubeSandbox
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         Set-Content (Join-Path $s.Example 'values/redis.yaml') "architecture: standalone`nauth:`n  password: state-demo-v9`n"
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 6000 } }
+        Set-SlowDeploy $s 6
         $script = "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
     }
     AfterEach { Remove-SbkubeSandbox $s }
@@ -77,7 +77,7 @@ Describe 'Reads never change the state' {
         Get-StateDbHash | Should -Be $before
         Get-HelmStatus | Should -Be 'pending-upgrade'
         # Helm refuses the next apply until the release is recovered; the error names what recovers it.
-        Clear-HelmSimFault
+        Set-ClusterFault $s $null
         Invoke-SbkubeApply -Path $s.Example -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -BeLike 'Helm.PendingOperation*'
         "$($e[0])" | Should -Match 'Repair-SbkubeState -Namespace state-demo -App redis recovers it'
@@ -117,6 +117,7 @@ Describe 'A read of a store that does not exist says so' {
 Describe 'Settling is scoped and waits for live runs' {
     BeforeEach {
         $s = New-SbkubeSandbox
+        Add-KubeContext $s prod, dev
         Invoke-SbkubeApply -Path $s.Example | Out-Null
     }
     AfterEach { Remove-SbkubeSandbox $s }
@@ -138,7 +139,7 @@ Describe 'Settling is scoped and waits for live runs' {
         $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
         $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
         Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
-            "VALUES ('lk-remote', '', 'state-demo', 'redis', 'ci@ci-agent-7', 4242, 'ci-agent-7', 'apply', $acquired, $expires);") | Out-Null
+            "VALUES ('lk-remote', 'standin', 'state-demo', 'redis', 'ci@ci-agent-7', 4242, 'ci-agent-7', 'apply', $acquired, $expires);") | Out-Null
         $warnings = $null
         @(Repair-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue) | Should -BeNullOrEmpty
         ($warnings -join "`n") | Should -Match 'lk-remote'
@@ -189,7 +190,7 @@ Describe 'No secret on disk' {
     It 'an apply killed mid-upgrade leaves no file holding the values in the temp folder' {
         $tmp = Join-Path $s.Dir 'tmp'
         New-Item -ItemType Directory $tmp | Out-Null
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 6000 } }
+        Set-SlowDeploy $s 6
         $p = Start-BackgroundPwsh "`$env:TMPDIR = '$tmp'; Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)'"
         Wait-Until { (Get-PendingCount) -eq 1 } -Process $p
         Wait-Until { (Get-HelmRevisionCount) -eq 1 -and (Get-HelmStatus) -eq 'pending-install' } -Process $p
@@ -313,7 +314,7 @@ Describe 'A signal stops an apply between apps' -Skip:$IsWindows {
         ("namespace: sig`napps:`n  first: { chart: bitnami/nginx, version: 15.0.0 }`n" +
             "  second: { chart: bitnami/nginx, version: 15.0.0, depends_on: [first] }`n" +
             "  third: { chart: bitnami/nginx, version: 15.0.0, depends_on: [second] }`n") | Set-Content (Join-Path $dir 'config.yaml')
-        Set-HelmSimFault @{ delay_ms_by_command = @{ upgrade = 3000 } }
+        Set-SlowDeploy $s 3
     }
     AfterEach { Remove-SbkubeSandbox $s }
 
@@ -368,13 +369,13 @@ Describe 'A rollback that waited for a lock decides from what holds once it has 
             Invoke-SbkubeApply -Path $s.Example | Out-Null
         }
     }
-    AfterEach { Clear-HelmSimFault; Remove-SbkubeSandbox $s }
+    AfterEach { Set-ClusterFault $s $null; Remove-SbkubeSandbox $s }
 
     It 'another apply prunes the target from Helm''s history meanwhile: the rollback redeploys the snapshot instead of failing' {
         # Helm revision 2 is still there when the rollback is planned; the apply holding the lock makes
         # revision 4, and with history_max 2 Helm forgets revision 2.
         # The apply takes the app's lock, then lists helm's repositories (slowly) before it upgrades.
-        Set-HelmSimFault @{ delay_ms_by_command = @{ repo = 4000 } }
+        Set-SlowDeploy $s 4
         (Get-Content (Join-Path $s.Example 'values/redis.yaml') -Raw).Replace('state-demo-v3', 'state-demo-v4') | Set-Content (Join-Path $s.Example 'values/redis.yaml') -NoNewline
         $p = Start-BackgroundPwsh "Import-Module '$(Get-TestModulePath)'; Invoke-SbkubeApply -Path '$($s.Example)' | Out-Null"
         Wait-Until { @(Get-SbkubeLock | Where-Object Operation -EQ 'apply').Count -eq 1 } -Process $p
