@@ -6,9 +6,9 @@
     Build   assembles the importable module folder out/SBKube, the Helm/kubectl simulators in out/helmsim and the
             Kubernetes API stand-in the real-Helm tests run against in out/standin.
     Test    builds, installs the prerequisites, starts a throwaway PostgreSQL server, runs the xunit suites
-            and the Pester suites (on SQLite, then the backend-neutral ones again on PostgreSQL) and ends
-            with "tests: N passed, M failed".
-    Prerequisites  installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql, npm,
+            and the Pester suites (on SQLite and real Helm 4, the Helm-facing ones again on Helm 3, the
+            backend-neutral ones again on PostgreSQL) and ends with "tests: N passed, M failed".
+    Prerequisites  builds, then installs the Debian packages the tests use (sqlite3, prometheus for promtool, postgresql, npm,
             docker-registry and apache2-utils for an OCI registry with htpasswd logins),
             fetches the pinned real Helm 4/3 and kubectl binaries (build/real-tools.psd1) into out/tools and
             packages the test charts (tests/charts) into the chart repository out/charts.
@@ -208,18 +208,25 @@ function Invoke-XunitTests {
     [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped; Failures = $failures }
 }
 
-<# Real Helm and kubectl of each major, for the xunit and Pester suites: SBKUBE_TEST_HELM4, SBKUBE_TEST_KUBECTL_HELM4, ... #>
+<#
+    Real Helm and kubectl of each major, the API stand-in and the chart repository, for the xunit and Pester
+    suites: SBKUBE_TEST_HELM4, SBKUBE_TEST_KUBECTL_HELM4, ..., SBKUBE_TEST_STANDIN, SBKUBE_TEST_CHARTS.
+#>
 function Set-RealToolsEnvironment {
     foreach ($t in $script:RealTools) {
         Set-Item "Env:SBKUBE_TEST_$($t.Key.ToUpperInvariant())" $t.Helm
         Set-Item "Env:SBKUBE_TEST_KUBECTL_$($t.Key.ToUpperInvariant())" $t.Kubectl
     }
+    $env:SBKUBE_TEST_STANDIN = Join-Path $StandInOut ($IsWindows ? 'kube-standin.exe' : 'kube-standin')
+    $env:SBKUBE_TEST_CHARTS = $ChartsOut
 }
 
 function Invoke-PesterTests {
     param(
         # sqlite: every suite. postgres: the suites that do not test SQLite files, on the run's server.
-        [ValidateSet('sqlite', 'postgres')] [string] $Backend = 'sqlite'
+        [ValidateSet('sqlite', 'postgres')] [string] $Backend = 'sqlite',
+        # 4: every suite on Helm 4. 3: the suites about Helm's behaviour ($Helm3Suites) again on Helm 3.
+        [ValidateSet(3, 4)] [int] $HelmMajor = 4
     )
     $pester = Get-Pester
     $env:SBKUBE_TEST_MODULE = Join-Path $ModuleOut 'SBKube.psd1'
@@ -227,15 +234,17 @@ function Invoke-PesterTests {
     $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
     $env:SBKUBE_TEST_BACKEND = $Backend
+    $env:SBKUBE_TEST_HELM_MAJOR = $HelmMajor
+    $tools = $script:RealTools | Where-Object Key -EQ "helm$HelmMajor"
+    $pass = if ($HelmMajor -eq 4) { $Backend } else { "$Backend, helm $HelmMajor" }
     Set-RealToolsEnvironment
-    $env:SBKUBE_TEST_STANDIN = Join-Path $StandInOut ($IsWindows ? 'kube-standin.exe' : 'kube-standin')
-    $env:SBKUBE_TEST_CHARTS = $ChartsOut
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Failures = [System.Collections.Generic.List[string]]::new() }
     $files = Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name
     # Suites named *Postgres* need a server; the others are about files, hosts or help and run once.
     $files = if ($Backend -eq 'postgres') { $files | Where-Object Name -in $PostgresSuites } else { $files | Where-Object Name -notlike '*Postgres*' }
+    if ($HelmMajor -ne 4) { $files = $files | Where-Object Name -in $Helm3Suites }
     foreach ($file in $files) {
-        $summary = Join-Path $Out "pester-$Backend-$($file.BaseName).json"
+        $summary = Join-Path $Out "pester-$Backend-helm$HelmMajor-$($file.BaseName).json"
         Remove-Item $summary -ErrorAction Ignore
         $script = @"
 Import-Module '$pester'
@@ -248,7 +257,7 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 `$failures = @(`$r.Failed | ForEach-Object { `$_.ExpandedPath + ': ' + (((`$_.ErrorRecord | Select-Object -First 1) -split [char]10 | Select-Object -First 2) -join ' ') }) + @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { `$_.Name + ': block failed' })
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Failures = `$failures } | ConvertTo-Json -Depth 3 | Set-Content '$summary'
 "@
-        Write-Host "== $($file.Name) on $Backend"
+        Write-Host "== $($file.Name) on $Backend, helm $($tools.HelmVersion) and kubectl $($tools.KubectlVersion)"
         # Each file in a fresh pwsh, as a user would have it: no profile, nothing of another suite loaded.
         # A hung suite is stopped and counted as a failure instead of holding up the whole run.
         $job = Start-Process dotnet -ArgumentList @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $script) -NoNewWindow -PassThru
@@ -259,11 +268,11 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
         if (Test-Path $summary) {
             $s = Get-Content $summary -Raw | ConvertFrom-Json
             $total.Passed += [int]$s.Passed; $total.Failed += [int]$s.Failed; $total.Skipped += [int]$s.Skipped
-            foreach ($f in @($s.Failures)) { if ($f) { $total.Failures.Add("pester ($Backend) $($file.Name) $f") } }
+            foreach ($f in @($s.Failures)) { if ($f) { $total.Failures.Add("pester ($pass) $($file.Name) $f") } }
         }
         else {
             $total.Failed++
-            $total.Failures.Add("pester ($Backend) $($file.Name): the suite did not complete")
+            $total.Failures.Add("pester ($pass) $($file.Name): the suite did not complete")
         }
     }
     $total
@@ -271,6 +280,9 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
 
 # The suites that run a second time with the state on PostgreSQL, plus the PostgreSQL-only ones.
 $PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'SeedCli.Tests.ps1', 'SeedScripts.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1', 'TeamStatePostgres.Tests.ps1', 'Containers.Tests.ps1', 'AuditLog.Tests.ps1'
+
+# The suites about what Helm does (apply, rollback, delete, drift, repair, locks around Helm calls), run again on Helm 3.
+$Helm3Suites = 'Seed.Tests.ps1', 'StateManagement.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1'
 
 <# Hands the throwaway server to the test processes: its URI, the password (as PGPASSWORD) and how to restart it. #>
 function Set-TestPostgresEnvironment([object] $Server) {
@@ -289,17 +301,19 @@ function Invoke-Test {
         Set-RealToolsEnvironment
         $x = Invoke-XunitTests
         $p = Invoke-PesterTests -Backend sqlite
+        $h3 = Invoke-PesterTests -Backend sqlite -HelmMajor 3
         $pg = Invoke-PesterTests -Backend postgres
     }
     finally {
         Stop-SbkubeTestPostgres $server
     }
-    $passed = $x.Passed + $p.Passed + $pg.Passed
-    $failed = $x.Failed + $p.Failed + $pg.Failed
-    $skipped = $x.Skipped + $p.Skipped + $pg.Skipped
+    $passed = $x.Passed + $p.Passed + $h3.Passed + $pg.Passed
+    $failed = $x.Failed + $p.Failed + $h3.Failed + $pg.Failed
+    $skipped = $x.Skipped + $p.Skipped + $h3.Skipped + $pg.Skipped
     # The failures once more at the end, where a CI log's tail shows them.
-    foreach ($f in @($x.Failures) + @($p.Failures) + @($pg.Failures)) { Write-Host "FAILED $f" }
-    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; pester (sqlite): $($p.Passed) passed, $($p.Failed) failed; pester (postgres): $($pg.Passed) passed, $($pg.Failed) failed"
+    foreach ($f in @($x.Failures) + @($p.Failures) + @($h3.Failures) + @($pg.Failures)) { Write-Host "FAILED $f" }
+    Write-Host ("xunit: $($x.Passed) passed, $($x.Failed) failed; pester (sqlite): $($p.Passed) passed, $($p.Failed) failed; " +
+        "pester (helm 3): $($h3.Passed) passed, $($h3.Failed) failed; pester (postgres): $($pg.Passed) passed, $($pg.Failed) failed")
     $line = "tests: $passed passed, $failed failed" + ($(if ($skipped) { ", $skipped skipped" } else { '' }))
     Write-Host $line
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
@@ -315,17 +329,11 @@ function Invoke-Demo {
     $tools = $script:RealTools | Where-Object Key -EQ 'helm4'
     $work = Join-Path ([IO.Path]::GetTempPath()) ("sbkube-demo-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $work | Out-Null
-    $cluster = Start-KubeStandIn -Executable (Join-Path $StandInOut 'kube-standin') -Dir (Join-Path $work 'cluster') -Charts $ChartsOut
+    $example = Join-Path $work 'state-management'
+    Copy-Item (Join-Path $Root 'examples/state-management') $work -Recurse
+    $cluster = Start-SbkubePlayground -Path $work -Example $example -Out $Out
     try {
-        Copy-Item (Join-Path $Root 'examples/state-management') $work -Recurse
-        $example = Join-Path $work 'state-management'
-        $sources = Join-Path $example 'sources.yaml'
-        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', "$($cluster.Url)/charts/bitnami") | Set-Content $sources -NoNewline
         $env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
-        $env:KUBECONFIG = $cluster.Kubeconfig
-        foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $work "helm/$($part.ToLowerInvariant())") }
-        $env:SBKUBE_HELM = $tools.Helm
-        $env:SBKUBE_KUBECTL = $tools.Kubectl
         Write-Host "Demo: real helm $(& $tools.Helm version --short) and kubectl $($tools.KubectlVersion), against the Kubernetes API stand-in at $($cluster.Url)"
         $demo = Join-Path $Root 'examples/state-management/Demo.ps1'
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $demo -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -ExamplePath $example
@@ -369,5 +377,5 @@ switch ($Task) {
     'Bench' { Invoke-Bench }
     'Stress' { Invoke-Stress }
     'Package' { Invoke-Package }
-    'Prerequisites' { Install-TestPrerequisites }
+    'Prerequisites' { Invoke-Build; Install-TestPrerequisites }
 }

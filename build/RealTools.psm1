@@ -116,4 +116,27 @@ function Stop-KubeStandIn([object] $Cluster) {
     }
 }
 
-Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn
+<#
+.SYNOPSIS
+    A cluster to try SBKube on: the Kubernetes API stand-in (serving the test charts) started in -Path, and this
+    session pointed at it with the real Helm 4 and kubectl of out/tools (KUBECONFIG, HELM_*_HOME under -Path,
+    SBKUBE_HELM, SBKUBE_KUBECTL); -Example's sources.yaml gets the stand-in's address for Bitnami's repository.
+    Needs ./build.ps1 -Task Prerequisites. The stand-in ends with this session, or with Stop-KubeStandIn.
+#>
+function Start-SbkubePlayground {
+    param([Parameter(Mandatory)] [string] $Path, [string] $Example, [string] $Out = (Join-Path (Split-Path $PSScriptRoot) 'out'))
+    $helm = Join-Path $Out 'tools/helm4/helm'
+    if (-not (Test-Path $helm)) { throw "Real Helm is not in $Out/tools; run ./build.ps1 -Task Prerequisites first." }
+    $cluster = Start-KubeStandIn -Executable (Join-Path $Out 'standin/kube-standin') -Dir (Join-Path $Path 'cluster') -Charts (Join-Path $Out 'charts')
+    $env:KUBECONFIG = $cluster.Kubeconfig
+    foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $Path "helm/$($part.ToLowerInvariant())") }
+    $env:SBKUBE_HELM = $helm
+    $env:SBKUBE_KUBECTL = Join-Path $Out 'tools/helm4/kubectl'
+    $sources = if ($Example) { Join-Path $Example 'sources.yaml' }
+    if ($sources -and (Test-Path $sources)) {
+        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', "$($cluster.Url)/charts/bitnami") | Set-Content $sources -NoNewline
+    }
+    $cluster
+}
+
+Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn, Start-SbkubePlayground

@@ -5,35 +5,38 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using System.Threading;
 using SBKube.Core.State;
+using SBKube.Tests.Shared;
 using Xunit;
 
 namespace SBKube.PowerShell.Tests
 {
+    /// <summary>Real Helm finds the stand-in through process-wide environment variables: these tests run one at a time.</summary>
     [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class HelmSimEnvironment
+    public sealed class ClusterEnvironment
     {
-        public const string Name = "HelmSim (process environment)";
+        public const string Name = "Real Helm (process environment)";
     }
 
-    /// <summary>A project of two apps (second depends on first) and a HelmSim home of its own, for in-process cmdlet tests.</summary>
-    public abstract class HelmSimProject : IDisposable
+    /// <summary>
+    /// A project of two apps (second depends on first) and a cluster of its own (real Helm 4 against the API
+    /// stand-in), for in-process cmdlet tests.
+    /// </summary>
+    public abstract class ClusterProject : IDisposable
     {
-        protected readonly string _home;
+        private readonly string _root;
         protected readonly string _project;
-        private readonly string? _oldHome = Environment.GetEnvironmentVariable("HELMSIM_HOME");
+        private readonly StandInCluster _cluster;
         private readonly string? _oldHelm = Environment.GetEnvironmentVariable("SBKUBE_HELM");
         protected PsHost? _ps;
 
-        protected HelmSimProject()
+        protected ClusterProject()
         {
-            string root = Path.Combine(Path.GetTempPath(), "sbkube-flow-" + Guid.NewGuid().ToString("N").Substring(0, 10));
-            _home = Path.Combine(root, "helmsim");
-            _project = Path.Combine(root, "project");
-            Directory.CreateDirectory(_home);
+            _root = Path.Combine(Path.GetTempPath(), "sbkube-flow-" + Guid.NewGuid().ToString("N").Substring(0, 10));
+            _project = Path.Combine(_root, "project");
             Directory.CreateDirectory(Path.Combine(_project, "values"));
-            Environment.SetEnvironmentVariable("HELMSIM_HOME", _home);
-            Environment.SetEnvironmentVariable("SBKUBE_HELM", Path.Combine(AppContext.BaseDirectory, "helmsim", OperatingSystem.IsWindows() ? "helm.exe" : "helm"));
-            File.WriteAllText(Path.Combine(_project, "sources.yaml"), "helm_repos:\n  bitnami: https://charts.bitnami.com/bitnami\n");
+            _cluster = new StandInCluster(_root);
+            Environment.SetEnvironmentVariable("SBKUBE_HELM", _cluster.HelmExe);
+            File.WriteAllText(Path.Combine(_project, "sources.yaml"), $"helm_repos:\n  bitnami: {_cluster.BitnamiUrl}\n");
             Config("first: { chart: bitnami/nginx, version: 15.0.0 }\n  second: { chart: bitnami/nginx, version: 15.0.0, depends_on: [first] }");
             Values("v1");
         }
@@ -41,9 +44,9 @@ namespace SBKube.PowerShell.Tests
         public virtual void Dispose()
         {
             _ps?.Dispose();
-            Environment.SetEnvironmentVariable("HELMSIM_HOME", _oldHome);
+            _cluster.Dispose();
             Environment.SetEnvironmentVariable("SBKUBE_HELM", _oldHelm);
-            Directory.Delete(Path.GetDirectoryName(_home)!, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
 
         protected PsHost Host(string? answer = null) => _ps = new PsHost(answer == null ? null : new AnsweringHost(answer));
@@ -53,21 +56,22 @@ namespace SBKube.PowerShell.Tests
 
         protected void Values(string password) => File.WriteAllText(Path.Combine(_project, "values", "first.yaml"), $"auth:\n  password: {password}\n");
 
-        protected string[] Calls() => File.Exists(Path.Combine(_home, "calls.log"))
-            ? File.ReadAllLines(Path.Combine(_home, "calls.log")).Where(l => l.Length > 0)
-                .Select(l => (string)((JsonArray)JsonNode.Parse(l)!["argv"]!)[0]!).ToArray()
-            : Array.Empty<string>();
+        /// <summary>The helm commands SBKube ran (upgrade, history, ...), oldest first.</summary>
+        protected string[] Calls() => _cluster.Calls().Select(c => c.Command).ToArray();
 
-        protected void ForgetCalls() => File.Delete(Path.Combine(_home, "calls.log"));
+        protected void ForgetCalls() => _cluster.ForgetCalls();
+
+        /// <summary>Writes the stand-in's faults (tests/KubeStandIn/Faults.cs).</summary>
+        protected void Faults(string? json) => _cluster.Faults(json);
 
         protected string Apply(string extra = "") => $"Invoke-SbkubeApply -Path '{_project}' -StatePath $StatePath {extra}";
     }
 
-    /// <summary>Apply, rollback and delete cmdlets in-process against HelmSim: plan once, confirm, execute, stop.</summary>
-    [Collection(HelmSimEnvironment.Name)]
-    public sealed class CmdletFlowTests : HelmSimProject
+    /// <summary>Apply, rollback and delete cmdlets in-process against real Helm: plan once, confirm, execute, stop.</summary>
+    [Collection(ClusterEnvironment.Name)]
+    public sealed class CmdletFlowTests : ClusterProject
     {
-        [Fact]
+        [ClusterFact]
         public void Apply_with_Confirm_plans_once_and_executes_what_was_confirmed()
         {
             PsHost ps = Host("A");
@@ -85,7 +89,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Contains(((AnsweringHost)_ps!.HostForTests!).Prompts, p => p.Contains("Upgrade: Updated values", StringComparison.Ordinal) && !p.Contains("Would", StringComparison.Ordinal));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Apply_with_Confirm_answered_no_changes_nothing()
         {
             PsHost ps = Host("L");
@@ -98,11 +102,12 @@ namespace SBKube.PowerShell.Tests
             Assert.Empty(store.List());
         }
 
-        [Fact]
+        [ClusterFact]
         public void Stopping_an_apply_lets_the_running_app_finish_and_starts_no_other()
         {
             PsHost ps = Host();
-            File.WriteAllText(Path.Combine(_home, "faults.json"), "{\"delay_ms_by_command\": {\"upgrade\": 2500}}");
+            // Slow writes: an install takes a few seconds.
+            Faults("{\"slow_writes_ms\": 600}");
             using System.Management.Automation.PowerShell pipeline = ps.NewPipeline(Apply());
             IAsyncResult running = pipeline.BeginInvoke();
             DateTime deadline = DateTime.UtcNow.AddSeconds(60);
@@ -121,7 +126,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(1, Calls().Count(c => c == "upgrade"));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Rollback_and_delete_run_through_the_same_base()
         {
             PsHost ps = Host();
@@ -139,7 +144,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(new[] { "second", "first" }, gone.Output.Select(o => (string)o.Properties["App"].Value));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Rollback_plans_with_one_helm_history_shows_that_plan_under_WhatIf_and_executes_it_without_asking_again()
         {
             PsHost ps = Host();
@@ -160,7 +165,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(new[] { "history", "rollback" }, Calls());
         }
 
-        [Fact]
+        [ClusterFact]
         public void Remove_with_Force_asks_nothing_yet_WhatIf_still_only_reports()
         {
             PsHost ps = Host("L"); // every prompt answered "No to All"

@@ -3,13 +3,14 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SBKube.Core.State;
+using SBKube.Tests.Shared;
 using Xunit;
 
 namespace SBKube.PowerShell.Tests
 {
-    /// <summary>Invoke-SbkubeApply -HealthCheck and -RollbackOnFailure in-process against HelmSim.</summary>
-    [Collection(HelmSimEnvironment.Name)]
-    public sealed class HealthCheckTests : HelmSimProject
+    /// <summary>Invoke-SbkubeApply -HealthCheck and -RollbackOnFailure in-process against real Helm.</summary>
+    [Collection(ClusterEnvironment.Name)]
+    public sealed class HealthCheckTests : ClusterProject
     {
         private const string Quick = "-HealthTimeout 2s -HealthInterval 00:00:00.2";
 
@@ -17,7 +18,7 @@ namespace SBKube.PowerShell.Tests
             .Single(o => o.Properties["App"] != null && (string)o.Properties["App"].Value == app && (string)o.Properties["Operation"].Value == operation)
             .Properties["Outcome"].Value.ToString()!;
 
-        [Fact]
+        [ClusterFact]
         public void A_failed_health_check_rolls_back_what_the_run_changed_and_reports_both()
         {
             PsHost ps = Host();
@@ -42,7 +43,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(1, Calls().Count(c => c == "rollback"));
         }
 
-        [Fact]
+        [ClusterFact]
         public void A_health_check_that_passes_on_a_later_try_changes_nothing_back()
         {
             PsHost ps = Host();
@@ -56,7 +57,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(2, ps.Store().List().Count(d => d.Status == DeploymentStatus.Deployed));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Without_RollbackOnFailure_a_failed_check_is_reported_and_nothing_goes_back()
         {
             PsHost ps = Host();
@@ -69,7 +70,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal(2, ps.Store().List().Count(d => d.Status == DeploymentStatus.Deployed));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Apps_a_run_installed_are_uninstalled_dependents_first_when_the_check_fails()
         {
             PsHost ps = Host();
@@ -86,20 +87,21 @@ namespace SBKube.PowerShell.Tests
                 store.GetLatest("flow", "first")!.Description, StringComparison.Ordinal);
         }
 
-        [Fact]
+        [ClusterFact]
         public void A_failed_app_with_RollbackOnFailure_returns_the_others_and_skips_the_check()
         {
             PsHost ps = Host();
             Assert.Empty(ps.Run(Apply() + " | Out-Null").Errors);
             Values("v2");
-            Config("first: { chart: bitnami/nginx, version: 15.0.0 }\n  second: { chart: bitnami/nginx, version: 15.1.0 }");
-            File.WriteAllText(Path.Combine(_home, "faults.json"), "{\"fail_next_upgrade\": {\"second\": \"boom\"}}");
+            // second's new version never becomes ready: Helm's wait for it times out.
+            Config("first: { chart: bitnami/nginx, version: 15.0.0 }\n  second: { chart: bitnami/nginx, version: 15.1.0, wait: true, timeout: 3s }");
+            Faults("{\"never_ready\": [\"flow/second\"]}");
 
             PsResult r = ps.Run("$script:ran = $false; " +
                 Apply($"-HealthCheck {{ $script:ran = $true; $true }} {Quick} -RollbackOnFailure") + "; \"ran=$script:ran\"");
 
             Assert.True("ran=False".Equals(r.Output.Last().BaseObject), r.ToString());
-            Assert.Contains(r.Errors, e => e.Exception.Message.Contains("boom", StringComparison.Ordinal));
+            Assert.Contains(r.Errors, e => e.Exception.Message.Contains("context deadline exceeded", StringComparison.Ordinal));
             Assert.Equal("RolledBack", Outcome(r, "first", "rollback"));
             Assert.Equal("RolledBack", Outcome(r, "second", "rollback"));
             StateStore store = ps.Store();
@@ -107,7 +109,7 @@ namespace SBKube.PowerShell.Tests
             Assert.Equal("15.0.0", store.GetDeployed("flow", "second")!.ChartVersion);
         }
 
-        [Fact]
+        [ClusterFact]
         public void A_health_check_that_is_neither_a_script_nor_a_URL_is_refused_before_anything_changes()
         {
             PsHost ps = Host();

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using SBKube.Core.State;
+using SBKube.Tests.Shared;
 using Xunit;
 
 namespace SBKube.PowerShell.Tests
@@ -13,10 +14,10 @@ namespace SBKube.PowerShell.Tests
     /// Ctrl+C (PowerShell.Stop) behaves the same in apply, rollback and delete: it ends a wait for a lock at
     /// once, and nothing is sent to the cluster or recorded for the app that was waiting.
     /// </summary>
-    [Collection(HelmSimEnvironment.Name)]
-    public sealed class StopTests : HelmSimProject
+    [Collection(ClusterEnvironment.Name)]
+    public sealed class StopTests : ClusterProject
     {
-        [Theory]
+        [ClusterTheory]
         [InlineData("Invoke-SbkubeApply -Path '{0}' -StatePath $StatePath -LockTimeout 40s", "upgrade")]
         [InlineData("Invoke-SbkubeRollback -Namespace flow -App first -Revision 1 -StatePath $StatePath -LockTimeout 40s -Confirm:$false", "rollback")]
         [InlineData("Remove-SbkubeApp -Namespace flow -App first -StatePath $StatePath -LockTimeout 40s -Force", "uninstall")]

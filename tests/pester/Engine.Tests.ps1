@@ -198,16 +198,18 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
         (Get-SbkubeState).Context | Should -Be 'dev-cluster'
     }
 
-    It 'speaks Helm 4: --rollback-on-failure, and -Force is never --force-replace' {
+    It 'speaks the Helm it finds: atomic is --rollback-on-failure on Helm 4, -Force is never Helm''s --force or --force-replace' {
+        $major = Get-TestHelmMajor
         Add-Content (Join-Path $s.Example 'config.yaml') '    atomic: true'
         Invoke-SbkubeApply -Path $s.Example -Force | Select-Object -ExpandProperty Outcome | Should -Be 'Installed'
         $argv = (Get-HelmCall -Command upgrade)[0].argv
-        $argv | Should -Contain '--rollback-on-failure'
+        $argv | Should -Contain $(if ($major -eq 4) { '--rollback-on-failure' } else { '--atomic' })
+        $argv | Should -Not -Contain $(if ($major -eq 4) { '--atomic' } else { '--rollback-on-failure' })
         $argv | Should -Not -Contain '--force-replace'
-        $argv | Should -Not -Contain '--atomic'
+        $argv | Should -Not -Contain '--force'
         # The drift check before a redeploy lists releases: Helm 4 has no -a.
         Invoke-SbkubeApply -Path $s.Example -Force | Out-Null
-        (Get-HelmCall -Command list)[0].argv | Should -Not -Contain '-a'
+        if ($major -eq 4) { (Get-HelmCall -Command list)[0].argv | Should -Not -Contain '-a' }
     }
 
     It 'a rollback asks helm once for its history and once to roll back; helm version only once per session' {

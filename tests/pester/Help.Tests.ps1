@@ -53,7 +53,7 @@ Describe 'The help files' {
         $about | Should -Not -BeNullOrEmpty
         $text = ($about | Out-String)
         $text | Should -Match 'SBKUBE_STATE_DB'
-        $text | Should -Match 'HELMSIM_HOME'
+        $text | Should -Match 'Start-SbkubePlayground'
         $text | Should -Match 'state\.db'
     }
 }

@@ -3,7 +3,7 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force
 
-    # Three real revisions of the seed's redis through HelmSim (values v1, v2, v3).
+    # Three real revisions of the seed's redis through real Helm (values v1, v2, v3).
     function New-ThreeRevisions($Sandbox) {
         $values = Join-Path $Sandbox.Example 'values/redis.yaml'
         Invoke-SbkubeApply -Path $Sandbox.Example -ErrorAction Stop | Out-Null

@@ -1,4 +1,4 @@
-# The PowerShell versions of the seed's scripts (examples/scripts) against HelmSim.
+# The PowerShell versions of the seed's scripts (examples/scripts) against real Helm.
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force

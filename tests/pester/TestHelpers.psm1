@@ -1,5 +1,6 @@
-# Shared set-up for the Pester suites: each test file gets a throw-away state DB, HelmSim home and a
-# copy of the example, and talks to the built module the way a user would.
+# Shared set-up for the Pester suites: each test file gets a throw-away state DB, a Kubernetes API stand-in
+# with real Helm and kubectl in front of it, and a copy of the example, and talks to the built module the way
+# a user would.
 
 $script:Root = if ($env:SBKUBE_TEST_ROOT) { $env:SBKUBE_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
 # The real-Helm harness (tools, chart repository, API stand-in) is the build's own.
@@ -19,6 +20,9 @@ function Get-KubectlSimPath {
     if ($env:SBKUBE_TEST_KUBECTLSIM) { $env:SBKUBE_TEST_KUBECTLSIM } else { Join-Path $script:Root 'out/helmsim/kubectl' }
 }
 
+<# The Helm major a suite runs on unless it names one: 4, or the Test task's SBKUBE_TEST_HELM_MAJOR (its Helm 3 pass). #>
+function Get-TestHelmMajor { if ($env:SBKUBE_TEST_HELM_MAJOR) { [int]$env:SBKUBE_TEST_HELM_MAJOR } else { 4 } }
+
 <#
 .SYNOPSIS
     A fresh sandbox: temp folder with state.db path, HelmSim home and a copy of an example; sets the
@@ -27,7 +31,7 @@ function Get-KubectlSimPath {
     (the example's bitnami repository points there).
 #>
 function New-SbkubeSandbox {
-    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = 4, [switch] $OwnCharts)
+    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = (Get-TestHelmMajor), [switch] $OwnCharts)
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $dir | Out-Null
     if ($Example) {
@@ -82,28 +86,13 @@ function New-SbkubeSandbox {
     $sandbox
 }
 
-<#
-    A recorder in front of a real tool: each call leaves <start-ns>-<pid>.args (its arguments, NUL
-    separated) and, once it ended, .end (exit code and end time) in the sandbox's calls folder, which
-    Get-HelmCall reads. TERM, INT and HUP are passed on, so a stopped call stops the tool.
-#>
+<# tests/Shared/call-recorder.sh in front of a real tool, recording into the sandbox's calls folder for Get-HelmCall. #>
 function New-CallRecorder([object] $Sandbox, [string] $Tool) {
     $bin = Join-Path $Sandbox.Dir 'bin'
     New-Item -ItemType Directory -Force -Path $bin, $Sandbox.Calls | Out-Null
     $recorder = Join-Path $bin (Split-Path $Tool -Leaf)
-    @"
-#!/bin/sh
-id="$($Sandbox.Calls)/`$(date +%s%N)-`$`$"
-printf '%s\0' '$(Split-Path $Tool -Leaf)' "`$@" > "`$id.args"
-exec 3<&0
-'$Tool' "`$@" <&3 3<&- &
-child=`$!
-trap 'kill -TERM `$child 2>/dev/null' TERM INT HUP
-wait `$child; rc=`$?
-while kill -0 `$child 2>/dev/null; do wait `$child; rc=`$?; done
-printf '%s %s' "`$rc" "`$(date +%s%N)" > "`$id.end"
-exit `$rc
-"@ | Set-Content $recorder -NoNewline
+    (Get-Content (Join-Path $script:Root 'tests/Shared/call-recorder.sh') -Raw).Replace('@CALLS@', $Sandbox.Calls).
+        Replace('@NAME@', (Split-Path $Tool -Leaf)).Replace('@TOOL@', $Tool) | Set-Content $recorder -NoNewline
     & chmod +x $recorder
     $recorder
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Tests.Shared;
 using SBKube.Core.Config;
 using SBKube.Core.Engine;
 using Xunit;
@@ -9,10 +10,10 @@ using Xunit;
 namespace SBKube.Core.Tests.Engine
 {
     /// <summary>Plan, confirm, execute: an apply decides once and carries out that decision.</summary>
-    [Collection(HelmSimCollection.Name)]
+    [Collection(ClusterCollection.Name)]
     public sealed class ApplyPlanTests : System.IDisposable
     {
-        private readonly SimProject _p = new SimProject();
+        private readonly ClusterProject _p = new ClusterProject();
 
         public void Dispose() => _p.Dispose();
 
@@ -23,7 +24,7 @@ namespace SBKube.Core.Tests.Engine
             return results;
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task A_plan_says_what_each_app_would_get_and_changes_nothing()
         {
             _p.Redis();
@@ -39,7 +40,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(1, _p.Count("upgrade"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task Executing_a_plan_asks_helm_for_the_release_list_once_and_upgrades_once()
         {
             _p.Redis();
@@ -57,7 +58,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(2, _p.Count("upgrade"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task An_app_deployed_by_another_run_after_planning_is_refused_and_left_alone()
         {
             _p.Redis();
@@ -78,7 +79,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(2, _p.Store.List().Count);
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task A_plan_nobody_reviewed_is_made_again_for_an_app_another_run_deployed_meanwhile()
         {
             _p.Redis();
@@ -95,7 +96,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(2, _p.Count("upgrade"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task Executing_only_the_confirmed_part_leaves_the_rest_alone()
         {
             _p.Redis();

@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using SBKube.Tests.Shared;
 using SBKube.Core.Engine;
 using SBKube.Core.Helm;
 using SBKube.Core.State;
@@ -8,16 +9,16 @@ using Xunit;
 namespace SBKube.Core.Tests.Engine
 {
     /// <summary>A run whose lease was taken over while it was paused must not touch the cluster again.</summary>
-    [Collection(HelmSimCollection.Name)]
+    [Collection(ClusterCollection.Name)]
     public sealed class FencingTests : IDisposable
     {
-        private readonly SimProject _p = new SimProject();
+        private readonly ClusterProject _p = new ClusterProject();
 
         public void Dispose() => _p.Dispose();
 
         private static RevisionSnapshot Redis() => new RevisionSnapshot { AppType = "helm", ReleaseName = "redis", Namespace = "state-demo" };
 
-        [Fact]
+        [ClusterFact]
         public async Task With_its_lease_held_the_session_calls_helm()
         {
             using LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
@@ -26,7 +27,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(1, _p.Count("uninstall"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task A_lease_taken_over_by_another_run_stops_the_next_helm_call()
         {
             using LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);
@@ -39,7 +40,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(0, _p.Count("uninstall"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task Only_the_locks_covering_the_app_are_checked()
         {
             // Parallel apply: another app's lease may be released (or lost) while this app deploys.
@@ -53,7 +54,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(1, _p.Count("uninstall"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task A_lost_namespace_lock_stops_the_apps_of_that_namespace()
         {
             using LockLease ns = await _p.Session.LockAsync("state-demo", null, "apply", TimeSpan.Zero);
@@ -66,7 +67,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(0, _p.Count("uninstall"));
         }
 
-        [Fact]
+        [ClusterFact]
         public async Task A_released_lease_is_no_longer_checked()
         {
             LockLease lease = await _p.Session.LockAsync("state-demo", "redis", "delete", TimeSpan.Zero);

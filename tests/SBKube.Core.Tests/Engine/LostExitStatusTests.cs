@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using SBKube.Tests.Shared;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 using SBKube.Core.Tools;
@@ -11,10 +12,10 @@ namespace SBKube.Core.Tests.Engine
     /// A change whose helm exit status never arrived is never counted a success by itself: its row is
     /// settled from Helm's own history, deployed only if Helm recorded the new revision deployed.
     /// </summary>
-    [Collection(HelmSimCollection.Name)]
+    [Collection(ClusterCollection.Name)]
     public sealed class LostExitStatusTests : IDisposable
     {
-        private readonly SimProject _p = new SimProject();
+        private readonly ClusterProject _p = new ClusterProject();
 
         public void Dispose() => _p.Dispose();
 
@@ -34,7 +35,7 @@ namespace SBKube.Core.Tests.Engine
             return result;
         }
 
-        [Fact]
+        [ClusterFact]
         public void Helm_did_the_upgrade_so_the_row_is_deployed_with_a_warning_saying_why()
         {
             _p.Redis();
@@ -54,7 +55,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains(_p.Warnings, w => w.Contains("Helm's history shows it deployed"));
         }
 
-        [Fact]
+        [ClusterFact]
         public void Helm_did_nothing_so_the_row_is_failed_and_the_previous_revision_stays_deployed()
         {
             _p.Redis();

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using SBKube.Tests.Shared;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 using Xunit;
@@ -11,14 +12,14 @@ using Xunit;
 namespace SBKube.Core.Tests.Engine
 {
     /// <summary>How often an apply asks the store: per namespace, not per app (issue 15: 100 unchanged apps).</summary>
-    [Collection(HelmSimCollection.Name)]
+    [Collection(ClusterCollection.Name)]
     public sealed class StoreReadsTests : IDisposable
     {
-        private readonly SimProject _p = new SimProject();
+        private readonly ClusterProject _p = new ClusterProject();
 
         public void Dispose() => _p.Dispose();
 
-        [Fact]
+        [ClusterFact]
         public void An_unchanged_apply_of_twelve_apps_in_three_namespaces_reads_each_namespace_once_per_phase()
         {
             _p.Write("config.yaml", "namespace: ns-0\napps:\n" + string.Concat(Enumerable.Range(1, 12).Select(i =>
@@ -38,7 +39,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(0, calls.GetValueOrDefault(nameof(IStateStore.GetDeployed)));
         }
 
-        [Fact]
+        [ClusterFact]
         public void A_lock_on_one_app_sends_only_that_app_through_its_lock()
         {
             _p.Write("config.yaml", "namespace: ns-0\napps:\n" + string.Concat(Enumerable.Range(1, 3).Select(i =>

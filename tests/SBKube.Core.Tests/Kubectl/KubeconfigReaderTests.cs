@@ -6,7 +6,7 @@ using Xunit;
 namespace SBKube.Core.Tests.Kubectl
 {
     /// <summary>Which kube context is current, found as kubectl finds it. Changes process variables, so not parallel.</summary>
-    [Collection(SBKube.Core.Tests.Engine.HelmSimCollection.Name)]
+    [Collection(SBKube.Core.Tests.Engine.ClusterCollection.Name)]
     public sealed class KubeconfigReaderTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "sbkube-kubeconfig-" + Guid.NewGuid().ToString("N").Substring(0, 8));

@@ -3,16 +3,17 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
+using SBKube.Tests.Shared;
 using SBKube.Core.Engine;
 using SBKube.Core.State;
 using Xunit;
 
 namespace SBKube.Core.Tests.Engine
 {
-    /// <summary>Rollback and delete against the real Helm simulator.</summary>
-    public sealed partial class EngineSimTests
+    /// <summary>Rollback and delete with real Helm against the Kubernetes API stand-in.</summary>
+    public sealed partial class EngineClusterTests
     {
-        [Fact]
+        [ClusterFact]
         public void Rollback_ToRevision2_AddsARollbackRevision()
         {
             _p.Redis();
@@ -45,14 +46,16 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Rollback_ToAFailedRevision_IsRefusedUnlessAllowed()
         {
             _p.Redis();
             _p.ApplyOne();
-            _p.Faults("{\"fail_next_upgrade\": {\"redis\": \"boom\"}}");
+            // Writes of StatefulSets are refused: the upgrade fails in the cluster.
+            _p.Faults("{\"forbidden\": {\"namespaces\": [\"state-demo\"], \"resources\": [\"statefulsets\"]}}");
             _p.Redis(size: "2Gi");
             Assert.Equal(AppOutcome.Failed, _p.ApplyOne().Outcome);
+            _p.Faults(null);
 
             SbkubeException refused = Assert.Throws<SbkubeException>(() => _p.Rollback("redis", "2"));
             Assert.Equal("RollbackTargetFailed", refused.ErrorId);
@@ -64,7 +67,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(3, _p.Store.GetDeployed("state-demo", "redis")!.Revision);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Rollback_ToARevisionHelmPruned_RedeploysTheSnapshot()
         {
             _p.Redis(extra: "    history_max: 2\n");
@@ -91,7 +94,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains("\"1Gi\"", values.Out);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Rollback_AfterHelmRenumbered_TheRelease_DeploysTheRecordedValues()
         {
             _p.Redis(size: "1Gi");
@@ -114,7 +117,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains("\"1Gi\"", values.Out);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Apply_AfterAManualUninstall_Reinstalls()
         {
             _p.Redis();
@@ -128,7 +131,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains("\"deployed\"", _p.Helm("list", "-n", "state-demo", "-o", "json").Out);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Delete_RecordsUninstalled_ThenRollbackReinstalls()
         {
             _p.Redis();
@@ -156,7 +159,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Contains("\"status\":\"deployed\"", list.Out);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Delete_decides_under_the_lock_from_the_deployed_row_not_the_plan()
         {
             _p.Redis();
@@ -180,7 +183,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(3, _p.Store.GetLatest("state-demo", "redis")!.Revision);
         }
 
-        [Fact]
+        [ClusterFact]
         public void Delete_WhenHelmAlreadyLostTheRelease_StillRecordsIt()
         {
             _p.Redis();

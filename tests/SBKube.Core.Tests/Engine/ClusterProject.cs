@@ -12,54 +12,42 @@ using SBKube.Core.Helm;
 using SBKube.Core.Kubectl;
 using SBKube.Core.Security;
 using SBKube.Core.State;
+using SBKube.Tests.Shared;
 using Xunit;
 
 namespace SBKube.Core.Tests.Engine
 {
     /// <summary>
-    /// Engine tests run the real HelmSim, whose "cluster" lives in $HELMSIM_HOME — a process-wide
-    /// environment variable, so these tests never run in parallel with each other or anything else.
+    /// Engine tests run real Helm against a Kubernetes API stand-in, which Helm finds through process-wide
+    /// environment variables (KUBECONFIG, HELM_*_HOME), so these tests never run in parallel with each other
+    /// or anything else.
     /// </summary>
     [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class HelmSimCollection
+    public sealed class ClusterCollection
     {
-        public const string Name = "HelmSim (process environment)";
+        public const string Name = "Real Helm (process environment)";
     }
 
-    /// <summary>One isolated simulator cluster + config folder + state DB.</summary>
-    internal sealed class SimProject : IDisposable
+    /// <summary>One cluster of its own (the stand-in, real Helm 4) + config folder + state DB.</summary>
+    internal sealed class ClusterProject : IDisposable
     {
-        public const string Sources = "helm_repos:\n  bitnami: https://charts.bitnami.com/bitnami\n";
+        private readonly StandInCluster _cluster;
 
-        private readonly string? _oldHome;
-
-        public SimProject()
+        public ClusterProject()
         {
             Root = Path.Combine(Path.GetTempPath(), "sbkube-engine-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-            Home = Path.Combine(Root, "helmsim");
             Dir = Path.Combine(Root, "project");
-            Directory.CreateDirectory(Home);
             Directory.CreateDirectory(Dir);
+            _cluster = new StandInCluster(Root);
             DbPath = Path.Combine(Root, "state", "state.db");
-            _oldHome = Environment.GetEnvironmentVariable("HELMSIM_HOME");
-            Environment.SetEnvironmentVariable("HELMSIM_HOME", Home);
             Write("sources.yaml", Sources);
             Store = StateStore.Open(DbPath);
             Session = NewSession();
         }
 
-        public static string HelmExe
-        {
-            get
-            {
-                string path = Path.Combine(AppContext.BaseDirectory, "helmsim", OperatingSystem.IsWindows() ? "helm.exe" : "helm");
-                Assert.True(File.Exists(path), "HelmSim not found next to the tests (the test project builds and copies it): " + path);
-                return path;
-            }
-        }
+        public string Sources => "helm_repos:\n  bitnami: " + _cluster.BitnamiUrl + "\n";
 
         public string Root { get; }
-        public string Home { get; }
         public string Dir { get; }
         public string DbPath { get; }
         public StateStore Store { get; }
@@ -67,8 +55,8 @@ namespace SBKube.Core.Tests.Engine
         public List<string> Warnings { get; } = new List<string>();
 
         public EngineSession NewSession(IStateStore? store = null) => Session = new EngineSession(store ?? Store, "",
-            new HelmClient(new HelmOptions { Executable = HelmExe }),
-            new KubectlClient(new KubectlOptions { Executable = "kubectl" }),
+            new HelmClient(new HelmOptions { Executable = _cluster.HelmExe }),
+            new KubectlClient(new KubectlOptions { Executable = _cluster.KubectlExe }),
             new SecretRedactor(), new ListLog(Warnings));
 
         public string Write(string rel, string content)
@@ -129,41 +117,23 @@ namespace SBKube.Core.Tests.Engine
         public AppResult Delete(DeploymentRecord deployed) =>
             new DeleteEngine(Session).DeleteAsync(deployed, TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
 
-        /// <summary>Moves the simulator's write time on, as replacing the helm binary would (HelmClient caches its version per binary).</summary>
-        public static void ReplaceHelm() => File.SetLastWriteTimeUtc(HelmExe, File.GetLastWriteTimeUtc(HelmExe).AddSeconds(1));
+        /// <summary>Writes the stand-in's faults (tests/KubeStandIn/Faults.cs); null clears them.</summary>
+        public void Faults(string? json) => _cluster.Faults(json);
 
-        public void Faults(string json) => File.WriteAllText(Path.Combine(Home, "faults.json"), json);
+        /// <summary>The helm calls SBKube made, oldest first.</summary>
+        public List<ToolCall> Calls() => _cluster.Calls();
 
-        /// <summary>$HELMSIM_HOME/calls.log, one entry per helm invocation.</summary>
-        public List<HelmCall> Calls()
-        {
-            string path = Path.Combine(Home, "calls.log");
-            if (!File.Exists(path)) return new List<HelmCall>();
-            return File.ReadAllLines(path).Where(l => l.Length > 0).Select(l =>
-            {
-                JsonObject o = (JsonObject)JsonNode.Parse(l)!;
-                return new HelmCall(
-                    ((JsonArray)o["argv"]!).Select(a => (string)a!).ToArray(),
-                    DateTime.Parse((string)o["start"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
-                    DateTime.Parse((string)o["end"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
-                    (int)o["exit"]!);
-            }).ToList();
-        }
+        public int Count(string command) => _cluster.Count(command);
 
-        public int Count(string command) => Calls().Count(c => c.Command == command);
+        public void ForgetCalls() => _cluster.ForgetCalls();
 
-        /// <summary>Runs the simulator directly, as a person at a terminal would.</summary>
-        public (int Code, string Out, string Err) Helm(params string[] args)
-        {
-            var psi = new ProcessStartInfo(HelmExe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in args) psi.ArgumentList.Add(a);
-            psi.Environment["HELMSIM_HOME"] = Home;
-            using Process p = Process.Start(psi)!;
-            Task<string> err = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            return (p.ExitCode, output, err.Result);
-        }
+        /// <summary>The helm SBKube is given (the call recorder in front of the real one).</summary>
+        public string HelmExe => _cluster.HelmExe;
+
+        public void CopyRelease(string ns, string release, IEnumerable<string> names) => _cluster.CopyRelease(ns, release, names);
+
+        /// <summary>Runs the real helm directly, as a person at a terminal would.</summary>
+        public (int Code, string Out, string Err) Helm(params string[] args) => _cluster.Helm(args);
 
         public JsonArray HelmHistory(string release, string ns = "state-demo")
         {
@@ -174,7 +144,7 @@ namespace SBKube.Core.Tests.Engine
 
         public void Dispose()
         {
-            Environment.SetEnvironmentVariable("HELMSIM_HOME", _oldHome);
+            _cluster.Dispose();
             try
             {
                 Directory.Delete(Root, true);
@@ -199,13 +169,5 @@ namespace SBKube.Core.Tests.Engine
             public void Warning(string message, NextStep next) => Warning($"{message} [next: {next.Kind}]");
             public void Progress(int done, int total, IReadOnlyCollection<string> running) { }
         }
-    }
-
-    internal sealed record HelmCall(string[] Argv, DateTime Start, DateTime End, int Exit)
-    {
-        public string Command => Argv.Length == 0 ? "" : Argv[0];
-
-        /// <summary>The first positional argument: SBKube puts them after "--".</summary>
-        public string? Release => System.Array.IndexOf(Argv, "--") is int end && end >= 0 && end + 1 < Argv.Length ? Argv[end + 1] : null;
     }
 }
