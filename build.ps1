@@ -3,8 +3,8 @@
 .SYNOPSIS
     Builds, tests, packages and demonstrates SBKube.
 .DESCRIPTION
-    Build   assembles the importable module folder out/SBKube, the Helm/kubectl simulators in out/helmsim and the
-            Kubernetes API stand-in the real-Helm tests run against in out/standin.
+    Build   assembles the importable module folder out/SBKube and the Kubernetes API stand-in the tests run
+            real Helm against in out/standin.
     Test    builds, installs the prerequisites, starts a throwaway PostgreSQL server, runs the xunit suites
             and the Pester suites (on SQLite and real Helm 4, the Helm-facing ones again on Helm 3, the
             backend-neutral ones again on PostgreSQL) and ends with "tests: N passed, M failed".
@@ -38,7 +38,6 @@ Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'SBKube'
-$SimOut = Join-Path $Out 'helmsim'
 $StandInOut = Join-Path $Out 'standin'
 $ChartsOut = Join-Path $Out 'charts'
 # Filled by Install-TestPrerequisites: the real Helm/kubectl of each major.
@@ -127,20 +126,10 @@ function Invoke-Build {
     $helpBuilder = Join-Path $Root 'build/Build-Help.ps1'
     if (Test-Path $helpBuilder) { & $helpBuilder -DocsPath (Join-Path $Root 'docs') -ModulePath $ModuleOut }
 
-    # The simulators: executables named helm and kubectl, with their chart catalog.
-    Remove-Item $SimOut -Recurse -Force -ErrorAction Ignore
-    foreach ($sim in 'HelmSim', 'KubectlSim') {
-        $proj = Join-Path $Root "tests/$sim/$sim.csproj"
-        if (Test-Path $proj) {
-            Invoke-Native dotnet @('build', $proj, '-c', $Configuration, '-o', $SimOut, '--nologo', '-v', 'q')
-        }
-    }
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/KubeStandIn/KubeStandIn.csproj'), '-c', $Configuration, '-o', $StandInOut, '--nologo', '-v', 'q')
     Write-Host "Built module: $ModuleOut"
 }
 
-function Get-HelmSim { Join-Path $SimOut ($IsWindows ? 'helm.exe' : 'helm') }
-function Get-KubectlSim { Join-Path $SimOut ($IsWindows ? 'kubectl.exe' : 'kubectl') }
 
 function Install-TestPrerequisites {
     # The seed's SQL is checked with the sqlite3 CLI and psql, metrics with promtool, team state on a
@@ -230,8 +219,6 @@ function Invoke-PesterTests {
     )
     $pester = Get-Pester
     $env:SBKUBE_TEST_MODULE = Join-Path $ModuleOut 'SBKube.psd1'
-    $env:SBKUBE_TEST_HELMSIM = Get-HelmSim
-    $env:SBKUBE_TEST_KUBECTLSIM = Get-KubectlSim
     $env:SBKUBE_TEST_ROOT = $Root
     $env:SBKUBE_TEST_BACKEND = $Backend
     $env:SBKUBE_TEST_HELM_MAJOR = $HelmMajor
@@ -350,7 +337,7 @@ function Invoke-Bench {
     # The floors: sqlite3 and psql, and a PostgreSQL server for the team-state figures.
     Install-TestPrerequisites
     $bench = Join-Path $Root 'build/Bench.ps1'
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -HelmSim (Get-HelmSim) -JsonPath (Join-Path $Out 'bench.json')
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench -ModulePath (Join-Path $ModuleOut 'SBKube.psd1') -Out $Out -JsonPath (Join-Path $Out 'bench.json')
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit $LASTEXITCODE)." }
 }
 

@@ -13,7 +13,6 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'PostgresServer.psm1') -Force
 $server = Start-SbkubeTestPostgres
 $savedPassword = $env:PGPASSWORD
-$savedSim = $env:HELMSIM_HOME
 try {
     $env:PGPASSWORD = $server.Password
     $big = "$($server.Uri)&schema=bench"
@@ -64,18 +63,16 @@ ANALYZE bench.deployments;
     Report 'PostgreSQL: Get-SbkubeState -Format Json | Out-Null' $pgJson 'ms'
     Report '  ratio to psql (goal: within 2x)' ($pgJson / $psqlList) 'x'
 
-    # Unchanged applies side by side, each store on its own simulated cluster.
+    # Unchanged applies side by side, each store with its own namespace of the cluster.
     $sqliteUnchanged = Time { Invoke-SbkubeApply -Path $Example } -Repeat 5
-    $env:HELMSIM_HOME = Join-Path (Split-Path $savedSim) 'helmsim-pg'
     $team = "$($server.Uri)&schema=apply"
-    Invoke-SbkubeApply -Path $Example -StateConnection $team | Out-Null
-    $pgUnchanged = Time { Invoke-SbkubeApply -Path $Example -StateConnection $team } -Repeat 5
+    Invoke-SbkubeApply -Path $Example -Namespace state-demo-pg -StateConnection $team | Out-Null
+    $pgUnchanged = Time { Invoke-SbkubeApply -Path $Example -Namespace state-demo-pg -StateConnection $team } -Repeat 5
     Report 'unchanged apply, state in SQLite (mean of 5)' $sqliteUnchanged 'ms'
     Report 'unchanged apply, state in PostgreSQL (mean of 5)' $pgUnchanged 'ms'
     Report 'ratio PostgreSQL / SQLite (goal: within 1.5x)' ($pgUnchanged / $sqliteUnchanged) 'x'
 }
 finally {
-    $env:HELMSIM_HOME = $savedSim
     $env:PGPASSWORD = $savedPassword
     Stop-SbkubeTestPostgres $server
 }

@@ -5,7 +5,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $HelmSim,
+    # The build's output: the real Helm and kubectl, the API stand-in and the test charts (./build.ps1 -Task Prerequisites).
+    [string] $Out = (Join-Path (Split-Path $PSScriptRoot) 'out'),
     [int] $Revisions = 1000000,
     # Leave out the PostgreSQL figures (they start a server and fill it).
     [switch] $SkipPostgres,
@@ -15,11 +16,15 @@ param(
 $ErrorActionPreference = 'Stop'
 $work = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-bench-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory -Path $work | Out-Null
-$env:SBKUBE_HELM = $HelmSim
-$env:SBKUBE_KUBECTL = Join-Path (Split-Path $HelmSim) 'kubectl'
-$env:HELMSIM_HOME = Join-Path $work 'helmsim'
 $env:SBKUBE_STATE_DB = Join-Path $work 'state.db'
 $root = Split-Path $PSScriptRoot
+# Real Helm 4 against the Kubernetes API stand-in, through a call recorder (so the calls can be counted; the
+# floors go through it too).
+Import-Module (Join-Path $PSScriptRoot 'RealTools.psm1')
+$cluster = Start-SbkubePlayground -Path $work -Out $Out
+$calls = Join-Path $work 'calls'
+$env:SBKUBE_HELM = New-CallRecorder -Tool $env:SBKUBE_HELM -CallsDir $calls -Destination (Join-Path $work 'bin')
+$bitnami = "$($cluster.Url)/charts/bitnami"
 
 $figures = [System.Collections.Generic.List[object]]::new()
 function Report([string] $Name, [double] $Value, [string] $Unit) {
@@ -29,7 +34,7 @@ function Report([string] $Name, [double] $Value, [string] $Unit) {
 # A config of $Count independent nginx apps spread over $Namespaces namespaces.
 function New-ManyAppsConfig([string] $Folder, [int] $Count, [int] $Namespaces) {
     New-Item -ItemType Directory $Folder | Out-Null
-    "helm_repos:`n  bitnami: https://charts.bitnami.com/bitnami`n" | Set-Content (Join-Path $Folder 'sources.yaml')
+    "helm_repos:`n  bitnami: $bitnami`n" | Set-Content (Join-Path $Folder 'sources.yaml')
     "namespace: bench-0`napps:`n" + ((1..$Count | ForEach-Object {
         "  app$($_):`n    chart: bitnami/nginx`n    version: 15.0.0`n    namespace: bench-$($_ % $Namespaces)`n" }) -join '') |
         Set-Content (Join-Path $Folder 'config.yaml')
@@ -39,8 +44,8 @@ function Time([scriptblock] $Block, [int] $Repeat = 1) {
     for ($i = 0; $i -lt $Repeat; $i++) { & $Block | Out-Null }
     $sw.Elapsed.TotalMilliseconds / $Repeat
 }
-# Runs HelmSim directly with each argument list, $Parallel processes at a time: the floor SBKube's own runs are set against.
-function Invoke-HelmSimBatch([string[][]] $ArgumentLists, [int] $Parallel) {
+# Runs helm directly with each argument list, $Parallel processes at a time: the floor SBKube's own runs are set against.
+function Invoke-HelmBatch([string[][]] $ArgumentLists, [int] $Parallel) {
     for ($i = 0; $i -lt $ArgumentLists.Count; $i += $Parallel) {
         $batch = foreach ($argv in $ArgumentLists[$i..([math]::Min($i + $Parallel, $ArgumentLists.Count) - 1)]) {
             $psi = [Diagnostics.ProcessStartInfo]::new($env:SBKUBE_HELM)
@@ -51,16 +56,13 @@ function Invoke-HelmSimBatch([string[][]] $ArgumentLists, [int] $Parallel) {
         foreach ($p in $batch) { $p.StandardOutput.ReadToEnd() | Out-Null; $p.WaitForExit() }
     }
 }
-# The argv of the last $Last logged calls of a helm command, oldest first.
+# The argv of the last $Last recorded calls of a helm command, oldest first.
 function Get-CallArgv([string] $Command, [int] $Last = 1) {
-    $calls = [System.Collections.Generic.List[string[]]]::new()
-    Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command } |
-        Select-Object -Last $Last | ForEach-Object { $calls.Add([string[]] $_.argv) }
-    , $calls
+    $argvs = [System.Collections.Generic.List[string[]]]::new()
+    Get-RecordedCall -CallsDir $calls -Command $Command | Select-Object -Last $Last | ForEach-Object { $argvs.Add([string[]] $_.argv) }
+    , $argvs
 }
-function Get-CallCount([string] $Command) {
-    @(Get-Content (Join-Path $env:HELMSIM_HOME 'calls.log') | ConvertFrom-Json | Where-Object { $_.argv[0] -eq $Command }).Count
-}
+function Get-CallCount([string] $Command) { @(Get-RecordedCall -CallsDir $calls -Command $Command).Count }
 
 try {
     "SBKube benchmark ($([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion))"
@@ -112,10 +114,12 @@ public sealed class GetLayoutNothingCommand : PSCmdlet { }
     # 2. Unchanged apply: no helm upgrade.
     $example = Join-Path $work 'example'
     Copy-Item (Join-Path $root 'examples/state-management') $example -Recurse
+    $sources = Join-Path $example 'sources.yaml'
+    (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $bitnami) | Set-Content $sources -NoNewline
     $first = Time { Invoke-SbkubeApply -Path $example }
     $upgradesBefore = Get-CallCount upgrade
     $unchanged = Time { Invoke-SbkubeApply -Path $example } -Repeat 5
-    Report 'first apply (install through HelmSim)' $first 'ms'
+    Report 'first apply (install through real Helm)' $first 'ms'
     Report 'unchanged apply (mean of 5)' $unchanged 'ms'
     Report 'helm upgrade calls made by the 5 unchanged applies' ((Get-CallCount upgrade) - $upgradesBefore) 'calls'
     Report 'ratio first / unchanged' ($first / $unchanged) 'x'
@@ -132,24 +136,25 @@ public sealed class GetLayoutNothingCommand : PSCmdlet { }
     Report '  ratio to the unchanged apply of one app (goal: within 1.5x)' ($unchanged100 / $unchanged) 'x'
     # Its floor: the five helm list processes that apply ran (their argv from the call log), started together.
     $lists = Get-CallArgv list 5
-    $listFloor = Time { Invoke-HelmSimBatch $lists 5 } -Repeat 3
+    $listFloor = Time { Invoke-HelmBatch $lists 5 } -Repeat 3
     Report 'floor: the 5 helm list processes alone, together (mean of 3)' $listFloor 'ms'
     Report '  ratio of the 100-app apply to that floor' ($unchanged100 / $listFloor) 'x'
 
-    # 4. Parallel apply along the DAG: 16 independent apps, each upgrade takes 2 s in HelmSim (long enough
-    # that the simulator's own start-up on 2 cores does not hide the orchestration).
+    # 4. Parallel apply along the DAG: 16 independent apps, each upgrade slowed to about 2 s at the stand-in
+    # (long enough that helm's own start-up on 2 cores does not hide the orchestration).
     $many = Join-Path $work 'many'
     New-ManyAppsConfig $many 16 1
     Invoke-SbkubeApply -Path $many -ThrottleLimit 8 | Out-Null
-    '{"delay_ms_by_command": {"upgrade": 2000}}' | Set-Content (Join-Path $env:HELMSIM_HOME 'faults.json')
+    $faults = Join-Path $cluster.Dir 'faults.json'
+    '{"slow_writes_ms": 500}' | Set-Content $faults
     $serial = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 1 -Force }
     $parallel = Time { Invoke-SbkubeApply -Path $many -ThrottleLimit 8 -Force }
-    # Its floor: the same 16 upgrades run by HelmSim directly, 8 at a time (other release names, same delay).
+    # Its floor: the same 16 upgrades run by helm directly, 8 at a time (other release names, same slow writes).
     $upgrade = (Get-CallArgv upgrade)[0]
     $at = [array]::IndexOf($upgrade, '--') + 1
     $upgrades = 1..16 | ForEach-Object { $argv = $upgrade.Clone(); $argv[$at] = "floor-$_"; , $argv }
-    $upgradeFloor = Time { Invoke-HelmSimBatch $upgrades 8 }
-    Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json')
+    $upgradeFloor = Time { Invoke-HelmBatch $upgrades 8 }
+    Remove-Item $faults
     Report '16 apps, 2 s upgrades, -ThrottleLimit 1' $serial 'ms'
     Report '16 apps, 2 s upgrades, -ThrottleLimit 8' $parallel 'ms'
     Report '  speed-up (goal: at least 6x)' ($serial / $parallel) 'x'
@@ -236,5 +241,6 @@ finally {
             ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $JsonPath
     }
     Remove-Module SBKube -ErrorAction Ignore
+    Stop-KubeStandIn $cluster
     Remove-Item $work -Recurse -Force -ErrorAction Ignore
 }

@@ -139,4 +139,45 @@ function Start-SbkubePlayground {
     $cluster
 }
 
-Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn, Start-SbkubePlayground
+<#
+.SYNOPSIS
+    tests/Shared/call-recorder.sh in front of a real tool, written to -Destination: each call leaves a record
+    in -CallsDir (read by the tests' Get-HelmCall and the Bench). Returns the recorder's path.
+#>
+function New-CallRecorder {
+    param([Parameter(Mandatory)] [string] $Tool, [Parameter(Mandatory)] [string] $CallsDir, [Parameter(Mandatory)] [string] $Destination)
+    New-Item -ItemType Directory -Force -Path $Destination, $CallsDir | Out-Null
+    $name = Split-Path $Tool -Leaf
+    $recorder = Join-Path $Destination $name
+    (Get-Content (Join-Path (Split-Path $PSScriptRoot) 'tests/Shared/call-recorder.sh') -Raw).Replace('@CALLS@', $CallsDir).
+        Replace('@NAME@', $name).Replace('@TOOL@', $Tool) | Set-Content $recorder -NoNewline
+    [IO.File]::SetUnixFileMode($recorder, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    $recorder
+}
+
+<#
+.SYNOPSIS
+    The calls a recorder left in -CallsDir, oldest first: Tool, argv, Positional (after '--'), start, end, exit.
+#>
+function Get-RecordedCall {
+    param([Parameter(Mandatory)] [string] $CallsDir, [string] $Tool = 'helm', [string] $Command)
+    $toTime = { param($ns) [DateTime]::UnixEpoch.AddTicks([long]([decimal]$ns / 100)) }
+    $calls = Get-ChildItem $CallsDir -Filter '*.args' -ErrorAction Ignore | Sort-Object { [decimal]($_.BaseName -split '-')[0] } | ForEach-Object {
+        [string[]] $words = [IO.File]::ReadAllText($_.FullName).TrimEnd([char]0).Split([char]0)
+        $endFile = [IO.Path]::ChangeExtension($_.FullName, 'end')
+        $end = if (Test-Path $endFile) { (Get-Content $endFile -Raw) -split ' ' }
+        [string[]] $argv = @($words | Select-Object -Skip 1)
+        $dashes = [array]::IndexOf($argv, '--')
+        [pscustomobject]@{
+            Tool       = $words[0]
+            argv       = $argv
+            Positional = [string[]]@(if ($dashes -ge 0) { $argv | Select-Object -Skip ($dashes + 1) })
+            start      = & $toTime ($_.BaseName -split '-')[0]
+            end        = if ($end) { & $toTime $end[1] }
+            exit       = if ($end) { [int]$end[0] }
+        }
+    }
+    @($calls | Where-Object { $_.Tool -eq $Tool -and (-not $Command -or ($_.argv.Count -gt 0 -and $_.argv[0] -eq $Command)) })
+}
+
+Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn, Start-SbkubePlayground, New-CallRecorder, Get-RecordedCall

@@ -22,9 +22,8 @@ function Get-LocalTime($Utc) { $Utc.ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss'
 # A config directory for the workflows: one helm app from the bitnami catalog.
 function New-AppConfig([string] $Dir, [string] $Namespace, [string] $App, [string] $Version, [int] $Replicas = 1) {
     New-Item -ItemType Directory -Force -Path (Join-Path $Dir 'values') | Out-Null
-    # A real-Helm sandbox points bitnami at its own chart repository.
-    $bitnami = if ($env:SBKUBE_TEST_BITNAMI) { $env:SBKUBE_TEST_BITNAMI } else { 'https://charts.bitnami.com/bitnami' }
-    Set-Content (Join-Path $Dir 'sources.yaml') "helm_repos:`n  bitnami: $bitnami`n"
+    # The sandbox's own chart repository stands in for Bitnami's.
+    Set-Content (Join-Path $Dir 'sources.yaml') "helm_repos:`n  bitnami: $($env:SBKUBE_TEST_BITNAMI)`n"
     Set-Content (Join-Path $Dir 'config.yaml') "namespace: $Namespace`napps:`n  ${App}:`n    type: helm`n    chart: bitnami/nginx`n    version: $Version`n    values:`n      - $App.yaml`n"
     Set-Content (Join-Path $Dir "values/$App.yaml") "replicaCount: $Replicas`n"
     $Dir

@@ -12,37 +12,35 @@ function Get-TestModulePath {
     if ($env:SBKUBE_TEST_MODULE) { $env:SBKUBE_TEST_MODULE } else { Join-Path $script:Root 'out/SBKube/SBKube.psd1' }
 }
 
-function Get-HelmSimPath {
-    if ($env:SBKUBE_TEST_HELMSIM) { $env:SBKUBE_TEST_HELMSIM } else { Join-Path $script:Root 'out/helmsim/helm' }
-}
-
-function Get-KubectlSimPath {
-    if ($env:SBKUBE_TEST_KUBECTLSIM) { $env:SBKUBE_TEST_KUBECTLSIM } else { Join-Path $script:Root 'out/helmsim/kubectl' }
-}
-
 <# The Helm major a suite runs on unless it names one: 4, or the Test task's SBKUBE_TEST_HELM_MAJOR (its Helm 3 pass). #>
 function Get-TestHelmMajor { if ($env:SBKUBE_TEST_HELM_MAJOR) { [int]$env:SBKUBE_TEST_HELM_MAJOR } else { 4 } }
 
 <#
 .SYNOPSIS
-    A fresh sandbox: temp folder with state.db path, HelmSim home and a copy of an example; sets the
-    environment variables SBKube and HelmSim read. With -Helm 4 or 3: real Helm of that major and its
-    kubectl against a Kubernetes API stand-in of the sandbox's own, which also serves the test charts
-    (the example's bitnami repository points there).
+    A fresh sandbox: a temp folder with a state.db path and a copy of an example, and a cluster of its own: the
+    Kubernetes API stand-in, which also serves the test charts (the example's bitnami repository points there),
+    with the real Helm and kubectl of -Helm's major in front of it through call recorders (Get-HelmCall). Sets the
+    environment variables SBKube and Helm read. -OwnCharts gives it a chart repository Publish-TestChart can add to.
 #>
 function New-SbkubeSandbox {
-    param([string] $Example = 'state-management', [ValidateSet(0, 3, 4)] [int] $Helm = (Get-TestHelmMajor), [switch] $OwnCharts)
+    param([string] $Example = 'state-management', [ValidateSet(3, 4)] [int] $Helm = (Get-TestHelmMajor), [switch] $OwnCharts)
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $dir | Out-Null
     if ($Example) {
         Copy-Item (Join-Path $script:Root "examples/$Example") $dir -Recurse
     }
+    $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
+    if ($OwnCharts) {
+        Copy-Item $charts (Join-Path $dir 'charts') -Recurse
+        $charts = Join-Path $dir 'charts'
+    }
     $sandbox = [pscustomobject]@{
-        Dir      = $dir
-        Example  = Join-Path $dir $Example
-        StateDb  = Join-Path $dir 'state/state.db'
-        HelmHome = Join-Path $dir 'helmsim'
-        Cluster  = $null
+        Dir     = $dir
+        Example = Join-Path $dir $Example
+        StateDb = Join-Path $dir 'state/state.db'
+        Charts  = $charts
+        Calls   = Join-Path $dir 'calls'
+        Cluster = $null
     }
     $env:SBKUBE_STATE_DB = $sandbox.StateDb
     if (Test-PostgresBackend) {
@@ -54,47 +52,20 @@ function New-SbkubeSandbox {
     else {
         Remove-Item Env:SBKUBE_STATE_CONNECTION -ErrorAction Ignore
     }
-    foreach ($name in 'KUBECONFIG', 'HELM_CONFIG_HOME', 'HELM_CACHE_HOME', 'HELM_DATA_HOME', 'SBKUBE_TEST_BITNAMI') { Remove-Item "Env:$name" -ErrorAction Ignore }
-    if ($Helm) {
-        $standIn = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
-        $charts = if ($env:SBKUBE_TEST_CHARTS) { $env:SBKUBE_TEST_CHARTS } else { Join-Path $script:Root 'out/charts' }
-        if ($OwnCharts) {
-            # A chart repository of its own, where Publish-TestChart can add versions.
-            Copy-Item $charts (Join-Path $dir 'charts') -Recurse
-            $charts = Join-Path $dir 'charts'
-        }
-        $sandbox | Add-Member Charts $charts
-        $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass'
-        $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
-        foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
-        $sandbox | Add-Member Calls (Join-Path $dir 'calls')
-        $env:SBKUBE_TEST_CALLS = $sandbox.Calls
-        $env:SBKUBE_HELM = New-CallRecorder $sandbox (Get-RealHelmPath $Helm)
-        $env:SBKUBE_KUBECTL = New-CallRecorder $sandbox (Get-RealKubectlPath $Helm)
-        $env:SBKUBE_TEST_BITNAMI = "$($sandbox.Cluster.Url)/charts/bitnami"
-        $sources = Join-Path $sandbox.Example 'sources.yaml'
-        if ($Example -and (Test-Path $sources)) {
-            (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $env:SBKUBE_TEST_BITNAMI) | Set-Content $sources -NoNewline
-        }
-    }
-    else {
-        Remove-Item Env:SBKUBE_TEST_CALLS -ErrorAction Ignore
-        $env:HELMSIM_HOME = $sandbox.HelmHome
-        $env:SBKUBE_HELM = Get-HelmSimPath
-        $env:SBKUBE_KUBECTL = Get-KubectlSimPath
+    $standIn = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
+    $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass'
+    $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
+    foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
+    $env:SBKUBE_TEST_CALLS = $sandbox.Calls
+    $bin = Join-Path $dir 'bin'
+    $env:SBKUBE_HELM = New-CallRecorder -Tool (Get-RealHelmPath $Helm) -CallsDir $sandbox.Calls -Destination $bin
+    $env:SBKUBE_KUBECTL = New-CallRecorder -Tool (Get-RealKubectlPath $Helm) -CallsDir $sandbox.Calls -Destination $bin
+    $env:SBKUBE_TEST_BITNAMI = "$($sandbox.Cluster.Url)/charts/bitnami"
+    $sources = Join-Path $sandbox.Example 'sources.yaml'
+    if ($Example -and (Test-Path $sources)) {
+        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $env:SBKUBE_TEST_BITNAMI) | Set-Content $sources -NoNewline
     }
     $sandbox
-}
-
-<# tests/Shared/call-recorder.sh in front of a real tool, recording into the sandbox's calls folder for Get-HelmCall. #>
-function New-CallRecorder([object] $Sandbox, [string] $Tool) {
-    $bin = Join-Path $Sandbox.Dir 'bin'
-    New-Item -ItemType Directory -Force -Path $bin, $Sandbox.Calls | Out-Null
-    $recorder = Join-Path $bin (Split-Path $Tool -Leaf)
-    (Get-Content (Join-Path $script:Root 'tests/Shared/call-recorder.sh') -Raw).Replace('@CALLS@', $Sandbox.Calls).
-        Replace('@NAME@', (Split-Path $Tool -Leaf)).Replace('@TOOL@', $Tool) | Set-Content $recorder -NoNewline
-    & chmod +x $recorder
-    $recorder
 }
 
 function Remove-SbkubeSandbox([object] $Sandbox) {
@@ -135,10 +106,8 @@ function Publish-TestChart([object] $Sandbox, [string] $Chart, [string] $Version
     if ($LASTEXITCODE -ne 0) { throw "helm repo index failed: $log" }
 }
 
-<# Where this sandbox's 'bitnami' repository is: the stand-in's copy in a real-Helm sandbox, Bitnami's address for HelmSim. #>
-function Get-TestBitnamiUrl {
-    if ($env:SBKUBE_TEST_BITNAMI) { $env:SBKUBE_TEST_BITNAMI } else { 'https://charts.bitnami.com/bitnami' }
-}
+<# Where this sandbox's 'bitnami' repository is: the stand-in's copy of it. #>
+function Get-TestBitnamiUrl { $env:SBKUBE_TEST_BITNAMI }
 
 <# The real helm (and kubectl) of a major, fetched by the Test task's prerequisites (build/real-tools.psd1). #>
 function Get-RealHelmPath([ValidateSet(3, 4)] [int] $Major) {
@@ -167,49 +136,10 @@ function Get-RealHelmHistory([string] $Namespace, [string] $Release) {
     @($json | ConvertFrom-Json)
 }
 
-<#
-    The helm and kubectl calls of this sandbox, oldest first: Tool, argv (the tool's arguments), Positional
-    (those after '--'), start, end and exit. HelmSim's log in a HelmSim sandbox, the recorders' otherwise.
-#>
+<# The helm (or -Tool kubectl) calls of this sandbox, oldest first: argv, Positional (after '--'), start, end, exit. #>
 function Get-HelmCall {
     param([string] $Command, [string] $Tool = 'helm')
-    $calls = if ($env:SBKUBE_TEST_CALLS) {
-        Get-ChildItem $env:SBKUBE_TEST_CALLS -Filter '*.args' -ErrorAction Ignore | Sort-Object { [decimal]($_.BaseName -split '-')[0] } | ForEach-Object {
-            [string[]] $words = [IO.File]::ReadAllText($_.FullName).TrimEnd([char]0).Split([char]0)
-            $endFile = [IO.Path]::ChangeExtension($_.FullName, 'end')
-            $end = if (Test-Path $endFile) { (Get-Content $endFile -Raw) -split ' ' }
-            $nsToTime = { param($ns) [DateTime]::UnixEpoch.AddTicks([long]([decimal]$ns / 100)) }
-            [pscustomobject]@{
-                Tool  = $words[0]
-                argv  = [string[]]@($words | Select-Object -Skip 1)
-                start = & $nsToTime ($_.BaseName -split '-')[0]
-                end   = if ($end) { & $nsToTime $end[1] }
-                exit  = if ($end) { [int]$end[0] }
-            }
-        } | Where-Object Tool -EQ $Tool
-    }
-    else {
-        $log = Join-Path $env:HELMSIM_HOME 'calls.log'
-        if (Test-Path $log) { Get-Content $log | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json } }
-    }
-    $calls = $calls | ForEach-Object {
-        # SBKube puts Helm's positional arguments after '--'.
-        $end = [array]::IndexOf([string[]] $_.argv, '--')
-        [string[]] $positional = if ($end -ge 0) { $_.argv | Select-Object -Skip ($end + 1) } else { @() }
-        $_ | Add-Member -NotePropertyName Positional -NotePropertyValue $positional -PassThru -Force
-    }
-    if ($Command) { $calls = $calls | Where-Object { $_.argv.Count -gt 0 -and $_.argv[0] -eq $Command } }
-    @($calls)
-}
-
-<# Writes HelmSim's fault file (see tests/HelmSim/README.md). #>
-function Set-HelmSimFault([hashtable] $Faults) {
-    New-Item -ItemType Directory -Force -Path $env:HELMSIM_HOME | Out-Null
-    $Faults | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $env:HELMSIM_HOME 'faults.json')
-}
-
-function Clear-HelmSimFault {
-    Remove-Item (Join-Path $env:HELMSIM_HOME 'faults.json') -ErrorAction Ignore
+    Get-RecordedCall -CallsDir $env:SBKUBE_TEST_CALLS -Tool $Tool -Command $Command
 }
 
 <# True when this run's suites use the PostgreSQL backend ($env:SBKUBE_TEST_BACKEND = 'postgres'). #>

@@ -27,7 +27,7 @@ namespace SBKube.Core.Helm
     }
 
     /// <summary>
-    /// Typed access to the helm commands SBKube uses (HELM-CONTRACT.md). Builds argument arrays for the
+    /// Typed access to the helm commands SBKube uses (docs/HELM-NOTES.md). Builds argument arrays for the
     /// detected major version (3 or 4) and throws <see cref="HelmException"/> with Helm's own error line.
     /// </summary>
     public sealed class HelmClient
