@@ -36,12 +36,13 @@ function Set-RedisVersion([string] $Version) {
 Set-RedisVersion '18.0.0'
 Invoke-SbkubeApply -Path $ExamplePath -Force | Format-Table | Out-Host
 
-Write-Host "== ... and an upgrade that fails: a chart version that does not exist (18.0.99)" -ForegroundColor Cyan
+Write-Host "== ... and an upgrade that fails before it reaches the cluster: a chart version that does not exist (18.0.99)" -ForegroundColor Cyan
 Set-RedisVersion '18.0.99'
 $failed = Invoke-SbkubeApply -Path $ExamplePath -ErrorAction SilentlyContinue -ErrorVariable upgradeErrors
 $failed | Format-Table | Out-Host
 Write-Host "Error: $($upgradeErrors[0].Exception.Message)" -ForegroundColor Yellow
-Get-SbkubeHistory -Namespace state-demo -App redis | Format-Table | Out-Host
+# Helm recorded nothing, so it is no revision: the attempt is in the audit log.
+Get-SbkubeAuditLog -Namespace state-demo -App redis -Outcome Failed | Format-Table | Out-Host
 
 Write-Host "== Scenario 4: something is wrong: roll back to revision 2" -ForegroundColor Cyan
 Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 2 -Confirm:$false | Format-Table | Out-Host
@@ -52,9 +53,10 @@ Write-Host "== State of every app" -ForegroundColor Cyan
 Get-SbkubeState | Format-Table | Out-Host
 $history = @(Get-SbkubeHistory -Namespace state-demo -App redis)
 $statuses = ($history | ForEach-Object Status) -join ','
-if ($statuses -ne 'superseded,superseded,superseded,failed,deployed' -or $history[-1].Description -ne 'Rollback to revision 2' -or
-    $history[-1].Chart -ne 'redis-17.13.2' -or $failed.Outcome -ne 'Failed') {
-    throw "Expected revisions 1-3 superseded, 4 failed and 5 the rollback to revision 2 (redis-17.13.2), got: $($history | Format-Table | Out-String)"
+$attempts = @(Get-SbkubeAuditLog -Namespace state-demo -App redis -Outcome Failed)
+if ($statuses -ne 'superseded,superseded,superseded,deployed' -or $history[-1].Description -ne 'Rollback to revision 2' -or
+    $history[-1].Chart -ne 'redis-17.13.2' -or $failed.Outcome -ne 'Failed' -or $attempts.Count -ne 1 -or $attempts[0].Revision) {
+    throw "Expected revisions 1-3 superseded, 4 the rollback to revision 2 (redis-17.13.2) and the failed attempt in the audit log alone, got: $($history | Format-Table | Out-String)"
 }
 if ((Invoke-SbkubeApply -Path $ExamplePath).Outcome -ne 'Unchanged') { throw 'After the rollback the config should be unchanged.' }
-Write-Host "Demo finished: revision 4 failed and changed nothing; redis is at revision 5, the rollback to revision 2 (deployed)." -ForegroundColor Green
+Write-Host "Demo finished: the failed upgrade changed nothing and used no revision; redis is at revision 4, the rollback to revision 2 (deployed)." -ForegroundColor Green

@@ -223,7 +223,10 @@ namespace SBKube.Tests.Shared
             string path = Path.Combine(bin, name);
             string template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Shared", "call-recorder.sh"));
             File.WriteAllText(path, template.Replace("@CALLS@", CallsDir).Replace("@NAME@", name).Replace("@TOOL@", tool));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             return path;
         }
     }

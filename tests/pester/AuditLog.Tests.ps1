@@ -72,3 +72,32 @@ Describe 'Get-SbkubeAuditLog' {
         { sbkube state history --namespace state-demo } | Should -Throw -ErrorId 'SbkubeCli.MissingFlag*'
     }
 }
+
+Describe 'Attempts that made no revision' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'an apply refused by another host''s lock on the app is on the record, and the next revision is still 2' {
+        # A live lease of a run on another host: waited for briefly, never taken over.
+        $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
+        $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
+        Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
+            "VALUES ('lk-other', 'standin', 'state-demo', 'redis', 'ci@agent-9', 4242, 'agent-9', 'apply', $acquired, $expires);") | Out-Null
+        $refused = Invoke-SbkubeApply -Path $s.Example -LockTimeout 1s -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'LockHeld*'
+        $refused.Revision | Should -BeNullOrEmpty
+        $attempt = @(Get-SbkubeAuditLog -Outcome Failed)
+        $attempt.Count | Should -Be 1
+        $attempt[0].Action | Should -Be 'upgrade'
+        $attempt[0].App | Should -Be 'redis'
+        $attempt[0].Revision | Should -BeNullOrEmpty
+        $attempt[0].Description | Should -Match '^Updated values \(FAILED: .*ci@agent-9'
+
+        Invoke-StateSql "DELETE FROM locks WHERE lock_id = 'lk-other';" | Out-Null
+        (Invoke-SbkubeApply -Path $s.Example).Revision | Should -Be 2
+    }
+}

@@ -91,7 +91,7 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         (Get-SbkubeState -Namespace state-demo-canary).Status | Should -Be 'deployed'
     }
 
-    It 'an unknown chart version surfaces Helm''s error, records a failed row and keeps the previous revision deployed' {
+    It 'an unknown chart version surfaces Helm''s error, uses no revision, puts the attempt in the audit log and keeps the previous revision deployed' {
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $config = Join-Path $s.Example 'config.yaml'
         (Get-Content $config -Raw).Replace('17.13.2', '99.0.0') | Set-Content $config -NoNewline
@@ -100,10 +100,12 @@ Describe 'Invoke-SbkubeApply and Get-SbkubeState on the seed example' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'Helm.ChartNotFound*'
         $err[0].Exception.Message | Should -Match 'chart "redis" matching 99.0.0 not found'
-        $rows = Get-SbkubeState
+        $rows = @(Get-SbkubeState)
+        $rows.Count | Should -Be 1
         $rows[0].Status | Should -Be 'deployed'
-        $rows[1].Status | Should -Be 'failed'
-        $rows[1].Description | Should -Match 'FAILED'
+        $attempt = @(Get-SbkubeAuditLog -Outcome Failed)
+        $attempt.Count | Should -Be 1
+        $attempt[0].Description | Should -Match 'FAILED: .*99\.0\.0'
     }
 
     It 'creates the state folder 0700 and the file 0600' -Skip:$IsWindows -Tag SqliteOnly {
@@ -197,8 +199,11 @@ Describe 'The bundled demo' {
             $demo = Join-Path $s.Example 'Demo.ps1'
             $r = Invoke-FreshPwsh "& '$demo' -ModulePath '$(Get-TestModulePath)' -ExamplePath '$($s.Example)'"
             $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
-            $r.Output | Should -Contain 'Demo finished: revision 4 failed and changed nothing; redis is at revision 5, the rollback to revision 2 (deployed).'
-            @(Get-SbkubeHistory -Namespace state-demo -App redis).Status | Should -Be @('superseded', 'superseded', 'superseded', 'failed', 'deployed')
+            $r.Output | Where-Object { $_ -like 'Demo finished:*' } | Should -Not -BeNullOrEmpty
+            $history = @(Get-SbkubeHistory -Namespace state-demo -App redis)
+            $history.Status | Should -Be @('superseded', 'superseded', 'superseded', 'deployed')
+            $history[-1].Description | Should -Be 'Rollback to revision 2'
+            @(Get-SbkubeAuditLog -Outcome Failed).Description | Should -Match 'FAILED: .*18\.0\.99'
         }
         finally { Remove-SbkubeSandbox $s }
     }

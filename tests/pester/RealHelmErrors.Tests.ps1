@@ -79,6 +79,31 @@ Describe 'Helm failures on real Helm <Helm>, each with its ErrorId and next step
         $e.Exception.Message | Should -Match 'helm search repo'
     }
 
+    It 'a change Helm never recorded (chart not found, repository unreachable) uses no revision: the attempt is in the audit log' {
+        Invoke-SbkubeApply -Path $s.Example | Out-Null
+        Set-RedisVersion $s.Example '17.13.2' '9.9.9'
+        $notFound = @(Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue)
+        $notFound[0].Outcome | Should -Be 'Failed'
+        $notFound[0].Revision | Should -BeNullOrEmpty
+        Set-RedisVersion $s.Example '9.9.9' '18.0.0'
+        Set-Sources $s "helm_repos:`n  bitnami: http://127.0.0.1:$(Get-FreePort)/charts/bitnami`n"
+        $unreachable = @(Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue)
+        $unreachable[0].Outcome | Should -Be 'Failed'
+        $unreachable[0].Revision | Should -BeNullOrEmpty
+
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Revision | Should -Be @(1)
+        (Get-RealHelmHistory state-demo redis).Count | Should -Be 1
+        $attempts = @(Get-SbkubeAuditLog -Namespace state-demo -App redis -Outcome Failed)
+        $attempts.Count | Should -Be 2
+        @($attempts | Where-Object Revision).Count | Should -Be 0
+        $attempts[0].Action | Should -Be 'upgrade'
+        $attempts[0].Description | Should -Match 'FAILED: .*redis-9\.9\.9'
+        $attempts[1].Description | Should -Match 'FAILED: .*connection refused'
+
+        Set-Sources $s "helm_repos:`n  bitnami: $(Get-TestBitnamiUrl)`n"
+        (Invoke-SbkubeApply -Path $s.Example).Revision | Should -Be 2
+    }
+
     It 'a broken template is InvalidChart' {
         $chart = New-LocalChart $s
         Add-Content (Join-Path $chart 'templates/deployment.yaml') "`n# {{ .Values.broken"

@@ -174,7 +174,7 @@ namespace SBKube.Core.Engine
                     done = description + " (the release was already gone from Helm)";
                 }
                 return new RecordedChange(DeploymentStatus.Uninstalled, deployed.HelmRevision, done);
-            }, () => Task.FromResult<int?>(null)).ConfigureAwait(false);
+            }, () => Task.FromResult(HelmAfterFailure.Unknown)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

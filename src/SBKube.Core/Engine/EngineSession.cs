@@ -102,25 +102,25 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>
-        /// The Helm revision a failed attempt left behind (a failed upgrade, or Helm's own atomic
-        /// rollback), so the next run does not mistake it for someone else's change. Null when Helm
-        /// recorded nothing new or cannot be asked.
+        /// What a failed attempt left in Helm's history: a revision newer than any SBKube recorded for the app (a
+        /// failed upgrade, or Helm's own atomic rollback), so the next run does not mistake it for someone else's
+        /// change; or nothing, when the attempt never reached Helm's history.
         /// </summary>
-        public async Task<int?> HelmRevisionAfterFailureAsync(RevisionSnapshot s, int? deployedHelmRevision)
+        internal async Task<HelmAfterFailure> HelmAfterFailureAsync(RevisionSnapshot s, string app)
         {
             if (s.AppType != "helm")
             {
-                return null;
+                return HelmAfterFailure.Unknown;
             }
             try
             {
                 IReadOnlyList<HelmHistoryEntry> history = await Helm.HistoryOrEmptyAsync(s.ReleaseName, s.Namespace).ConfigureAwait(false);
                 int latest = history.Count == 0 ? 0 : history.Max(h => h.Revision);
-                return latest > (deployedHelmRevision ?? 0) ? latest : (int?)null;
+                return latest > (Store.MaxHelmRevision(s.Namespace, app, Context) ?? 0) ? HelmAfterFailure.Made(latest) : HelmAfterFailure.Nothing;
             }
             catch (HelmException)
             {
-                return null;
+                return HelmAfterFailure.Unknown;
             }
         }
 

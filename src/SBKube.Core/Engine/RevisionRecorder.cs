@@ -23,17 +23,44 @@ namespace SBKube.Core.Engine
         public string? SupersededFailedBecause { get; }
     }
 
+    /// <summary>What Helm's history shows after a failed attempt.</summary>
+    internal readonly struct HelmAfterFailure
+    {
+        private HelmAfterFailure(bool known, int? newRevision)
+        {
+            Known = known;
+            NewRevision = newRevision;
+        }
+
+        /// <summary>Helm could not be asked, or the change is not Helm's (a manifest app).</summary>
+        public static HelmAfterFailure Unknown => default;
+
+        /// <summary>Helm recorded nothing since the revisions SBKube knows: the attempt never reached its history.</summary>
+        public static HelmAfterFailure Nothing => new HelmAfterFailure(true, null);
+
+        public static HelmAfterFailure Made(int revision) => new HelmAfterFailure(true, revision);
+
+        public bool Known { get; }
+
+        /// <summary>The revision the failed attempt left (a failed upgrade, or Helm's own rollback of it).</summary>
+        public int? NewRevision { get; }
+
+        public bool RecordedNothing => Known && NewRevision == null;
+    }
+
     /// <summary>
     /// The bookkeeping of every change apply, rollback and delete make: a pending row first (so a
     /// crash leaves a trace that can be settled), then the change, then the row finished as what the
-    /// change left, or as failed with the reason and the Helm revision the attempt left behind.
+    /// change left, or as failed with the reason and the Helm revision the attempt left behind. An attempt
+    /// that Helm never recorded (it failed before reaching the cluster) makes no revision: its row goes, and
+    /// the attempt stays on the record in the app's history.
     /// </summary>
     internal static class RevisionRecorder
     {
         /// <param name="failedAs">Names the attempt in a failed row's description: "{failedAs} (FAILED: reason)".</param>
-        /// <param name="helmRevisionAfterFailure">The Helm revision a failed attempt left, or null.</param>
+        /// <param name="helmAfterFailure">What Helm's history shows once the attempt failed.</param>
         internal static async Task RecordAsync(EngineSession session, NewDeployment row, string action, AppResult result,
-            string success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<int?>> helmRevisionAfterFailure)
+            string success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<HelmAfterFailure>> helmAfterFailure)
         {
             DeploymentRecord pending = session.Store.BeginDeployment(row);
             try
@@ -67,9 +94,21 @@ namespace SBKube.Core.Engine
             catch (Exception e) when (!(e is StateStoreException))
             {
                 (string message, string errorId) = session.Describe(e);
-                int? failedHelmRevision = await helmRevisionAfterFailure().ConfigureAwait(false);
-                DeploymentRecord failed = AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
-                    DeploymentStatus.Failed, failedHelmRevision, $"{failedAs} (FAILED: {message})", action));
+                HelmAfterFailure helm = await helmAfterFailure().ConfigureAwait(false);
+                string failedDescription = $"{failedAs} (FAILED: {message})";
+                if (helm.RecordedNothing)
+                {
+                    AfterHelm(row, $"Helm's attempt failed ({message})", () =>
+                    {
+                        session.Store.DropAttempt(pending.Id, action, failedDescription);
+                        return pending;
+                    });
+                }
+                else
+                {
+                    Fill(result, AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
+                        DeploymentStatus.Failed, helm.NewRevision, failedDescription, action)));
+                }
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
                 result.ErrorId = errorId;
@@ -80,7 +119,6 @@ namespace SBKube.Core.Engine
                     result.Next.Namespace ??= row.Namespace;
                     result.Next.App ??= row.App;
                 }
-                Fill(result, failed);
             }
         }
 

@@ -169,8 +169,7 @@ namespace SBKube.Core.Engine
                     await RecreatePodsAsync(snapshot, ct).ConfigureAwait(false);
                 }
                 return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description, leftBecause);
-            }, () => _session.HelmRevisionAfterFailureAsync(snapshot,
-                _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.HelmRevision)).ConfigureAwait(false);
+            }, () => _session.HelmAfterFailureAsync(snapshot, target.App)).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

@@ -149,7 +149,7 @@ namespace SBKube.Core.Engine
                 }
                 await session.Helm.UninstallAsync(row.ReleaseName, row.Namespace, keepHistory: true, CancellationToken.None).ConfigureAwait(false);
                 return new RecordedChange(DeploymentStatus.Uninstalled, null, description);
-            }, () => Task.FromResult<int?>(null)).ConfigureAwait(false);
+            }, () => Task.FromResult(HelmAfterFailure.Unknown)).ConfigureAwait(false);
             return result;
         }
     }

@@ -11,7 +11,7 @@ namespace SBKube.Core.State
         public DateTime Timestamp { get; set; }
         /// <summary>deploy, upgrade, rollback, delete, reconcile, recover or lock-takeover.</summary>
         public string Action { get; set; } = "";
-        /// <summary>Null for an action on no revision (a lock takeover).</summary>
+        /// <summary>Null for a lock takeover, which concerns no app.</summary>
         public string? Context { get; set; }
         public string? Namespace { get; set; }
         public string? App { get; set; }
@@ -23,9 +23,11 @@ namespace SBKube.Core.State
 
         /// <summary>
         /// Failed, Pending or Succeeded, read off the revision's status now: a revision later marked bad (a
-        /// rollback's -Reason) counts as failed, as the seed shows it. An action on no revision succeeded.
+        /// rollback's -Reason) counts as failed, as the seed shows it. A change that made no revision failed
+        /// before Helm recorded anything; a lock takeover, which never makes one, succeeded.
         /// </summary>
-        public string Outcome => Status == DeploymentStatus.Failed ? AuditOutcome.Failed
+        public string Outcome => Status == DeploymentStatus.Failed || (Revision == null && HistoryAction.MakesRevision(Action))
+            ? AuditOutcome.Failed
             : DeploymentStatus.IsPending(Status) ? AuditOutcome.Pending
             : AuditOutcome.Succeeded;
     }

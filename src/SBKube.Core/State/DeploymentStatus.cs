@@ -28,5 +28,8 @@ namespace SBKube.Core.State
         public const string LockTakeover = "lock-takeover";
         /// <summary>A release stuck pending after a killed helm, rolled back or uninstalled by Repair-SbkubeState.</summary>
         public const string Recover = "recover";
+
+        /// <summary>Whether the action, when it succeeds, is a revision of its own (all but a lock takeover).</summary>
+        public static bool MakesRevision(string action) => action != LockTakeover;
     }
 }

@@ -14,6 +14,10 @@ namespace SBKube.Core.State
         /// </param>
         DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action,
             string? user = null, string? supersededFailedBecause = null);
+        /// <summary>Ends a pending revision Helm never recorded: the row goes, the attempt stays in the app's history.</summary>
+        void DropAttempt(long id, string action, string description);
+        /// <summary>Puts an attempt that made no revision on the record, as a history row of the app.</summary>
+        void RecordAttempt(string context, string ns, string app, string action, string description);
         DeploymentRecord? Get(string ns, string app, int revision, string? context = null);
         DeploymentRecord? GetDeployed(string ns, string app, string? context = null);
         /// <summary>The deployed revision of every app of a namespace in one kube context.</summary>

@@ -18,9 +18,10 @@ namespace SBKube.Core.State
             var p = new List<(string, object?)>();
             var where = new StringBuilder();
             void Add(string condition) => where.Append(where.Length == 0 ? "WHERE " : " AND ").Append(condition);
-            if (query.Namespace != null) { Add("d.namespace = @n"); p.Add(("@n", query.Namespace)); }
-            if (query.App != null) { Add("d.app = @a"); p.Add(("@a", query.App)); }
-            if (query.Context != null) { Add("d.context = @c"); p.Add(("@c", query.Context)); }
+            // A row without a revision (an attempt Helm never recorded) names its app itself.
+            if (query.Namespace != null) { Add("COALESCE(d.namespace, h.namespace) = @n"); p.Add(("@n", query.Namespace)); }
+            if (query.App != null) { Add("COALESCE(d.app, h.app) = @a"); p.Add(("@a", query.App)); }
+            if (query.Context != null) { Add("COALESCE(d.context, h.context) = @c"); p.Add(("@c", query.Context)); }
             if (query.Since.HasValue) { Add("h.timestamp >= @since"); p.Add(("@since", Time(query.Since.Value))); }
             if (query.Until.HasValue) { Add("h.timestamp <= @until"); p.Add(("@until", Time(query.Until.Value))); }
             if (query.Actions is { Count: > 0 } actions)
@@ -31,7 +32,8 @@ namespace SBKube.Core.State
             RunOnce(conn =>
             {
                 using IRowReader r = _backend.Query(conn,
-                    "SELECT h.id, h.timestamp, h.action, d.context, d.namespace, d.app, d.revision, d.status, h.\"user\", h.description " +
+                    "SELECT h.id, h.timestamp, h.action, COALESCE(d.context, h.context), COALESCE(d.namespace, h.namespace), COALESCE(d.app, h.app), " +
+                    "d.revision, d.status, h.\"user\", h.description " +
                     $"FROM deployment_history h LEFT JOIN deployments d ON d.id = h.deployment_id {where} ORDER BY h.id", p.ToArray());
                 while (r.Read())
                 {

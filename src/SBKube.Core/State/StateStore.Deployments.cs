@@ -83,6 +83,29 @@ namespace SBKube.Core.State
             return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });
 
+        /// <summary>
+        /// Ends a pending revision that Helm never recorded (it failed before it reached the cluster): the row goes,
+        /// so revision numbers stay consecutive, and the attempt stays on the record as a history row of the app.
+        /// </summary>
+        public void DropAttempt(long id, string action, string description) => Write((conn, tx) =>
+        {
+            DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
+                ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
+            Execute(conn, "DELETE FROM deployments WHERE id = @id", tx, ("@id", id));
+            AddAttempt(conn, tx, row.Context, row.Namespace, row.App, action, description);
+            return 0;
+        });
+
+        /// <summary>Puts an attempt that made no revision on the record, as a history row of the app.</summary>
+        public void RecordAttempt(string context, string ns, string app, string action, string description) =>
+            Write((conn, tx) => { AddAttempt(conn, tx, context, ns, app, action, description); return 0; });
+
+        private void AddAttempt(DbConnection conn, DbTransaction tx, string context, string ns, string app, string action, string description) =>
+            Execute(conn,
+                "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description, context, namespace, app) " +
+                "VALUES (NULL, @a, @t, @u, @desc, @c, @n, @app)",
+                tx, ("@a", action), ("@t", Now()), ("@u", CurrentProcess.User), ("@desc", description), ("@c", context), ("@n", ns), ("@app", app));
+
         internal void AddHistory(DbConnection conn, DbTransaction tx, long? deploymentId, string action,
             string? description, string? user = null)
         {

@@ -177,7 +177,14 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(AppOutcome.Failed, failed.Outcome);
             Assert.Contains("must not contain spaces", failed.Message);
             Assert.DoesNotContain("Sup3r SecretPw", failed.Message);
-            Assert.DoesNotContain("Sup3r SecretPw", _p.Store.Get("state-demo", "redis", 1)!.Description);
+            // The chart refused to render, so Helm recorded nothing: the attempt is a history row of its own.
+            Assert.Null(_p.Store.Get("state-demo", "redis", 1));
+            var attempts = new List<AuditEntry>();
+            _p.Store.StreamAudit(new AuditQuery { Namespace = "state-demo", App = "redis" }, attempts.Add);
+            AuditEntry attempt = Assert.Single(attempts);
+            Assert.Equal(AuditOutcome.Failed, attempt.Outcome);
+            Assert.Contains("must not contain spaces", attempt.Description);
+            Assert.DoesNotContain("Sup3r SecretPw", attempt.Description);
             Assert.Null(_p.Store.GetDeployed("state-demo", "redis"));
         }
 

@@ -31,7 +31,7 @@ namespace SBKube.Core.Tests.Engine
         {
             var result = new AppResult { Namespace = "state-demo", App = "redis", Operation = "apply" };
             RevisionRecorder.RecordAsync(_p.Session, Upgrade(), HistoryAction.Upgrade, result, AppOutcome.Upgraded, "Upgrade",
-                change, () => Task.FromResult<int?>(null)).GetAwaiter().GetResult();
+                change, () => Task.FromResult(HelmAfterFailure.Unknown)).GetAwaiter().GetResult();
             return result;
         }
 

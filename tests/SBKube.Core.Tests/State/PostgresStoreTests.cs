@@ -70,6 +70,7 @@ namespace SBKube.Core.Tests.State
             Sql("DROP TABLE sbkube_settings");
             Sql("ALTER TABLE deployments DROP COLUMN owner_instance");
             Sql("ALTER TABLE locks DROP COLUMN instance");
+            Sql("ALTER TABLE deployment_history DROP COLUMN context, DROP COLUMN namespace, DROP COLUMN app");
             Sql("UPDATE sbkube_schema_version SET version = 1");
 
             byte[] again = Open().FingerprintKey()!;

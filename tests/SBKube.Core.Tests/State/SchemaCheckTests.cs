@@ -61,7 +61,9 @@ namespace SBKube.Core.Tests.State
         public void A_version_1_store_migrates_and_gets_a_fingerprint_key_of_its_own()
         {
             _db.Deploy("ns", "app");
-            OpsDb.Exec(_db.StatePath, "DROP TABLE sbkube_settings; ALTER TABLE deployments DROP COLUMN owner_instance; ALTER TABLE locks DROP COLUMN instance; PRAGMA user_version = 1");
+            OpsDb.Exec(_db.StatePath, "DROP TABLE sbkube_settings; ALTER TABLE deployments DROP COLUMN owner_instance; ALTER TABLE locks DROP COLUMN instance; " +
+                "ALTER TABLE deployment_history DROP COLUMN context; ALTER TABLE deployment_history DROP COLUMN namespace; " +
+                "ALTER TABLE deployment_history DROP COLUMN app; PRAGMA user_version = 1");
             SqliteConnection.ClearAllPools();
 
             StateStore store = StateStore.Open(_db.StatePath);

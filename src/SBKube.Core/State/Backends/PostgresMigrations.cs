@@ -68,6 +68,8 @@ CREATE TABLE locks (
             "CREATE TABLE sbkube_settings (name text PRIMARY KEY, value text NOT NULL);",
             // 2 → 3: which kernel, PID namespace and start a row's or lock's process has (CurrentProcess.Instance).
             "ALTER TABLE deployments ADD COLUMN owner_instance text; ALTER TABLE locks ADD COLUMN instance text;",
+            // 3 → 4: the app a history row is about when it has no revision (an attempt Helm never recorded).
+            "ALTER TABLE deployment_history ADD COLUMN context text, ADD COLUMN namespace text, ADD COLUMN app text;",
         };
 
         internal static int Latest => Steps.Length;

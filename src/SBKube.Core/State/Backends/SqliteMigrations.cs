@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS locks (
             "CREATE TABLE IF NOT EXISTS sbkube_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
             // 2 → 3: which kernel, PID namespace and start a row's or lock's process has (CurrentProcess.Instance).
             "ALTER TABLE deployments ADD COLUMN owner_instance TEXT; ALTER TABLE locks ADD COLUMN instance TEXT;",
+            // 3 → 4: the app a history row is about when it has no revision (an attempt Helm never recorded).
+            "ALTER TABLE deployment_history ADD COLUMN context TEXT; ALTER TABLE deployment_history ADD COLUMN namespace TEXT; " +
+            "ALTER TABLE deployment_history ADD COLUMN app TEXT;",
         };
 
         internal static int Latest => Steps.Length;
