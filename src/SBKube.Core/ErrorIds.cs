@@ -18,6 +18,8 @@ namespace SBKube.Core
         public const string DependencySkipped = "DependencySkipped";
         public const string EngineError = "EngineError";
         public const string HealthCheckFailed = "HealthCheckFailed";
+        /// <summary>An app option (config.yaml) that the detected Helm does not have.</summary>
+        public const string HelmOptionUnsupported = "HelmOptionUnsupported";
         public const string ImportInvalidDocument = "Import.InvalidDocument";
         public const string InvalidAddress = "InvalidAddress";
         public const string InvalidDuration = "InvalidDuration";

@@ -34,6 +34,8 @@ apps:
     set: {master.count: 1}
     release_name: cache
     wait: true
+    wait_for_jobs: true
+    take_ownership: true
     timeout: 30s
     atomic: true
     create_namespace: true
@@ -48,7 +50,7 @@ apps:
         Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'
         $up = Invoke-Step { Invoke-SbkubeApply -Path $s.Example -Description 'new password' -Verbose -ErrorAction Stop }
         Get-Outcome $up | Should -Be 'Upgraded'
-        ($up -join "`n") | Should -Match 'helm: .* upgrade --install --namespace args-demo --create-namespace --version 17\.13\.2 --values - --wait --timeout 30s'
+        ($up -join "`n") | Should -Match 'helm: .* upgrade --install --namespace args-demo --create-namespace --version 17\.13\.2 --values - --wait --wait-for-jobs --take-ownership --timeout 30s'
         Get-Outcome (Invoke-Step { Invoke-SbkubeApply -Path $s.Example -Force -Verbose -ErrorAction Stop }) | Should -Be 'Upgraded'
         (Get-RealHelmHistory args-demo cache)[-1].status | Should -Be 'deployed'
     }
@@ -72,5 +74,56 @@ apps:
             Should -Be 'Uninstalled'
         # Uninstalled with its history kept, as SBKube asks.
         (Get-RealHelmHistory args-demo cache)[-1].status | Should -Be 'uninstalled'
+    }
+}
+
+Describe 'Helm 4''s own options: wait strategies, server-side apply, force conflicts' {
+    BeforeAll {
+        $s = New-SbkubeSandbox -Helm 4
+        function Set-Options([string] $Lines) {
+            Set-Content (Join-Path $s.Example 'config.yaml') ("namespace: h4-demo`napps:`n  redis:`n    chart: bitnami/redis`n    version: 17.13.2`n" +
+                "    values: [redis.yaml]`n    timeout: 30s`n" + $Lines)
+        }
+    }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'installs, upgrades and rolls back with each, as Helm 4 takes them (--wait=STRATEGY, --server-side=...)' {
+        Set-Options "    wait: legacy`n    server_side: true`n    force_conflicts: true`n"
+        $install = Invoke-Step { Invoke-SbkubeApply -Path $s.Example -Verbose -ErrorAction Stop }
+        Get-Outcome $install | Should -Be 'Installed'
+        ($install -join "`n") | Should -Match 'upgrade --install .* --wait=legacy --server-side=true --force-conflicts '
+        Set-Options "    wait: watcher`n    server_side: false`n"
+        $upgrade = Invoke-Step { Invoke-SbkubeApply -Path $s.Example -Verbose -ErrorAction Stop }
+        Get-Outcome $upgrade | Should -Be 'Upgraded'
+        ($upgrade -join "`n") | Should -Match 'upgrade --install .* --wait=watcher --server-side=false '
+        $rollback = Invoke-Step { Invoke-SbkubeRollback -Namespace h4-demo -App redis -Revision 1 -Confirm:$false -Verbose -ErrorAction Stop }
+        Get-Outcome $rollback | Should -Be 'RolledBack'
+        ($rollback -join "`n") | Should -Match 'helm: .* rollback .*--wait=legacy --server-side=true --force-conflicts'
+        (Get-RealHelmHistory h4-demo redis)[-1].status | Should -Be 'deployed'
+    }
+
+    It 'refuses a value it does not know, naming the file, the key and the values it takes' {
+        Set-Options "    wait: sometimes`n"
+        $e = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -PassThru
+        "$e" | Should -Match "'wait' .*must be true, false, watcher, legacy or hookOnly, got 'sometimes'"
+        "$e" | Should -Match 'config\.yaml'
+    }
+}
+
+Describe 'Helm 4''s own options on Helm 3' {
+    BeforeAll { $s = New-SbkubeSandbox -Helm 3 }
+    AfterAll { Remove-SbkubeSandbox $s }
+
+    It 'are refused before helm is asked to change anything, naming each option and the Helm, in the plan too' {
+        Add-Content (Join-Path $s.Example 'config.yaml') "    wait: legacy`n    server_side: true"
+        $plan = Invoke-SbkubeApply -Path $s.Example -WhatIf
+        $plan.Action | Should -Be 'Fail'
+        $errs = $null
+        $r = Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue -ErrorVariable errs
+        $r.Outcome | Should -Be 'Failed'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'HelmOptionUnsupported*'
+        "$($errs[0])" | Should -Match 'wait: legacy, server_side: true needs Helm 4, and the helm here \(.*\) is Helm 3'
+        @(Get-HelmCall -Command upgrade) | Should -BeNullOrEmpty
+        @(Get-SbkubeState) | Should -BeNullOrEmpty
     }
 }

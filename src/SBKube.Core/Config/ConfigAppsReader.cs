@@ -5,13 +5,16 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
+using SBKube.Core.Helm;
+
 namespace SBKube.Core.Config
 {
     /// <summary>Reads the apps of config.yaml (each app type and its keys) and checks them against each other.</summary>
     internal sealed class ConfigAppsReader
     {
         private static readonly string[] CommonKeys = { "type", "enabled", "namespace", "depends_on" };
-        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive" };
+        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive",
+            "wait_for_jobs", "server_side", "force_conflicts", "take_ownership" };
         private static readonly string[] YamlKeys = { "manifests" };
 
         private const string ReleaseRule = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
@@ -192,7 +195,28 @@ namespace SBKube.Core.Config
                         break;
                     }
                     case "wait":
-                        if (_f.ReadBool(v, key, where) is bool w) app.Wait = w;
+                    {
+                        // true/false, or a Helm 4 wait strategy (which is waiting too).
+                        (bool? flag, string? strategy) = _f.ReadBoolOrWord(v, key, where, HelmApplyOptions.WaitStrategies);
+                        if (flag is bool w) app.Wait = w;
+                        if (strategy != null) (app.Wait, app.Apply.WaitStrategy) = (true, strategy);
+                        break;
+                    }
+                    case "wait_for_jobs":
+                        if (_f.ReadBool(v, key, where) is bool jobs) app.Apply.WaitForJobs = jobs;
+                        break;
+                    case "server_side":
+                    {
+                        // auto is Helm 4's own choice, the same as not saying.
+                        (bool? flag, _) = _f.ReadBoolOrWord(v, key, where, new[] { "auto" });
+                        app.Apply.ServerSide = flag is bool ss ? (ss ? "true" : "false") : null;
+                        break;
+                    }
+                    case "force_conflicts":
+                        if (_f.ReadBool(v, key, where) is bool fc) app.Apply.ForceConflicts = fc;
+                        break;
+                    case "take_ownership":
+                        if (_f.ReadBool(v, key, where) is bool to) app.Apply.TakeOwnership = to;
                         break;
                     case "atomic":
                         if (_f.ReadBool(v, key, where) is bool a) app.Atomic = a;

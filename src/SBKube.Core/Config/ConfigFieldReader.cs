@@ -44,6 +44,20 @@ namespace SBKube.Core.Config
             return null;
         }
 
+        /// <summary>true, false or one of <paramref name="words"/> (as written); an issue in config.yaml otherwise.</summary>
+        internal (bool? Flag, string? Word) ReadBoolOrWord(YNode v, string key, string where, IReadOnlyList<string> words)
+        {
+            if (v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.GetValueKind() is var k
+                && (k == System.Text.Json.JsonValueKind.True || k == System.Text.Json.JsonValueKind.False))
+                return (k == System.Text.Json.JsonValueKind.True, null);
+            if (v.Kind == YKind.Scalar && !v.IsNull && words.Contains(v.Text, StringComparer.Ordinal))
+                return (null, v.Text);
+            string[] all = new[] { "true", "false" }.Concat(words).ToArray();
+            string expected = string.Join(", ", all.Take(all.Length - 1)) + " or " + all[all.Length - 1];
+            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.InvalidValue, $"'{key}' {where} must be {expected}, got {v.Describe()}.", Val(v), expected);
+            return (null, null);
+        }
+
         internal int? ReadNonNegativeInt(YNode v, string key, string where)
         {
             if (v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.TryGetValue<long>(out var l))

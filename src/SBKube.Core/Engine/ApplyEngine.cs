@@ -199,6 +199,11 @@ namespace SBKube.Core.Engine
                 string action = deployed == null ? PlannedAction.Install
                     : deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
                     : PlannedAction.Upgrade;
+                if (app.Type == AppType.Helm)
+                {
+                    // An option this Helm lacks fails the plan, so -WhatIf shows it too.
+                    await _session.Helm.EnsureSupportedAsync(snapshot.Apply, $"{app.Namespace}/{app.Name}").ConfigureAwait(false);
+                }
                 return new PlannedApp(app, action, description, snapshot, hash, deployed, drift: drift);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))

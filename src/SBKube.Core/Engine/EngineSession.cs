@@ -84,6 +84,7 @@ namespace SBKube.Core.Engine
                 Description = description,
                 Values = s.Values.ToJsonString(),
                 Access = s.ChartAccess,
+                Apply = s.Apply,
             };
             HelmRelease release = await Helm.UpgradeInstallAsync(request, ct).ConfigureAwait(false);
             return new DeployOutcome(release.Version, release.ChartName, release.ChartVersion);

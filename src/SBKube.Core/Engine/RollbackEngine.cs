@@ -157,7 +157,7 @@ namespace SBKube.Core.Engine
                 {
                     _session.EnsureLocksHeld(target.Namespace, target.App);
                     await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value,
-                        snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, ct).ConfigureAwait(false);
+                        snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, snapshot.Apply, ct).ConfigureAwait(false);
                     newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else

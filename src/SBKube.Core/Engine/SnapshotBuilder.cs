@@ -22,6 +22,7 @@ namespace SBKube.Core.Engine
                 Atomic = app.Atomic,
                 CreateNamespace = app.CreateNamespace,
                 HistoryMax = app.HistoryMax,
+                Apply = app.Apply.Clone(),
                 DependsOn = app.DependsOn.ToList(),
                 Sensitive = app.Sensitive.ToList(),
                 NotSensitive = app.NotSensitive.ToList(),

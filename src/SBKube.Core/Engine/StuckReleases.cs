@@ -142,7 +142,7 @@ namespace SBKube.Core.Engine
                 if (now.DeployedHelmRevision is int revision)
                 {
                     await session.Helm.RollbackAsync(row.ReleaseName, row.Namespace, revision, wait: false, timeout: null, historyMax: null,
-                        CancellationToken.None).ConfigureAwait(false);
+                        ct: CancellationToken.None).ConfigureAwait(false);
                     int? made = (await session.Helm.HistoryOrEmptyAsync(row.ReleaseName, row.Namespace, CancellationToken.None).ConfigureAwait(false))
                         .Select(h => (int?)h.Revision).Max();
                     return new RecordedChange(DeploymentStatus.Deployed, made, description);

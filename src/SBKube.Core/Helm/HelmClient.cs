@@ -103,14 +103,37 @@ namespace SBKube.Core.Helm
             return major;
         }
 
+        /// <summary>
+        /// Refuses options the detected Helm does not have, naming them and the Helm, before Helm is asked to change
+        /// anything (Helm itself would answer with a usage message).
+        /// </summary>
+        /// <exception cref="SbkubeException">HelmOptionUnsupported.</exception>
+        public async Task EnsureSupportedAsync(HelmApplyOptions apply, string app, CancellationToken ct = default)
+        {
+            IReadOnlyList<string> helm4Only = apply.Helm4Only();
+            if (helm4Only.Count == 0)
+            {
+                return;
+            }
+            int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
+            if (major < 4)
+            {
+                throw new SbkubeException(
+                    $"{app}: {string.Join(", ", helm4Only)} needs Helm 4, and the helm here ({_options.Executable}) is Helm {major.ToString(CultureInfo.InvariantCulture)}. " +
+                    "Nothing was changed. Remove the option from config.yaml, or point SBKUBE_HELM at a Helm 4.",
+                    ErrorIds.HelmOptionUnsupported, ErrorKind.InvalidArgument, app);
+            }
+        }
+
         public async Task<HelmRelease> UpgradeInstallAsync(HelmUpgradeRequest request, CancellationToken ct = default)
         {
             int major = await GetMajorVersionAsync(ct).ConfigureAwait(false);
+            await EnsureSupportedAsync(request.Apply, $"{request.Namespace}/{request.Release}", ct).ConfigureAwait(false);
             var args = new List<string> { "upgrade", "--install", "--namespace", request.Namespace };
             if (request.CreateNamespace) args.Add("--create-namespace");
             if (!string.IsNullOrEmpty(request.Version)) args.AddRange(new[] { "--version", request.Version! });
             if (request.Values != null) args.AddRange(new[] { "--values", "-" });
-            if (request.Wait) args.Add("--wait");
+            request.Apply.AddTo(args, request.Wait, rollback: false);
             if (!string.IsNullOrEmpty(request.Timeout)) args.AddRange(new[] { "--timeout", request.Timeout! });
             if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
             if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
@@ -161,10 +184,12 @@ namespace SBKube.Core.Helm
         }
 
         public async Task RollbackAsync(string release, string ns, int revision, bool wait, string? timeout,
-            int? historyMax, CancellationToken ct = default)
+            int? historyMax, HelmApplyOptions? apply = null, CancellationToken ct = default)
         {
+            apply ??= new HelmApplyOptions();
+            await EnsureSupportedAsync(apply, $"{ns}/{release}", ct).ConfigureAwait(false);
             var args = new List<string> { "rollback", "--namespace", ns };
-            if (wait) args.Add("--wait");
+            apply.AddTo(args, wait, rollback: true);
             if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
             if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });
             await RunAsync(args, new[] { release, revision.ToString(CultureInfo.InvariantCulture) }, null, ct).ConfigureAwait(false);

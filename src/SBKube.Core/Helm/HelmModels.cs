@@ -65,5 +65,7 @@ namespace SBKube.Core.Helm
         public string? Description { get; set; }
         /// <summary>How the chart's registry is reached; null for Helm's defaults.</summary>
         public State.ChartAccess? Access { get; set; }
+        /// <summary>How Helm applies the objects and waits for them (wait strategy, server-side apply, ...).</summary>
+        public HelmApplyOptions Apply { get; set; } = new HelmApplyOptions();
     }
 }

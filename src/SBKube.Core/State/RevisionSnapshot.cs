@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SBKube.Core.Helm;
 using SBKube.Core.Security;
 
 namespace SBKube.Core.State
@@ -34,6 +35,8 @@ namespace SBKube.Core.State
         public bool Atomic { get; set; }
         public bool CreateNamespace { get; set; } = true;
         public int? HistoryMax { get; set; }
+        /// <summary>How Helm applies the objects and waits for them beyond wait/timeout/atomic.</summary>
+        public HelmApplyOptions Apply { get; set; } = new HelmApplyOptions();
         /// <summary>Apps (same namespace) this one depends on, so a delete from state can order itself.</summary>
         public List<string> DependsOn { get; set; } = new List<string>();
         /// <summary>Values paths the app says are secret (config.yaml <c>sensitive:</c>).</summary>
@@ -64,6 +67,7 @@ namespace SBKube.Core.State
                 },
                 ["depends_on"] = new JsonArray(DependsOn.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
             };
+            Apply.WriteTo((JsonObject)o["flags"]!);
             // Written only when set, so the snapshots (and hashes) of apps without them stay as they were.
             if (Sensitive.Count > 0)
             {
@@ -118,6 +122,7 @@ namespace SBKube.Core.State
                 Atomic = (bool?)flags["atomic"] ?? false,
                 CreateNamespace = (bool?)flags["create_namespace"] ?? true,
                 HistoryMax = (int?)flags["history_max"],
+                Apply = HelmApplyOptions.ReadFrom(flags),
             };
             if (o["depends_on"] is JsonArray dependsOn)
             {
