@@ -21,6 +21,8 @@ namespace SBKube.Core.Engine
         public string? Description { get; set; }
         /// <summary>Plan only: decide per app, record nothing, call no upgrade.</summary>
         public bool WhatIf { get; set; }
+        /// <summary>The plan asks Helm: each changed Helm app is rendered (helm template), so its errors and object changes show.</summary>
+        public bool RenderPlan { get; set; }
         public int ThrottleLimit { get; set; } = 4;
         /// <summary>Hold a lock on every namespace of the run for the whole run.</summary>
         public bool Lock { get; set; }
@@ -85,6 +87,11 @@ namespace SBKube.Core.Engine
             }
             var reads = new NamespaceReads(_session.Store, _session.Context);
             PlannedApp[] planned = await Task.WhenAll(ordered.Select(a => PlanAppAsync(a, options, reads))).ConfigureAwait(false);
+            if (options.RenderPlan)
+            {
+                var sources = new Lazy<Task>(() => EnsureSourcesAsync(config, planned.Where(p => p.ChangesCluster).Select(p => p.App).ToList(), options.Force));
+                planned = await Task.WhenAll(planned.Select(p => PlanRenderer.RenderAsync(_session, p, () => sources.Value))).ConfigureAwait(false);
+            }
             return new ApplyPlan(config, planned);
         }
 

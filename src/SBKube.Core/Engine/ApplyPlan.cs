@@ -54,6 +54,16 @@ namespace SBKube.Core.Engine
         public string? Drift { get; }
         public string? FailureId { get; }
         internal RevisionSnapshot? Snapshot { get; }
+        /// <summary>With a plan that asks Helm: the manifest deployed now (helm get manifest) and the one the change would deploy.</summary>
+        internal string? DeployedManifest { get; private set; }
+        internal string? PlannedManifest { get; private set; }
+
+        internal PlannedApp WithManifests(string? deployed, string planned)
+        {
+            DeployedManifest = deployed;
+            PlannedManifest = planned;
+            return this;
+        }
 
         public bool ChangesCluster => Action == PlannedAction.Install || Action == PlannedAction.Upgrade || Action == PlannedAction.Redeploy;
 

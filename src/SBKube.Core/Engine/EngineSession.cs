@@ -69,26 +69,29 @@ namespace SBKube.Core.Engine
                 await Kubectl.ApplyAsync(ManifestStream(s, withNamespace: s.CreateNamespace), s.Namespace, ct).ConfigureAwait(false);
                 return new DeployOutcome(null, null, null);
             }
-            var request = new HelmUpgradeRequest
-            {
-                Release = s.ReleaseName,
-                Chart = s.ChartPath ?? s.ChartRef ?? throw new InvalidOperationException("The snapshot has no chart."),
-                Namespace = s.Namespace,
-                // Helm takes a chart folder as it is; --version applies to repository and OCI charts.
-                Version = s.ChartPath == null ? s.ChartVersion : null,
-                Wait = s.Wait,
-                Timeout = s.Timeout,
-                Atomic = s.Atomic,
-                CreateNamespace = s.CreateNamespace,
-                HistoryMax = s.HistoryMax,
-                Description = description,
-                Values = s.Values.ToJsonString(),
-                Access = s.ChartAccess,
-                Apply = s.Apply,
-            };
+            HelmUpgradeRequest request = UpgradeRequest(s, description);
             HelmRelease release = await Helm.UpgradeInstallAsync(request, ct).ConfigureAwait(false);
             return new DeployOutcome(release.Version, release.ChartName, release.ChartVersion);
         }
+
+        /// <summary>The helm upgrade --install of a snapshot: its chart, version, values and options as recorded.</summary>
+        internal static HelmUpgradeRequest UpgradeRequest(RevisionSnapshot s, string? description) => new HelmUpgradeRequest
+        {
+            Release = s.ReleaseName,
+            Chart = s.ChartPath ?? s.ChartRef ?? throw new InvalidOperationException("The snapshot has no chart."),
+            Namespace = s.Namespace,
+            // Helm takes a chart folder as it is; --version applies to repository and OCI charts.
+            Version = s.ChartPath == null ? s.ChartVersion : null,
+            Wait = s.Wait,
+            Timeout = s.Timeout,
+            Atomic = s.Atomic,
+            CreateNamespace = s.CreateNamespace,
+            HistoryMax = s.HistoryMax,
+            Description = description,
+            Values = s.Values.ToJsonString(),
+            Access = s.ChartAccess,
+            Apply = s.Apply,
+        };
 
         /// <summary>Removes what a snapshot deployed: helm uninstall (history kept) or kubectl delete.</summary>
         public async Task RemoveAsync(RevisionSnapshot s, string app, CancellationToken ct)

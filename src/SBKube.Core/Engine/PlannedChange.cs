@@ -48,7 +48,24 @@ namespace SBKube.Core.Engine
                     Revision = p.Deployed.Revision + 1,
                     Config = p.Snapshot.ToJsonString(),
                 };
-                change.Differences = RevisionComparer.Compare(p.Deployed, planned, redactor, showSecrets: false);
+                var differences = new List<RevisionDifference>(RevisionComparer.Compare(p.Deployed, planned, redactor, showSecrets: false));
+                if (p.DeployedManifest != null && p.PlannedManifest != null)
+                {
+                    // What Helm would change in each object, from the manifest deployed now to the one rendered for the plan.
+                    ManifestComparer.TryCompare(new[] { new ManifestFile("deployed", p.DeployedManifest) }, new[] { new ManifestFile("planned", p.PlannedManifest) },
+                        redactor, showSecrets: false, (path, x, y, sensitive) => differences.Add(new RevisionDifference
+                        {
+                            Namespace = p.Namespace,
+                            App = p.Name,
+                            ReferenceRevision = p.Deployed.Revision,
+                            DifferenceRevision = planned.Revision,
+                            Path = path,
+                            Reference = JsonPlain.ToPlain(x),
+                            Difference = JsonPlain.ToPlain(y),
+                            Sensitive = sensitive,
+                        }));
+                }
+                change.Differences = differences;
             }
             return change;
         }

@@ -138,15 +138,35 @@ namespace SBKube.Core.Helm
             if (request.Atomic) args.Add(major >= 4 ? "--rollback-on-failure" : "--atomic");
             if (request.HistoryMax.HasValue) args.AddRange(new[] { "--history-max", request.HistoryMax.Value.ToString(CultureInfo.InvariantCulture) });
             if (!string.IsNullOrEmpty(request.Description)) args.AddRange(new[] { "--description", request.Description! });
-            if (request.Access is ChartAccess access)
-            {
-                if (access.PlainHttp) args.Add("--plain-http");
-                if (access.InsecureSkipTlsVerify) args.Add("--insecure-skip-tls-verify");
-                AddTlsFiles(args, access);
-            }
+            AddChartAccess(args, request.Access);
             args.AddRange(new[] { "-o", "json" });
             ToolResult r = await RunAsync(args, new[] { request.Release, request.Chart }, request.Values, ct).ConfigureAwait(false);
             return HelmOutput.ParseRelease(r.StandardOutput);
+        }
+
+        /// <summary>
+        /// What an upgrade --install of the request would deploy, rendered by helm template (values on stdin) without
+        /// the cluster: the chart is fetched and its templates and schema checked, so those errors show in a plan.
+        /// </summary>
+        public async Task<string> TemplateAsync(HelmUpgradeRequest request, CancellationToken ct = default)
+        {
+            var args = new List<string> { "template", "--namespace", request.Namespace };
+            if (!string.IsNullOrEmpty(request.Version)) args.AddRange(new[] { "--version", request.Version! });
+            if (request.Values != null) args.AddRange(new[] { "--values", "-" });
+            AddChartAccess(args, request.Access);
+            ToolResult r = await RunAsync(args, new[] { request.Release, request.Chart }, request.Values, ct).ConfigureAwait(false);
+            return r.StandardOutput;
+        }
+
+        private static void AddChartAccess(List<string> args, ChartAccess? access)
+        {
+            if (access == null)
+            {
+                return;
+            }
+            if (access.PlainHttp) args.Add("--plain-http");
+            if (access.InsecureSkipTlsVerify) args.Add("--insecure-skip-tls-verify");
+            AddTlsFiles(args, access);
         }
 
         public async Task<IReadOnlyList<HelmHistoryEntry>> HistoryAsync(string release, string ns, CancellationToken ct = default)

@@ -86,6 +86,8 @@ namespace SBKube.PowerShell.Cmdlets
                 ThrottleLimit = ThrottleLimit,
                 Lock = Lock.IsPresent,
                 LockTimeout = LockWait,
+                // The plan someone reads asks Helm to render each change; an apply finds the same errors by deploying.
+                RenderPlan = WhatIfRequested,
             };
             string? context = KubeContext ?? config.Sources.KubeContext;
             string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
