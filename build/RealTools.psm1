@@ -86,12 +86,16 @@ function Start-KubeStandIn {
         [Parameter(Mandatory)] [string] $Executable,
         [Parameter(Mandatory)] [string] $Dir,
         [string] $Charts,
-        [string] $ChartAuth
+        [string] $ChartAuth,
+        # PEM files: the stand-in serves HTTPS too (its URL is HttpsUrl).
+        [string] $TlsCert,
+        [string] $TlsKey
     )
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Executable)
     $arguments = @('--dir', $Dir, '--parent-pid', $PID)
     if ($Charts) { $arguments += '--charts', $Charts }
     if ($ChartAuth) { $arguments += '--chart-auth', $ChartAuth }
+    if ($TlsCert) { $arguments += '--tls-cert', $TlsCert, '--tls-key', $TlsKey }
     foreach ($a in $arguments) { $psi.ArgumentList.Add([string]$a) }
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
@@ -101,9 +105,11 @@ function Start-KubeStandIn {
         Stop-KubeStandIn ([pscustomobject]@{ Process = $process })
         throw "The Kubernetes API stand-in did not start within 30 s ($Executable)."
     }
+    $https = Join-Path $Dir 'https-url'
     [pscustomobject]@{
         Process    = $process
         Url        = $read.Result.Trim()
+        HttpsUrl   = if (Test-Path $https) { (Get-Content $https -Raw).Trim() }
         Dir        = $Dir
         Kubeconfig = Join-Path $Dir 'kubeconfig'
     }

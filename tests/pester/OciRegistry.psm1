@@ -94,4 +94,4 @@ function Stop-OciRegistry([object] $Registry) {
     }
 }
 
-Export-ModuleMember -Function Start-OciRegistry, Stop-OciRegistry
+Export-ModuleMember -Function Start-OciRegistry, Stop-OciRegistry, New-TestCertificates

@@ -5,6 +5,8 @@
 $script:Root = if ($env:SBKUBE_TEST_ROOT) { $env:SBKUBE_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
 # The real-Helm harness (tools, chart repository, API stand-in) is the build's own.
 Import-Module (Join-Path $script:Root 'build/RealTools.psm1')
+# New-TestCertificates, for a sandbox whose chart repository speaks HTTPS.
+Import-Module (Join-Path $PSScriptRoot 'OciRegistry.psm1')
 
 function Get-TestRoot { $script:Root }
 
@@ -23,7 +25,9 @@ function Get-TestHelmMajor { if ($env:SBKUBE_TEST_HELM_MAJOR) { [int]$env:SBKUBE
     environment variables SBKube and Helm read. -OwnCharts gives it a chart repository Publish-TestChart can add to.
 #>
 function New-SbkubeSandbox {
-    param([string] $Example = 'state-management', [ValidateSet(3, 4)] [int] $Helm = (Get-TestHelmMajor), [switch] $OwnCharts)
+    param([string] $Example = 'state-management', [ValidateSet(3, 4)] [int] $Helm = (Get-TestHelmMajor), [switch] $OwnCharts,
+        # The stand-in serves HTTPS too, with a certificate of a test CA ($sandbox.Certs.Ca).
+        [switch] $ChartTls)
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('sbkube-test-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
     New-Item -ItemType Directory -Path $dir | Out-Null
     if ($Example) {
@@ -53,7 +57,13 @@ function New-SbkubeSandbox {
         Remove-Item Env:SBKUBE_STATE_CONNECTION -ErrorAction Ignore
     }
     $standIn = if ($env:SBKUBE_TEST_STANDIN) { $env:SBKUBE_TEST_STANDIN } else { Join-Path $script:Root 'out/standin/kube-standin' }
-    $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass'
+    $tls = @{}
+    if ($ChartTls) {
+        $certs = New-TestCertificates (New-Item -ItemType Directory (Join-Path $dir 'certs')).FullName
+        $sandbox | Add-Member Certs $certs
+        $tls = @{ TlsCert = $certs.Cert; TlsKey = $certs.Key }
+    }
+    $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass' @tls
     $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
     foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
     $env:SBKUBE_TEST_CALLS = $sandbox.Calls

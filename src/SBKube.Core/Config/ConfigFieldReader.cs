@@ -357,7 +357,11 @@ namespace SBKube.Core.Config
             var parts = chart.Split('/');
             if (parts.Length == 2 && RepoNameRegex.IsMatch(parts[0]) && RepoNameRegex.IsMatch(parts[1]))
             {
-                if (sources.FindRepo(parts[0]) != null) return;
+                if (sources.FindRepo(parts[0]) is HelmRepository repository)
+                {
+                    app.Repository = repository;
+                    return;
+                }
                 var local = SafeFull(chart);
                 if (local != null && IsChartDir(local))
                 {

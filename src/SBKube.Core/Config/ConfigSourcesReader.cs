@@ -11,7 +11,7 @@ namespace SBKube.Core.Config
     internal sealed class ConfigSourcesReader
     {
         private static readonly string[] SourcesKeys = { "kubeconfig", "kube_context", "helm_repos", "oci_registries" };
-        private static readonly string[] RepoKeys = { "url", "username", "password" };
+        private static readonly string[] RepoKeys = { "url", "username", "password", "pass_credentials", "insecure_skip_tls_verify", "ca_file", "cert_file", "key_file" };
         private static readonly string[] OciMapKeys = { "username", "password", "plain_http", "insecure_skip_tls_verify", "ca_file", "cert_file", "key_file" };
         private static readonly string[] OciKeys = new[] { "host" }.Concat(OciMapKeys).ToArray();
         private static readonly Regex OciHostRegex = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._/-]+)?$", RegexOptions.CultureInvariant);
@@ -132,6 +132,21 @@ namespace SBKube.Core.Config
                                 break;
                             case "password":
                                 repo.Password = ReadCredential(file, q.Value, "password", where);
+                                break;
+                            case "pass_credentials":
+                                repo.PassCredentials = _f.ReadBool(q.Value, "pass_credentials", "of " + where, file) ?? false;
+                                break;
+                            case "insecure_skip_tls_verify":
+                                repo.InsecureSkipTlsVerify = _f.ReadBool(q.Value, "insecure_skip_tls_verify", "of " + where, file) ?? false;
+                                break;
+                            case "ca_file":
+                                repo.CaFile = ReadTlsFile(file, q.Value, "ca_file", where);
+                                break;
+                            case "cert_file":
+                                repo.CertFile = ReadTlsFile(file, q.Value, "cert_file", where);
+                                break;
+                            case "key_file":
+                                repo.KeyFile = ReadTlsFile(file, q.Value, "key_file", where);
                                 break;
                             default:
                                 _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,

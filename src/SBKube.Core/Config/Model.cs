@@ -59,6 +59,8 @@ namespace SBKube.Core.Config
 
         /// <summary>The sources.yaml registry an <c>oci://</c> chart comes from, when it names one.</summary>
         public OciRegistry? Registry { get; set; }
+        /// <summary>The sources.yaml helm_repos entry a <c>repo/chart</c> chart comes from.</summary>
+        public HelmRepository? Repository { get; set; }
         /// <summary>Chart version exactly as written in the file (<c>18.0</c> stays <c>"18.0"</c>).</summary>
         public string? Version { get; set; }
 
@@ -98,6 +100,17 @@ namespace SBKube.Core.Config
         public string Url { get; set; } = "";
         public string? Username { get; set; }
         public string? Password { get; set; }
+        /// <summary>Send the credentials to every host the index points at (charts served elsewhere), not just this one.</summary>
+        public bool PassCredentials { get; set; }
+        public bool InsecureSkipTlsVerify { get; set; }
+        /// <summary>Absolute paths of a CA bundle to trust, and of a client certificate and its key.</summary>
+        public string? CaFile { get; set; }
+        public string? CertFile { get; set; }
+        public string? KeyFile { get; set; }
+
+        /// <summary>Whether helm must be told more than the URL: such a repository is added again every run.</summary>
+        public bool HasSettings => !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password) || PassCredentials
+            || InsecureSkipTlsVerify || CaFile != null || CertFile != null || KeyFile != null;
 
         /// <summary>Never shows the password (nor credentials embedded in the URL).</summary>
         public override string ToString()

@@ -58,17 +58,25 @@ namespace SBKube.Core.Engine
                 (string url, string? urlUser, string? urlPassword) = UrlCredentials.Split(repo.Url);
                 string? username = repo.Username ?? urlUser;
                 string? password = repo.Password ?? urlPassword;
-                // helm repo list shows no credentials: a repository with some is added again every run, so a
-                // changed username or password in sources.yaml is what helm uses next.
-                bool credentials = !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
-                if (existing != null && !credentials && string.Equals(existing.Url.TrimEnd('/'), url.TrimEnd('/'), StringComparison.Ordinal))
+                // helm repo list shows no credentials or TLS settings: a repository with some is added again every
+                // run, so a changed username, password or certificate in sources.yaml is what helm uses next.
+                bool settings = repo.HasSettings || !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
+                if (existing != null && !settings && string.Equals(existing.Url.TrimEnd('/'), url.TrimEnd('/'), StringComparison.Ordinal))
                 {
                     continue;
                 }
                 _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({url}).");
                 _session.Redactor.LearnValue(password);
-                await _session.Helm.RepoAddAsync(repo.Name, url, username, password, forceUpdate: existing != null)
-                    .ConfigureAwait(false);
+                await _session.Helm.RepoAddAsync(new HelmRepoAdd
+                {
+                    Name = repo.Name,
+                    Url = url,
+                    Username = username,
+                    Password = password,
+                    ForceUpdate = existing != null,
+                    PassCredentials = repo.PassCredentials,
+                    Access = ChartAccess.Of(repo),
+                }).ConfigureAwait(false);
             }
             List<string> used = config.Sources.HelmRepos.Select(r => r.Name)
                 .Where(name => config.Apps.Any(a => a.Type == AppType.Helm && a.Chart != null && a.Chart.StartsWith(name + "/", StringComparison.Ordinal)))

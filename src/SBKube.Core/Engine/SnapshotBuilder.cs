@@ -53,7 +53,7 @@ namespace SBKube.Core.Engine
                 s.ChartRef = app.Chart;
                 s.ChartName = ChartName(app.Chart ?? "");
                 s.ChartVersion = app.Version;
-                s.ChartAccess = ChartAccess.Of(app.Registry);
+                s.ChartAccess = app.Registry != null ? ChartAccess.Of(app.Registry) : ChartAccess.Of(app.Repository);
             }
             return s;
         }

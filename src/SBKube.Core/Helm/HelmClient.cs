@@ -243,19 +243,25 @@ namespace SBKube.Core.Helm
         }
 
         /// <summary>Adds or re-points a repository; a password goes through stdin, never the argument list.</summary>
-        public async Task RepoAddAsync(string name, string url, string? username, string? password, bool forceUpdate,
-            CancellationToken ct = default)
+        /// <summary>helm repo add, the password on standard input, with the repository's TLS files and settings.</summary>
+        public async Task RepoAddAsync(HelmRepoAdd repo, CancellationToken ct = default)
         {
             var args = new List<string> { "repo", "add" };
-            if (forceUpdate) args.Add("--force-update");
-            if (!string.IsNullOrEmpty(username)) args.AddRange(new[] { "--username", username! });
+            if (repo.ForceUpdate) args.Add("--force-update");
+            if (!string.IsNullOrEmpty(repo.Username)) args.AddRange(new[] { "--username", repo.Username! });
             string? stdin = null;
-            if (!string.IsNullOrEmpty(password))
+            if (!string.IsNullOrEmpty(repo.Password))
             {
                 args.Add("--password-stdin");
-                stdin = password;
+                stdin = repo.Password;
             }
-            await RunAsync(args, new[] { name, url }, stdin, ct, global: false).ConfigureAwait(false);
+            if (repo.PassCredentials) args.Add("--pass-credentials");
+            if (repo.Access is ChartAccess access)
+            {
+                if (access.InsecureSkipTlsVerify) args.Add("--insecure-skip-tls-verify");
+                AddTlsFiles(args, access);
+            }
+            await RunAsync(args, new[] { repo.Name, repo.Url }, stdin, ct, global: false).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -49,6 +49,21 @@ namespace SBKube.Core.Helm
     }
 
     /// <summary>What <c>helm upgrade --install</c> is asked to do.</summary>
+    /// <summary>A chart repository for helm repo add.</summary>
+    public sealed class HelmRepoAdd
+    {
+        public string Name { get; set; } = "";
+        public string Url { get; set; } = "";
+        public string? Username { get; set; }
+        /// <summary>Handed to helm on standard input, never in its arguments.</summary>
+        public string? Password { get; set; }
+        /// <summary>Replace a repository of that name helm already has.</summary>
+        public bool ForceUpdate { get; set; }
+        public bool PassCredentials { get; set; }
+        /// <summary>TLS: skip verification, or trust a CA bundle / present a client certificate; null for Helm's defaults.</summary>
+        public State.ChartAccess? Access { get; set; }
+    }
+
     public sealed class HelmUpgradeRequest
     {
         public string Release { get; set; } = "";

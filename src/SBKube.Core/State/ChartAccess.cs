@@ -30,6 +30,23 @@ namespace SBKube.Core.State
             return access.IsEmpty ? null : access;
         }
 
+        /// <summary>
+        /// How a chart of a repository is downloaded: helm upgrade and template do not take a repository's
+        /// insecure_skip_tls_verify from its entry, so it (and the TLS files) go with each call.
+        /// </summary>
+        public static ChartAccess? Of(Config.HelmRepository? repository)
+        {
+            if (repository == null) return null;
+            var access = new ChartAccess
+            {
+                InsecureSkipTlsVerify = repository.InsecureSkipTlsVerify,
+                CaFile = repository.CaFile,
+                CertFile = repository.CertFile,
+                KeyFile = repository.KeyFile,
+            };
+            return access.IsEmpty ? null : access;
+        }
+
         public JsonObject ToJson() => new JsonObject
         {
             ["plain_http"] = PlainHttp,

@@ -172,7 +172,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake();
             const string password = "p@ss w0rd;$(id)";
-            await Client(fake).RepoAddAsync("private", "https://charts.example.com", "admin", password, forceUpdate: true);
+            await Client(fake).RepoAddAsync(new HelmRepoAdd { Name = "private", Url = "https://charts.example.com", Username = "admin", Password = password, ForceUpdate = true });
 
             string[] args = fake.Last;
             Assert.Equal(new[] { "repo", "add", "--force-update", "--username", "admin", "--password-stdin", "--", "private", "https://charts.example.com" }, args);
@@ -184,7 +184,7 @@ namespace SBKube.Core.Tests.Helm
         public async Task RepoAdd_WithoutPassword_HasNoPasswordFlag()
         {
             FakeHelm fake = Fake();
-            await Client(fake).RepoAddAsync("bitnami", "https://charts.bitnami.com/bitnami", null, null, forceUpdate: false);
+            await Client(fake).RepoAddAsync(new HelmRepoAdd { Name = "bitnami", Url = "https://charts.bitnami.com/bitnami" });
             Assert.Equal(new[] { "repo", "add", "--", "bitnami", "https://charts.bitnami.com/bitnami" }, fake.Last);
         }
 
@@ -296,7 +296,7 @@ namespace SBKube.Core.Tests.Helm
             FakeHelm fake = Fake();
             var lines = new List<string>();
             var client = new HelmClient(new HelmOptions { Executable = fake.Executable, Verbose = lines.Add });
-            await client.RepoAddAsync("private", "https://x", "u", "TopSecret123", false);
+            await client.RepoAddAsync(new HelmRepoAdd { Name = "private", Url = "https://x", Username = "u", Password = "TopSecret123" });
             Assert.Contains(lines, l => l.Contains("repo add") && l.EndsWith("-- private https://x", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.Contains("TopSecret123"));
         }
