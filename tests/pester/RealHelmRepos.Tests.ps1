@@ -60,3 +60,51 @@ Describe 'A chart repository over HTTPS on real Helm <Helm>' -ForEach @(@{ Helm 
         "$e" | Should -Match "sources\.yaml:4.*'ca_file' 'certs/missing\.pem' of helm repo 'bitnami' in sources\.yaml not found"
     }
 }
+
+Describe 'Repository credentials kept out of sources.yaml' {
+    BeforeEach {
+        $s = New-SbkubeSandbox
+        function Set-Credentials([string] $Username, [string] $Password) {
+            Set-Content (Join-Path $s.Example 'sources.yaml') ("helm_repos:`n  bitnami:`n    url: $($s.Cluster.Url)/auth/charts/bitnami`n" +
+                "    username: $Username`n    password: $Password`n")
+        }
+    }
+    AfterEach {
+        Remove-Item Env:SBKUBE_TEST_CHARTS_PASSWORD, Function:\Get-Secret -ErrorAction Ignore
+        Remove-SbkubeSandbox $s
+    }
+
+    It 'a password from an environment variable ({env: NAME}) reaches helm on stdin only' {
+        $env:SBKUBE_TEST_CHARTS_PASSWORD = 'chart-pass'
+        Set-Credentials 'chartuser' '{env: SBKUBE_TEST_CHARTS_PASSWORD}'
+        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Installed'
+        (Get-HelmCall -Command repo | Where-Object { $_.argv[1] -eq 'add' })[0].argv | Should -Not -Contain 'chart-pass'
+    }
+
+    It 'an environment variable that is not set is Config.UnresolvedSecret at its line, and nothing runs' {
+        Set-Credentials 'chartuser' '{env: SBKUBE_TEST_CHARTS_PASSWORD}'
+        $e = { Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'Config.UnresolvedSecret*'
+        "$e" | Should -Match "sources\.yaml:5.*'password' of helm repo 'bitnami' in sources\.yaml is the environment variable SBKUBE_TEST_CHARTS_PASSWORD, which is not set"
+        @(Get-HelmCall) | Should -BeNullOrEmpty
+    }
+
+    It 'a password from a vault ({secret: NAME, vault: VAULT}) is read with Get-Secret' {
+        # SecretManagement's command as a vault extension answers it (-Name, -Vault, -AsPlainText).
+        function global:Get-Secret {
+            [CmdletBinding()] param([string] $Name, [string] $Vault, [switch] $AsPlainText)
+            if ($Name -eq 'charts' -and $Vault -eq 'CorpVault' -and $AsPlainText) { 'chart-pass' } else { Write-Error "no secret '$Name' in vault '$Vault'" }
+        }
+        Set-Credentials 'chartuser' '{secret: charts, vault: CorpVault}'
+        (Invoke-SbkubeApply -Path $s.Example).Outcome | Should -Be 'Installed'
+        Set-Credentials 'chartuser' '{secret: other, vault: CorpVault}'
+        $e = { Invoke-SbkubeApply -Path $s.Example -Force -ErrorAction Stop } | Should -Throw -PassThru
+        "$e" | Should -Match "is the secret 'other' of vault 'CorpVault', which cannot be read: no secret 'other'"
+    }
+
+    It 'without SecretManagement, a vault credential says what to install' {
+        Set-Credentials 'chartuser' '{secret: charts}'
+        @(Test-SbkubeConfig -Path $s.Example).Message | Should -Match 'Get-Secret is not available here: install the Microsoft\.PowerShell\.SecretManagement module'
+        Test-SbkubeConfig -Path $s.Example -Quiet | Should -BeFalse
+    }
+}

@@ -26,6 +26,8 @@ namespace SBKube.Core.Config
         public const string TooManyNodes = "TooManyNodes";
         public const string MissingField = "MissingField";
         public const string InvalidValue = "InvalidValue";
+        /// <summary>A credential reference (an environment variable, a vault secret) that gives no value.</summary>
+        public const string UnresolvedSecret = "UnresolvedSecret";
     }
 
     /// <summary>One configuration problem, positioned in its file.</summary>

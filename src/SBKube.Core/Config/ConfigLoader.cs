@@ -20,6 +20,7 @@ namespace SBKube.Core.Config
     /// helm_repos:
     ///   bitnami: https://charts.bitnami.com/bitnami
     ///   private: {url: https://charts.example.com, username: ci, password: s3cret}
+    ///   corp: {url: https://charts.corp.example, username: {env: CHARTS_USER}, password: {secret: charts, vault: CorpVault}}
     /// oci_registries:                      # a list of hosts or {host, username, password} maps ...
     ///   - ghcr.io
     ///   - {host: registry.example.com:5000, username: ci, password: s3cret}
@@ -43,9 +44,10 @@ namespace SBKube.Core.Config
         /// <paramref name="namespaceOverride"/> replaces the top-level <c>namespace</c>; apps with their own keep it.
         /// Throws <see cref="ConfigException"/> listing every issue.
         /// </summary>
-        public static SbkubeConfig Load(string path, string? namespaceOverride = null)
+        /// <param name="secrets">Reads <c>{secret: NAME}</c> credentials; without one such a credential is an issue.</param>
+        public static SbkubeConfig Load(string path, string? namespaceOverride = null, ISecretSource? secrets = null)
         {
-            var run = new ConfigLoadRun();
+            var run = new ConfigLoadRun(secrets);
             var config = run.Run(path, namespaceOverride);
             var issues = run.SortedIssues();
             if (issues.Count > 0 || config == null) throw new ConfigException(issues);
@@ -53,9 +55,9 @@ namespace SBKube.Core.Config
         }
 
         /// <summary>All problems of the configuration at <paramref name="path"/>; empty when it is valid. Does not throw for config problems.</summary>
-        public static IReadOnlyList<ConfigIssue> Validate(string path, string? namespaceOverride = null)
+        public static IReadOnlyList<ConfigIssue> Validate(string path, string? namespaceOverride = null, ISecretSource? secrets = null)
         {
-            var run = new ConfigLoadRun();
+            var run = new ConfigLoadRun(secrets);
             run.Run(path, namespaceOverride);
             return run.SortedIssues();
         }
@@ -105,8 +107,9 @@ namespace SBKube.Core.Config
         private readonly ConfigReadContext _ctx = new ConfigReadContext();
         private readonly ConfigFieldReader _fields;
 
-        public ConfigLoadRun()
+        public ConfigLoadRun(ISecretSource? secrets = null)
         {
+            _ctx.Secrets = secrets;
             _fields = new ConfigFieldReader(_ctx);
         }
 

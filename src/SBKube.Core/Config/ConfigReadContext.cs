@@ -15,6 +15,9 @@ namespace SBKube.Core.Config
 
         public string ConfigFile { get; set; } = "";
 
+        /// <summary>Reads vault credentials; null where none is given (the engine alone).</summary>
+        public ISecretSource? Secrets { get; set; }
+
         public string Dir { get; set; } = "";
 
         /// <summary>YAML files already parsed (values and manifests named by several apps are parsed once).</summary>

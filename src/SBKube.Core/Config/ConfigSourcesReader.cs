@@ -179,15 +179,63 @@ namespace SBKube.Core.Config
             return repos;
         }
 
+        private const string CredentialShapes = "a string, {env: VARIABLE} or {secret: NAME, vault: VAULT}";
+
+        /// <summary>
+        /// A username or password: written out, or a reference that keeps it out of the file, to an environment
+        /// variable (<c>{env: CHARTS_PASSWORD}</c>) or a SecretManagement secret (<c>{secret: charts, vault: Corp}</c>).
+        /// </summary>
         private string? ReadCredential(string file, YNode v, string key, string where)
         {
             if (v.IsNull) return null;
-            if (v.Kind != YKind.Scalar)
+            if (v.Kind == YKind.Scalar) return v.Text;
+            if (v.Kind != YKind.Mapping)
             {
-                _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'{key}' of {where} must be a string, got {v.Describe()}.", null, "a string");
+                _ctx.Add(file, v, ConfigIssueCodes.WrongType, $"'{key}' of {where} must be {CredentialShapes}, got {v.Describe()}.", null, CredentialShapes);
                 return null;
             }
-            return v.Text;
+            var refs = v.Pairs!.ToDictionary(p => p.Key.Text, p => p.Value, StringComparer.Ordinal);
+            string[] allowed = refs.ContainsKey("env") ? new[] { "env" } : new[] { "secret", "vault" };
+            foreach (var extra in v.Pairs!.Where(p => !allowed.Contains(p.Key.Text)))
+            {
+                _ctx.Add(file, extra.Key, ConfigIssueCodes.UnknownKey,
+                    $"Unknown key '{extra.Key.Text}' in '{key}' of {where}; expected {CredentialShapes}.", extra.Key.Text, CredentialShapes);
+                return null;
+            }
+            if (refs.TryGetValue("env", out YNode? env))
+            {
+                string? variable = _f.ReadString(file, env, $"'env' of '{key}' of {where}");
+                if (variable == null) return null;
+                string? value = Environment.GetEnvironmentVariable(variable);
+                if (string.IsNullOrEmpty(value))
+                    _ctx.Add(file, env, ConfigIssueCodes.UnresolvedSecret,
+                        $"'{key}' of {where} is the environment variable {variable}, which is not set here.", variable, "a set environment variable");
+                return value;
+            }
+            if (!refs.TryGetValue("secret", out YNode? secretNode))
+            {
+                _ctx.Add(file, v, ConfigIssueCodes.MissingField, $"'{key}' of {where} has no 'secret'; expected {CredentialShapes}.", null, CredentialShapes);
+                return null;
+            }
+            string? name = _f.ReadString(file, secretNode, $"'secret' of '{key}' of {where}");
+            string? vault = refs.TryGetValue("vault", out YNode? vaultNode) ? _f.ReadString(file, vaultNode, $"'vault' of '{key}' of {where}") : null;
+            if (name == null) return null;
+            string from = vault == null ? $"secret '{name}'" : $"secret '{name}' of vault '{vault}'";
+            if (_ctx.Secrets == null)
+            {
+                _ctx.Add(file, secretNode, ConfigIssueCodes.UnresolvedSecret,
+                    $"'{key}' of {where} is the {from}, and nothing here can read vaults.", name, "a secret in a vault this process can read");
+                return null;
+            }
+            try
+            {
+                return _ctx.Secrets.Get(name, vault);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                _ctx.Add(file, secretNode, ConfigIssueCodes.UnresolvedSecret, $"'{key}' of {where} is the {from}, which cannot be read: {e.Message}", name, "a secret its vault gives");
+                return null;
+            }
         }
 
         private List<OciRegistry> ReadOciRegistries(string file, YNode v)

@@ -75,7 +75,7 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
-            SbkubeConfig config = ConfigLoader.Load(ResolvePath(Path), Namespace);
+            SbkubeConfig config = ConfigLoader.Load(ResolvePath(Path), Namespace, new SecretManagementSource(this));
             _configFile = config.ConfigFile;
             HealthProbe? probe = HealthProbeFromParameters();
             var options = new ApplyOptions

@@ -52,7 +52,7 @@ namespace SBKube.PowerShell.Cmdlets
         {
             if (ParameterSetName == "Config")
             {
-                _config ??= ConfigLoader.Load(ResolvePath(Path), Namespace);
+                _config ??= ConfigLoader.Load(ResolvePath(Path), Namespace, new SecretManagementSource(this));
                 return Task.CompletedTask;
             }
             IEnumerable<string> apps = App ?? Store.List(Namespace, null, KubeContext, latestOnly: true)

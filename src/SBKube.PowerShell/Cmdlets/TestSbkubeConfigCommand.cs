@@ -38,7 +38,7 @@ namespace SBKube.PowerShell.Cmdlets
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (!Quiet)
             {
-                WriteObject(ConfigLoader.Validate(full, Namespace), enumerateCollection: true);
+                WriteObject(ConfigLoader.Validate(full, Namespace, new SecretManagementSource(this)), enumerateCollection: true);
                 return;
             }
             if (ConfigLoader.FindConfigFile(full) == null)
@@ -47,7 +47,7 @@ namespace SBKube.PowerShell.Cmdlets
                     SBKube.Core.ErrorIds.ConfigNotFound, ErrorCategory.ObjectNotFound, full));
                 return;
             }
-            WriteObject(ConfigLoader.Validate(full, Namespace).Count == 0);
+            WriteObject(ConfigLoader.Validate(full, Namespace, new SecretManagementSource(this)).Count == 0);
         }
     }
 }
