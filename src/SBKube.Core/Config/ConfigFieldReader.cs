@@ -54,7 +54,10 @@ namespace SBKube.Core.Config
                 return (null, v.Text);
             string[] all = new[] { "true", "false" }.Concat(words).ToArray();
             string expected = string.Join(", ", all.Take(all.Length - 1)) + " or " + all[all.Length - 1];
-            _ctx.Add(_ctx.ConfigFile, v, ConfigIssueCodes.InvalidValue, $"'{key}' {where} must be {expected}, got {v.Describe()}.", Val(v), expected);
+            // A quoted "true" is a string where a boolean was meant: the wrong type, as ReadBool says.
+            bool wrongType = v.Kind != YKind.Scalar || v.IsNull || v.Text.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Text.Equals("false", StringComparison.OrdinalIgnoreCase);
+            _ctx.Add(_ctx.ConfigFile, v, wrongType ? ConfigIssueCodes.WrongType : ConfigIssueCodes.InvalidValue,
+                $"'{key}' {where} must be {expected}, got {v.Describe()}.", Val(v), expected);
             return (null, null);
         }
 

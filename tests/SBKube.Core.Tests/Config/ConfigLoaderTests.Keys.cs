@@ -115,6 +115,35 @@ namespace SBKube.Core.Tests.Config
         }
 
         [Fact]
+        public void Helm4_options_are_read_and_a_value_neither_boolean_nor_known_is_refused()
+        {
+            using var p = new TempProject();
+            p.Config("apps:\n  redis:\n    chart: bitnami/redis\n    wait: hookOnly\n    server_side: auto\n    force_conflicts: true\n    take_ownership: true\n    wait_for_jobs: true\n");
+            AppConfig app = p.Load().Apps.Single();
+            Assert.True(app.Wait);
+            Assert.Equal("hookOnly", app.Apply.WaitStrategy);
+            Assert.Null(app.Apply.ServerSide);
+            Assert.True(app.Apply.ForceConflicts && app.Apply.TakeOwnership && app.Apply.WaitForJobs);
+            Assert.Equal(new[] { "wait: hookOnly", "force_conflicts" }, app.Apply.Helm4Only());
+
+            p.Config("apps:\n  redis:\n    chart: bitnami/redis\n    server_side: maybe\n");
+            ConfigIssue issue = p.Only(ConfigIssueCodes.InvalidValue, "maybe");
+            Assert.Contains("'server_side' in app 'redis' must be true, false or auto, got 'maybe'", issue.Message);
+        }
+
+        [Fact]
+        public void A_credential_reference_of_an_unknown_shape_is_named_with_the_shapes_it_may_take()
+        {
+            using var p = new TempProject();
+            p.Config("apps:\n  redis:\n    chart: bitnami/redis\n");
+            p.Write("sources.yaml", "helm_repos:\n  bitnami:\n    url: https://charts.example.com\n    password: {file: /etc/pw}\n");
+            ConfigIssue issue = Assert.Single(p.Validate());
+            Assert.Equal(ConfigIssueCodes.UnknownKey, issue.Code);
+            Assert.Contains("Unknown key 'file' in 'password' of helm repo 'bitnami' in sources.yaml; expected a string, {env: VARIABLE} or {secret: NAME, vault: VAULT}", issue.Message);
+            Assert.Equal(4, issue.Line);
+        }
+
+        [Fact]
         public void WrongType_Apps_As_List_And_App_As_Scalar()
         {
             using var p = new TempProject();
