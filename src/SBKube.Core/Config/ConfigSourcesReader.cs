@@ -127,31 +127,11 @@ namespace SBKube.Core.Config
                             case "url":
                                 urlNode = q.Value;
                                 break;
-                            case "username":
-                                repo.Username = ReadCredential(file, q.Value, "username", where);
-                                break;
-                            case "password":
-                                repo.Password = ReadCredential(file, q.Value, "password", where);
-                                break;
                             case "pass_credentials":
                                 repo.PassCredentials = _f.ReadBool(q.Value, "pass_credentials", "of " + where, file) ?? false;
                                 break;
-                            case "insecure_skip_tls_verify":
-                                repo.InsecureSkipTlsVerify = _f.ReadBool(q.Value, "insecure_skip_tls_verify", "of " + where, file) ?? false;
-                                break;
-                            case "ca_file":
-                                repo.CaFile = ReadTlsFile(file, q.Value, "ca_file", where);
-                                break;
-                            case "cert_file":
-                                repo.CertFile = ReadTlsFile(file, q.Value, "cert_file", where);
-                                break;
-                            case "key_file":
-                                repo.KeyFile = ReadTlsFile(file, q.Value, "key_file", where);
-                                break;
                             default:
-                                _ctx.Add(file, q.Key, ConfigIssueCodes.UnknownKey,
-                                    $"Unknown key '{q.Key.Text}' in {where}{ConfigText.Hint(q.Key.Text, RepoKeys)}; expected one of: {string.Join(", ", RepoKeys)}.",
-                                    q.Key.Text, string.Join(", ", RepoKeys));
+                                ReadSourceKey(file, repo, q.Key, q.Value, where, RepoKeys);
                                 break;
                         }
                     }
@@ -260,7 +240,7 @@ namespace SBKube.Core.Config
                         foreach (var q in item.Pairs!)
                         {
                             if (q.Key.Text == "host") hostNode = q.Value;
-                            else ReadOciKey(file, reg, q.Key, q.Value, "an OCI registry in sources.yaml", OciKeys);
+                            else ReadSourceKey(file, reg, q.Key, q.Value, "an OCI registry in sources.yaml", OciKeys);
                         }
                         if (hostNode == null)
                         {
@@ -291,7 +271,7 @@ namespace SBKube.Core.Config
                     var where = $"OCI registry '{host}' in sources.yaml";
                     if (p.Value.Kind == YKind.Mapping)
                     {
-                        foreach (var q in p.Value.Pairs!) ReadOciKey(file, reg, q.Key, q.Value, where, OciMapKeys);
+                        foreach (var q in p.Value.Pairs!) ReadSourceKey(file, reg, q.Key, q.Value, where, OciMapKeys);
                     }
                     else if (!p.Value.IsNull)
                     {
@@ -305,31 +285,34 @@ namespace SBKube.Core.Config
             return list;
         }
 
-        /// <summary>One key of an OCI registry: its credentials, and how to reach it (plain HTTP, TLS files).</summary>
-        private void ReadOciKey(string file, OciRegistry reg, YNode key, YNode value, string where, string[] allowed)
+        /// <summary>
+        /// A key a repository and a registry have alike (credentials, TLS), or plain_http where
+        /// <paramref name="allowed"/> has it; any other key is an issue naming the allowed ones.
+        /// </summary>
+        private void ReadSourceKey(string file, ChartSource source, YNode key, YNode value, string where, string[] allowed)
         {
-            switch (key.Text)
+            switch (allowed.Contains(key.Text) ? key.Text : "")
             {
                 case "username":
-                    reg.Username = ReadCredential(file, value, "username", where);
+                    source.Username = ReadCredential(file, value, "username", where);
                     break;
                 case "password":
-                    reg.Password = ReadCredential(file, value, "password", where);
+                    source.Password = ReadCredential(file, value, "password", where);
                     break;
                 case "plain_http":
-                    reg.PlainHttp = _f.ReadBool(value, "plain_http", "of " + where, file) ?? false;
+                    source.PlainHttp = _f.ReadBool(value, "plain_http", "of " + where, file) ?? false;
                     break;
                 case "insecure_skip_tls_verify":
-                    reg.InsecureSkipTlsVerify = _f.ReadBool(value, "insecure_skip_tls_verify", "of " + where, file) ?? false;
+                    source.InsecureSkipTlsVerify = _f.ReadBool(value, "insecure_skip_tls_verify", "of " + where, file) ?? false;
                     break;
                 case "ca_file":
-                    reg.CaFile = ReadTlsFile(file, value, "ca_file", where);
+                    source.CaFile = ReadTlsFile(file, value, "ca_file", where);
                     break;
                 case "cert_file":
-                    reg.CertFile = ReadTlsFile(file, value, "cert_file", where);
+                    source.CertFile = ReadTlsFile(file, value, "cert_file", where);
                     break;
                 case "key_file":
-                    reg.KeyFile = ReadTlsFile(file, value, "key_file", where);
+                    source.KeyFile = ReadTlsFile(file, value, "key_file", where);
                     break;
                 default:
                     _ctx.Add(file, key, ConfigIssueCodes.UnknownKey,

@@ -93,51 +93,49 @@ namespace SBKube.Core.Config
         public override string ToString() => $"{Name} ({Type.ToString().ToLowerInvariant()}, namespace {Namespace})";
     }
 
-    /// <summary>A Helm chart repository from sources.yaml <c>helm_repos</c>.</summary>
-    public sealed class HelmRepository
+    /// <summary>
+    /// What a chart repository and an OCI registry have alike in sources.yaml: credentials, and how their TLS is
+    /// checked (the same keys, read by one reader, turned into helm flags in one place: State.ChartAccess).
+    /// </summary>
+    public abstract class ChartSource
     {
-        public string Name { get; set; } = "";
-        public string Url { get; set; } = "";
         public string? Username { get; set; }
         public string? Password { get; set; }
-        /// <summary>Send the credentials to every host the index points at (charts served elsewhere), not just this one.</summary>
-        public bool PassCredentials { get; set; }
+        /// <summary>Its TLS certificate is not checked.</summary>
         public bool InsecureSkipTlsVerify { get; set; }
-        /// <summary>Absolute paths of a CA bundle to trust, and of a client certificate and its key.</summary>
+        /// <summary>Absolute paths of a CA bundle to trust, and of a client certificate and its key, when given.</summary>
         public string? CaFile { get; set; }
         public string? CertFile { get; set; }
         public string? KeyFile { get; set; }
+
+        /// <summary>The registry speaks plain HTTP (OCI only: Helm 4 --plain-http; Helm 3's login --insecure).</summary>
+        public bool PlainHttp { get; set; }
+
+        protected string Credentials => string.IsNullOrEmpty(Username) ? "" : $" (user {Username}, password {(Password is null ? "none" : "***")})";
+    }
+
+    /// <summary>A Helm chart repository from sources.yaml <c>helm_repos</c>.</summary>
+    public sealed class HelmRepository : ChartSource
+    {
+        public string Name { get; set; } = "";
+        public string Url { get; set; } = "";
+        /// <summary>Send the credentials to every host the index points at (charts served elsewhere), not just this one.</summary>
+        public bool PassCredentials { get; set; }
 
         /// <summary>Whether helm must be told more than the URL: such a repository is added again every run.</summary>
         public bool HasSettings => !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password) || PassCredentials
             || InsecureSkipTlsVerify || CaFile != null || CertFile != null || KeyFile != null;
 
         /// <summary>Never shows the password (nor credentials embedded in the URL).</summary>
-        public override string ToString()
-        {
-            var s = $"{Name} {ConfigText.RedactUrl(Url)}";
-            if (!string.IsNullOrEmpty(Username)) s += $" (user {Username}, password {(Password is null ? "none" : "***")})";
-            return s;
-        }
+        public override string ToString() => $"{Name} {ConfigText.RedactUrl(Url)}" + Credentials;
     }
 
     /// <summary>An OCI registry login from sources.yaml <c>oci_registries</c>.</summary>
-    public sealed class OciRegistry
+    public sealed class OciRegistry : ChartSource
     {
         public string Host { get; set; } = "";
-        public string? Username { get; set; }
-        public string? Password { get; set; }
-        /// <summary>The registry speaks plain HTTP (Helm 4: --plain-http; Helm 3's login: --insecure).</summary>
-        public bool PlainHttp { get; set; }
-        /// <summary>Its TLS certificate is not checked.</summary>
-        public bool InsecureSkipTlsVerify { get; set; }
-        /// <summary>Absolute paths of the CA bundle and of the client certificate and key, when given.</summary>
-        public string? CaFile { get; set; }
-        public string? CertFile { get; set; }
-        public string? KeyFile { get; set; }
 
-        public override string ToString()
-            => string.IsNullOrEmpty(Username) ? Host : $"{Host} (user {Username}, password {(Password is null ? "none" : "***")})";
+        public override string ToString() => Host + Credentials;
     }
 
     /// <summary>sources.yaml, or an empty one when there is none.</summary>

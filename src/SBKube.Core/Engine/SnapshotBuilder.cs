@@ -53,7 +53,7 @@ namespace SBKube.Core.Engine
                 s.ChartRef = app.Chart;
                 s.ChartName = ChartName(app.Chart ?? "");
                 s.ChartVersion = app.Version;
-                s.ChartAccess = app.Registry != null ? ChartAccess.Of(app.Registry) : ChartAccess.Of(app.Repository);
+                s.ChartAccess = ChartAccess.Of((ChartSource?)app.Registry ?? app.Repository);
             }
             return s;
         }

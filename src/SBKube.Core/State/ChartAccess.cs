@@ -16,33 +16,20 @@ namespace SBKube.Core.State
 
         public bool IsEmpty => !PlainHttp && !InsecureSkipTlsVerify && CaFile == null && CertFile == null && KeyFile == null;
 
-        public static ChartAccess? Of(Config.OciRegistry? registry)
-        {
-            if (registry == null) return null;
-            var access = new ChartAccess
-            {
-                PlainHttp = registry.PlainHttp,
-                InsecureSkipTlsVerify = registry.InsecureSkipTlsVerify,
-                CaFile = registry.CaFile,
-                CertFile = registry.CertFile,
-                KeyFile = registry.KeyFile,
-            };
-            return access.IsEmpty ? null : access;
-        }
-
         /// <summary>
-        /// How a chart of a repository is downloaded: helm upgrade and template do not take a repository's
-        /// insecure_skip_tls_verify from its entry, so it (and the TLS files) go with each call.
+        /// How a chart of a registry or repository is fetched. helm upgrade and template do not take a repository's
+        /// insecure_skip_tls_verify from its entry, so it (and the TLS files) go with each call; null for the defaults.
         /// </summary>
-        public static ChartAccess? Of(Config.HelmRepository? repository)
+        public static ChartAccess? Of(Config.ChartSource? source)
         {
-            if (repository == null) return null;
+            if (source == null) return null;
             var access = new ChartAccess
             {
-                InsecureSkipTlsVerify = repository.InsecureSkipTlsVerify,
-                CaFile = repository.CaFile,
-                CertFile = repository.CertFile,
-                KeyFile = repository.KeyFile,
+                PlainHttp = source.PlainHttp,
+                InsecureSkipTlsVerify = source.InsecureSkipTlsVerify,
+                CaFile = source.CaFile,
+                CertFile = source.CertFile,
+                KeyFile = source.KeyFile,
             };
             return access.IsEmpty ? null : access;
         }
