@@ -83,10 +83,7 @@ Describe 'Attempts that made no revision' {
 
     It 'an apply refused by another host''s lock on the app is on the record, and the next revision is still 2' {
         # A live lease of a run on another host: waited for briefly, never taken over.
-        $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
-        $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
-        Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
-            "VALUES ('lk-other', 'standin', 'state-demo', 'redis', 'ci@agent-9', 4242, 'agent-9', 'apply', $acquired, $expires);") | Out-Null
+        Add-RemoteLock lk-other agent-9
         $refused = Invoke-SbkubeApply -Path $s.Example -LockTimeout 1s -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'LockHeld*'
         $refused.Revision | Should -BeNullOrEmpty

@@ -246,6 +246,14 @@ function Stop-ProcessTree([int] $ProcessId, [switch] $WithChildren) {
     foreach ($c in $tree) { & kill -9 $c 2>$null }
 }
 
+<# A live lease on state-demo/redis of a run on another host (pid 4242 there), as that run would hold it. #>
+function Add-RemoteLock([string] $LockId, [string] $OwnerHost) {
+    $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
+    $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
+    Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
+        "VALUES ('$LockId', 'standin', 'state-demo', 'redis', 'ci@$OwnerHost', 4242, '$OwnerHost', 'apply', $acquired, $expires);") | Out-Null
+}
+
 <# Pending revisions in the sandbox's store, on either backend. #>
 function Get-PendingCount { [int](Invoke-StateSql "SELECT COUNT(*) FROM deployments WHERE status LIKE 'pending-%';") }
 

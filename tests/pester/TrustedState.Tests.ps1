@@ -136,10 +136,7 @@ Describe 'Settling is scoped and waits for live runs' {
 
     It 'a row whose run on another host holds a live lease is left pending until the lease lapses' {
         Add-PendingRow -OwnerPid 4242 -OwnerHost 'ci-agent-7'
-        $expires = if (Test-PostgresBackend) { "now() + interval '1 hour'" } else { "strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 hour')" }
-        $acquired = if (Test-PostgresBackend) { 'now()' } else { "strftime('%Y-%m-%d %H:%M:%f', 'now')" }
-        Invoke-StateSql ("INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, acquired_at, expires_at) " +
-            "VALUES ('lk-remote', 'standin', 'state-demo', 'redis', 'ci@ci-agent-7', 4242, 'ci-agent-7', 'apply', $acquired, $expires);") | Out-Null
+        Add-RemoteLock lk-remote ci-agent-7
         $warnings = $null
         @(Repair-SbkubeState -WarningVariable warnings -WarningAction SilentlyContinue) | Should -BeNullOrEmpty
         ($warnings -join "`n") | Should -Match 'lk-remote'
