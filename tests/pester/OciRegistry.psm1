@@ -75,9 +75,12 @@ auth:
     $access = if ($Tls) { @('--ca-file', $certs.Ca) } else { @() }
     $login = $password | & $Helm registry login $registry.Host --username $user --password-stdin --registry-config $pushConfig @access @(if (-not $Tls) { Get-PlainHttpLoginFlag $Helm }) 2>&1
     if ($LASTEXITCODE -ne 0) { Stop-OciRegistry $registry; throw "helm registry login to the test registry failed: $login" }
+    # Each pushed chart's digest, by file name (redis-17.13.2.tgz), as helm push reports it.
+    $registry | Add-Member Digests @{}
     foreach ($chart in $Charts) {
         $pushed = & $Helm push $chart "oci://$($registry.Host)/charts" --registry-config $pushConfig @access @(if (-not $Tls) { '--plain-http' }) 2>&1
         if ($LASTEXITCODE -ne 0) { Stop-OciRegistry $registry; throw "helm push $chart failed: $pushed" }
+        $registry.Digests[(Split-Path $chart -Leaf)] = ([regex]::Match(($pushed -join "`n"), 'Digest: (sha256:[0-9a-f]{64})')).Groups[1].Value
     }
     $registry
 }

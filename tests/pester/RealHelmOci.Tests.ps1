@@ -48,6 +48,24 @@ Describe 'OCI registries on real Helm <Helm>' -ForEach @(@{ Helm = 4 }, @{ Helm 
         $s.StateDb | Should -Not -FileContentMatch ([regex]::Escape($plain.Password))
     }
 
+    It 'a chart pinned by digest (oci://host/charts/redis@sha256:...) installs that very chart, and a digest the registry lacks fails' {
+        Use-OciRegistry $s $plain "    username: $($plain.User)`n    password: $($plain.Password)`n    plain_http: true`n"
+        $digest = $plain.Digests['redis-17.13.2.tgz']
+        $digest | Should -Match '^sha256:[0-9a-f]{64}$'
+        $config = Join-Path $s.Example 'config.yaml'
+        (Get-Content $config -Raw).Replace("charts/redis`n", "charts/redis@$digest`n").Replace("    version: 17.13.2`n", '') | Set-Content $config -NoNewline
+        $r = Invoke-SbkubeApply -Path $s.Example
+        $r.Outcome | Should -Be 'Installed'
+        $r.Chart | Should -Be 'redis-17.13.2'
+        (Get-RealHelmHistory state-demo redis)[-1].chart | Should -Be 'redis-17.13.2'
+        (Get-SbkubeDeployment -Namespace state-demo -App redis).ChartRef | Should -Be "oci://$($plain.Host)/charts/redis@$digest"
+
+        (Get-Content $config -Raw).Replace($digest, 'sha256:' + ('0' * 64)) | Set-Content $config -NoNewline
+        $e = Invoke-FailingApply $s
+        $e.FullyQualifiedErrorId | Should -BeLike 'Helm.ChartNotFound*'
+        @(Get-SbkubeHistory -Namespace state-demo -App redis).Count | Should -Be 1
+    }
+
     It 'a wrong password is AuthenticationFailed, and the password is in no message' {
         Use-OciRegistry $s $plain "    username: $($plain.User)`n    password: not-the-password`n    plain_http: true`n"
         $e = Invoke-FailingApply $s

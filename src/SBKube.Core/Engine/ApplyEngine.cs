@@ -326,7 +326,12 @@ namespace SBKube.Core.Engine
                     install ? AppOutcome.Installed : AppOutcome.Upgraded, description, async () =>
                     {
                         DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, description).ConfigureAwait(false);
-                        return new RecordedChange(DeploymentStatus.Deployed, outcome.HelmRevision, description);
+                        // What Helm deployed, as it says (a chart pinned by digest names no version in config).
+                        return new RecordedChange(DeploymentStatus.Deployed, outcome.HelmRevision, description)
+                        {
+                            Chart = outcome.ChartName != null && outcome.ChartVersion != null ? $"{outcome.ChartName}-{outcome.ChartVersion}" : null,
+                            ChartVersion = outcome.ChartVersion,
+                        };
                     }, () => _session.HelmAfterFailureAsync(snapshot, app.Name)).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))

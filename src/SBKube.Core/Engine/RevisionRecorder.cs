@@ -21,6 +21,9 @@ namespace SBKube.Core.Engine
         public string Description { get; }
         /// <summary>Why the revision this change replaces was bad: it is recorded as failed, not superseded.</summary>
         public string? SupersededFailedBecause { get; }
+        /// <summary>The chart as Helm reports it deployed ("redis-17.13.2"), when it says; the row keeps what config said otherwise.</summary>
+        public string? Chart { get; set; }
+        public string? ChartVersion { get; set; }
     }
 
     /// <summary>What Helm's history shows after a failed attempt.</summary>
@@ -68,8 +71,9 @@ namespace SBKube.Core.Engine
                 RecordedChange done = await change().ConfigureAwait(false);
                 string made = done.HelmRevision is int r ? $"Helm made revision {r} ({done.Status})" : $"Helm's change is made ({done.Status})";
                 DeploymentRecord finished = AfterHelm(row, made, () => session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
-                    done.Description, action, supersededFailedBecause: done.SupersededFailedBecause));
+                    done.Description, action, supersededFailedBecause: done.SupersededFailedBecause, chart: done.Chart, chartVersion: done.ChartVersion));
                 result.Outcome = success;
+                result.Chart = finished.Chart;
                 result.Description = done.Description;
                 result.HelmRevision = finished.HelmRevision;
                 Fill(result, finished);

@@ -62,6 +62,9 @@ namespace SBKube.Core.Engine
         public static string ChartName(string chartRef)
         {
             string trimmed = chartRef.TrimEnd('/');
+            // A chart pinned by digest (oci://host/charts/web@sha256:...) is named without it.
+            int at = trimmed.IndexOf('@', trimmed.LastIndexOf('/') + 1);
+            if (at > 0) trimmed = trimmed.Substring(0, at);
             int slash = trimmed.LastIndexOf('/');
             return slash >= 0 ? trimmed.Substring(slash + 1) : trimmed;
         }

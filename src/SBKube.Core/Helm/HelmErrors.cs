@@ -44,6 +44,8 @@ namespace SBKube.Core.Helm
             return joined.Length <= MaxLength ? joined : joined.Substring(0, MaxLength - 1) + "…";
         }
 
+        private static readonly Regex OciReferenceNotFound = new Regex(@"[a-z0-9.-]+(:[0-9]+)?/\S+[@:]\S+: not found$", RegexOptions.CultureInvariant);
+
         public static HelmErrorKind Classify(string message)
         {
             string m = message.ToLowerInvariant();
@@ -67,7 +69,9 @@ namespace SBKube.Core.Helm
             if (m.StartsWith("repo ", StringComparison.Ordinal) && m.Contains(" not found")) return HelmErrorKind.RepoNotFound;
             if ((m.StartsWith("chart \"", StringComparison.Ordinal) && m.Contains("not found"))
                 || (m.StartsWith("path \"", StringComparison.Ordinal) && m.EndsWith("not found", StringComparison.Ordinal))
-                || m.Contains("no chart version found") || m.Contains("failed to fetch")) return HelmErrorKind.ChartNotFound;
+                || m.Contains("no chart version found") || m.Contains("failed to fetch")
+                // An OCI reference the registry lacks: "host/charts/web@sha256:…: not found" (a tag likewise).
+                || OciReferenceNotFound.IsMatch(m)) return HelmErrorKind.ChartNotFound;
             if (m.StartsWith("release has no ", StringComparison.Ordinal) && m.EndsWith(" version", StringComparison.Ordinal)) return HelmErrorKind.RevisionNotFound;
             if (m.Contains("release: not found") || m.Contains("has no deployed releases")) return HelmErrorKind.ReleaseNotFound;
             if (m.StartsWith("upgrade failed:", StringComparison.Ordinal)) return HelmErrorKind.UpgradeFailed;

@@ -12,8 +12,9 @@ namespace SBKube.Core.State
         /// Why the revision deployed until now was bad (a rollback's reason): it becomes failed, its description
         /// ending "(FAILED: reason)", instead of superseded.
         /// </param>
+        /// <param name="chart">The chart as Helm reports it deployed; null keeps the one the row was begun with.</param>
         DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action,
-            string? user = null, string? supersededFailedBecause = null);
+            string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null);
         /// <summary>Ends a pending revision Helm never recorded: the row goes, the attempt stays in the app's history.</summary>
         void DropAttempt(long id, string action, string description);
         /// <summary>Puts an attempt that made no revision on the record, as a history row of the app.</summary>

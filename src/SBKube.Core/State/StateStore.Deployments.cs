@@ -61,7 +61,7 @@ namespace SBKube.Core.State
         /// deployed revision (superseded); <c>failed</c> leaves it deployed.
         /// </summary>
         public DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description,
-            string action, string? user = null, string? supersededFailedBecause = null) => Write((conn, tx) =>
+            string action, string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null) => Write((conn, tx) =>
         {
             DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
@@ -77,8 +77,9 @@ namespace SBKube.Core.State
             }
             Execute(conn,
                 "UPDATE deployments SET status = @st, helm_revision = COALESCE(@hr, helm_revision), " +
-                "description = COALESCE(@desc, description), owner_pid = NULL, owner_host = NULL, owner_instance = NULL WHERE id = @id", tx,
-                ("@st", status), ("@hr", helmRevision), ("@desc", description), ("@id", id));
+                "description = COALESCE(@desc, description), chart = COALESCE(@chart, chart), chart_version = COALESCE(@cv, chart_version), " +
+                "owner_pid = NULL, owner_host = NULL, owner_instance = NULL WHERE id = @id", tx,
+                ("@st", status), ("@hr", helmRevision), ("@desc", description), ("@chart", chart), ("@cv", chartVersion), ("@id", id));
             AddHistory(conn, tx, id, action, description ?? row.Description, user);
             return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });

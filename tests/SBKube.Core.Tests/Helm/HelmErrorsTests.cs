@@ -35,6 +35,8 @@ namespace SBKube.Core.Tests.Helm
         [InlineData("chart \"redis\" matching 99.0.0 not found in bitnami index. (try 'helm repo update'): no chart version found for redis-99.0.0", HelmErrorKind.ChartNotFound)]
         [InlineData("chart \"nosuch\" not found in bitnami index. (try 'helm repo update'): no chart name found", HelmErrorKind.ChartNotFound)]
         [InlineData("path \"./x\" not found", HelmErrorKind.ChartNotFound)]
+        [InlineData("failed to perform \"FetchReference\" on source: 127.0.0.1:41807/charts/redis@sha256:0000000000000000000000000000000000000000000000000000000000000000: not found", HelmErrorKind.ChartNotFound)]
+        [InlineData("127.0.0.1:46777/charts/redis@sha256:0000000000000000000000000000000000000000000000000000000000000000: not found", HelmErrorKind.ChartNotFound)]
         [InlineData("repo foo not found", HelmErrorKind.RepoNotFound)]
         // release and revision lookups
         [InlineData("release: not found", HelmErrorKind.ReleaseNotFound)]
