@@ -351,30 +351,6 @@ namespace SBKube.Core.Engine
             return result;
         }
 
-        /// <summary>
-        /// A change refused before it had a revision (its repository failed, or another run holds the app's lock)
-        /// stays on the record as an attempt in the app's history.
-        /// </summary>
-        private void RecordRefusedAttempt(PlannedApp planned, Exception e, string message)
-        {
-            bool refused = e is HelmException || (e is SbkubeException s && s.ErrorId == ErrorIds.LockHeld);
-            bool change = planned.Action == PlannedAction.Install || planned.Action == PlannedAction.Upgrade || planned.Action == PlannedAction.Redeploy;
-            if (!refused || !change)
-            {
-                return;
-            }
-            try
-            {
-                _session.Store.RecordAttempt(_session.Context, planned.Namespace, planned.Name,
-                    planned.Action == PlannedAction.Install ? HistoryAction.Deploy : HistoryAction.Upgrade,
-                    $"{planned.Description} (FAILED: {message})");
-            }
-            catch (StateStoreException store)
-            {
-                _session.Log.Warning($"{planned.Namespace}/{planned.Name}: the failed attempt could not be recorded: {store.Message}");
-            }
-        }
-
         private static AppResult FailedPlan(AppResult result, PlannedApp p)
         {
             result.Outcome = AppOutcome.Failed;
