@@ -134,15 +134,27 @@ function Start-SbkubePlayground {
     $helm = Join-Path $Out 'tools/helm4/helm'
     if (-not (Test-Path $helm)) { throw "Real Helm is not in $Out/tools; run ./build.ps1 -Task Prerequisites first." }
     $cluster = Start-KubeStandIn -Executable (Join-Path $Out 'standin/kube-standin') -Dir (Join-Path $Path 'cluster') -Charts (Join-Path $Out 'charts')
-    $env:KUBECONFIG = $cluster.Kubeconfig
-    foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $Path "helm/$($part.ToLowerInvariant())") }
+    $null = Use-KubeStandIn -Cluster $cluster -Path $Path -Example $Example
     $env:SBKUBE_HELM = $helm
     $env:SBKUBE_KUBECTL = Join-Path $Out 'tools/helm4/kubectl'
+    $cluster
+}
+
+<#
+.SYNOPSIS
+    Points this session's helm and kubectl at a started stand-in (KUBECONFIG, HELM_*_HOME under -Path) and
+    -Example's sources.yaml at its copy of Bitnami's repository. Returns that repository's URL.
+#>
+function Use-KubeStandIn {
+    param([Parameter(Mandatory)] [object] $Cluster, [Parameter(Mandatory)] [string] $Path, [string] $Example)
+    $env:KUBECONFIG = $Cluster.Kubeconfig
+    foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $Path "helm/$($part.ToLowerInvariant())") }
+    $bitnami = "$($Cluster.Url)/charts/bitnami"
     $sources = if ($Example) { Join-Path $Example 'sources.yaml' }
     if ($sources -and (Test-Path $sources)) {
-        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', "$($cluster.Url)/charts/bitnami") | Set-Content $sources -NoNewline
+        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $bitnami) | Set-Content $sources -NoNewline
     }
-    $cluster
+    $bitnami
 }
 
 <#
@@ -186,4 +198,4 @@ function Get-RecordedCall {
     @($calls | Where-Object { $_.Tool -eq $Tool -and (-not $Command -or ($_.argv.Count -gt 0 -and $_.argv[0] -eq $Command)) })
 }
 
-Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn, Start-SbkubePlayground, New-CallRecorder, Get-RecordedCall
+Export-ModuleMember -Function Install-RealTools, Build-TestChartRepository, Start-KubeStandIn, Stop-KubeStandIn, Start-SbkubePlayground, Use-KubeStandIn, New-CallRecorder, Get-RecordedCall

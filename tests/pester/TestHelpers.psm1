@@ -64,17 +64,11 @@ function New-SbkubeSandbox {
         $tls = @{ TlsCert = $certs.Cert; TlsKey = $certs.Key }
     }
     $sandbox.Cluster = Start-KubeStandIn -Executable $standIn -Dir (Join-Path $dir 'cluster') -Charts $charts -ChartAuth 'chartuser:chart-pass' @tls
-    $env:KUBECONFIG = $sandbox.Cluster.Kubeconfig
-    foreach ($part in 'CONFIG', 'CACHE', 'DATA') { Set-Item "Env:HELM_$($part)_HOME" (Join-Path $dir "helm/$($part.ToLowerInvariant())") }
+    $env:SBKUBE_TEST_BITNAMI = Use-KubeStandIn -Cluster $sandbox.Cluster -Path $dir -Example $(if ($Example) { $sandbox.Example })
     $env:SBKUBE_TEST_CALLS = $sandbox.Calls
     $bin = Join-Path $dir 'bin'
     $env:SBKUBE_HELM = New-CallRecorder -Tool (Get-RealHelmPath $Helm) -CallsDir $sandbox.Calls -Destination $bin
     $env:SBKUBE_KUBECTL = New-CallRecorder -Tool (Get-RealKubectlPath $Helm) -CallsDir $sandbox.Calls -Destination $bin
-    $env:SBKUBE_TEST_BITNAMI = "$($sandbox.Cluster.Url)/charts/bitnami"
-    $sources = Join-Path $sandbox.Example 'sources.yaml'
-    if ($Example -and (Test-Path $sources)) {
-        (Get-Content $sources -Raw).Replace('https://charts.bitnami.com/bitnami', $env:SBKUBE_TEST_BITNAMI) | Set-Content $sources -NoNewline
-    }
     $sandbox
 }
 

@@ -37,9 +37,7 @@ namespace SBKube.Core.Config
         /// <summary>A true/false value; an issue in <paramref name="file"/> (config.yaml when not given) otherwise.</summary>
         internal bool? ReadBool(YNode v, string key, string where, string? file = null)
         {
-            if (v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.GetValueKind() is var k
-                && (k == System.Text.Json.JsonValueKind.True || k == System.Text.Json.JsonValueKind.False))
-                return k == System.Text.Json.JsonValueKind.True;
+            if (AsBool(v) is bool b) return b;
             _ctx.Add(file ?? _ctx.ConfigFile, v, ConfigIssueCodes.WrongType, $"'{key}' {where} must be true or false, got {v.Describe()}.", Val(v), "true or false");
             return null;
         }
@@ -47,9 +45,7 @@ namespace SBKube.Core.Config
         /// <summary>true, false or one of <paramref name="words"/> (as written); an issue in config.yaml otherwise.</summary>
         internal (bool? Flag, string? Word) ReadBoolOrWord(YNode v, string key, string where, IReadOnlyList<string> words)
         {
-            if (v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.GetValueKind() is var k
-                && (k == System.Text.Json.JsonValueKind.True || k == System.Text.Json.JsonValueKind.False))
-                return (k == System.Text.Json.JsonValueKind.True, null);
+            if (AsBool(v) is bool b) return (b, null);
             if (v.Kind == YKind.Scalar && !v.IsNull && words.Contains(v.Text, StringComparer.Ordinal))
                 return (null, v.Text);
             string[] all = new[] { "true", "false" }.Concat(words).ToArray();
@@ -60,6 +56,13 @@ namespace SBKube.Core.Config
                 $"'{key}' {where} must be {expected}, got {v.Describe()}.", Val(v), expected);
             return (null, null);
         }
+
+        /// <summary>The value as YAML reads a plain true or false; null for anything else (a quoted "true" is a string).</summary>
+        private static bool? AsBool(YNode v) =>
+            v.Kind == YKind.Scalar && YamlScalars.Resolve(v) is JsonValue jv && jv.GetValueKind() is var k
+                && (k == System.Text.Json.JsonValueKind.True || k == System.Text.Json.JsonValueKind.False)
+                ? k == System.Text.Json.JsonValueKind.True
+                : (bool?)null;
 
         internal int? ReadNonNegativeInt(YNode v, string key, string where)
         {
