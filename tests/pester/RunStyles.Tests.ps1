@@ -19,8 +19,15 @@ Describe 'The first SBKube call of a session, from code with variables of its ow
         $s = New-SbkubeSandbox
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         $env:SBKUBE_RUNSTYLES_EXAMPLE = $s.Example
+        # The same app with its repository password kept in a vault ({secret: NAME}), read with Get-Secret.
+        $env:SBKUBE_RUNSTYLES_VAULT = Join-Path $s.Dir 'vault'
+        Copy-Item $s.Example $env:SBKUBE_RUNSTYLES_VAULT -Recurse
+        Set-Content (Join-Path $env:SBKUBE_RUNSTYLES_VAULT 'sources.yaml') ("helm_repos:`n  bitnami:`n    url: $($s.Cluster.Url)/auth/charts/bitnami`n" +
+            "    username: chartuser`n    password: {secret: charts}`n")
+        # SecretManagement's command as a vault answers it, defined in the session that makes the call.
+        $script:FakeGetSecret = 'function global:Get-Secret { [CmdletBinding()] param($Name, $Vault, [switch] $AsPlainText) if ($Name -eq "charts") { "chart-pass" } }'
     }
-    AfterAll { Remove-SbkubeSandbox $s; Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE }
+    AfterAll { Remove-SbkubeSandbox $s; Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE, Env:SBKUBE_RUNSTYLES_VAULT }
 
     It 'works inside a function that has $path, $app, $namespace and $revision (<Cmdlet>)' -ForEach @(
         @{ Cmdlet = 'Get-SbkubeState -Latest' }
@@ -28,7 +35,10 @@ Describe 'The first SBKube call of a session, from code with variables of its ow
         @{ Cmdlet = 'Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_EXAMPLE' }
         @{ Cmdlet = 'Get-SbkubeAuditLog -Action deploy' }
         @{ Cmdlet = 'Repair-SbkubeState -Namespace state-demo' }
+        @{ Cmdlet = 'Invoke-SbkubeApply -Path $env:SBKUBE_RUNSTYLES_EXAMPLE -Force -WhatIf' }
+        @{ Cmdlet = '$FakeGetSecret; Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_VAULT -Quiet'; Expect = 'True' }
     ) {
+        $Cmdlet = $Cmdlet.Replace('$FakeGetSecret', $script:FakeGetSecret)
         $r = Invoke-FirstCall @"
 function Show-Deployed {
     `$path = 'unrelated'; `$app = 'x'; `$namespace = 'y'; `$revision = 9
@@ -40,12 +50,17 @@ Show-Deployed
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
         $r.Output | Should -Not -Match 'optimized'
         $r.Output | Should -Contain 'path=unrelated app=x namespace=y revision=9'
+        if ($Expect) { ($r.Output -join "`n") | Should -Match $Expect }
     }
 
     It 'works in a hosted runspace without a console (<Cmdlet>)' -ForEach @(
         @{ Cmdlet = 'Get-SbkubeAuditLog -Action deploy'; Expect = 'deploy' }
         @{ Cmdlet = 'Repair-SbkubeState -Namespace state-demo -Verbose 4>&1'; Expect = 'helm history' }
+        # -WhatIf renders the forced redeploy with helm template.
+        @{ Cmdlet = 'Invoke-SbkubeApply -Path $env:SBKUBE_RUNSTYLES_EXAMPLE -Force -WhatIf -Verbose 4>&1'; Expect = 'helm template' }
+        @{ Cmdlet = '$FakeGetSecret; Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_VAULT -Quiet'; Expect = 'True' }
     ) {
+        $Cmdlet = $Cmdlet.Replace('$FakeGetSecret', $script:FakeGetSecret)
         $r = Invoke-FirstCall @"
 `$ps = [powershell]::Create()
 try {
