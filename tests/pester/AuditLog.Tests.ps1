@@ -30,7 +30,8 @@ Describe 'Get-SbkubeAuditLog' {
         $log[0].App | Should -Be 'redis'
         $log[0].Revision | Should -Be 4
         $log[0].Outcome | Should -Be 'Succeeded'
-        $log[0].Timestamp.Kind | Should -Be 'Utc'
+        $log[0].Timestamp.Kind | Should -Be 'Local'
+        $log[0].TimestampUtc.Kind | Should -Be 'Utc'
     }
 
     It 'every action oldest first, and -Outcome Failed finds the failed upgrade' {

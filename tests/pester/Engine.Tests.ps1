@@ -175,6 +175,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
     AfterEach { Remove-SbkubeSandbox $s }
 
     It '-KubeContext goes to every helm call and into the context column' {
+        Add-KubeContext $s prod-eu
         Invoke-SbkubeApply -Path $s.Example -KubeContext prod-eu | Out-Null
         foreach ($call in Get-HelmCall | Where-Object { $_.argv[0] -in 'upgrade', 'list' }) {
             $call.argv | Should -Contain '--kube-context'
@@ -185,6 +186,7 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
     }
 
     It 'kube_context in sources.yaml is the default' {
+        Add-KubeContext $s staging
         Add-Content (Join-Path $s.Example 'sources.yaml') 'kube_context: staging'
         Invoke-SbkubeApply -Path $s.Example | Out-Null
         (Get-SbkubeState).Context | Should -Be 'staging'
@@ -193,7 +195,8 @@ Describe 'Kube contexts, Helm 4, repositories and drift' {
 
     It 'the kubeconfig''s current context is recorded when nothing else says' {
         $kubeconfig = Join-Path $s.Dir 'kubeconfig'
-        "apiVersion: v1`nkind: Config`ncurrent-context: dev-cluster`ncontexts: []`n" | Set-Content $kubeconfig
+        Add-KubeContext $s dev-cluster
+        (Get-Content $s.Cluster.Kubeconfig -Raw) -replace '(?m)^current-context: .*$', 'current-context: dev-cluster' | Set-Content $kubeconfig
         Invoke-SbkubeApply -Path $s.Example -Kubeconfig $kubeconfig | Out-Null
         (Get-SbkubeState).Context | Should -Be 'dev-cluster'
     }

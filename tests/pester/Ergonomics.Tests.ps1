@@ -84,12 +84,40 @@ Describe 'Streams and views' {
     It 'objects convert to JSON as about_SBKube says: ISO times with their offset, outcomes and actions as names' {
         $json = Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt, Status | ConvertTo-Json -Compress | ConvertFrom-Json -AsHashtable
         $json.DeployedAt | Should -BeOfType [datetime]
-        (Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt | ConvertTo-Json -Compress) | Should -Match '"DeployedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"'
+        $times = Get-SbkubeState -Namespace state-demo -Latest | Select-Object DeployedAt, DeployedAtUtc | ConvertTo-Json -Compress
+        $times | Should -Match '"DeployedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d"'
+        $times | Should -Match '"DeployedAtUtc":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"'
         (Invoke-SbkubeApply -Path $s.Example | ConvertTo-Json -Compress -Depth 1 | ConvertFrom-Json).Outcome | Should -Be 'Unchanged'
         (Invoke-SbkubeApply -Path $s.Example -WhatIf | ConvertTo-Json -Compress -Depth 1 | ConvertFrom-Json).Action | Should -Be 'Unchanged'
         Invoke-SbkubeApply -Path $s.Example | Export-Csv -Path (Join-Path $s.Dir 'results.csv')
         (Import-Csv (Join-Path $s.Dir 'results.csv')).Outcome | Should -Be 'Unchanged'
         (Get-SbkubeState -Namespace state-demo -Latest -Format Json) -join '' | Should -Match '"deployed_at":"[^"]+Z"'
+    }
+
+    It 'times in Asia/Seoul: <Property> is local and <Property>Utc beside it, in tables, lists, Select-Object, CSV and JSON' -ForEach @(
+        @{ Property = 'DeployedAt'; Read = 'Get-SbkubeState -Namespace state-demo -Latest'; Table = $true }
+        @{ Property = 'DeployedAt'; Read = 'Get-SbkubeHistory -Namespace state-demo -App redis | Select-Object -Last 1'; Table = $true }
+        @{ Property = 'DeployedAt'; Read = 'Get-SbkubeDeployment -Namespace state-demo -App redis'; Table = $false }
+        @{ Property = 'Timestamp'; Read = 'Get-SbkubeAuditLog | Select-Object -Last 1'; Table = $true }
+        @{ Property = 'AcquiredAt'; Read = 'Lock-SbkubeNamespace -Namespace tz-check -Duration 1h; Unlock-SbkubeNamespace -Namespace tz-check'; Table = $false }
+        @{ Property = 'StartedAt'; Read = 'Start-SbkubeMetricsServer -Port 0; Stop-SbkubeMetricsServer'; Table = $true }
+    ) {
+        $script = "Import-Module '$(Get-TestModulePath)'; `$r = @($Read)[0]; " +
+            "`$r.$Property.ToString('yyyy-MM-dd HH:mm:ss'); `$r.${Property}Utc.ToString('yyyy-MM-dd HH:mm:ss'); " +
+            "`$r.$Property.Kind; `$r.${Property}Utc.Kind; " +
+            "(`$r | Format-Table | Out-String -Width 300).Contains(`$r.$Property.ToString('yyyy-MM-dd HH:mm')); " +
+            "[datetime]::Parse(((`$r | Format-List $Property | Out-String) -split '\n' | Where-Object { `$_ -match '^$Property\s*:' }) -replace '^$Property\s*:\s*').ToString('yyyy-MM-dd HH:mm:ss'); " +
+            "`$r | Select-Object $Property, ${Property}Utc | ConvertTo-Json -Compress; " +
+            "(`$r | Select-Object $Property, ${Property}Utc | ConvertTo-Csv)[0]"
+        $old = $env:TZ
+        try { $env:TZ = 'Asia/Seoul'; $out = (Invoke-FreshPwsh $script).Output } finally { $env:TZ = $old }
+        $local, $utc = [datetime]$out[0], [datetime]$out[1]
+        ($local - $utc).TotalHours | Should -Be 9 -Because ($out -join "`n")
+        $out[2..3] | Should -Be @('Local', 'Utc')
+        if ($Table) { $out[4] | Should -Be 'True' -Because 'the table shows local time' }
+        $out[5] | Should -Be $out[0] -Because 'Format-List shows the same local time'
+        $out[6] | Should -Match "`"$Property`":`"[^`"]+\+09:00`",`"${Property}Utc`":`"[^`"]+Z`""
+        $out[7] | Should -Be "`"$Property`",`"${Property}Utc`""
     }
 
     It 'Get-SbkubeDeployment has a list view with the values as YAML' {

@@ -92,6 +92,51 @@ Describe 'Backup-SbkubeState and Restore-SbkubeState' -Tag SqliteOnly {
     }
 }
 
+Describe 'A store behind Helm (rows deleted by hand, an older copy restored)' {
+    BeforeEach { $s = New-SbkubeSandbox; New-ThreeRevisions $s }
+    AfterEach { Remove-SbkubeSandbox $s }
+
+    It 'after the seed''s DELETE of every row, apply records an upgrade with a new revision number and says the store was behind' {
+        Invoke-StateSql "DELETE FROM deployments WHERE app = 'redis';" | Out-Null
+        $r = Invoke-SbkubeApply -Path $s.Example -WarningVariable warned -WarningAction SilentlyContinue
+        $r.Outcome | Should -Be 'Upgraded'
+        $r.Revision | Should -Be 4 -Because 'revisions 1-3 were used before the rows went'
+        $r.HelmRevision | Should -Be 4
+        $r.Description | Should -Match 'the state store was behind Helm: Helm is at revision 3, the store knew none'
+        $r.Description | Should -Not -Match 'Initial deployment'
+        "$warned" | Should -Match 'state-demo/redis: the state store was behind Helm.*records Helm''s release as an upgrade'
+        (Get-SbkubeHistory -Namespace state-demo -App redis).Status | Should -Be 'deployed'
+    }
+
+    It 'after the deployed row is deleted, current is not a failed revision, and apply upgrades with the next number' {
+        Invoke-StateSql "UPDATE deployments SET status = 'failed' WHERE revision = 2; DELETE FROM deployments WHERE revision = 3;" | Out-Null
+        Get-SbkubeDeployment state-demo redis -WarningVariable noted -WarningAction SilentlyContinue | Select-Object -ExpandProperty Revision | Should -Be 2
+        "$noted" | Should -Match 'state-demo/redis has no deployed revision in the state store; revision 2 \(failed\) is its newest'
+        $r = Invoke-SbkubeApply -Path $s.Example -WarningAction SilentlyContinue
+        $r.Outcome | Should -Be 'Upgraded'
+        $r.Revision | Should -Be 4
+        $r.Description | Should -Match 'the state store was behind Helm: Helm is at revision 3, the store knew 2'
+    }
+
+    It 'Restore-SbkubeState names every app Helm is ahead of, and revision numbers never go back' -Tag SqliteOnly {
+        $dest = Join-Path $s.Dir 'at-three.db'
+        Backup-SbkubeState -Destination $dest | Out-Null
+        $values = Join-Path $s.Example 'values/redis.yaml'
+        foreach ($v in 'v4', 'v5') {
+            (Get-Content $values -Raw) -replace 'state-demo-v\d', "state-demo-$v" | Set-Content $values -NoNewline
+            Invoke-SbkubeApply -Path $s.Example -ErrorAction Stop | Out-Null
+        }
+        $r = Restore-SbkubeState -Source $dest -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        $r.HelmAhead.App | Should -Be 'redis'
+        $r.HelmAhead.HelmRevision | Should -Be 5
+        $r.HelmAhead.RecordedHelmRevision | Should -Be 3
+        "$warned" | Should -Match 'state-demo/redis: Helm is at revision 5, the restored store knew 3'
+        $next = Invoke-SbkubeApply -Path $s.Example
+        $next.Revision | Should -Be 6 -Because 'revisions 4 and 5 were used by the store the restore replaced'
+        $next.Description | Should -Match 'the state store was behind Helm'
+    }
+}
+
 Describe 'Export-SbkubeState and Import-SbkubeState' {
     BeforeEach { $s = New-SbkubeSandbox; New-ThreeRevisions $s }
     AfterEach { Remove-SbkubeSandbox $s }

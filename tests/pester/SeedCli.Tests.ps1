@@ -147,7 +147,7 @@ Describe 'sbkube: state export-metrics --port' {
             $lines = $body -split "`n"
             $lines | Should -Contain 'sbkube_deployments_total{namespace="state-demo",app="redis"} 2'
             $lines | Should -Contain 'sbkube_deployment_status{namespace="state-demo",app="redis",status="deployed"} 1'
-            $last = (Get-SbkubeState -Namespace state-demo -App redis | Select-Object -Last 1).DeployedAt
+            $last = (Get-SbkubeState -Namespace state-demo -App redis | Select-Object -Last 1).DeployedAtUtc
             $unix = [long][Math]::Floor(($last - [datetime]::new(1970, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)).TotalSeconds)
             $lines | Should -Contain "sbkube_last_deployment_time{namespace=`"state-demo`",app=`"redis`"} $unix"
             ($lines | Where-Object { $_ -match '^# TYPE sbkube_deployments_total (gauge|counter)$' }) | Should -Not -BeNullOrEmpty
@@ -290,7 +290,7 @@ Describe 'sbkube: command-line errors, help and --state-db' {
             $r = Invoke-FreshPwsh -Command "Import-Module '$script:ModulePath'; [TimeZoneInfo]::Local.BaseUtcOffset.TotalHours; sbkube state list | Select-Object -Last 1"
         } finally { $env:TZ = $old }
         if ([double]$r.Output[0] -ne 9) { Set-ItResult -Skipped -Because 'this OS does not take the time zone from $env:TZ'; return }
-        $utc = (Get-SbkubeState | Select-Object -Last 1).DeployedAt
+        $utc = (Get-SbkubeState | Select-Object -Last 1).DeployedAtUtc
         $expected = $utc.AddHours(9).ToString('yyyy-MM-dd HH:mm:ss')
         ($r.Output[1] -split '\s{2,}')[4] | Should -Be $expected
     }

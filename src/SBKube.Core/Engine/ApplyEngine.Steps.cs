@@ -89,10 +89,12 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>
-        /// Someone ran helm by hand when Helm's revision of the release is not the one we recorded.
-        /// Helm's list is read once per namespace.
+        /// What Helm's release list says against the store: drift of a deployed app (someone ran helm by hand,
+        /// or the store is an older copy), or, for an app with no deployed row, that Helm has revisions the
+        /// store never recorded (its rows were deleted, or it was restored from an older copy). Helm's list is
+        /// read once per namespace; when it cannot be read, neither is known.
         /// </summary>
-        private async Task<string?> DetectDriftAsync(AppConfig app, DeploymentRecord deployed)
+        private async Task<(string? Drift, string? Behind)> CompareWithHelmAsync(AppConfig app, DeploymentRecord? deployed)
         {
             IReadOnlyList<HelmListEntry> releases;
             try
@@ -103,10 +105,17 @@ namespace SBKube.Core.Engine
             catch (HelmException e) when (e.Kind != HelmErrorKind.ClusterUnreachable)
             {
                 _session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
-                return null;
+                return (null, null);
             }
-            return DriftDetector.Compare(deployed, releases.FirstOrDefault(r => r.Name == app.ReleaseName),
-                _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context));
+            HelmListEntry? release = releases.FirstOrDefault(r => r.Name == app.ReleaseName);
+            if (deployed == null && release == null)
+            {
+                return (null, null);
+            }
+            int? known = _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context);
+            return deployed != null
+                ? (DriftDetector.Compare(deployed, release, known), null)
+                : (null, DriftDetector.StoreBehind(release, known));
         }
 
         internal static string ChartLabel(RevisionSnapshot s) =>

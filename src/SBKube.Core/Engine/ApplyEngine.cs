@@ -192,19 +192,24 @@ namespace SBKube.Core.Engine
                 _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
                 string hash = snapshot.ComputeHash();
                 DeploymentRecord? deployed = reads.Deployed(app.Namespace, app.Name);
-                string? drift = app.Type == AppType.Helm && deployed != null
-                    ? await DetectDriftAsync(app, deployed).ConfigureAwait(false)
-                    : null;
+                (string? drift, string? behind) = app.Type == AppType.Helm
+                    ? await CompareWithHelmAsync(app, deployed).ConfigureAwait(false)
+                    : (null, null);
                 if (deployed != null && deployed.ConfigHash == hash && drift == null && !options.Force)
                 {
                     return new PlannedApp(app, PlannedAction.Unchanged, "Unchanged", snapshot, hash, deployed);
                 }
+                if (behind != null)
+                {
+                    _session.Log.Warning($"{app.Namespace}/{app.Name}: {behind} (rows deleted, or an older copy restored); " +
+                        "this apply records Helm's release as an upgrade with a new revision number.");
+                }
                 // Parsed only for a change: what it changes is described against it.
                 RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
                 string description = _session.Redactor.RedactText(options.Description
-                    ?? Describe(previous, snapshot, deployed?.ConfigHash == hash, drift))!;
-                string action = deployed == null ? PlannedAction.Install
-                    : deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
+                    ?? (behind != null ? char.ToUpperInvariant(behind[0]) + behind.Substring(1) : Describe(previous, snapshot, deployed?.ConfigHash == hash, drift)))!;
+                string action = deployed == null && behind == null ? PlannedAction.Install
+                    : deployed != null && deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
                     : PlannedAction.Upgrade;
                 if (app.Type == AppType.Helm)
                 {

@@ -20,7 +20,9 @@ namespace SBKube.Core.Engine
         public int Revision { get; set; }
         public string Status { get; set; } = "";
         public string? Chart { get; set; }
-        public DateTime DeployedAt { get; set; }
+        /// <summary>When the revision was written in local time, as Get-Item's LastWriteTime; DeployedAtUtc is the same instant in UTC.</summary>
+        public DateTime DeployedAt => DeployedAtUtc.ToLocalTime();
+        public DateTime DeployedAtUtc { get; set; }
         public string? Description { get; set; }
         public string ReleaseName { get; set; } = "";
         public string? ChartRef { get; set; }
@@ -47,7 +49,7 @@ namespace SBKube.Core.Engine
                 Revision = r.Revision,
                 Status = r.Status,
                 Chart = r.Chart,
-                DeployedAt = r.DeployedAt,
+                DeployedAtUtc = r.DeployedAtUtc,
                 Description = showSecrets ? r.Description : redactor.RedactText(r.Description),
                 ReleaseName = r.ReleaseName,
                 ChartRef = r.ChartRef,
@@ -80,7 +82,7 @@ namespace SBKube.Core.Engine
                 ["revision"] = Revision,
                 ["status"] = Status,
                 ["chart"] = Chart,
-                ["deployed_at"] = DeployedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                ["deployed_at"] = DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ["values"] = ValuesJson.DeepClone(),
             };
             if (Objects.Length > 0)

@@ -8,19 +8,6 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
-    /// <summary>A release whose Helm state differs from what SBKube recorded (someone ran helm by hand).</summary>
-    public sealed class DriftReport
-    {
-        public string Namespace { get; set; } = "";
-        public string App { get; set; } = "";
-        public string ReleaseName { get; set; } = "";
-        public int Revision { get; set; }
-        public int? RecordedHelmRevision { get; set; }
-        public int? HelmRevision { get; set; }
-        public string? HelmStatus { get; set; }
-        public string Drift { get; set; } = "";
-    }
-
     /// <summary>Compares what SBKube recorded with what Helm reports for the same release.</summary>
     public static class DriftDetector
     {
@@ -35,7 +22,8 @@ namespace SBKube.Core.Engine
             int? known = Max(knownHelmRevision, deployed.HelmRevision);
             if (known.HasValue && helm.Revision != known.Value)
             {
-                return $"drift: Helm is at revision {helm.Revision}, SBKube recorded {known.Value}";
+                return $"drift: Helm is at revision {helm.Revision}, SBKube recorded {known.Value}" +
+                    (helm.Revision > known.Value ? " (helm was run outside SBKube, or the state store was behind Helm)" : "");
             }
             // A failed attempt SBKube recorded leaves Helm's latest revision failed: that is known, not drift.
             if (helm.Revision == deployed.HelmRevision && helm.Status != DeploymentStatus.Deployed)
@@ -45,33 +33,56 @@ namespace SBKube.Core.Engine
             return null;
         }
 
+        /// <summary>
+        /// For an app the store has no deployed revision of: Helm has a newer revision of its release than any the
+        /// store recorded (its rows were deleted, or the store was restored from an older copy); null otherwise.
+        /// </summary>
+        public static string? StoreBehind(HelmListEntry? helm, int? knownHelmRevision) =>
+            helm != null && helm.Revision > (knownHelmRevision ?? 0)
+                ? $"the state store was behind Helm: Helm is at revision {helm.Revision}, the store knew " +
+                  (knownHelmRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")
+                : null;
+
         private static int? Max(int? a, int? b) => a.HasValue && b.HasValue ? Math.Max(a.Value, b.Value) : a ?? b;
 
         /// <summary>Every deployed Helm app (optionally of one namespace/app) whose release drifted; reads helm list once per namespace.</summary>
-        public static async Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, string? ns, string? app,
-            CancellationToken ct = default)
+        public static Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, string? ns, string? app,
+            CancellationToken ct = default) =>
+            ReportAsync(session, session.Store.List(ns, app, ContextFilter(session), latestOnly: false)
+                .Where(r => r.Status == DeploymentStatus.Deployed && r.AppType == "helm"),
+                (deployed, helm, known) => Compare(deployed, helm, known), ct);
+
+        /// <summary>
+        /// Every Helm app of the session's context whose release Helm has moved past the newest Helm revision the
+        /// store recorded (after a restore of an older copy, or rows deleted by hand); reads helm list once per namespace.
+        /// </summary>
+        public static Task<IReadOnlyList<DriftReport>> FindHelmAheadAsync(EngineSession session, CancellationToken ct = default) =>
+            ReportAsync(session, session.Store.List(null, null, ContextFilter(session), latestOnly: true).Where(r => r.AppType == "helm"),
+                (_, helm, known) => StoreBehind(helm, known), ct);
+
+        private static string? ContextFilter(EngineSession session) => session.Context.Length == 0 ? null : session.Context;
+
+        /// <summary>Compares each row with its release in Helm's list (read once per namespace); reports the rows <paramref name="differs"/> names.</summary>
+        private static async Task<IReadOnlyList<DriftReport>> ReportAsync(EngineSession session, IEnumerable<DeploymentRecord> rows,
+            Func<DeploymentRecord, HelmListEntry?, int?, string?> differs, CancellationToken ct)
         {
             var reports = new List<DriftReport>();
-            IEnumerable<IGrouping<string, DeploymentRecord>> byNamespace = session.Store
-                .List(ns, app, session.Context.Length == 0 ? null : session.Context, latestOnly: false)
-                .Where(r => r.Status == DeploymentStatus.Deployed && r.AppType == "helm")
-                .GroupBy(r => r.Namespace);
-            foreach (IGrouping<string, DeploymentRecord> group in byNamespace)
+            foreach (IGrouping<string, DeploymentRecord> group in rows.GroupBy(r => r.Namespace))
             {
                 IReadOnlyList<HelmListEntry> releases = await session.Helm.ListAsync(group.Key, ct).ConfigureAwait(false);
-                foreach (DeploymentRecord deployed in group)
+                foreach (DeploymentRecord row in group)
                 {
-                    HelmListEntry? helm = releases.FirstOrDefault(r => r.Name == deployed.ReleaseName);
-                    string? drift = Compare(deployed, helm, session.Store.MaxHelmRevision(deployed.Namespace, deployed.App, deployed.Context));
-                    if (drift != null)
+                    HelmListEntry? helm = releases.FirstOrDefault(r => r.Name == row.ReleaseName);
+                    int? known = session.Store.MaxHelmRevision(row.Namespace, row.App, row.Context);
+                    if (differs(row, helm, known) is string drift)
                     {
                         reports.Add(new DriftReport
                         {
-                            Namespace = deployed.Namespace,
-                            App = deployed.App,
-                            ReleaseName = deployed.ReleaseName,
-                            Revision = deployed.Revision,
-                            RecordedHelmRevision = deployed.HelmRevision,
+                            Namespace = row.Namespace,
+                            App = row.App,
+                            ReleaseName = row.ReleaseName,
+                            Revision = row.Revision,
+                            RecordedHelmRevision = known ?? row.HelmRevision,
                             HelmRevision = helm?.Revision,
                             HelmStatus = helm?.Status,
                             Drift = drift,

@@ -112,12 +112,12 @@ namespace SBKube.Core.Engine
         private static string Holding(LockRecord holder)
         {
             string what = holder.IsFreeze ? "frozen" : "locked";
-            string until = holder.ExpiresAt.HasValue
-                ? " until " + holder.ExpiresAt.Value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC"
+            string until = holder.ExpiresAtUtc.HasValue
+                ? " until " + holder.ExpiresAtUtc.Value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC"
                 : "";
             string reason = string.IsNullOrEmpty(holder.Reason) ? "" : $" ({holder.Reason})";
             return $"{what} by {holder.Owner} for '{holder.Operation}'{reason} " +
-                $"since {holder.AcquiredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId})";
+                $"since {holder.AcquiredAtUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC{until} (lock ID {holder.LockId})";
         }
 
         private void Renew(TimeSpan lease)

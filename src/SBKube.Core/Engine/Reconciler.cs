@@ -93,7 +93,7 @@ namespace SBKube.Core.Engine
                 && l.Context == row.Context && l.Namespace == row.Namespace
                 && (l.App == row.App || l.App == LockRecord.WholeNamespace)
                 && l.StaleBecause(now) == null);
-            return lease == null ? null : $"its run still holds {lease} (lease until {lease.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC)";
+            return lease == null ? null : $"its run still holds {lease} (lease until {lease.ExpiresAtUtc:yyyy-MM-dd HH:mm:ss} UTC)";
         }
 
         /// <summary>Settles one pending row against Helm (a manifest app cannot be asked: failed, interrupted).</summary>

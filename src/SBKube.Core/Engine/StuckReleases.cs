@@ -91,7 +91,7 @@ namespace SBKube.Core.Engine
             TimeSpan age = pending.Updated is DateTime at ? now - at : TimeSpan.Zero;
             bool ours = pending.Updated is DateTime written && session.Store.History(latest.Namespace, latest.App, latest.Context, limit: 20)
                 .Any(r => (DeploymentStatus.IsPending(r.Status) || (r.Description ?? "").EndsWith("(FAILED: interrupted)", StringComparison.Ordinal))
-                    && written - r.DeployedAt > TimeSpan.FromMinutes(-1) && written - r.DeployedAt < ForeignHelmTimeout);
+                    && written - r.DeployedAtUtc > TimeSpan.FromMinutes(-1) && written - r.DeployedAtUtc < ForeignHelmTimeout);
             return ours || age > ForeignHelmTimeout
                 ? null
                 : $"no SBKube run accounts for it, and a helm started elsewhere may still be at work on it (it counts as orphaned " +

@@ -7,8 +7,9 @@ namespace SBKube.Core.State
     public sealed class AuditEntry
     {
         public long Id { get; set; }
-        /// <summary>UTC, as every time SBKube hands out.</summary>
-        public DateTime Timestamp { get; set; }
+        /// <summary>When it happened in local time, as Get-Item's LastWriteTime; TimestampUtc is the same instant in UTC.</summary>
+        public DateTime Timestamp => TimestampUtc.ToLocalTime();
+        public DateTime TimestampUtc { get; set; }
         /// <summary>deploy, upgrade, rollback, delete, reconcile, recover or lock-takeover.</summary>
         public string Action { get; set; } = "";
         /// <summary>Null for a lock takeover, which concerns no app.</summary>

@@ -18,8 +18,9 @@ namespace SBKube.Core.State
         public string? ChartVersion { get; set; }
         public string Status { get; set; } = "";
         public int? HelmRevision { get; set; }
-        /// <summary>UTC.</summary>
-        public DateTime DeployedAt { get; set; }
+        /// <summary>When the revision was written in local time, as Get-Item's LastWriteTime; DeployedAtUtc is the same instant in UTC.</summary>
+        public DateTime DeployedAt => DeployedAtUtc.ToLocalTime();
+        public DateTime DeployedAtUtc { get; set; }
         public string? Description { get; set; }
         /// <summary>JSON snapshot (<see cref="RevisionSnapshot"/>).</summary>
         public string? Config
@@ -96,7 +97,9 @@ namespace SBKube.Core.State
         public long Id { get; set; }
         public long? DeploymentId { get; set; }
         public string Action { get; set; } = "";
-        public DateTime Timestamp { get; set; }
+        /// <summary>Timestamp in local time, as Get-Item's LastWriteTime; TimestampUtc is the same instant in UTC.</summary>
+        public DateTime Timestamp => TimestampUtc.ToLocalTime();
+        public DateTime TimestampUtc { get; set; }
         public string? User { get; set; }
         public string? Description { get; set; }
     }

@@ -34,7 +34,7 @@ namespace SBKube.Core.State
             {
                 w.WriteNull("helm_revision");
             }
-            w.WriteString("deployed_at", r.DeployedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("deployed_at", r.DeployedAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             w.WriteString("description", r.Description);
             w.WriteEndObject();
         }

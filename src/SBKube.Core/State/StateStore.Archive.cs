@@ -112,7 +112,7 @@ namespace SBKube.Core.State
                     Id = r.GetInt64(0),
                     DeploymentId = deploymentId,
                     Action = r.IsDBNull(2) ? "" : r.GetString(2),
-                    Timestamp = ReadTime(r, 3),
+                    TimestampUtc = ReadTime(r, 3),
                     User = r.IsDBNull(4) ? null : r.GetString(4),
                     Description = r.IsDBNull(5) ? null : r.GetString(5),
                 });
@@ -147,7 +147,7 @@ namespace SBKube.Core.State
             {
                 w.WriteStartObject();
                 w.WriteString("action", h.Action);
-                WriteTime(w, "timestamp", h.Timestamp);
+                WriteTime(w, "timestamp", h.TimestampUtc);
                 w.WriteString("user", h.User);
                 w.WriteString("description", h.Description);
                 w.WriteEndObject();

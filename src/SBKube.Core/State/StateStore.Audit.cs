@@ -40,7 +40,7 @@ namespace SBKube.Core.State
                     onRow(new AuditEntry
                     {
                         Id = r.Int64(0),
-                        Timestamp = TimeValue(r.Value(1)),
+                        TimestampUtc = TimeValue(r.Value(1)),
                         Action = r.Text(2),
                         Context = r.TextOrNull(3),
                         Namespace = r.TextOrNull(4),

@@ -25,6 +25,23 @@ namespace SBKube.Core.State
         public string? ConfigHash { get; set; }
     }
 
+    /// <summary>A revision number of one app.</summary>
+    public readonly struct AppRevision
+    {
+        public AppRevision(string context, string ns, string app, int revision)
+        {
+            Context = context;
+            Namespace = ns;
+            App = app;
+            Revision = revision;
+        }
+
+        public string Context { get; }
+        public string Namespace { get; }
+        public string App { get; }
+        public int Revision { get; }
+    }
+
     public sealed partial class StateStore
     {
         /// <summary>
@@ -33,8 +50,10 @@ namespace SBKube.Core.State
         /// </summary>
         public DeploymentRecord BeginDeployment(NewDeployment d) => Write((conn, tx) =>
         {
+            // The app's counter remembers numbers whose rows were deleted since (by hand, or by a prune of everything).
             object? max = Scalar(conn,
-                "SELECT MAX(revision) FROM deployments WHERE context = @c AND namespace = @n AND app = @a", tx,
+                "SELECT MAX(m) FROM (SELECT MAX(revision) AS m FROM deployments WHERE context = @c AND namespace = @n AND app = @a " +
+                "UNION ALL SELECT last_revision FROM revision_counters WHERE context = @c AND namespace = @n AND app = @a) used", tx,
                 ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App));
             long last = max == null ? 0 : Convert.ToInt64(max, CultureInfo.InvariantCulture);
             if (last >= int.MaxValue)
@@ -44,6 +63,10 @@ namespace SBKube.Core.State
                     "Remove its highest revisions, or record the app under another name.");
             }
             int revision = (int)last + 1;
+            Execute(conn,
+                "INSERT INTO revision_counters (context, namespace, app, last_revision) VALUES (@c, @n, @a, @r) " +
+                "ON CONFLICT (context, namespace, app) DO UPDATE SET last_revision = excluded.last_revision", tx,
+                ("@c", d.Context), ("@n", d.Namespace), ("@a", d.App), ("@r", revision));
             object now = Now();
             long id = Convert.ToInt64(Scalar(conn,
                 "INSERT INTO deployments (context, namespace, app, revision, release_name, app_type, chart, chart_ref, " +
@@ -93,7 +116,32 @@ namespace SBKube.Core.State
             DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
             Execute(conn, "DELETE FROM deployments WHERE id = @id", tx, ("@id", id));
+            Execute(conn,
+                "UPDATE revision_counters SET last_revision = last_revision - 1 " +
+                "WHERE context = @c AND namespace = @n AND app = @a AND last_revision = @r", tx,
+                ("@c", row.Context), ("@n", row.Namespace), ("@a", row.App), ("@r", row.Revision));
             AddAttempt(conn, tx, row.Context, row.Namespace, row.App, action, description);
+            return 0;
+        });
+
+        /// <summary>Raises each app's revision counter to the highest revision its rows have (after an import or a migration).</summary>
+        internal const string CountersFromDeployments =
+            "INSERT INTO revision_counters (context, namespace, app, last_revision) " +
+            "SELECT context, namespace, app, MAX(revision) FROM deployments WHERE true GROUP BY context, namespace, app " + KeepHigherCounter + ";";
+
+        private const string KeepHigherCounter =
+            "ON CONFLICT (context, namespace, app) DO UPDATE SET last_revision = CASE " +
+            "WHEN excluded.last_revision > revision_counters.last_revision THEN excluded.last_revision ELSE revision_counters.last_revision END";
+
+        /// <summary>Raises revision counters to numbers used elsewhere (the database a restore replaced), never lowering one.</summary>
+        public void RaiseRevisionCounters(IEnumerable<AppRevision> used) => Write((conn, tx) =>
+        {
+            foreach (AppRevision u in used)
+            {
+                Execute(conn,
+                    "INSERT INTO revision_counters (context, namespace, app, last_revision) VALUES (@c, @n, @a, @r) " + KeepHigherCounter,
+                    tx, ("@c", u.Context), ("@n", u.Namespace), ("@a", u.App), ("@r", u.Revision));
+            }
             return 0;
         });
 
@@ -267,7 +315,7 @@ namespace SBKube.Core.State
                     Id = r.GetInt64(0),
                     DeploymentId = r.IsDBNull(1) ? (long?)null : r.GetInt64(1),
                     Action = r.GetString(2),
-                    Timestamp = ReadTime(r, 3),
+                    TimestampUtc = ReadTime(r, 3),
                     User = r.IsDBNull(4) ? null : r.GetString(4),
                     Description = r.IsDBNull(5) ? null : r.GetString(5),
                 });

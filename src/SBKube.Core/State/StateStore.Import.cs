@@ -72,6 +72,10 @@ namespace SBKube.Core.State
                 foreach ((string c, string n, string a) in touched)
                 {
                     KeepOneDeployed(conn, tx, c, n, a);
+                    Execute(conn,
+                        "INSERT INTO revision_counters (context, namespace, app, last_revision) SELECT context, namespace, app, MAX(revision) " +
+                        "FROM deployments WHERE context = @c AND namespace = @n AND app = @a GROUP BY context, namespace, app " + KeepHigherCounter,
+                        tx, ("@c", c), ("@n", n), ("@a", a));
                 }
                 return result;
             };

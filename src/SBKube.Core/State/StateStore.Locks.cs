@@ -22,9 +22,12 @@ namespace SBKube.Core.State
         public string? Instance { get; set; }
         public string Operation { get; set; } = "";
         public string? Reason { get; set; }
-        public DateTime AcquiredAt { get; set; }
-        /// <summary>Null = until unlocked.</summary>
-        public DateTime? ExpiresAt { get; set; }
+        /// <summary>AcquiredAt in local time, as Get-Item's LastWriteTime; AcquiredAtUtc is the same instant in UTC.</summary>
+        public DateTime AcquiredAt => AcquiredAtUtc.ToLocalTime();
+        public DateTime AcquiredAtUtc { get; set; }
+        /// <summary>When the lease ends (null: until unlocked) in local time, as Get-Item's LastWriteTime; ExpiresAtUtc is the same instant in UTC.</summary>
+        public DateTime? ExpiresAt => ExpiresAtUtc?.ToLocalTime();
+        public DateTime? ExpiresAtUtc { get; set; }
 
         public bool IsFreeze => Pid == null;
 
@@ -33,8 +36,8 @@ namespace SBKube.Core.State
         /// gone from this host (a holder on another host is judged by its lease only). Null while it holds.
         /// </summary>
         public string? StaleBecause(DateTime now) =>
-            ExpiresAt.HasValue && ExpiresAt.Value < now
-                ? "its lease expired at " + StateStore.FormatTime(ExpiresAt.Value)
+            ExpiresAtUtc.HasValue && ExpiresAtUtc.Value < now
+                ? "its lease expired at " + StateStore.FormatTime(ExpiresAtUtc.Value)
                 : Pid.HasValue && !CurrentProcess.IsAlive(Pid, Host, Instance)
                     ? $"its process {Pid} is gone from {Host}"
                     : null;
@@ -43,7 +46,7 @@ namespace SBKube.Core.State
         public bool IsStale => StaleBecause(DateTime.UtcNow) != null;
 
         public override string ToString() =>
-            $"lock {LockId} on {Namespace}{(App == WholeNamespace ? "" : "/" + App)} held by {Owner} for {Operation} since {AcquiredAt:yyyy-MM-dd HH:mm:ss} UTC";
+            $"lock {LockId} on {Namespace}{(App == WholeNamespace ? "" : "/" + App)} held by {Owner} for {Operation} since {AcquiredAtUtc:yyyy-MM-dd HH:mm:ss} UTC";
     }
 
     public sealed class LockRequest
@@ -99,8 +102,8 @@ namespace SBKube.Core.State
                 Instance = request.Freeze ? null : CurrentProcess.Instance,
                 Operation = request.Operation,
                 Reason = request.Reason,
-                AcquiredAt = now,
-                ExpiresAt = request.Duration.HasValue ? now + request.Duration.Value : (DateTime?)null,
+                AcquiredAtUtc = now,
+                ExpiresAtUtc = request.Duration.HasValue ? now + request.Duration.Value : (DateTime?)null,
             };
             // A re-entrant request for the very same key keeps the existing row.
             object? existing = Scalar(conn, "SELECT lock_id FROM locks WHERE context = @c AND namespace = @n AND app = @a", tx,
@@ -113,8 +116,8 @@ namespace SBKube.Core.State
                 $"INSERT INTO locks ({LockColumns}) VALUES (@id, @c, @n, @a, @o, @pid, @h, @op, @r, @at, @exp, @inst)", tx,
                 ("@id", record.LockId), ("@c", record.Context), ("@n", record.Namespace), ("@a", record.App),
                 ("@o", record.Owner), ("@pid", record.Pid), ("@h", record.Host), ("@op", record.Operation),
-                ("@r", record.Reason), ("@at", Time(record.AcquiredAt)),
-                ("@exp", record.ExpiresAt.HasValue ? Time(record.ExpiresAt.Value) : null), ("@inst", record.Instance));
+                ("@r", record.Reason), ("@at", Time(record.AcquiredAtUtc)),
+                ("@exp", record.ExpiresAtUtc.HasValue ? Time(record.ExpiresAtUtc.Value) : null), ("@inst", record.Instance));
             return ((LockRecord?)record, (LockRecord?)null);
         });
 
@@ -173,8 +176,8 @@ namespace SBKube.Core.State
                     Host = r.IsDBNull(6) ? null : r.GetString(6),
                     Operation = r.GetString(7),
                     Reason = r.IsDBNull(8) ? null : r.GetString(8),
-                    AcquiredAt = ReadTime(r, 9),
-                    ExpiresAt = r.IsDBNull(10) ? (DateTime?)null : ReadTime(r, 10),
+                    AcquiredAtUtc = ReadTime(r, 9),
+                    ExpiresAtUtc = r.IsDBNull(10) ? (DateTime?)null : ReadTime(r, 10),
                     Instance = r.IsDBNull(11) ? null : r.GetString(11),
                 });
             }

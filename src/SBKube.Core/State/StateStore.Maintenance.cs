@@ -30,10 +30,12 @@ namespace SBKube.Core.State
         public int Revisions { get; set; }
         public int FirstRevision { get; set; }
         public int LastRevision { get; set; }
-        /// <summary>UTC.</summary>
-        public DateTime Oldest { get; set; }
-        /// <summary>UTC.</summary>
-        public DateTime Newest { get; set; }
+        /// <summary>The oldest revision's time in local time, as Get-Item's LastWriteTime; OldestUtc is the same instant in UTC.</summary>
+        public DateTime Oldest => OldestUtc.ToLocalTime();
+        public DateTime OldestUtc { get; set; }
+        /// <summary>The newest revision's time in local time, as Get-Item's LastWriteTime; NewestUtc is the same instant in UTC.</summary>
+        public DateTime Newest => NewestUtc.ToLocalTime();
+        public DateTime NewestUtc { get; set; }
         /// <summary>True when nothing was removed (WhatIf).</summary>
         public bool WhatIf { get; set; }
 
@@ -51,6 +53,8 @@ namespace SBKube.Core.State
         public int SourceSchemaVersion { get; set; }
         public int SchemaVersion { get; set; }
         public long Revisions { get; set; }
+        /// <summary>The apps whose Helm release is newer than the restored record (Helm was asked after the restore).</summary>
+        public IReadOnlyList<DriftReport> HelmAhead { get; set; } = System.Array.Empty<DriftReport>();
     }
 
     public sealed partial class StateStore
@@ -110,8 +114,8 @@ namespace SBKube.Core.State
                         Revisions = Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture),
                         FirstRevision = Convert.ToInt32(r.GetValue(4), CultureInfo.InvariantCulture),
                         LastRevision = Convert.ToInt32(r.GetValue(5), CultureInfo.InvariantCulture),
-                        Oldest = ReadTime(r, 6),
-                        Newest = ReadTime(r, 7),
+                        OldestUtc = ReadTime(r, 6),
+                        NewestUtc = ReadTime(r, 7),
                         WhatIf = request.WhatIf,
                     });
                 }

@@ -122,6 +122,8 @@ namespace SBKube.Core.State
                 int sourceVersion = ValidateRestoreSource(src, temp, keep);
                 // Opening migrates the copy and checks every table and column this SBKube reads.
                 StateStore migrated = Open(temp);
+                // Numbers the replaced database gave out stay used: a revision number never means two changes.
+                migrated.RaiseRevisionCounters(UsedRevisions(target));
                 long revisions = migrated.Run(conn =>
                 {
                     Execute(conn, "PRAGMA journal_mode=WAL;");
@@ -168,7 +170,45 @@ namespace SBKube.Core.State
             }
         }
 
-        /// <summary>Checks the private copy; returns its schema version. Messages name the user's file.</summary>
+        /// <summary>
+        /// The highest revision number of each app in the database a restore replaces, read without changing it;
+        /// none when it cannot be read (it may be the broken file being replaced, or older than the counters).
+        /// </summary>
+        private static IReadOnlyList<AppRevision> UsedRevisions(string target)
+        {
+            var used = new List<AppRevision>();
+            if (!File.Exists(target))
+            {
+                return used;
+            }
+            using var conn = new SqliteConnection(SqliteBackend.ConnectionString(target, SqliteOpenMode.ReadOnly));
+            foreach (string sql in new[]
+            {
+                "SELECT context, namespace, app, MAX(revision) FROM deployments GROUP BY context, namespace, app",
+                "SELECT context, namespace, app, last_revision FROM revision_counters",
+            })
+            {
+                try
+                {
+                    if (conn.State != System.Data.ConnectionState.Open)
+                    {
+                        conn.Open();
+                    }
+                    using DbCommand cmd = Command(conn, sql, null);
+                    using DbDataReader r = cmd.ExecuteReader();
+                    while (r.Read())
+                    {
+                        used.Add(new AppRevision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3)));
+                    }
+                }
+                catch (SqliteException)
+                {
+                    // Not readable as a current store: what it used cannot be known, and the restore goes on.
+                }
+            }
+            return used;
+        }
+
         /// <summary>
         /// Copies a restore source into a file that is private (0600) before its first byte, once the disk has
         /// room for it: the copy holds every unmasked value of the store.

@@ -189,7 +189,7 @@ namespace SBKube.Core.State
             ChartVersion = r.TextOrNull(9),
             Status = r.TextOrNull(10) ?? "",
             HelmRevision = r.Int32OrNull(11),
-            DeployedAt = TimeValue(r.Value(12)),
+            DeployedAtUtc = TimeValue(r.Value(12)),
             Description = r.TextOrNull(13),
             Config = r.TextOrNull(14),
             ConfigHash = r.TextOrNull(15),

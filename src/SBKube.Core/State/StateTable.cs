@@ -32,7 +32,7 @@ namespace SBKube.Core.State
         public string Row(DeploymentRecord r) => Line(new[]
         {
             r.Namespace, r.App, r.Revision.ToString(CultureInfo.InvariantCulture), r.Status,
-            r.DeployedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.Chart ?? "",
+            r.DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.Chart ?? "",
         });
 
         private string Line(string[] cells)

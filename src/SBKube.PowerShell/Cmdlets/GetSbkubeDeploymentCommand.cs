@@ -51,7 +51,12 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override void ProcessRecord() => Guard(() =>
         {
-            DeploymentRecord record = RevisionRef.Parse(Revision, "-Revision").Resolve(Store, Namespace, App, KubeContext);
+            RevisionRef wanted = RevisionRef.Parse(Revision, "-Revision");
+            DeploymentRecord record = wanted.Resolve(Store, Namespace, App, KubeContext);
+            if (wanted.IsCurrent && record.Status != DeploymentStatus.Deployed)
+            {
+                WriteWarning($"{Namespace}/{App} has no deployed revision in the state store; revision {record.Revision} ({record.Status}) is its newest.");
+            }
             DeploymentDetail detail = DeploymentDetail.From(record, Redactor, ShowSecrets.IsPresent);
             switch (Format)
             {

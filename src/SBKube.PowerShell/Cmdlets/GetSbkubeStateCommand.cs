@@ -49,7 +49,7 @@ namespace SBKube.PowerShell.Cmdlets
         /// </summary>
         private void DescribePending(DeploymentRecord p)
         {
-            string since = p.DeployedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            string since = p.DeployedAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
             string settle = $"Repair-SbkubeState -Namespace {p.Namespace} -App {p.App}{(p.Context.Length > 0 ? " -KubeContext " + p.Context : "")} settles it, " +
                 "as does the next apply, rollback or delete of that app.";
             bool here = string.Equals(p.OwnerHost, CurrentProcess.Host, StringComparison.OrdinalIgnoreCase);

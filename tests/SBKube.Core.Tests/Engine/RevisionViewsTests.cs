@@ -38,7 +38,7 @@ namespace SBKube.Core.Tests.Engine
                 ChartRef = chartRef,
                 ChartVersion = version,
                 Status = status,
-                DeployedAt = new DateTime(2025, 10, 24, 10 + revision, 0, 0, DateTimeKind.Utc),
+                DeployedAtUtc = new DateTime(2025, 10, 24, 10 + revision, 0, 0, DateTimeKind.Utc),
                 Description = "rev " + revision,
                 Config = s.ToJsonString(),
                 ConfigHash = s.ComputeHash(),

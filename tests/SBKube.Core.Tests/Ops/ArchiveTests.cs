@@ -48,8 +48,8 @@ namespace SBKube.Core.Tests.Ops
             Assert.Equal(WithoutExportedAt(first), WithoutExportedAt(second));
             Assert.NotEqual(first, second); // only exported_at differs
             Assert.Equal(
-                source.Store.List().Select(r => (r.Namespace, r.App, r.Revision, r.Status, r.DeployedAt, r.Config, r.ConfigHash, r.Description)),
-                target.Store.List().Select(r => (r.Namespace, r.App, r.Revision, r.Status, r.DeployedAt, r.Config, r.ConfigHash, r.Description)));
+                source.Store.List().Select(r => (r.Namespace, r.App, r.Revision, r.Status, r.DeployedAtUtc, r.Config, r.ConfigHash, r.Description)),
+                target.Store.List().Select(r => (r.Namespace, r.App, r.Revision, r.Status, r.DeployedAtUtc, r.Config, r.ConfigHash, r.Description)));
             Assert.Single(target.Store.HistoryEntries(action: HistoryAction.Rollback));
         }
 
@@ -76,6 +76,18 @@ namespace SBKube.Core.Tests.Ops
             JsonObject h = d["history"]!.AsArray().Single()!.AsObject();
             Assert.Equal("upgrade", (string?)h["action"]);
             Assert.Equal("Initial deployment", (string?)h["description"]);
+        }
+
+        [Fact]
+        public void Revision_numbers_of_imported_rows_are_not_given_again_after_the_rows_are_deleted()
+        {
+            using var source = new OpsDb();
+            Populate(source);
+            using var target = new OpsDb();
+            target.Store.Import(source.Store.ExportJson());
+            OpsDb.Exec(target.StatePath, "DELETE FROM deployments WHERE namespace = 'state-demo'");
+
+            Assert.Equal(5, target.Deploy("state-demo", "redis").Revision);
         }
 
         [Fact]

@@ -137,8 +137,9 @@ namespace SBKube.Core.Tests.Ops
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(db.StatePath));
             }
-            // Writable and consistent afterwards: the next revision continues from the restored ones.
-            Assert.Equal(3, db.Deploy("ns", "a", store: restored).Revision);
+            // Writable afterwards, and revision 3 of a stays used: the replaced database gave it to another change.
+            Assert.Equal(4, db.Deploy("ns", "a", store: restored).Revision);
+            Assert.Equal(2, db.Deploy("ns", "b", store: restored).Revision);
             Assert.Empty(Directory.GetFiles(db.Dir, ".*.tmp*"));
         }
 

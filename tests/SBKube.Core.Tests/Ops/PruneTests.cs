@@ -48,8 +48,8 @@ namespace SBKube.Core.Tests.Ops
 
             PruneSummary api = Assert.Single(would);
             Assert.Equal(("prod", "api", 3, 1, 3, true), (api.Namespace, api.App, api.Revisions, api.FirstRevision, api.LastRevision, api.WhatIf));
-            Assert.True(api.Oldest <= api.Newest);
-            Assert.Equal(DateTimeKind.Utc, api.Oldest.Kind);
+            Assert.True(api.OldestUtc <= api.NewestUtc);
+            Assert.Equal(DateTimeKind.Utc, api.OldestUtc.Kind);
             Assert.Equal("1,2,3,4", db.Revisions("prod", "api"));
 
             request.WhatIf = false;
@@ -71,7 +71,7 @@ namespace SBKube.Core.Tests.Ops
             {
                 db.Deploy("state-demo", "redis");
             }
-            DateTime cutoff = db.Store.Get("state-demo", "redis", 3)!.DeployedAt;
+            DateTime cutoff = db.Store.Get("state-demo", "redis", 3)!.DeployedAtUtc;
 
             var removed = db.Prune(new PruneRequest { OlderThanUtc = cutoff });
 
@@ -104,7 +104,7 @@ namespace SBKube.Core.Tests.Ops
             {
                 db.Deploy("ns", "a");
             }
-            DateTime cutoff = db.Store.Get("ns", "a", 3)!.DeployedAt; // r1, r2 are older
+            DateTime cutoff = db.Store.Get("ns", "a", 3)!.DeployedAtUtc; // r1, r2 are older
 
             var removed = db.Prune(new PruneRequest { OlderThanUtc = cutoff, KeepLast = 5 });
 

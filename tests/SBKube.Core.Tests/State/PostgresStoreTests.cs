@@ -71,6 +71,7 @@ namespace SBKube.Core.Tests.State
             Sql("ALTER TABLE deployments DROP COLUMN owner_instance");
             Sql("ALTER TABLE locks DROP COLUMN instance");
             Sql("ALTER TABLE deployment_history DROP COLUMN context, DROP COLUMN namespace, DROP COLUMN app");
+            Sql("DROP TABLE revision_counters");
             Sql("UPDATE sbkube_schema_version SET version = 1");
 
             byte[] again = Open().FingerprintKey()!;
@@ -127,8 +128,8 @@ namespace SBKube.Core.Tests.State
             StateStore store = Open(() => at);
             DeploymentRecord r = TempDb.Deploy(store, description: "Initial deployment");
             DeploymentRecord back = store.Get("state-demo", "redis", 1)!;
-            Assert.Equal(at, back.DeployedAt);
-            Assert.Equal(DateTimeKind.Utc, back.DeployedAt.Kind);
+            Assert.Equal(at, back.DeployedAtUtc);
+            Assert.Equal(DateTimeKind.Utc, back.DeployedAtUtc.Kind);
             Assert.Equal(r.Id, back.Id);
             Assert.Equal("redis-17.13.2", back.Chart);
             Assert.Equal(DeploymentStatus.Deployed, back.Status);

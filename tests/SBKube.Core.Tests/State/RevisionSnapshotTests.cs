@@ -113,7 +113,7 @@ namespace SBKube.Core.Tests.State
             var r = new DeploymentRecord
             {
                 Id = 4, Namespace = "state-demo", App = "redis", Revision = 2, ReleaseName = "redis", Chart = "redis-17.13.2",
-                Status = "deployed", DeployedAt = new DateTime(2025, 10, 24, 11, 0, 0, DateTimeKind.Utc), Description = "Updated values",
+                Status = "deployed", DeployedAtUtc = new DateTime(2025, 10, 24, 11, 0, 0, DateTimeKind.Utc), Description = "Updated values",
             };
             var lines = new System.Collections.Generic.List<string>();
             StateJson.WriteLines(lines.Add, sink => sink(r));

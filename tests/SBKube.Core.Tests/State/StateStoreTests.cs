@@ -86,7 +86,7 @@ namespace SBKube.Core.Tests.State
             Assert.Equal(new[] { ("postgres", 1), ("redis", 1), ("redis", 2) }, light.Select(r => (r.App, r.Revision)));
             Assert.All(full, r => Assert.NotNull(r.Config));
             Assert.All(light, r => Assert.Null(r.Config));
-            Assert.Equal(full.Select(r => (r.Status, r.ConfigHash, r.DeployedAt)), light.Select(r => (r.Status, r.ConfigHash, r.DeployedAt)));
+            Assert.Equal(full.Select(r => (r.Status, r.ConfigHash, r.DeployedAtUtc)), light.Select(r => (r.Status, r.ConfigHash, r.DeployedAtUtc)));
         }
 
         [Fact]
@@ -110,14 +110,14 @@ INSERT INTO deployments (context, namespace, app, revision, release_name, app_ty
             store.Stream(streamed.Add);
 
             static object Columns(DeploymentRecord r) => (r.Id, r.Context, r.Namespace, r.App, r.Revision, r.ReleaseName, r.AppType, r.Chart,
-                r.ChartRef, r.ChartVersion, r.Status, r.HelmRevision, r.DeployedAt, r.Description, r.Config, r.ConfigHash, r.OwnerPid, r.OwnerHost);
+                r.ChartRef, r.ChartVersion, r.Status, r.HelmRevision, r.DeployedAtUtc, r.Description, r.Config, r.ConfigHash, r.OwnerPid, r.OwnerHost);
             Assert.Equal(store.List().Select(Columns), streamed.Select(Columns));
             Assert.Equal(new[] { "redis-1", "redis-1", "redis-10", "r" }, streamed.Select(r => r.Chart));
             Assert.Equal(new[] { "défaut ✓", null, "défaut ✓", "é" }, streamed.Select(r => r.Description));
             Assert.Equal(new[] { "x", "x", "x", "why" }, streamed.Select(r => r.ReleaseName));
-            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc), streamed[1].DeployedAt);
-            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc), streamed[2].DeployedAt);
-            Assert.Equal(DateTime.MinValue, streamed[3].DeployedAt);
+            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc), streamed[1].DeployedAtUtc);
+            Assert.Equal(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc), streamed[2].DeployedAtUtc);
+            Assert.Equal(DateTime.MinValue, streamed[3].DeployedAtUtc);
         }
 
         [Fact]
@@ -245,8 +245,8 @@ INSERT INTO deployments (context, namespace, app, revision, release_name, app_ty
 
             IReadOnlyList<DeploymentRecord> rows = store.History("state-demo", "redis", since: start.AddDays(2));
             Assert.Equal(new[] { 3, 4 }, rows.Select(r => r.Revision).ToArray());
-            Assert.Equal(start.AddDays(2), rows[0].DeployedAt);
-            Assert.Equal(DateTimeKind.Utc, rows[0].DeployedAt.Kind);
+            Assert.Equal(start.AddDays(2), rows[0].DeployedAtUtc);
+            Assert.Equal(DateTimeKind.Utc, rows[0].DeployedAtUtc.Kind);
             Assert.Equal(new[] { 4 }, store.History("state-demo", "redis", limit: 1, since: start.AddDays(1)).Select(r => r.Revision).ToArray());
             Assert.Empty(store.History("state-demo", "redis", since: start.AddDays(10)));
         }
@@ -321,7 +321,7 @@ INSERT INTO deployments (context, namespace, app, revision, release_name, app_ty
             Assert.Equal("Initial deployment", r.Description);
             Assert.Equal(d.Config, r.Config);
             Assert.Equal("abc", r.ConfigHash);
-            Assert.Equal(_db.Now, r.DeployedAt);
+            Assert.Equal(_db.Now, r.DeployedAtUtc);
         }
 
         [Fact]

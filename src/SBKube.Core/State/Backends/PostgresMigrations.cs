@@ -70,6 +70,15 @@ CREATE TABLE locks (
             "ALTER TABLE deployments ADD COLUMN owner_instance text; ALTER TABLE locks ADD COLUMN instance text;",
             // 3 → 4: the app a history row is about when it has no revision (an attempt Helm never recorded).
             "ALTER TABLE deployment_history ADD COLUMN context text, ADD COLUMN namespace text, ADD COLUMN app text;",
+            // 4 → 5: the highest revision number each app has used, so none is given twice after its rows are deleted.
+            @"CREATE TABLE revision_counters (
+  context text COLLATE ""C"" NOT NULL DEFAULT '',
+  namespace text COLLATE ""C"" NOT NULL,
+  app text COLLATE ""C"" NOT NULL,
+  last_revision integer NOT NULL,
+  PRIMARY KEY (context, namespace, app)
+);
+" + StateStore.CountersFromDeployments,
         };
 
         internal static int Latest => Steps.Length;

@@ -73,6 +73,15 @@ CREATE TABLE IF NOT EXISTS locks (
             // 3 → 4: the app a history row is about when it has no revision (an attempt Helm never recorded).
             "ALTER TABLE deployment_history ADD COLUMN context TEXT; ALTER TABLE deployment_history ADD COLUMN namespace TEXT; " +
             "ALTER TABLE deployment_history ADD COLUMN app TEXT;",
+            // 4 → 5: the highest revision number each app has used, so none is given twice after its rows are deleted.
+            @"CREATE TABLE IF NOT EXISTS revision_counters (
+  context TEXT NOT NULL DEFAULT '',
+  namespace TEXT NOT NULL,
+  app TEXT NOT NULL,
+  last_revision INTEGER NOT NULL,
+  PRIMARY KEY (context, namespace, app)
+);
+" + StateStore.CountersFromDeployments,
         };
 
         internal static int Latest => Steps.Length;
