@@ -36,6 +36,7 @@ namespace SBKube.PowerShell
                 if (_store == null)
                 {
                     _store = ReadsOnly ? StateStore.OpenExisting(StateLocation) : StateStore.Open(StateLocation);
+                    _store.Provenance.CiRun ??= AutomationJob();
                     foreach (string warning in _store.OpenWarnings)
                     {
                         WriteWarning(warning);
@@ -44,6 +45,16 @@ namespace SBKube.PowerShell
                 return _store;
             }
         }
+
+        /// <summary>
+        /// An Azure Automation runbook's job, which Azure names in $PSPrivateMetadata rather than in the environment
+        /// the CI systems use; null elsewhere.
+        /// </summary>
+        private string? AutomationJob() =>
+            SessionState.PSVariable.GetValue("PSPrivateMetadata") is object metadata
+            && PSObject.AsPSObject(metadata).Properties["JobId"]?.Value is object job
+                ? "azure-automation:job/" + job
+                : null;
 
         /// <summary>
         /// A listing on a machine that never deployed: with no store named (no -StatePath or -StateConnection,

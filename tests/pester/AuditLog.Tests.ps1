@@ -99,3 +99,101 @@ Describe 'Attempts that made no revision' {
         (Invoke-SbkubeApply -Path $s.Example).Revision | Should -Be 2
     }
 }
+
+Describe 'Every attempt names who ran it, from where, and with what' {
+    BeforeAll {
+        $s = New-SbkubeSandbox
+        $ci = @{ GITHUB_ACTIONS = 'true'; GITHUB_SERVER_URL = 'https://github.example'; GITHUB_REPOSITORY = 'org/deploy'; GITHUB_RUN_ID = '4242'; GITHUB_RUN_ATTEMPT = '2' }
+        foreach ($k in $ci.Keys) { Set-Item "env:$k" $ci[$k] }
+        $run = 'https://github.example/org/deploy/actions/runs/4242/attempts/2'
+        git -C $s.Example init -q
+        git -C $s.Example add -A
+        git -C $s.Example -c user.email=ci@example.test -c user.name=ci commit -qm 'config'
+        $commit = git -C $s.Example rev-parse HEAD
+        $helm = (& $env:SBKUBE_HELM version --short) -replace '\+.*$'
+        Invoke-SbkubeApply -Path $s.Example | Out-Null                                   # revision 1, from the commit as it is
+        Set-RedisPassword $s.Example 'state-demo-v1' 'state-demo-v2'                      # the folder now differs from the commit
+
+        function Assert-Provenance($Row, [bool] $Dirty) {
+            $Row.User | Should -Be "$([Environment]::UserName)@$([Environment]::MachineName)"
+            $Row.Host | Should -Be ([Environment]::MachineName)
+            $Row.ProcessId | Should -BeGreaterThan 0
+            $Row.CiRun | Should -Be $run
+            $Row.ConfigCommit | Should -Be $commit
+            $Row.ConfigDirty | Should -Be $Dirty
+            $Row.HelmVersion | Should -BeLike "$helm*"
+            $Row.SbkubeVersion | Should -BeLike "$((Get-Module SBKube).Version)*"
+        }
+    }
+    AfterAll {
+        foreach ($k in $ci.Keys) { Remove-Item "env:$k" -ErrorAction Ignore }
+        Remove-SbkubeSandbox $s
+    }
+
+    It 'a change: the user, host and process, the CI run, the config''s commit, Helm''s and SBKube''s versions' {
+        $row = @(Get-SbkubeAuditLog)[0]
+        $row.Action | Should -Be 'deploy'
+        $row.ProcessId | Should -Be $PID
+        Assert-Provenance $row $false
+        $row.ErrorId | Should -BeNullOrEmpty
+        Invoke-StateSql "SELECT ci_run || '|' || config_commit || '|' || helm_version FROM deployment_history ORDER BY id LIMIT 1;" |
+            Should -Be "$run|$commit|$($row.HelmVersion)"
+    }
+
+    It 'an apply refused by a lock: Failed, with LockHeld and the same provenance' {
+        Add-RemoteLock lk-other agent-9
+        try { Invoke-SbkubeApply -Path $s.Example -LockTimeout 1s -ErrorAction SilentlyContinue | Out-Null }
+        finally { Invoke-StateSql "DELETE FROM locks WHERE lock_id = 'lk-other';" | Out-Null }
+        $row = @(Get-SbkubeAuditLog -Outcome Failed)[-1]
+        $row.Revision | Should -BeNullOrEmpty
+        $row.ErrorId | Should -Be 'LockHeld'
+        Assert-Provenance $row $true
+    }
+
+    It 'an apply that failed before Helm recorded anything: Failed, with Helm''s error kind' {
+        Set-RedisVersion $s.Example '17.13.2' '99.99.99'
+        try { Invoke-SbkubeApply -Path $s.Example -ErrorAction SilentlyContinue | Out-Null }
+        finally { Set-RedisVersion $s.Example '99.99.99' '17.13.2' }
+        $row = @(Get-SbkubeAuditLog -Outcome Failed)[-1]
+        $row.Revision | Should -BeNullOrEmpty
+        $row.ErrorId | Should -Be 'Helm.ChartNotFound'
+        Assert-Provenance $row $true
+    }
+
+    It 'a rollback stopped by SIGTERM while it waited for a lock: Cancelled, on the record' -Skip:$IsWindows {
+        Add-RemoteLock lk-other agent-9
+        try {
+            $p = Start-BackgroundPwsh -DefaultSignals ("Import-Module '$(Get-TestModulePath)'; " +
+                "Invoke-SbkubeRollback -Namespace state-demo -App redis -Revision 1 -LockTimeout 120s -Verbose 4>&1 | ForEach-Object { `"`$_`" }")
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            do { $line = $p.StandardOutput.ReadLine() } until ($null -eq $line -or $line -match 'Waiting up to' -or [datetime]::UtcNow -gt $deadline)
+            $line | Should -Match 'ci@agent-9'
+            & kill -TERM $p.Id
+            $p.WaitForExit(60000) | Should -BeTrue
+        }
+        finally { Invoke-StateSql "DELETE FROM locks WHERE lock_id = 'lk-other';" | Out-Null }
+        $row = @(Get-SbkubeAuditLog -Action rollback)[-1]
+        $row.Outcome | Should -Be 'Cancelled'
+        @(Get-SbkubeAuditLog -Outcome Cancelled).Count | Should -Be 1
+        $row.Revision | Should -BeNullOrEmpty
+        $row.ProcessId | Should -Be $p.Id
+        $row.Description | Should -Match '^Rollback to revision 1 \(CANCELLED'
+        $row.CiRun | Should -Be $run
+    }
+
+    It 'Export-SbkubeState and Import-SbkubeState carry every audit row, attempts included' {
+        $file = Join-Path $s.Dir 'audit.json'
+        Export-SbkubeState -Path $file
+        $fresh = Join-Path $s.Dir 'fresh/state.db'
+        Import-SbkubeState -Path $file -StatePath $fresh | Out-Null
+        $fields = 'Action', 'Outcome', 'Revision', 'Namespace', 'App', 'User', 'Host', 'ProcessId', 'CiRun', 'ConfigCommit', 'ConfigDirty',
+            'HelmVersion', 'SbkubeVersion', 'ErrorId', 'Description', @{ n = 'At'; e = { $_.TimestampUtc.ToString('yyyy-MM-dd HH:mm:ss') } }
+        $before = @(Get-SbkubeAuditLog)
+        $before.Count | Should -BeGreaterThan 3
+        @(Get-SbkubeAuditLog | Where-Object Revision -eq $null).Count | Should -BeGreaterThan 1 -Because 'the attempts are rows without a revision'
+        (Get-SbkubeAuditLog -StatePath $fresh | Select-Object $fields | ConvertTo-Json) | Should -Be ($before | Select-Object $fields | ConvertTo-Json)
+        $again = Import-SbkubeState -Path $file -StatePath $fresh
+        $again.Imported + $again.AttemptsImported | Should -Be 0 -Because 'a second import adds no row'
+        @(Get-SbkubeAuditLog -StatePath $fresh).Count | Should -Be $before.Count
+    }
+}

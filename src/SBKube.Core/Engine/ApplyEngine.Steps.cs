@@ -167,27 +167,21 @@ namespace SBKube.Core.Engine
             && a.Manifests.Zip(b.Manifests, (x, y) => x.File == y.File && x.Content == y.Content).All(eq => eq);
 
         /// <summary>
-        /// A change refused before it had a revision (its repository failed, or another run holds the app's lock)
-        /// stays on the record as an attempt in the app's history.
+        /// A change that ended before it had a revision (refused by a lock or by its repository, stopped, or its plan
+        /// failed) stays on the record as an attempt in the app's history; an app planned unchanged made no attempt.
         /// </summary>
-        private void RecordRefusedAttempt(PlannedApp planned, Exception e, string message)
+        /// <param name="deployedBefore">Whether the app had a deployed revision: the attempt was an upgrade, not a deploy.</param>
+        private Task RecordAttemptAsync(PlannedApp planned, bool deployedBefore, string outcome, string why, string? errorId)
         {
-            bool refused = e is HelmException || (e is SbkubeException s && s.ErrorId == ErrorIds.LockHeld);
-            bool change = planned.Action == PlannedAction.Install || planned.Action == PlannedAction.Upgrade || planned.Action == PlannedAction.Redeploy;
-            if (!refused || !change)
+            if (planned.Action == PlannedAction.Unchanged)
             {
-                return;
+                return Task.CompletedTask;
             }
-            try
-            {
-                _session.Store.RecordAttempt(_session.Context, planned.Namespace, planned.Name,
-                    planned.Action == PlannedAction.Install ? HistoryAction.Deploy : HistoryAction.Upgrade,
-                    $"{planned.Description} (FAILED: {message})");
-            }
-            catch (StateStoreException store)
-            {
-                _session.Log.Warning($"{planned.Namespace}/{planned.Name}: the failed attempt could not be recorded: {store.Message}");
-            }
+            string action = planned.Action == PlannedAction.Install || (planned.Action == PlannedAction.Fail && !deployedBefore)
+                ? HistoryAction.Deploy : HistoryAction.Upgrade;
+            string ended = outcome == AuditOutcome.Cancelled ? "CANCELLED" : "FAILED";
+            return RevisionRecorder.RecordAttemptAsync(_session, _session.Context, planned.Namespace, planned.Name, action,
+                $"{planned.Description ?? "Apply"} ({ended}: {why})", outcome, errorId);
         }
     }
 }

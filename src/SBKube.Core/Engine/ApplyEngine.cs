@@ -104,6 +104,7 @@ namespace SBKube.Core.Engine
             bool replanOutdated = false)
         {
             _repos = new Lazy<Task>(() => EnsureSourcesAsync(plan.Config, plan.Apps.Select(a => a.App).ToList(), options.Force));
+            _session.ConfigFolder = plan.Config.Directory;
             var leases = new List<LockLease>();
             try
             {
@@ -163,6 +164,8 @@ namespace SBKube.Core.Engine
                             if (stopLaunching.IsCancellationRequested)
                             {
                                 result = Skip(planned.App, "Skipped: the run was stopped before this app started.");
+                                await RecordAttemptAsync(planned, planned.Deployed != null, AuditOutcome.Cancelled,
+                                    "the run was stopped before this app started", null).ConfigureAwait(false);
                             }
                             else
                             {
@@ -241,18 +244,6 @@ namespace SBKube.Core.Engine
             return deployed != null && deployed.Id == planned.Deployed?.Id ? deployed : null;
         }
 
-        private static AppResult Unchanged(AppResult result, PlannedApp planned, DeploymentRecord deployed)
-        {
-            result.Outcome = AppOutcome.Unchanged;
-            result.Revision = deployed.Revision;
-            result.HelmRevision = deployed.HelmRevision;
-            result.Status = deployed.Status;
-            result.Chart = deployed.Chart;
-            result.Description = planned.Description;
-            result.Record = deployed;
-            return result;
-        }
-
         private async Task<AppResult> ApplyAppAsync(PlannedApp planned, ApplyOptions options, bool replanOutdated, NamespaceReads reads,
             CancellationToken stopLaunching)
         {
@@ -264,6 +255,8 @@ namespace SBKube.Core.Engine
             {
                 if (planned.Action == PlannedAction.Fail)
                 {
+                    await RecordAttemptAsync(planned, reads.Deployed(app.Namespace, app.Name) != null, AuditOutcome.Failed,
+                        planned.Failure ?? "", planned.FailureId).ConfigureAwait(false);
                     return FailedPlan(result, planned);
                 }
                 if (planned.Action == PlannedAction.Unchanged && UnchangedWithoutLock(planned, reads) is DeploymentRecord current)
@@ -278,6 +271,8 @@ namespace SBKube.Core.Engine
                 catch (SbkubeException) when (stopLaunching.IsCancellationRequested)
                 {
                     // Ctrl+C ends a wait for the lock; only a change already under way runs to its end.
+                    await RecordAttemptAsync(planned, planned.Deployed != null, AuditOutcome.Cancelled,
+                        "the run was stopped while this app waited for its lock", null).ConfigureAwait(false);
                     return Skip(app, "Skipped: the run was stopped while this app waited for its lock.");
                 }
                 await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
@@ -289,6 +284,7 @@ namespace SBKube.Core.Engine
                     planned = await PlanAppAsync(app, options, new NamespaceReads(_session.Store, _session.Context)).ConfigureAwait(false);
                     if (planned.Action == PlannedAction.Fail)
                     {
+                        await RecordAttemptAsync(planned, deployed != null, AuditOutcome.Failed, planned.Failure ?? "", planned.FailureId).ConfigureAwait(false);
                         return FailedPlan(result, planned);
                     }
                 }
@@ -346,7 +342,10 @@ namespace SBKube.Core.Engine
                 result.Message = message;
                 result.ErrorId = errorId;
                 result.Next = (e as GuidedException)?.Next;
-                RecordRefusedAttempt(planned, e, message);
+                if (!(e is StateStoreException))
+                {
+                    await RecordAttemptAsync(planned, planned.Deployed != null, AuditOutcome.Failed, message, errorId).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -355,53 +354,5 @@ namespace SBKube.Core.Engine
             }
             return result;
         }
-
-        private static AppResult FailedPlan(AppResult result, PlannedApp p)
-        {
-            result.Outcome = AppOutcome.Failed;
-            result.Message = p.Failure;
-            result.ErrorId = p.FailureId;
-            return result;
-        }
-
-        /// <summary>A plan entry as a result, for -WhatIf: nothing recorded.</summary>
-        private static AppResult PlannedResult(PlannedApp p)
-        {
-            var result = new AppResult
-            {
-                Namespace = p.Namespace, App = p.Name, ReleaseName = p.App.ReleaseName, Operation = "apply",
-                Description = p.Description, Chart = p.Snapshot != null ? ChartLabel(p.Snapshot) : null,
-            };
-            switch (p.Action)
-            {
-                case PlannedAction.Unchanged:
-                    result.Outcome = AppOutcome.Unchanged;
-                    result.Revision = p.Deployed!.Revision;
-                    result.HelmRevision = p.Deployed.HelmRevision;
-                    result.Status = p.Deployed.Status;
-                    result.Chart = p.Deployed.Chart;
-                    result.Record = p.Deployed;
-                    break;
-                case PlannedAction.Fail:
-                    FailedPlan(result, p);
-                    break;
-                default:
-                    result.Outcome = AppOutcome.Planned;
-                    result.Message = p.Message;
-                    break;
-            }
-            return result;
-        }
-
-        private static AppResult Skip(AppConfig app, string reason) => new AppResult
-        {
-            Namespace = app.Namespace,
-            App = app.Name,
-            ReleaseName = app.ReleaseName,
-            Operation = "apply",
-            Outcome = AppOutcome.Skipped,
-            Message = reason,
-            ErrorId = ErrorIds.DependencySkipped,
-        };
     }
 }

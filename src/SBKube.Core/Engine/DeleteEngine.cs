@@ -107,10 +107,8 @@ namespace SBKube.Core.Engine
             string description = "Deleted")
         {
             CancellationToken ct = stopping;
-            using LockLease appLock = await _session.LockAsync(deployed.Namespace, deployed.App, "delete", lockTimeout, ct)
-                .ConfigureAwait(false);
-            await Reconciler.SettleInterruptedAsync(_session, deployed.Namespace, deployed.App, ct).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
+            using IDisposable appLock = await RevisionRecorder.HoldAsync(_session, deployed, HistoryAction.Delete, description,
+                wholeNamespace: false, lockTimeout, ct).ConfigureAwait(false);
             ct = CancellationToken.None;
             var clock = Stopwatch.StartNew();
             var result = new AppResult

@@ -34,6 +34,38 @@ namespace SBKube.Core.Engine
         public SecretRedactor Redactor { get; }
         public IEngineLog Log { get; }
 
+        /// <summary>The config folder an apply reads: its git commit goes on the record with each history row.</summary>
+        public string? ConfigFolder { get; set; }
+
+        private Task? _provenance;
+        private readonly object _provenanceLock = new object();
+
+        /// <summary>
+        /// Fills in what the store's history rows name besides the process (Helm's version, the config's commit), once per
+        /// session and only before the first row is written: an unchanged apply asks neither helm nor git.
+        /// </summary>
+        internal Task CompleteProvenanceAsync()
+        {
+            lock (_provenanceLock)
+            {
+                return _provenance ??= FillProvenanceAsync();
+            }
+        }
+
+        private async Task FillProvenanceAsync()
+        {
+            RunProvenance p = Store.Provenance;
+            try
+            {
+                p.HelmVersion = await Helm.GetVersionTextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException || e is FormatException)
+            {
+                p.HelmVersion = null;
+            }
+            (p.ConfigCommit, p.ConfigDirty) = ConfigFolder == null ? (null, null) : await ConfigCommit.ReadAsync(ConfigFolder).ConfigureAwait(false);
+        }
+
         private readonly System.Collections.Concurrent.ConcurrentDictionary<LockLease, bool> _leases =
             new System.Collections.Concurrent.ConcurrentDictionary<LockLease, bool>();
 

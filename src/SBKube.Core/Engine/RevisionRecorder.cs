@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using SBKube.Core.State;
 using SBKube.Core.Tools;
@@ -65,6 +67,7 @@ namespace SBKube.Core.Engine
         internal static async Task RecordAsync(EngineSession session, NewDeployment row, string action, AppResult result,
             string success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<HelmAfterFailure>> helmAfterFailure)
         {
+            await session.CompleteProvenanceAsync().ConfigureAwait(false);
             DeploymentRecord pending = session.Store.BeginDeployment(row);
             try
             {
@@ -104,14 +107,14 @@ namespace SBKube.Core.Engine
                 {
                     AfterHelm(row, $"Helm's attempt failed ({message})", () =>
                     {
-                        session.Store.DropAttempt(pending.Id, action, failedDescription);
+                        session.Store.DropAttempt(pending.Id, action, failedDescription, errorId);
                         return pending;
                     });
                 }
                 else
                 {
                     Fill(result, AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
-                        DeploymentStatus.Failed, helm.NewRevision, failedDescription, action)));
+                        DeploymentStatus.Failed, helm.NewRevision, failedDescription, action, errorId: errorId)));
                 }
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;
@@ -123,6 +126,74 @@ namespace SBKube.Core.Engine
                     result.Next.Namespace ??= row.Namespace;
                     result.Next.App ??= row.App;
                 }
+            }
+        }
+
+        /// <summary>
+        /// What a rollback or delete does before it changes an app: take the app's lock (and its namespace's with
+        /// <paramref name="wholeNamespace"/>), settle what an interrupted run left, and stop when asked to. An attempt
+        /// that ends here (refused by a lock, stopped, a pending row that cannot be settled) goes on the record in the
+        /// app's history as <paramref name="action"/>, and its error goes on to the caller.
+        /// </summary>
+        /// <returns>The leases, released together.</returns>
+        internal static async Task<IDisposable> HoldAsync(EngineSession session, DeploymentRecord app, string action, string description,
+            bool wholeNamespace, TimeSpan lockTimeout, CancellationToken stopping)
+        {
+            var leases = new List<LockLease>();
+            try
+            {
+                if (wholeNamespace)
+                {
+                    leases.Add(await session.LockAsync(app.Namespace, null, action, lockTimeout, stopping).ConfigureAwait(false));
+                }
+                leases.Add(await session.LockAsync(app.Namespace, app.App, action, lockTimeout, stopping).ConfigureAwait(false));
+                await Reconciler.SettleInterruptedAsync(session, app.Namespace, app.App, stopping).ConfigureAwait(false);
+                stopping.ThrowIfCancellationRequested();
+                return new Leases(leases);
+            }
+            catch (Exception e) when (!(e is StateStoreException))
+            {
+                leases.ForEach(l => l.Dispose());
+                bool cancelled = stopping.IsCancellationRequested;
+                (string message, string errorId) = session.Describe(e);
+                await RecordAttemptAsync(session, app.Context, app.Namespace, app.App, action,
+                    cancelled ? $"{description} (CANCELLED: stopped before it changed anything)" : $"{description} (FAILED: {message})",
+                    cancelled ? AuditOutcome.Cancelled : AuditOutcome.Failed, cancelled ? null : errorId).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private sealed class Leases : IDisposable
+        {
+            private readonly List<LockLease> _leases;
+
+            internal Leases(List<LockLease> leases) => _leases = leases;
+
+            public void Dispose()
+            {
+                for (int i = _leases.Count - 1; i >= 0; i--)
+                {
+                    _leases[i].Dispose();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Puts an attempt that made no revision on the record (refused by a lock, cancelled, failed before Helm).
+        /// A store that fails now is a warning: the attempt's own error is what the caller reports.
+        /// </summary>
+        /// <param name="outcome"><see cref="AuditOutcome.Failed"/> or <see cref="AuditOutcome.Cancelled"/>.</param>
+        internal static async Task RecordAttemptAsync(EngineSession session, string context, string ns, string app, string action,
+            string description, string outcome, string? errorId)
+        {
+            try
+            {
+                await session.CompleteProvenanceAsync().ConfigureAwait(false);
+                session.Store.RecordAttempt(context, ns, app, action, description, outcome, errorId);
+            }
+            catch (StateStoreException store)
+            {
+                session.Log.Warning($"{ns}/{app}: the {(outcome == AuditOutcome.Cancelled ? "cancelled" : "failed")} attempt could not be recorded: {store.Message}");
             }
         }
 

@@ -115,13 +115,8 @@ namespace SBKube.Core.Engine
                 return result;
             }
 
-            using LockLease? namespaceLock = options.Lock
-                ? await _session.LockAsync(target.Namespace, null, "rollback", options.LockTimeout, ct).ConfigureAwait(false)
-                : null;
-            using LockLease appLock = await _session.LockAsync(target.Namespace, target.App, "rollback", options.LockTimeout, ct)
-                .ConfigureAwait(false);
-            await Reconciler.SettleInterruptedAsync(_session, target.Namespace, target.App, ct).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
+            using IDisposable locks = await RevisionRecorder.HoldAsync(_session, target, HistoryAction.Rollback, description,
+                options.Lock, options.LockTimeout, ct).ConfigureAwait(false);
             if (helmRevision.HasValue && _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context) != plan.RecordedHelmRevision)
             {
                 // Another run changed the release while this one waited for the lock: its history may have dropped

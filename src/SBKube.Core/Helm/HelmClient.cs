@@ -35,9 +35,10 @@ namespace SBKube.Core.Helm
         private readonly HelmOptions _options;
         private readonly ToolRunner _runner;
         private readonly object _versionLock = new object();
-        private Task<int>? _major;
+        private Task<HelmVersion>? _version;
 
-        private static readonly ConcurrentDictionary<string, int> MajorByExecutable = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, HelmVersion> VersionByExecutable =
+            new ConcurrentDictionary<string, HelmVersion>(StringComparer.Ordinal);
 
         /// <summary>The binary <paramref name="executable"/> names (a path, or a name found on PATH) and its write time; null when not found.</summary>
         private static string? ExecutableKey(string executable)
@@ -74,33 +75,50 @@ namespace SBKube.Core.Helm
         /// Helm's major version, asked once per process for a given helm binary: the answer is kept
         /// under the binary's resolved path and write time, so an upgraded or replaced helm is asked again.
         /// </summary>
-        public Task<int> GetMajorVersionAsync(CancellationToken ct = default)
+        public async Task<int> GetMajorVersionAsync(CancellationToken ct = default) => (await GetVersionAsync(ct).ConfigureAwait(false)).Major;
+
+        /// <summary>The version as <c>helm version --short</c> says it, without its build suffix (<c>v4.1.4</c>).</summary>
+        public async Task<string> GetVersionTextAsync(CancellationToken ct = default) => (await GetVersionAsync(ct).ConfigureAwait(false)).Text;
+
+        private Task<HelmVersion> GetVersionAsync(CancellationToken ct)
         {
             lock (_versionLock)
             {
                 // Concurrent callers share one question; a failed or cancelled one is asked again next time.
-                if (_major == null || _major.IsFaulted || _major.IsCanceled)
+                if (_version == null || _version.IsFaulted || _version.IsCanceled)
                 {
-                    _major = DetectMajorVersionAsync(ct);
+                    _version = DetectVersionAsync(ct);
                 }
-                return _major;
+                return _version;
             }
         }
 
-        private async Task<int> DetectMajorVersionAsync(CancellationToken ct)
+        private async Task<HelmVersion> DetectVersionAsync(CancellationToken ct)
         {
             string? key = ExecutableKey(_options.Executable);
-            if (key != null && MajorByExecutable.TryGetValue(key, out int known))
+            if (key != null && VersionByExecutable.TryGetValue(key, out HelmVersion? known))
             {
                 return known;
             }
             ToolResult r = await RunAsync(new List<string> { "version", "--short" }, null, null, ct, global: false).ConfigureAwait(false);
-            int major = HelmOutput.ParseMajorVersion(r.StandardOutput);
+            var version = new HelmVersion(HelmOutput.ParseMajorVersion(r.StandardOutput), r.StandardOutput.Trim().Split('+')[0]);
             if (key != null)
             {
-                MajorByExecutable[key] = major;
+                VersionByExecutable[key] = version;
             }
-            return major;
+            return version;
+        }
+
+        private sealed class HelmVersion
+        {
+            public HelmVersion(int major, string text)
+            {
+                Major = major;
+                Text = text;
+            }
+
+            public int Major { get; }
+            public string Text { get; }
         }
 
         /// <summary>

@@ -91,16 +91,33 @@ namespace SBKube.Core.State
         public int Chart { get; }
     }
 
-    /// <summary>One row of deployment_history.</summary>
-    public sealed class HistoryEntry
+    /// <summary>One row of deployment_history: what was done, when, by whom, from where and with what.</summary>
+    public class HistoryEntry
     {
         public long Id { get; set; }
         public long? DeploymentId { get; set; }
         public string Action { get; set; } = "";
-        /// <summary>Timestamp in local time, as Get-Item's LastWriteTime; TimestampUtc is the same instant in UTC.</summary>
+        /// <summary>When it happened in local time, as Get-Item's LastWriteTime; TimestampUtc is the same instant in UTC.</summary>
         public DateTime Timestamp => TimestampUtc.ToLocalTime();
         public DateTime TimestampUtc { get; set; }
         public string? User { get; set; }
         public string? Description { get; set; }
+        /// <summary>The app a row without a revision is about (an attempt); the revision's own row says it otherwise.</summary>
+        public string? Context { get; set; }
+        public string? Namespace { get; set; }
+        public string? App { get; set; }
+        /// <summary>How an attempt ended, as recorded (Failed, Cancelled); null for rows whose revision says it, or older rows.</summary>
+        public string? RecordedOutcome { get; set; }
+        /// <summary>The ErrorId of a failed or refused attempt (LockHeld, Helm.ChartNotFound, ...).</summary>
+        public string? ErrorId { get; set; }
+        public string? Host { get; set; }
+        public int? ProcessId { get; set; }
+        /// <summary>The CI or automation run that made it (a URL where the system gives one).</summary>
+        public string? CiRun { get; set; }
+        /// <summary>The git commit of the config folder an apply read, and whether the folder differed from it.</summary>
+        public string? ConfigCommit { get; set; }
+        public bool? ConfigDirty { get; set; }
+        public string? HelmVersion { get; set; }
+        public string? SbkubeVersion { get; set; }
     }
 }

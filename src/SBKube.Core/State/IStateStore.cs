@@ -14,11 +14,14 @@ namespace SBKube.Core.State
         /// </param>
         /// <param name="chart">The chart as Helm reports it deployed; null keeps the one the row was begun with.</param>
         DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description, string action,
-            string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null);
+            string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null,
+            string? errorId = null);
         /// <summary>Ends a pending revision Helm never recorded: the row goes, the attempt stays in the app's history.</summary>
-        void DropAttempt(long id, string action, string description);
-        /// <summary>Puts an attempt that made no revision on the record, as a history row of the app.</summary>
-        void RecordAttempt(string context, string ns, string app, string action, string description);
+        void DropAttempt(long id, string action, string description, string? errorId);
+        /// <summary>Puts an attempt that made no revision (refused, cancelled, failed before Helm) on the record, as a history row of the app.</summary>
+        void RecordAttempt(string context, string ns, string app, string action, string description, string outcome, string? errorId);
+        /// <summary>Who makes the changes, from where and with what; written with every history row.</summary>
+        RunProvenance Provenance { get; }
         DeploymentRecord? Get(string ns, string app, int revision, string? context = null);
         DeploymentRecord? GetDeployed(string ns, string app, string? context = null);
         /// <summary>The deployed revision of every app of a namespace in one kube context.</summary>

@@ -19,9 +19,9 @@ namespace SBKube.Core.State
 
         /// <summary>
         /// Writes every revision (filtered by namespace/app/context) with its history as a JSON document:
-        /// <c>{ format, schema_version, exported_at, deployments: [ { columns…, config, history: […] } ] }</c>.
-        /// The config snapshot is NOT redacted: this is a backup format. Row ids are local to a database and
-        /// are left out; history rows whose deployment is gone are not exported.
+        /// <c>{ format, schema_version, exported_at, deployments: [ { columns…, config, history: […] } ], attempts: […] }</c>,
+        /// attempts being the history rows without a revision. The config snapshot is NOT redacted: this is a backup
+        /// format. Row ids are local to a database and are left out; history rows whose deployment is gone are not exported.
         /// </summary>
         public void Export(Stream output, string? ns = null, string? app = null, string? context = null)
         {
@@ -55,6 +55,19 @@ namespace SBKube.Core.State
                         {
                             w.Flush();
                         }
+                    }
+                }
+                w.WriteEndArray();
+                // Attempts that made no revision, and lock takeovers (which concern no app) when nothing is filtered.
+                w.WriteStartArray("attempts");
+                using (DbCommand cmd = Command(conn,
+                    $"SELECT {HistoryColumns()} FROM deployment_history h {(where.Length == 0 ? "WHERE" : where + " AND")} h.deployment_id IS NULL ORDER BY h.id",
+                    tx, p.ToArray()))
+                using (DbDataReader r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        WriteHistoryJson(w, ReadHistory(Values(r), new HistoryEntry()), withApp: true);
                     }
                 }
                 w.WriteEndArray();
@@ -97,25 +110,17 @@ namespace SBKube.Core.State
         {
             var map = new Dictionary<long, List<HistoryEntry>>();
             using DbCommand cmd = Command(conn,
-                "SELECT h.id, h.deployment_id, h.action, h.timestamp, h.\"user\", h.description FROM deployment_history h " +
+                $"SELECT {HistoryColumns()} FROM deployment_history h " +
                 $"WHERE h.deployment_id IN (SELECT id FROM deployments {where}) ORDER BY h.deployment_id, h.id", tx, p.ToArray());
             using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
-                long deploymentId = r.GetInt64(1);
-                if (!map.TryGetValue(deploymentId, out List<HistoryEntry>? list))
+                HistoryEntry h = ReadHistory(Values(r), new HistoryEntry());
+                if (!map.TryGetValue(h.DeploymentId!.Value, out List<HistoryEntry>? list))
                 {
-                    map[deploymentId] = list = new List<HistoryEntry>();
+                    map[h.DeploymentId.Value] = list = new List<HistoryEntry>();
                 }
-                list.Add(new HistoryEntry
-                {
-                    Id = r.GetInt64(0),
-                    DeploymentId = deploymentId,
-                    Action = r.IsDBNull(2) ? "" : r.GetString(2),
-                    TimestampUtc = ReadTime(r, 3),
-                    User = r.IsDBNull(4) ? null : r.GetString(4),
-                    Description = r.IsDBNull(5) ? null : r.GetString(5),
-                });
+                list.Add(h);
             }
             return map;
         }
@@ -145,12 +150,7 @@ namespace SBKube.Core.State
             w.WriteStartArray("history");
             foreach (HistoryEntry h in history ?? Enumerable.Empty<HistoryEntry>())
             {
-                w.WriteStartObject();
-                w.WriteString("action", h.Action);
-                WriteTime(w, "timestamp", h.TimestampUtc);
-                w.WriteString("user", h.User);
-                w.WriteString("description", h.Description);
-                w.WriteEndObject();
+                WriteHistoryJson(w, h, withApp: false);
             }
             w.WriteEndArray();
             w.WriteEndObject();

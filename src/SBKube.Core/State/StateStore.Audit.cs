@@ -32,24 +32,15 @@ namespace SBKube.Core.State
             RunOnce(conn =>
             {
                 using IRowReader r = _backend.Query(conn,
-                    "SELECT h.id, h.timestamp, h.action, COALESCE(d.context, h.context), COALESCE(d.namespace, h.namespace), COALESCE(d.app, h.app), " +
-                    "d.revision, d.status, h.\"user\", h.description " +
-                    $"FROM deployment_history h LEFT JOIN deployments d ON d.id = h.deployment_id {where} ORDER BY h.id", p.ToArray());
+                    "SELECT " + HistoryColumns("COALESCE(d.context, h.context), COALESCE(d.namespace, h.namespace), COALESCE(d.app, h.app)") +
+                    $", d.revision, d.status FROM deployment_history h LEFT JOIN deployments d ON d.id = h.deployment_id {where} ORDER BY h.id",
+                    p.ToArray());
                 while (r.Read())
                 {
-                    onRow(new AuditEntry
-                    {
-                        Id = r.Int64(0),
-                        TimestampUtc = TimeValue(r.Value(1)),
-                        Action = r.Text(2),
-                        Context = r.TextOrNull(3),
-                        Namespace = r.TextOrNull(4),
-                        App = r.TextOrNull(5),
-                        Revision = r.Int32OrNull(6),
-                        Status = r.TextOrNull(7),
-                        User = r.TextOrNull(8),
-                        Description = r.TextOrNull(9),
-                    });
+                    AuditEntry entry = ReadHistory(r.Value, new AuditEntry());
+                    entry.Revision = r.Int32OrNull(HistoryColumnCount);
+                    entry.Status = r.TextOrNull(HistoryColumnCount + 1);
+                    onRow(entry);
                 }
                 return 0;
             });

@@ -84,7 +84,8 @@ namespace SBKube.Core.State
         /// deployed revision (superseded); <c>failed</c> leaves it deployed.
         /// </summary>
         public DeploymentRecord FinishDeployment(long id, string status, int? helmRevision, string? description,
-            string action, string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null) => Write((conn, tx) =>
+            string action, string? user = null, string? supersededFailedBecause = null, string? chart = null, string? chartVersion = null,
+            string? errorId = null) => Write((conn, tx) =>
         {
             DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
@@ -103,7 +104,8 @@ namespace SBKube.Core.State
                 "description = COALESCE(@desc, description), chart = COALESCE(@chart, chart), chart_version = COALESCE(@cv, chart_version), " +
                 "owner_pid = NULL, owner_host = NULL, owner_instance = NULL WHERE id = @id", tx,
                 ("@st", status), ("@hr", helmRevision), ("@desc", description), ("@chart", chart), ("@cv", chartVersion), ("@id", id));
-            AddHistory(conn, tx, id, action, description ?? row.Description, user);
+            AddHistory(conn, tx, id, action, description ?? row.Description, user,
+                status == DeploymentStatus.Failed ? AuditOutcome.Failed : null, errorId);
             return ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).Single();
         });
 
@@ -111,7 +113,7 @@ namespace SBKube.Core.State
         /// Ends a pending revision that Helm never recorded (it failed before it reached the cluster): the row goes,
         /// so revision numbers stay consecutive, and the attempt stays on the record as a history row of the app.
         /// </summary>
-        public void DropAttempt(long id, string action, string description) => Write((conn, tx) =>
+        public void DropAttempt(long id, string action, string description, string? errorId) => Write((conn, tx) =>
         {
             DeploymentRecord row = ReadRecords(conn, "WHERE id = @id", tx, ("@id", id)).SingleOrDefault()
                 ?? throw new StateStoreException(StateStoreErrorKind.NotFound, Path, $"Deployment row {id} no longer exists.");
@@ -120,7 +122,8 @@ namespace SBKube.Core.State
                 "UPDATE revision_counters SET last_revision = last_revision - 1 " +
                 "WHERE context = @c AND namespace = @n AND app = @a AND last_revision = @r", tx,
                 ("@c", row.Context), ("@n", row.Namespace), ("@a", row.App), ("@r", row.Revision));
-            AddAttempt(conn, tx, row.Context, row.Namespace, row.App, action, description);
+            AddHistory(conn, tx, null, action, description, outcome: AuditOutcome.Failed, errorId: errorId,
+                app: (row.Context, row.Namespace, row.App));
             return 0;
         });
 
@@ -144,25 +147,6 @@ namespace SBKube.Core.State
             }
             return 0;
         });
-
-        /// <summary>Puts an attempt that made no revision on the record, as a history row of the app.</summary>
-        public void RecordAttempt(string context, string ns, string app, string action, string description) =>
-            Write((conn, tx) => { AddAttempt(conn, tx, context, ns, app, action, description); return 0; });
-
-        private void AddAttempt(DbConnection conn, DbTransaction tx, string context, string ns, string app, string action, string description) =>
-            Execute(conn,
-                "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description, context, namespace, app) " +
-                "VALUES (NULL, @a, @t, @u, @desc, @c, @n, @app)",
-                tx, ("@a", action), ("@t", Now()), ("@u", CurrentProcess.User), ("@desc", description), ("@c", context), ("@n", ns), ("@app", app));
-
-        internal void AddHistory(DbConnection conn, DbTransaction tx, long? deploymentId, string action,
-            string? description, string? user = null)
-        {
-            Execute(conn,
-                "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description) VALUES (@d, @a, @t, @u, @desc)",
-                tx, ("@d", deploymentId), ("@a", action), ("@t", Now()), ("@u", user ?? CurrentProcess.User),
-                ("@desc", description));
-        }
 
         /// <summary>Rows of the state list, oldest revision first within each app.</summary>
         public IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null,
@@ -304,21 +288,11 @@ namespace SBKube.Core.State
             var p = new List<(string, object?)>();
             string where = Where(p, ("deployment_id", deploymentId), ("action", action));
             var list = new List<HistoryEntry>();
-            using DbCommand cmd = Command(conn,
-                "SELECT id, deployment_id, action, timestamp, \"user\", description FROM deployment_history " + where + " ORDER BY id",
-                null, p.ToArray());
+            using DbCommand cmd = Command(conn, $"SELECT {HistoryColumns()} FROM deployment_history h {where} ORDER BY h.id", null, p.ToArray());
             using DbDataReader r = cmd.ExecuteReader();
             while (r.Read())
             {
-                list.Add(new HistoryEntry
-                {
-                    Id = r.GetInt64(0),
-                    DeploymentId = r.IsDBNull(1) ? (long?)null : r.GetInt64(1),
-                    Action = r.GetString(2),
-                    TimestampUtc = ReadTime(r, 3),
-                    User = r.IsDBNull(4) ? null : r.GetString(4),
-                    Description = r.IsDBNull(5) ? null : r.GetString(5),
-                });
+                list.Add(ReadHistory(Values(r), new HistoryEntry()));
             }
             return (IReadOnlyList<HistoryEntry>)list;
         });

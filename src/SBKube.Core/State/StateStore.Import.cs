@@ -18,6 +18,9 @@ namespace SBKube.Core.State
         /// <summary>Already present with the same config_hash and status.</summary>
         public int Skipped { get; set; }
         public int Conflicts => ConflictDetails.Count;
+        /// <summary>History rows without a revision (attempts, lock takeovers) added, and those already present.</summary>
+        public int AttemptsImported { get; set; }
+        public int AttemptsSkipped { get; set; }
         public List<ImportConflict> ConflictDetails { get; } = new List<ImportConflict>();
         public bool WhatIf { get; set; }
     }
@@ -68,6 +71,15 @@ namespace SBKube.Core.State
                         throw Invalid(sourceName, $"deployments[{index}] is not an object");
                     }
                     ImportOne(conn, tx, d, index++, sourceName, result, touched, rules);
+                }
+                int attempt = 0;
+                foreach (JsonNode? node in doc["attempts"] as JsonArray ?? new JsonArray())
+                {
+                    if (!(node is JsonObject a))
+                    {
+                        throw Invalid(sourceName, $"attempts[{attempt}] is not an object");
+                    }
+                    ImportAttempt(conn, tx, a, attempt++, sourceName, result);
                 }
                 foreach ((string c, string n, string a) in touched)
                 {
@@ -211,7 +223,7 @@ namespace SBKube.Core.State
                 ("@c", context), ("@n", ns), ("@a", app), ("@r", revision),
                 ("@rel", Text(d["release_name"])), ("@type", Text(d["app_type"]) ?? "helm"), ("@chart", Text(d["chart"])),
                 ("@ref", Text(d["chart_ref"])), ("@ver", Text(d["chart_version"])), ("@st", status),
-                ("@hr", Int(d["helm_revision"])), ("@at", StoredTime(d["deployed_at"], "deployed_at", index, source)), ("@desc", Text(d["description"])),
+                ("@hr", Int(d["helm_revision"])), ("@at", StoredTime(d["deployed_at"], "deployed_at", $"deployments[{index}]", source)), ("@desc", Text(d["description"])),
                 ("@cfg", configText), ("@hash", hash), ("@pid", Int(d["owner_pid"])), ("@host", Text(d["owner_host"])),
                 ("@inst", Text(d["owner_instance"]))), CultureInfo.InvariantCulture);
             if (d["history"] is JsonArray history)
@@ -220,15 +232,31 @@ namespace SBKube.Core.State
                 {
                     if (h is JsonObject entry)
                     {
-                        Execute(conn,
-                            "INSERT INTO deployment_history (deployment_id, action, timestamp, \"user\", description) VALUES (@d, @a, @t, @u, @desc)",
-                            tx, ("@d", id), ("@a", Text(entry["action"]) ?? ""), ("@t", StoredTime(entry["timestamp"], "history timestamp", index, source)),
-                            ("@u", Text(entry["user"])), ("@desc", Text(entry["description"])));
+                        InsertHistory(conn, tx, StoredTime(entry["timestamp"], "history timestamp", $"deployments[{index}]", source), HistoryFromJson(entry, id));
                     }
                 }
             }
             result.Imported++;
             touched.Add((context, ns, app));
+        }
+
+        /// <summary>An attempt (a history row without a revision) unless the database has the same one already.</summary>
+        private void ImportAttempt(DbConnection conn, DbTransaction tx, JsonObject a, int index, string? source, ImportResult result)
+        {
+            HistoryEntry h = HistoryFromJson(a, null);
+            object? at = StoredTime(a["timestamp"], "timestamp", $"attempts[{index}]", source);
+            long same = Convert.ToInt64(Scalar(conn,
+                "SELECT COUNT(*) FROM deployment_history WHERE deployment_id IS NULL AND action = @a AND timestamp = @t " +
+                "AND COALESCE(namespace, '') = @n AND COALESCE(app, '') = @app AND COALESCE(description, '') = @desc", tx,
+                ("@a", h.Action), ("@t", at), ("@n", h.Namespace ?? ""), ("@app", h.App ?? ""), ("@desc", h.Description ?? "")),
+                CultureInfo.InvariantCulture);
+            if (same > 0)
+            {
+                result.AttemptsSkipped++;
+                return;
+            }
+            InsertHistory(conn, tx, at, h);
+            result.AttemptsImported++;
         }
 
         /// <summary>
@@ -253,7 +281,7 @@ namespace SBKube.Core.State
         /// Back to the store's time form (UTC text in SQLite, so comparison with '2025-01-01' keeps working).
         /// SQLite keeps text that is not a time as it was; a PostgreSQL timestamp column cannot hold it.
         /// </summary>
-        private object? StoredTime(JsonNode? node, string field, int index, string? source)
+        private object? StoredTime(JsonNode? node, string field, string where, string? source)
         {
             string? text = Text(node);
             if (text == null)
@@ -267,7 +295,7 @@ namespace SBKube.Core.State
             }
             return BackendImpl is SqliteBackend
                 ? text
-                : throw Invalid(source, $"deployments[{index}] has a {field} '{text}' that is not a time");
+                : throw Invalid(source, $"{where} has a {field} '{text}' that is not a time");
         }
 
         private static SbkubeException Invalid(string? source, string why) =>

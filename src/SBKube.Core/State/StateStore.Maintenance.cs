@@ -36,6 +36,8 @@ namespace SBKube.Core.State
         /// <summary>The newest revision's time in local time, as Get-Item's LastWriteTime; NewestUtc is the same instant in UTC.</summary>
         public DateTime Newest => NewestUtc.ToLocalTime();
         public DateTime NewestUtc { get; set; }
+        /// <summary>Attempts of the app that made no revision (history rows), older than its oldest revision kept.</summary>
+        public int Attempts { get; set; }
         /// <summary>True when nothing was removed (WhatIf).</summary>
         public bool WhatIf { get; set; }
 
@@ -90,6 +92,13 @@ namespace SBKube.Core.State
                 "FROM (SELECT app_key, COUNT(*) AS n, MIN(revision) AS first_revision, MAX(revision) AS last_revision, " +
                 $"MIN(deployed_at) AS oldest, MAX(deployed_at) AS newest FROM {PruneIds} GROUP BY app_key) AS s " +
                 $"JOIN {PruneApps} a ON a.app_key = s.app_key ORDER BY a.namespace, a.app, a.context";
+            // An attempt (a history row without a revision) of an app with revisions pruned goes once it is older than
+            // every revision the app keeps (and than the cutoff): the record left reads on from its oldest revision.
+            string attempts = $"FROM deployment_history h JOIN {PruneApps} a ON a.context = h.context AND a.namespace = h.namespace AND a.app = h.app " +
+                $"WHERE h.deployment_id IS NULL AND EXISTS (SELECT 1 FROM {PruneIds} i WHERE i.app_key = a.app_key)" +
+                (request.OlderThanUtc.HasValue ? " AND h.timestamp < @cutoff" : "") +
+                " AND h.timestamp < (SELECT MIN(d.deployed_at) FROM deployments d WHERE d.context = h.context AND d.namespace = h.namespace " +
+                $"AND d.app = h.app AND d.id NOT IN (SELECT id FROM {PruneIds}))";
             List<PruneSummary> Summarize(DbConnection conn, DbTransaction? tx)
             {
                 DropPruneTables(conn, tx);
@@ -119,6 +128,18 @@ namespace SBKube.Core.State
                         WhatIf = request.WhatIf,
                     });
                 }
+                r.Close();
+                using DbCommand counts = Command(conn, $"SELECT a.app_key, a.context, a.namespace, a.app, COUNT(*) {attempts} GROUP BY a.app_key, a.context, a.namespace, a.app",
+                    tx, p.ToArray());
+                using DbDataReader c = counts.ExecuteReader();
+                while (c.Read())
+                {
+                    PruneSummary? app = list.FirstOrDefault(s => s.Context == c.GetString(1) && s.Namespace == c.GetString(2) && s.App == c.GetString(3));
+                    if (app != null)
+                    {
+                        app.Attempts = Convert.ToInt32(c.GetValue(4), CultureInfo.InvariantCulture);
+                    }
+                }
                 return list;
             }
             if (request.WhatIf)
@@ -137,6 +158,7 @@ namespace SBKube.Core.State
                 void Delete()
                 {
                     // Explicit, not only ON DELETE CASCADE: a DB touched by tools without foreign keys may lack it.
+                    Execute(conn, $"DELETE FROM deployment_history WHERE id IN (SELECT h.id {attempts})", tx, p.ToArray());
                     Execute(conn, $"DELETE FROM deployment_history WHERE deployment_id IN (SELECT id FROM {PruneIds})", tx);
                     Execute(conn, $"DELETE FROM deployments WHERE id IN (SELECT id FROM {PruneIds})", tx);
                 }

@@ -36,7 +36,7 @@ namespace SBKube.PowerShell.Cmdlets
         public string[]? Action { get; set; }
 
         [Parameter]
-        [ValidateSet(AuditOutcome.Succeeded, AuditOutcome.Failed, AuditOutcome.Pending)]
+        [ValidateSet(AuditOutcome.Succeeded, AuditOutcome.Failed, AuditOutcome.Cancelled, AuditOutcome.Pending)]
         public string[]? Outcome { get; set; }
 
         /// <summary>Who acted (user@host); wildcards such as *@ci-runner.</summary>

@@ -33,6 +33,33 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
+        public void Attempts_older_than_every_revision_kept_go_with_the_revisions_of_their_time()
+        {
+            using var db = new OpsDb();
+            db.Store.RecordAttempt("", "prod", "api", HistoryAction.Deploy, "Initial deployment (FAILED: no chart)", AuditOutcome.Failed, "Helm.ChartNotFound");
+            db.Clock.Advance(TimeSpan.FromHours(1));
+            db.Deploy("prod", "api");                                          // r1
+            db.Deploy("prod", "api");                                          // r2
+            db.Store.RecordAttempt("", "prod", "api", HistoryAction.Upgrade, "Updated values (CANCELLED: stopped)", AuditOutcome.Cancelled, null);
+            db.Clock.Advance(TimeSpan.FromHours(1));
+            db.Deploy("prod", "api");                                          // r3, deployed
+            db.Store.RecordAttempt("", "prod", "web", HistoryAction.Deploy, "Initial deployment (FAILED: lock)", AuditOutcome.Failed, "LockHeld");
+            const string Attempts = "SELECT COUNT(*) FROM deployment_history WHERE deployment_id IS NULL";
+            var request = new PruneRequest { KeepLast = 2, WhatIf = true };
+
+            PruneSummary would = Assert.Single(db.Store.PruneBySummary(request));
+
+            Assert.Equal(("api", 1, 1), (would.App, would.Revisions, would.Attempts));
+            Assert.Equal(3, OpsDb.Count(db.StatePath, Attempts));
+            request.WhatIf = false;
+            PruneSummary removed = Assert.Single(db.Store.PruneBySummary(request));
+            Assert.Equal(1, removed.Attempts);
+            // The cancelled upgrade is newer than r2, which stays; web had no revision pruned, so its attempt stays too.
+            Assert.Equal(2, OpsDb.Count(db.StatePath, Attempts));
+            Assert.Equal(0, OpsDb.Count(db.StatePath, Attempts + " AND error_id = 'Helm.ChartNotFound'"));
+        }
+
+        [Fact]
         public void A_prune_reports_per_app_what_went_or_would_go()
         {
             using var db = new OpsDb();

@@ -70,7 +70,9 @@ namespace SBKube.Core.Tests.State
             Sql("DROP TABLE sbkube_settings");
             Sql("ALTER TABLE deployments DROP COLUMN owner_instance");
             Sql("ALTER TABLE locks DROP COLUMN instance");
-            Sql("ALTER TABLE deployment_history DROP COLUMN context, DROP COLUMN namespace, DROP COLUMN app");
+            Sql("ALTER TABLE deployment_history DROP COLUMN context, DROP COLUMN namespace, DROP COLUMN app, DROP COLUMN outcome, " +
+                "DROP COLUMN error_id, DROP COLUMN host, DROP COLUMN pid, DROP COLUMN ci_run, DROP COLUMN config_commit, " +
+                "DROP COLUMN config_dirty, DROP COLUMN helm_version, DROP COLUMN sbkube_version");
             Sql("DROP TABLE revision_counters");
             Sql("UPDATE sbkube_schema_version SET version = 1");
 

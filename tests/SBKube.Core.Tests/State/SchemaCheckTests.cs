@@ -60,17 +60,25 @@ namespace SBKube.Core.Tests.State
         [Fact]
         public void A_version_1_store_migrates_and_gets_a_fingerprint_key_of_its_own()
         {
-            _db.Deploy("ns", "app");
-            OpsDb.Exec(_db.StatePath, "DROP TABLE sbkube_settings; ALTER TABLE deployments DROP COLUMN owner_instance; ALTER TABLE locks DROP COLUMN instance; " +
-                "ALTER TABLE deployment_history DROP COLUMN context; ALTER TABLE deployment_history DROP COLUMN namespace; " +
-                "ALTER TABLE deployment_history DROP COLUMN app; PRAGMA user_version = 1");
+            // Made by the migrations themselves up to version 1, as SBKube's first schema wrote it.
+            string path = _db.File("v1.db");
+            using (var conn = new SqliteConnection("Data Source=" + path))
+            {
+                conn.Open();
+                using var tx = conn.BeginTransaction();
+                SBKube.Core.State.Backends.SqliteMigrations.Apply(conn, tx, 0, 1);
+                StateStore.Execute(conn, "INSERT INTO deployments (namespace, app, revision, status) VALUES ('ns', 'app', 1, 'deployed'); " +
+                    "PRAGMA user_version = 1", tx);
+                tx.Commit();
+            }
             SqliteConnection.ClearAllPools();
 
-            StateStore store = StateStore.Open(_db.StatePath);
+            StateStore store = StateStore.Open(path);
 
-            Assert.Equal((long)StateStore.SchemaVersion, OpsDb.Count(_db.StatePath, "PRAGMA user_version"));
+            Assert.Equal((long)StateStore.SchemaVersion, OpsDb.Count(path, "PRAGMA user_version"));
             Assert.Equal(32, store.FingerprintKey()!.Length);
             Assert.Single(store.History("ns", "app"));
+            Assert.Equal(2, store.BeginDeployment(new NewDeployment { Namespace = "ns", App = "app", ReleaseName = "app" }).Revision);
         }
 
         [Fact]

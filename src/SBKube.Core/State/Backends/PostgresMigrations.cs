@@ -79,6 +79,10 @@ CREATE TABLE locks (
   PRIMARY KEY (context, namespace, app)
 );
 " + StateStore.CountersFromDeployments,
+            // 5 → 6: how each attempt ended, and who made it from where with what (RunProvenance).
+            "ALTER TABLE deployment_history ADD COLUMN outcome text, ADD COLUMN error_id text, ADD COLUMN host text, ADD COLUMN pid integer, " +
+            "ADD COLUMN ci_run text, ADD COLUMN config_commit text, ADD COLUMN config_dirty boolean, ADD COLUMN helm_version text, " +
+            "ADD COLUMN sbkube_version text;",
         };
 
         internal static int Latest => Steps.Length;

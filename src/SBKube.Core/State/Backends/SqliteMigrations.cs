@@ -82,6 +82,12 @@ CREATE TABLE IF NOT EXISTS locks (
   PRIMARY KEY (context, namespace, app)
 );
 " + StateStore.CountersFromDeployments,
+            // 5 → 6: how each attempt ended, and who made it from where with what (RunProvenance).
+            "ALTER TABLE deployment_history ADD COLUMN outcome TEXT; ALTER TABLE deployment_history ADD COLUMN error_id TEXT; " +
+            "ALTER TABLE deployment_history ADD COLUMN host TEXT; ALTER TABLE deployment_history ADD COLUMN pid INTEGER; " +
+            "ALTER TABLE deployment_history ADD COLUMN ci_run TEXT; ALTER TABLE deployment_history ADD COLUMN config_commit TEXT; " +
+            "ALTER TABLE deployment_history ADD COLUMN config_dirty INTEGER; ALTER TABLE deployment_history ADD COLUMN helm_version TEXT; " +
+            "ALTER TABLE deployment_history ADD COLUMN sbkube_version TEXT;",
         };
 
         internal static int Latest => Steps.Length;
