@@ -181,6 +181,12 @@ Describe 'Every attempt names who ran it, from where, and with what' {
         $row.CiRun | Should -Be $run
     }
 
+    It 'metrics count the failed attempts per app; the cancelled one is not a failure' {
+        $text = Export-SbkubeMetrics
+        $text | Should -Match '(?m)^sbkube_failed_attempts\{namespace="state-demo",app="redis"\} 2$'
+        $text | Should -Match '(?m)^# TYPE sbkube_failed_attempts gauge$'
+    }
+
     It 'Export-SbkubeState and Import-SbkubeState carry every audit row, attempts included' {
         $file = Join-Path $s.Dir 'audit.json'
         Export-SbkubeState -Path $file

@@ -70,6 +70,12 @@ namespace SBKube.Core.Metrics
             {
                 Sample(sb, "sbkube_failed_deployments", a, null, a.Failed);
             }
+            Family(sb, "sbkube_failed_attempts", "gauge",
+                "Attempts that failed before they made a revision (refused by a lock, failed before Helm recorded anything), among the history still recorded per app (pruning lowers it).");
+            foreach (AppMetrics a in apps)
+            {
+                Sample(sb, "sbkube_failed_attempts", a, null, a.FailedAttempts);
+            }
             Family(sb, "sbkube_lock_held", "gauge", "1 while an unexpired SBKube lock is held on the namespace, else 0.");
             foreach (KeyValuePair<string, bool> l in locks)
             {

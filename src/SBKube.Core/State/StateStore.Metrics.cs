@@ -16,6 +16,8 @@ namespace SBKube.Core.State
         public long Rollbacks { get; set; }
         /// <summary>Stuck releases Repair-SbkubeState recovered (action recover).</summary>
         public long Recoveries { get; set; }
+        /// <summary>Attempts that failed before they made a revision (refused by a lock, failed before Helm recorded anything).</summary>
+        public long FailedAttempts { get; set; }
         /// <summary>UTC time of the app's latest revision; null when unknown.</summary>
         public DateTime? LastDeployedAt { get; set; }
         /// <summary>Status of the latest revision (<c>unknown</c> when empty).</summary>
@@ -102,7 +104,7 @@ namespace SBKube.Core.State
                 .ToList();
         }
 
-        /// <summary>Rollbacks and recoveries per app, from the history rows still recorded.</summary>
+        /// <summary>Rollbacks, recoveries and failed attempts per app, from the history rows still recorded.</summary>
         private static void ReadActionCounts(DbConnection conn, DbTransaction tx, List<AppMetrics> apps)
         {
             var byApp = apps.ToDictionary(a => (a.Namespace, a.App));
@@ -117,6 +119,19 @@ namespace SBKube.Core.State
                 {
                     long count = Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture);
                     if (r.GetString(2) == HistoryAction.Rollback) a.Rollbacks = count; else a.Recoveries = count;
+                }
+            }
+            r.Close();
+            // Rows written before outcomes were stored are attempts that failed: nothing else made a row without a revision.
+            using DbCommand attempts = Command(conn,
+                "SELECT namespace, app, COUNT(*) FROM deployment_history WHERE deployment_id IS NULL AND app IS NOT NULL " +
+                "AND COALESCE(outcome, @failed) = @failed GROUP BY namespace, app", tx, ("@failed", AuditOutcome.Failed));
+            using DbDataReader f = attempts.ExecuteReader();
+            while (f.Read())
+            {
+                if (byApp.TryGetValue((f.GetString(0), f.GetString(1)), out AppMetrics? a))
+                {
+                    a.FailedAttempts = Convert.ToInt64(f.GetValue(2), CultureInfo.InvariantCulture);
                 }
             }
         }
