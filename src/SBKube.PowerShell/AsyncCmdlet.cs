@@ -16,7 +16,7 @@ namespace SBKube.PowerShell
     /// recorded, and nothing new starts. Engine threads write through <see cref="PostOutput"/> and
     /// <see cref="EngineLog"/>.
     /// </summary>
-    public abstract class AsyncCmdlet : SbkubeCmdlet, IDisposable
+    public abstract class AsyncCmdlet : ContextCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private PipelinePump? _pump;

@@ -119,7 +119,7 @@ namespace SBKube.Core.Engine
         }
 
         internal static string ChartLabel(RevisionSnapshot s) =>
-            s.AppType == "yaml"
+            s.Kind == AppType.Yaml
                 ? "manifests"
                 : s.ChartVersion != null ? $"{s.ChartName}-{s.ChartVersion}" : s.ChartName ?? s.ChartRef ?? "";
 
@@ -147,7 +147,7 @@ namespace SBKube.Core.Engine
             {
                 parts.Add(parts.Count == 0 ? "Updated values" : "updated values");
             }
-            if (previous.AppType == "yaml" && !ManifestsEqual(previous, next))
+            if (previous.Kind == AppType.Yaml && !ManifestsEqual(previous, next))
             {
                 parts.Add(parts.Count == 0 ? "Updated manifests" : "updated manifests");
             }

@@ -29,7 +29,7 @@ namespace SBKube.Core.Engine
         public string? ChartVersion { get; set; }
         public int? HelmRevision { get; set; }
         public string Context { get; set; } = "";
-        public string AppType { get; set; } = "helm";
+        public string AppType { get; set; } = StoredAppType.Helm;
         /// <summary>Merged values as nested ordered dictionaries, in the snapshot's order.</summary>
         public OrderedDictionary Values { get; set; } = new OrderedDictionary();
         /// <summary>Manifest apps: the recorded manifest files.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.State;
 
@@ -49,7 +50,7 @@ namespace SBKube.Core.Engine
         public static Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, string? ns, string? app,
             CancellationToken ct = default) =>
             ReportAsync(session, session.Store.List(ns, app, ContextFilter(session), latestOnly: false)
-                .Where(r => r.Status == DeploymentStatus.Deployed && r.AppType == "helm"),
+                .Where(r => r.Status == DeploymentStatus.Deployed && r.Kind == AppType.Helm),
                 (deployed, helm, known) => Compare(deployed, helm, known), ct);
 
         /// <summary>
@@ -57,7 +58,7 @@ namespace SBKube.Core.Engine
         /// store recorded (after a restore of an older copy, or rows deleted by hand); reads helm list once per namespace.
         /// </summary>
         public static Task<IReadOnlyList<DriftReport>> FindHelmAheadAsync(EngineSession session, CancellationToken ct = default) =>
-            ReportAsync(session, session.Store.List(null, null, ContextFilter(session), latestOnly: true).Where(r => r.AppType == "helm"),
+            ReportAsync(session, session.Store.List(null, null, ContextFilter(session), latestOnly: true).Where(r => r.Kind == AppType.Helm),
                 (_, helm, known) => StoreBehind(helm, known), ct);
 
         private static string? ContextFilter(EngineSession session) => session.Context.Length == 0 ? null : session.Context;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.Kubectl;
 using SBKube.Core.Security;
@@ -96,7 +97,7 @@ namespace SBKube.Core.Engine
         public async Task<DeployOutcome> DeployAsync(RevisionSnapshot s, string app, string? description, CancellationToken ct)
         {
             EnsureLocksHeld(s.Namespace, app);
-            if (s.AppType == "yaml")
+            if (s.Kind == AppType.Yaml)
             {
                 await Kubectl.ApplyAsync(ManifestStream(s, withNamespace: s.CreateNamespace), s.Namespace, ct).ConfigureAwait(false);
                 return new DeployOutcome(null, null, null);
@@ -129,7 +130,7 @@ namespace SBKube.Core.Engine
         public async Task RemoveAsync(RevisionSnapshot s, string app, CancellationToken ct)
         {
             EnsureLocksHeld(s.Namespace, app);
-            if (s.AppType == "yaml")
+            if (s.Kind == AppType.Yaml)
             {
                 await Kubectl.DeleteAsync(ManifestStream(s, withNamespace: false), s.Namespace, ct).ConfigureAwait(false);
                 return;
@@ -144,7 +145,7 @@ namespace SBKube.Core.Engine
         /// </summary>
         internal async Task<HelmAfterFailure> HelmAfterFailureAsync(RevisionSnapshot s, string app)
         {
-            if (s.AppType != "helm")
+            if (s.Kind != AppType.Helm)
             {
                 return HelmAfterFailure.Unknown;
             }

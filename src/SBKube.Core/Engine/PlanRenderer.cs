@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 
 namespace SBKube.Core.Engine
@@ -13,7 +14,7 @@ namespace SBKube.Core.Engine
     {
         internal static async Task<PlannedApp> RenderAsync(EngineSession session, PlannedApp p, Func<Task> ensureSources)
         {
-            if (!p.ChangesCluster || p.Snapshot is not { AppType: "helm" } snapshot)
+            if (!p.ChangesCluster || p.Snapshot is not { Kind: AppType.Helm } snapshot)
             {
                 return p;
             }

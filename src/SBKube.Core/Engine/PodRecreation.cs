@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.Kubectl;
 using SBKube.Core.State;
@@ -21,7 +22,7 @@ namespace SBKube.Core.Engine
 
         public static async Task RunAsync(EngineSession session, RevisionSnapshot s, CancellationToken ct)
         {
-            IEnumerable<ManifestFile> manifests = s.AppType == "yaml"
+            IEnumerable<ManifestFile> manifests = s.Kind == AppType.Yaml
                 ? s.Manifests
                 : new[] { new ManifestFile("helm get manifest", await session.Helm.GetManifestAsync(s.ReleaseName, s.Namespace, ct).ConfigureAwait(false)) };
             if (!ManifestComparer.TryObjects(manifests, out IReadOnlyList<ManifestObject> objects))

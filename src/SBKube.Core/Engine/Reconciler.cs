@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.State;
 
@@ -106,7 +107,7 @@ namespace SBKube.Core.Engine
         {
             string description = row.Description ?? "";
             string failed = lostStatus == null ? $"{description} (FAILED: interrupted)" : $"{description} (FAILED: {lostStatus})";
-            if (row.AppType != "helm")
+            if (row.Kind != AppType.Helm)
             {
                 return Finish(session, row, DeploymentStatus.Failed, null, failed);
             }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.Kubectl;
 using SBKube.Core.State;
@@ -74,7 +75,7 @@ namespace SBKube.Core.Engine
                     ErrorIds.SnapshotMismatch, ErrorKind.InvalidData, target);
             }
             int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);
-            (int? helmRevision, int? helmLatest) = snapshot.AppType == "helm"
+            (int? helmRevision, int? helmLatest) = snapshot.Kind == AppType.Helm
                 ? await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false)
                 : (null, null);
             string method = helmRevision.HasValue

@@ -14,7 +14,7 @@ namespace SBKube.Core.Engine
         {
             var s = new RevisionSnapshot
             {
-                AppType = app.Type == AppType.Yaml ? "yaml" : "helm",
+                AppType = StoredAppType.Of(app.Type),
                 ReleaseName = app.ReleaseName,
                 Namespace = app.Namespace,
                 Wait = app.Wait,

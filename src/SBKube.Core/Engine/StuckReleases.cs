@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SBKube.Core.Config;
 using SBKube.Core.Helm;
 using SBKube.Core.State;
 
@@ -56,7 +57,7 @@ namespace SBKube.Core.Engine
         /// <summary>The app's release when Helm shows it stuck pending (one helm history call), else null.</summary>
         public static async Task<StuckRelease?> FindAsync(EngineSession session, DeploymentRecord latest, CancellationToken ct)
         {
-            if (latest.AppType != "helm")
+            if (latest.Kind != AppType.Helm)
             {
                 return null;
             }

@@ -11,7 +11,9 @@ namespace SBKube.Core.State
         public string App { get; set; } = "";
         public int Revision { get; set; }
         public string ReleaseName { get; set; } = "";
-        public string AppType { get; set; } = "helm";
+        public string AppType { get; set; } = StoredAppType.Helm;
+        /// <summary><see cref="AppType"/> as the type engines dispatch on.</summary>
+        public Config.AppType Kind => StoredAppType.Parse(AppType);
         /// <summary>Helm's chart column form: <c>redis-17.13.2</c>.</summary>
         public string? Chart { get; set; }
         public string? ChartRef { get; set; }

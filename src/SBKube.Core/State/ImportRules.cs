@@ -35,7 +35,7 @@ namespace SBKube.Core.State
                 : !ConfigText.IsDns1123Label(app) ? $"its app '{app}' is not {ConfigText.LabelRule}"
                 : releaseName != null && !ConfigText.IsValidReleaseName(releaseName) ? $"its release name '{releaseName}' is not a Helm release name"
                 : status == null || !Statuses.Contains(status) ? $"its status '{status}' is not one of {string.Join(", ", Statuses.OrderBy(s => s))}"
-                : appType != null && appType != "helm" && appType != "yaml" ? $"its app_type '{appType}' is not helm or yaml"
+                : appType != null && appType != StoredAppType.Helm && appType != StoredAppType.Yaml ? $"its app_type '{appType}' is not helm or yaml"
                 : chartRef != null && (chartRef.Length == 0 || chartRef[0] == '-' || chartRef.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                     ? $"its chart_ref '{chartRef}' is not a chart reference (no leading '-', no spaces)"
                 : chartVersion != null && !ConfigText.IsChartVersion(chartVersion) ? $"its chart_version '{chartVersion}' is not {ConfigText.ChartVersionRule}"

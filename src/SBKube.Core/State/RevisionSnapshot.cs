@@ -17,7 +17,9 @@ namespace SBKube.Core.State
     /// </summary>
     public sealed class RevisionSnapshot
     {
-        public string AppType { get; set; } = "helm";
+        public string AppType { get; set; } = StoredAppType.Helm;
+        /// <summary><see cref="AppType"/> as the type engines dispatch on.</summary>
+        public Config.AppType Kind => StoredAppType.Parse(AppType);
         public string ReleaseName { get; set; } = "";
         public string Namespace { get; set; } = "";
         public string? ChartRef { get; set; }
@@ -107,7 +109,7 @@ namespace SBKube.Core.State
             JsonObject flags = o["flags"] as JsonObject ?? new JsonObject();
             var s = new RevisionSnapshot
             {
-                AppType = (string?)o["app_type"] ?? "helm",
+                AppType = (string?)o["app_type"] ?? StoredAppType.Helm,
                 ReleaseName = (string?)o["release_name"] ?? "",
                 Namespace = (string?)o["namespace"] ?? "",
                 ChartRef = (string?)o["chart_ref"],
@@ -154,7 +156,7 @@ namespace SBKube.Core.State
         {
             if (Namespace != ns) return $"its snapshot is for namespace '{Namespace}', not '{ns}'";
             if (!string.IsNullOrEmpty(releaseName) && ReleaseName != releaseName) return $"its snapshot is for release '{ReleaseName}', not '{releaseName}'";
-            if (AppType != (appType ?? "helm")) return $"its snapshot is a {AppType} app, not {appType ?? "helm"}";
+            if (AppType != (appType ?? StoredAppType.Helm)) return $"its snapshot is a {AppType} app, not {appType ?? StoredAppType.Helm}";
             if (chartRef != null && ChartRef != chartRef) return $"its snapshot deploys chart '{ChartRef}', not '{chartRef}'";
             return null;
         }

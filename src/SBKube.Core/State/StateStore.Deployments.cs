@@ -15,7 +15,7 @@ namespace SBKube.Core.State
         public string Namespace { get; set; } = "";
         public string App { get; set; } = "";
         public string ReleaseName { get; set; } = "";
-        public string AppType { get; set; } = "helm";
+        public string AppType { get; set; } = StoredAppType.Helm;
         public string? Chart { get; set; }
         public string? ChartRef { get; set; }
         public string? ChartVersion { get; set; }
@@ -23,23 +23,6 @@ namespace SBKube.Core.State
         public string? Description { get; set; }
         public string? Config { get; set; }
         public string? ConfigHash { get; set; }
-    }
-
-    /// <summary>A revision number of one app.</summary>
-    public readonly struct AppRevision
-    {
-        public AppRevision(string context, string ns, string app, int revision)
-        {
-            Context = context;
-            Namespace = ns;
-            App = app;
-            Revision = revision;
-        }
-
-        public string Context { get; }
-        public string Namespace { get; }
-        public string App { get; }
-        public int Revision { get; }
     }
 
     public sealed partial class StateStore
@@ -137,9 +120,9 @@ namespace SBKube.Core.State
             "WHEN excluded.last_revision > revision_counters.last_revision THEN excluded.last_revision ELSE revision_counters.last_revision END";
 
         /// <summary>Raises revision counters to numbers used elsewhere (the database a restore replaced), never lowering one.</summary>
-        public void RaiseRevisionCounters(IEnumerable<AppRevision> used) => Write((conn, tx) =>
+        public void RaiseRevisionCounters(IEnumerable<(string Context, string Namespace, string App, int Revision)> used) => Write((conn, tx) =>
         {
-            foreach (AppRevision u in used)
+            foreach ((string Context, string Namespace, string App, int Revision) u in used)
             {
                 Execute(conn,
                     "INSERT INTO revision_counters (context, namespace, app, last_revision) VALUES (@c, @n, @a, @r) " + KeepHigherCounter,

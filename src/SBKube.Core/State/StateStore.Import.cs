@@ -221,7 +221,7 @@ namespace SBKube.Core.State
                 "chart_version, status, helm_revision, deployed_at, description, config, config_hash, owner_pid, owner_host, owner_instance) VALUES " +
                 "(@c, @n, @a, @r, @rel, @type, @chart, @ref, @ver, @st, @hr, @at, @desc, @cfg, @hash, @pid, @host, @inst) RETURNING id", tx,
                 ("@c", context), ("@n", ns), ("@a", app), ("@r", revision),
-                ("@rel", Text(d["release_name"])), ("@type", Text(d["app_type"]) ?? "helm"), ("@chart", Text(d["chart"])),
+                ("@rel", Text(d["release_name"])), ("@type", Text(d["app_type"]) ?? StoredAppType.Helm), ("@chart", Text(d["chart"])),
                 ("@ref", Text(d["chart_ref"])), ("@ver", Text(d["chart_version"])), ("@st", status),
                 ("@hr", Int(d["helm_revision"])), ("@at", StoredTime(d["deployed_at"], "deployed_at", $"deployments[{index}]", source)), ("@desc", Text(d["description"])),
                 ("@cfg", configText), ("@hash", hash), ("@pid", Int(d["owner_pid"])), ("@host", Text(d["owner_host"])),

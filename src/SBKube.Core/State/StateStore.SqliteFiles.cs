@@ -174,9 +174,9 @@ namespace SBKube.Core.State
         /// The highest revision number of each app in the database a restore replaces, read without changing it;
         /// none when it cannot be read (it may be the broken file being replaced, or older than the counters).
         /// </summary>
-        private static IReadOnlyList<AppRevision> UsedRevisions(string target)
+        private static IReadOnlyList<(string Context, string Namespace, string App, int Revision)> UsedRevisions(string target)
         {
-            var used = new List<AppRevision>();
+            var used = new List<(string Context, string Namespace, string App, int Revision)>();
             if (!File.Exists(target))
             {
                 return used;
@@ -198,7 +198,7 @@ namespace SBKube.Core.State
                     using DbDataReader r = cmd.ExecuteReader();
                     while (r.Read())
                     {
-                        used.Add(new AppRevision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3)));
+                        used.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3)));
                     }
                 }
                 catch (SqliteException)

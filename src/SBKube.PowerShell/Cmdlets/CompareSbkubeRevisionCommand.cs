@@ -11,7 +11,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>What changed between two revisions of an app: chart, version and each values path.</summary>
     [Cmdlet(VerbsData.Compare, "SbkubeRevision")]
     [OutputType(typeof(RevisionDifference))]
-    public sealed class CompareSbkubeRevisionCommand : SbkubeCmdlet
+    public sealed class CompareSbkubeRevisionCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -41,14 +41,6 @@ namespace SBKube.PowerShell.Cmdlets
 
         [Parameter]
         public SwitchParameter ShowSecrets { get; set; }
-
-        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {

@@ -11,7 +11,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Export, "SbkubeState")]
     [OutputType(typeof(string), typeof(FileInfo))]
-    public sealed class ExportSbkubeStateCommand : SbkubeCmdlet
+    public sealed class ExportSbkubeStateCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -30,14 +30,6 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
-
-        /// <summary>Only this kube context's revisions; bound from piped records' Context (empty: records without one).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         /// <summary>Replace an existing -Path file (only ever a regular file).</summary>
         [Parameter]

@@ -13,7 +13,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SbkubeAuditLog")]
     [OutputType(typeof(AuditEntry))]
-    public sealed class GetSbkubeAuditLogCommand : SbkubeCmdlet
+    public sealed class GetSbkubeAuditLogCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -52,13 +52,6 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>Only actions at or before this date/time (local time unless it says otherwise).</summary>
         [Parameter]
         public DateTime? Until { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {

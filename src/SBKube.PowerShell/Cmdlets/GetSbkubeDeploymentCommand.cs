@@ -10,7 +10,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>One revision with its values (seed: sbkube state show).</summary>
     [Cmdlet(VerbsCommon.Get, "SbkubeDeployment")]
     [OutputType(typeof(DeploymentDetail), typeof(string))]
-    public sealed class GetSbkubeDeploymentCommand : SbkubeCmdlet
+    public sealed class GetSbkubeDeploymentCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -40,14 +40,6 @@ namespace SBKube.PowerShell.Cmdlets
         [Parameter]
         [ValidateSet("Object", "Yaml", "Json")]
         public string Format { get; set; } = "Object";
-
-        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {

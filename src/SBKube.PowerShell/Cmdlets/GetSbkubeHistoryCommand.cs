@@ -10,7 +10,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>Revisions of one app, oldest first (seed: sbkube state history).</summary>
     [Cmdlet(VerbsCommon.Get, "SbkubeHistory")]
     [OutputType(typeof(DeploymentRecord))]
-    public sealed class GetSbkubeHistoryCommand : SbkubeCmdlet
+    public sealed class GetSbkubeHistoryCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -35,14 +35,6 @@ namespace SBKube.PowerShell.Cmdlets
         /// <summary>Only revisions deployed at or after this date/time (local time unless it says otherwise).</summary>
         [Parameter]
         public DateTime? Since { get; set; }
-
-        /// <remarks>Binds from a piped record's Context; an empty one names the revisions recorded without a context.</remarks>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         protected override void ProcessRecord() => Guard(() =>
         {

@@ -9,7 +9,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// <summary>Lists recorded revisions (seed: sbkube state list).</summary>
     [Cmdlet(VerbsCommon.Get, "SbkubeState")]
     [OutputType(typeof(DeploymentRecord), typeof(string))]
-    public sealed class GetSbkubeStateCommand : SbkubeCmdlet
+    public sealed class GetSbkubeStateCommand : ContextCmdlet
     {
         protected override bool ReadsOnly => true;
 
@@ -25,14 +25,6 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
-
-        /// <summary>Only this kube context's revisions; bound from piped records' Context (empty: records without one).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         /// <summary>Only the newest revision of each app.</summary>
         [Parameter]

@@ -15,7 +15,7 @@ namespace SBKube.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "SbkubeHistory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PruneSummary))]
-    public sealed class RemoveSbkubeHistoryCommand : SbkubeCmdlet
+    public sealed class RemoveSbkubeHistoryCommand : ContextCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -27,14 +27,6 @@ namespace SBKube.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(AppCompleter))]
         public string? App { get; set; }
-
-        /// <summary>Only this kube context's revisions; bound from piped records' Context (empty: records without one).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Context")]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KubeContextCompleter))]
-        [ValidateKubeName(KubeName.Context)]
-        public string? KubeContext { get; set; }
 
         /// <summary>30d, 12h, 90m, 2w, a TimeSpan (30.00:00:00) or a date (2025-01-01, local time).</summary>
         [Parameter]
