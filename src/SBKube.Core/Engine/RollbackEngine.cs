@@ -152,8 +152,16 @@ namespace SBKube.Core.Engine
                 if (helmRevision.HasValue)
                 {
                     _session.EnsureLocksHeld(target.Namespace, target.App);
-                    await _session.Helm.RollbackAsync(target.ReleaseName, target.Namespace, helmRevision.Value,
-                        snapshot.Wait, snapshot.Timeout, snapshot.HistoryMax, snapshot.Apply, ct).ConfigureAwait(false);
+                    await _session.Helm.RollbackAsync(new HelmRollbackRequest
+                    {
+                        Release = target.ReleaseName,
+                        Namespace = target.Namespace,
+                        Revision = helmRevision.Value,
+                        Wait = snapshot.Wait,
+                        Timeout = snapshot.Timeout,
+                        HistoryMax = snapshot.HistoryMax,
+                        Apply = snapshot.Apply,
+                    }, ct).ConfigureAwait(false);
                     newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else

@@ -142,8 +142,8 @@ namespace SBKube.Core.Engine
                 session.EnsureLocksHeld(row.Namespace, row.App);
                 if (now.DeployedHelmRevision is int revision)
                 {
-                    await session.Helm.RollbackAsync(row.ReleaseName, row.Namespace, revision, wait: false, timeout: null, historyMax: null,
-                        ct: CancellationToken.None).ConfigureAwait(false);
+                    await session.Helm.RollbackAsync(new HelmRollbackRequest { Release = row.ReleaseName, Namespace = row.Namespace, Revision = revision },
+                        CancellationToken.None).ConfigureAwait(false);
                     int? made = (await session.Helm.HistoryOrEmptyAsync(row.ReleaseName, row.Namespace, CancellationToken.None).ConfigureAwait(false))
                         .Select(h => (int?)h.Revision).Max();
                     return new RecordedChange(DeploymentStatus.Deployed, made, description);

@@ -221,16 +221,14 @@ namespace SBKube.Core.Helm
             return HelmOutput.ParseList(r.StandardOutput);
         }
 
-        public async Task RollbackAsync(string release, string ns, int revision, bool wait, string? timeout,
-            int? historyMax, HelmApplyOptions? apply = null, CancellationToken ct = default)
+        public async Task RollbackAsync(HelmRollbackRequest request, CancellationToken ct = default)
         {
-            apply ??= new HelmApplyOptions();
-            await EnsureSupportedAsync(apply, $"{ns}/{release}", ct).ConfigureAwait(false);
-            var args = new List<string> { "rollback", "--namespace", ns };
-            apply.AddTo(args, wait, rollback: true);
-            if (!string.IsNullOrEmpty(timeout)) args.AddRange(new[] { "--timeout", timeout! });
-            if (historyMax.HasValue) args.AddRange(new[] { "--history-max", historyMax.Value.ToString(CultureInfo.InvariantCulture) });
-            await RunAsync(args, new[] { release, revision.ToString(CultureInfo.InvariantCulture) }, null, ct).ConfigureAwait(false);
+            await EnsureSupportedAsync(request.Apply, $"{request.Namespace}/{request.Release}", ct).ConfigureAwait(false);
+            var args = new List<string> { "rollback", "--namespace", request.Namespace };
+            request.Apply.AddTo(args, request.Wait, rollback: true);
+            if (!string.IsNullOrEmpty(request.Timeout)) args.AddRange(new[] { "--timeout", request.Timeout! });
+            if (request.HistoryMax is int max) args.AddRange(new[] { "--history-max", max.ToString(CultureInfo.InvariantCulture) });
+            await RunAsync(args, new[] { request.Release, request.Revision.ToString(CultureInfo.InvariantCulture) }, null, ct).ConfigureAwait(false);
         }
 
         /// <summary>The manifest of a release's current revision (helm get manifest).</summary>
@@ -260,8 +258,7 @@ namespace SBKube.Core.Helm
             }
         }
 
-        /// <summary>Adds or re-points a repository; a password goes through stdin, never the argument list.</summary>
-        /// <summary>helm repo add, the password on standard input, with the repository's TLS files and settings.</summary>
+        /// <summary>helm repo add (or re-point), the password on standard input, with the repository's TLS files and settings.</summary>
         public async Task RepoAddAsync(HelmRepoAdd repo, CancellationToken ct = default)
         {
             var args = new List<string> { "repo", "add" };

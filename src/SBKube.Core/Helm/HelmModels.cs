@@ -48,7 +48,6 @@ namespace SBKube.Core.Helm
         public string Url { get; set; } = "";
     }
 
-    /// <summary>What <c>helm upgrade --install</c> is asked to do.</summary>
     /// <summary>A chart repository for helm repo add.</summary>
     public sealed class HelmRepoAdd
     {
@@ -64,6 +63,7 @@ namespace SBKube.Core.Helm
         public State.ChartAccess? Access { get; set; }
     }
 
+    /// <summary>What <c>helm upgrade --install</c> is asked to do.</summary>
     public sealed class HelmUpgradeRequest
     {
         public string Release { get; set; } = "";
@@ -81,6 +81,19 @@ namespace SBKube.Core.Helm
         /// <summary>How the chart's registry is reached; null for Helm's defaults.</summary>
         public State.ChartAccess? Access { get; set; }
         /// <summary>How Helm applies the objects and waits for them (wait strategy, server-side apply, ...).</summary>
+        public HelmApplyOptions Apply { get; set; } = new HelmApplyOptions();
+    }
+
+    /// <summary>What <c>helm rollback</c> is asked to do: the wait, timeout, history limit and options of the revision returned to.</summary>
+    public sealed class HelmRollbackRequest
+    {
+        public string Release { get; set; } = "";
+        public string Namespace { get; set; } = "default";
+        /// <summary>Helm's revision to return to.</summary>
+        public int Revision { get; set; }
+        public bool Wait { get; set; }
+        public string? Timeout { get; set; }
+        public int? HistoryMax { get; set; }
         public HelmApplyOptions Apply { get; set; } = new HelmApplyOptions();
     }
 }

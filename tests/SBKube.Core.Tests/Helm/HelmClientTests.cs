@@ -134,7 +134,7 @@ namespace SBKube.Core.Tests.Helm
             string[] list = fake.Last;
             await client.HistoryAsync("redis", "ns");
             string[] history = fake.Last;
-            await client.RollbackAsync("redis", "ns", 2, false, null, null);
+            await client.RollbackAsync(new HelmRollbackRequest { Release = "redis", Namespace = "ns", Revision = 2 });
             string[] rollback = fake.Last;
             await client.UninstallAsync("redis", "ns", true);
             string[] uninstall = fake.Last;
@@ -156,7 +156,7 @@ namespace SBKube.Core.Tests.Helm
             FakeHelm fake = Fake();
             HelmClient client = Client(fake);
 
-            await client.RollbackAsync("redis", "state-demo", 2, wait: true, timeout: "5m", historyMax: 3);
+            await client.RollbackAsync(new HelmRollbackRequest { Release = "redis", Namespace = "state-demo", Revision = 2, Wait = true, Timeout = "5m", HistoryMax = 3 });
             Assert.Equal(new[] { "rollback", "--namespace", "state-demo", "--wait", "--timeout", "5m", "--history-max", "3", "--", "redis", "2" }, fake.Last);
 
             IReadOnlyList<HelmHistoryEntry> h = await client.HistoryAsync("redis", "state-demo");
@@ -242,7 +242,7 @@ namespace SBKube.Core.Tests.Helm
         {
             FakeHelm fake = Fake();
             fake.Fail("Error: release has no 9 version\n", 3);
-            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).RollbackAsync("redis", "ns", 9, false, null, null));
+            HelmException e = await Assert.ThrowsAsync<HelmException>(() => Client(fake).RollbackAsync(new HelmRollbackRequest { Release = "redis", Namespace = "ns", Revision = 9 }));
             Assert.Equal(HelmErrorKind.RevisionNotFound, e.Kind);
             Assert.Equal(3, e.ExitCode);
         }

@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
+using SBKube.Core;
 using SBKube.Core.Engine;
 using SBKube.Core.Metrics;
 using SBKube.Core.State;
@@ -29,6 +30,9 @@ namespace SBKube.Core.Tests.Ops
             db.Deploy("state-demo", "redis", action: HistoryAction.Rollback);                      // 13:00
             db.Deploy("production", "web", action: HistoryAction.Deploy);                          // 14:00
             db.Deploy("production", "web", DeploymentStatus.Failed);                               // 15:00
+            // Two attempts that made no revision: a refused one counts as failed, a cancelled one does not.
+            db.Store.RecordAttempt("", "production", "web", HistoryAction.Upgrade, "Updated values (FAILED: locked)", AuditOutcome.Failed, ErrorIds.LockHeld);
+            db.Store.RecordAttempt("", "production", "web", HistoryAction.Upgrade, "Updated values (CANCELLED: stopped)", AuditOutcome.Cancelled, null);
             // now 16:00
             OpsDb.Exec(db.StatePath,
                 "INSERT INTO locks (lock_id, context, namespace, app, owner, pid, host, operation, reason, acquired_at, expires_at) VALUES " +
@@ -87,6 +91,10 @@ namespace SBKube.Core.Tests.Ops
                 "# TYPE sbkube_failed_deployments gauge\n" +
                 "sbkube_failed_deployments{namespace=\"production\",app=\"web\"} 1\n" +
                 "sbkube_failed_deployments{namespace=\"state-demo\",app=\"redis\"} 1\n" +
+                "# HELP sbkube_failed_attempts Attempts that failed before they made a revision (refused by a lock, failed before Helm recorded anything), among the history still recorded per app (pruning lowers it).\n" +
+                "# TYPE sbkube_failed_attempts gauge\n" +
+                "sbkube_failed_attempts{namespace=\"production\",app=\"web\"} 1\n" +
+                "sbkube_failed_attempts{namespace=\"state-demo\",app=\"redis\"} 0\n" +
                 "# HELP sbkube_lock_held 1 while an unexpired SBKube lock is held on the namespace, else 0.\n" +
                 "# TYPE sbkube_lock_held gauge\n" +
                 "sbkube_lock_held{namespace=\"production\"} 1\n" +

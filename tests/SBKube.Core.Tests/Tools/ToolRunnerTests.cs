@@ -66,7 +66,7 @@ namespace SBKube.Core.Tests.Tools
 
             Assert.Empty(await client.ListAsync("demo"));
             await Assert.ThrowsAsync<ToolExitUnknownException>(() =>
-                client.RollbackAsync("web", "demo", 1, wait: false, timeout: null, historyMax: null));
+                client.RollbackAsync(new SBKube.Core.Helm.HelmRollbackRequest { Release = "web", Namespace = "demo", Revision = 1 }));
 
             string[] made = File.ReadAllLines(calls);
             Assert.Equal(2, made.Count(c => c == "list"));
