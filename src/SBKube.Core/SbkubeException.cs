@@ -2,7 +2,10 @@ using System;
 
 namespace SBKube.Core
 {
-    /// <summary>What kind of failure an <see cref="SbkubeException"/> is; the cmdlet layer maps it to an ErrorCategory.</summary>
+    /// <summary>
+    /// What kind of failure it is (<see cref="ErrorClassifier"/> names every engine failure so); the cmdlet layer maps
+    /// each to the PowerShell ErrorCategory of the same name.
+    /// </summary>
     public enum ErrorKind
     {
         InvalidArgument,
@@ -11,6 +14,16 @@ namespace SBKube.Core
         ObjectNotFound,
         PermissionDenied,
         ResourceBusy,
+        ResourceExists,
+        ResourceUnavailable,
+        ConnectionError,
+        AuthenticationError,
+        SecurityError,
+        OperationTimeout,
+        OperationStopped,
+        WriteError,
+        NotImplemented,
+        InvalidResult,
     }
 
     /// <summary>A user-facing failure with a stable ErrorId, what kind it is and what it is about.</summary>

@@ -112,5 +112,27 @@ namespace SBKube.PowerShell.Tests
             }
             Assert.Empty(found);
         }
+
+        [Fact]
+        public void Every_error_kind_is_a_PowerShell_error_category_of_the_same_name()
+        {
+            foreach (ErrorKind kind in Enum.GetValues<ErrorKind>())
+            {
+                Assert.True(Enum.TryParse(kind.ToString(), out System.Management.Automation.ErrorCategory category), $"{kind} is no ErrorCategory");
+                Assert.Equal(kind.ToString(), category.ToString());
+            }
+        }
+
+        [Fact]
+        public void An_app_result_and_the_exception_behind_it_get_the_same_category()
+        {
+            var helm = new HelmException(HelmErrorKind.Timeout, "timed out waiting for the condition", 1);
+            ErrorClass named = ErrorClassifier.Classify(helm)!;
+            Assert.Equal(ErrorKind.OperationTimeout, named.Kind);
+            Assert.Equal(named.Kind, ErrorClassifier.KindOf(named.ErrorId));
+            var store = new StateStoreException(StateStoreErrorKind.ReadOnly, "/x/state.db", "read-only");
+            Assert.Equal(ErrorClassifier.Classify(store)!.Kind, ErrorClassifier.KindOf(ErrorIds.StateStore(StateStoreErrorKind.ReadOnly)));
+            Assert.Equal(ErrorKind.OperationStopped, ErrorClassifier.KindOf(ErrorIds.DependencySkipped));
+        }
     }
 }

@@ -221,28 +221,8 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Turns a tool failure into a result message and a stable ErrorId.</summary>
-        public (string Message, string ErrorId) Describe(Exception e)
-        {
-            switch (e)
-            {
-                case HelmException h:
-                    return (Redactor.RedactText(h.HelmMessage)!, ErrorIds.Helm(h.Kind));
-                case KubectlException k:
-                    return (Redactor.RedactText(k.Message)!, ErrorIds.KubectlFailed);
-                case ToolNotFoundException t:
-                    return (t.Message, ErrorIds.ToolNotFound);
-                case ToolExitUnknownException u:
-                    return (Redactor.RedactText(u.Message)!, ErrorIds.ToolExitUnknown);
-                case SBKube.Core.Config.ConfigException c:
-                    return (c.Message, ErrorIds.Config(c.Code));
-                case SbkubeException x:
-                    return (Redactor.RedactText(x.Message)!, x.ErrorId);
-                case StateStoreException st:
-                    return (st.Message, ErrorIds.StateStore(st.Kind));
-                default:
-                    return (Redactor.RedactText(e.Message)!, ErrorIds.EngineError);
-            }
-        }
+        public (string Message, string ErrorId) Describe(Exception e) =>
+            (Redactor.RedactText(e is HelmException h ? h.HelmMessage : e.Message)!, ErrorClassifier.Classify(e)?.ErrorId ?? ErrorIds.EngineError);
     }
 
     public sealed class DeployOutcome

@@ -13,7 +13,7 @@ namespace SBKube.Core.State
         public string ReleaseName { get; set; } = "";
         public string AppType { get; set; } = StoredAppType.Helm;
         /// <summary><see cref="AppType"/> as the type engines dispatch on.</summary>
-        public Config.AppType Kind => StoredAppType.Parse(AppType);
+        internal Config.AppType Kind => StoredAppType.Parse(AppType);
         /// <summary>Helm's chart column form: <c>redis-17.13.2</c>.</summary>
         public string? Chart { get; set; }
         public string? ChartRef { get; set; }

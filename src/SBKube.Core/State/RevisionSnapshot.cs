@@ -19,7 +19,7 @@ namespace SBKube.Core.State
     {
         public string AppType { get; set; } = StoredAppType.Helm;
         /// <summary><see cref="AppType"/> as the type engines dispatch on.</summary>
-        public Config.AppType Kind => StoredAppType.Parse(AppType);
+        internal Config.AppType Kind => StoredAppType.Parse(AppType);
         public string ReleaseName { get; set; } = "";
         public string Namespace { get; set; } = "";
         public string? ChartRef { get; set; }
