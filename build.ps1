@@ -214,7 +214,7 @@ function Invoke-PesterTests {
     param(
         # sqlite: every suite. postgres: the suites that do not test SQLite files, on the run's server.
         [ValidateSet('sqlite', 'postgres')] [string] $Backend = 'sqlite',
-        # 4: every suite on Helm 4. 3: the suites about Helm's behaviour ($Helm3Suites) again on Helm 3.
+        # 4: every suite on Helm 4. 3: the suites whose header names helm3 (about Helm's behaviour) again on Helm 3.
         [ValidateSet(3, 4)] [int] $HelmMajor = 4
     )
     $pester = Get-Pester
@@ -227,9 +227,9 @@ function Invoke-PesterTests {
     Set-RealToolsEnvironment
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Failures = [System.Collections.Generic.List[string]]::new() }
     $files = Get-ChildItem (Join-Path $Root 'tests/pester') -Filter "$PesterFilter.Tests.ps1" | Sort-Object Name
-    # Suites named *Postgres* need a server; the others are about files, hosts or help and run once.
-    $files = if ($Backend -eq 'postgres') { $files | Where-Object Name -in $PostgresSuites } else { $files | Where-Object Name -notlike '*Postgres*' }
-    if ($HelmMajor -ne 4) { $files = $files | Where-Object Name -in $Helm3Suites }
+    # Suites named *Postgres* need a server; the others run on SQLite, and again where their header says.
+    $files = if ($Backend -eq 'postgres') { $files | Where-Object { 'postgres' -in (Get-SuitePasses $_) } } else { $files | Where-Object Name -notlike '*Postgres*' }
+    if ($HelmMajor -ne 4) { $files = $files | Where-Object { "helm$HelmMajor" -in (Get-SuitePasses $_) } }
     foreach ($file in $files) {
         $summary = Join-Path $Out "pester-$Backend-helm$HelmMajor-$($file.BaseName).json"
         Remove-Item $summary -ErrorAction Ignore
@@ -265,11 +265,14 @@ if ('$Backend' -eq 'postgres') { `$c.Filter.ExcludeTag = 'SqliteOnly' }
     $total
 }
 
-# The suites that run a second time with the state on PostgreSQL, plus the PostgreSQL-only ones.
-$PostgresSuites = 'Foundation.Tests.ps1', 'Seed.Tests.ps1', 'SeedCli.Tests.ps1', 'SeedScripts.Tests.ps1', 'StateManagement.Tests.ps1', 'Ops.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1', 'TeamStatePostgres.Tests.ps1', 'Containers.Tests.ps1', 'AuditLog.Tests.ps1'
-
-# The suites about what Helm does (apply, rollback, delete, drift, repair, locks around Helm calls), run again on Helm 3.
-$Helm3Suites = 'Seed.Tests.ps1', 'StateManagement.Tests.ps1', 'Engine.Tests.ps1', 'TrustedState.Tests.ps1'
+<#
+    The passes a suite runs in besides SQLite with Helm 4, as its header says, e.g. "# Also runs on: postgres, helm3":
+    postgres (the state on the run's PostgreSQL server), helm3 (the suites about what Helm does, again on Helm 3).
+#>
+function Get-SuitePasses([IO.FileInfo] $File) {
+    $header = Select-String -LiteralPath $File.FullName -Pattern '^# Also runs on: (.+)$' | Select-Object -First 1
+    if ($header) { @($header.Matches[0].Groups[1].Value -split ',\s*' | ForEach-Object Trim) } else { @() }
+}
 
 <# Hands the throwaway server to the test processes: its URI, the password (as PGPASSWORD) and how to restart it. #>
 function Set-TestPostgresEnvironment([object] $Server) {

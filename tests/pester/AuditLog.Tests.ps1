@@ -1,5 +1,6 @@
 # Issue 25: the audit trail across apps. Get-SbkubeAuditLog and `sbkube state history --action` return the rows of
 # the seed's own query, SELECT * FROM deployment_history WHERE action = 'rollback'. Runs on both backends.
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force

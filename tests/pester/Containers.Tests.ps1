@@ -1,6 +1,7 @@
 # Issue 26 #5: runs in containers of one host name. Each "container" is pwsh in PID, mount (/proc) and UTS
 # namespaces of its own (unshare, as root), sharing the state (a file on a shared volume, or the team's
 # PostgreSQL server) as real containers do. Runs on both backends.
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

@@ -1,4 +1,5 @@
 # Issue 4: the configurations real teams have: many apps over namespaces, manifests, contexts, Helm 4, drift.
+# Also runs on: postgres, helm3
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

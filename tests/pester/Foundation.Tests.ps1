@@ -1,3 +1,4 @@
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

@@ -1,4 +1,5 @@
 # Operations cmdlets against the built module: prune, backup/restore, export/import, metrics.
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

@@ -1,5 +1,6 @@
 # The seed's command lines, verbatim, through the module's `sbkube` function: scenarios 1-4, rollback,
 # apply options and delete. The other commands: SeedCli.Tests.ps1; the seed's scripts: SeedScripts.Tests.ps1.
+# Also runs on: postgres, helm3
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force

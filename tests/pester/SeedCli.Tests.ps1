@@ -1,4 +1,5 @@
 # The seed's other command lines through the `sbkube` function: locks, prune, metrics, command-line errors.
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force

@@ -1,4 +1,5 @@
 # The PowerShell versions of the seed's scripts (examples/scripts) against real Helm.
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/SeedHelpers.psm1" -Force

@@ -1,4 +1,5 @@
 # The seed's sections 2-4 end to end: history, show, compare, rollback, delete, and its SQL.
+# Also runs on: postgres, helm3
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

@@ -1,6 +1,7 @@
 # Team state on a real PostgreSQL server (the run's throwaway one): connecting and its failures,
 # several hosts at once, leases across hosts, a server restart mid-run, and moving state between
 # backends. Host names are real: each "host" runs in its own UTS namespace (unshare --uts).
+# Also runs on: postgres
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force

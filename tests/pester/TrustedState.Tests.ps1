@@ -1,4 +1,5 @@
 # Issue 11: reads never change the state, scoped repair, no secret on disk. Runs on both backends.
+# Also runs on: postgres, helm3
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module (Get-TestModulePath) -Force
