@@ -19,7 +19,7 @@ namespace SBKube.Core.Engine
         {
             try
             {
-                return await _session.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
                 && snapshot.ChartPath == null && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
@@ -27,7 +27,7 @@ namespace SBKube.Core.Engine
                 string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
                 _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
                 await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
-                return await _session.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
+                return await _session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
         }
 

@@ -112,7 +112,7 @@ namespace SBKube.Core.Engine
                 {
                     foreach (string ns in plan.Apps.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
                     {
-                        leases.Add(await _session.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
+                        leases.Add(await _session.Locks.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
                     }
                 }
                 await RunAppsAsync(plan.Apps, options, onResult, replanOutdated, stopLaunching).ConfigureAwait(false);
@@ -266,7 +266,7 @@ namespace SBKube.Core.Engine
                 // Two runs never deploy the same app at once, with or without -Lock.
                 try
                 {
-                    appLock = await _session.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false);
+                    appLock = await _session.Locks.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false);
                 }
                 catch (SbkubeException) when (stopLaunching.IsCancellationRequested)
                 {

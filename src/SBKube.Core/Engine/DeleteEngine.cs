@@ -56,7 +56,7 @@ namespace SBKube.Core.Engine
                 {
                     foreach (string ns in plan.Select(d => d.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
                     {
-                        namespaceLocks.Add(await _session.LockAsync(ns, null, "delete", lockWait, stop).ConfigureAwait(false));
+                        namespaceLocks.Add(await _session.Locks.LockAsync(ns, null, "delete", lockWait, stop).ConfigureAwait(false));
                     }
                 }
                 foreach (DeploymentRecord d in plan)
@@ -165,7 +165,7 @@ namespace SBKube.Core.Engine
                 string done = description;
                 try
                 {
-                    await _session.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
+                    await _session.Changes.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
                 }
                 catch (HelmException e) when (e.Kind == HelmErrorKind.ReleaseNotFound)
                 {

@@ -21,7 +21,7 @@ namespace SBKube.Core.Engine
             try
             {
                 await ensureSources().ConfigureAwait(false);
-                string planned = await session.Helm.TemplateAsync(EngineSession.UpgradeRequest(snapshot, description: null)).ConfigureAwait(false);
+                string planned = await session.Helm.TemplateAsync(ClusterChanges.UpgradeRequest(snapshot, description: null)).ConfigureAwait(false);
                 return p.WithManifests(p.Deployed == null ? null : await DeployedManifestAsync(session, snapshot).ConfigureAwait(false), planned);
             }
             catch (Exception e) when (e is HelmException || e is SbkubeException || e is Tools.ToolNotFoundException)

@@ -20,7 +20,7 @@ namespace SBKube.Core.Engine
     {
         private static readonly string[] Workloads = { "Deployment", "StatefulSet", "DaemonSet" };
 
-        public static async Task RunAsync(EngineSession session, RevisionSnapshot s, CancellationToken ct)
+        public static async Task RunAsync(EngineSession session, RevisionSnapshot s, string app, CancellationToken ct)
         {
             IEnumerable<ManifestFile> manifests = s.Kind == AppType.Yaml
                 ? s.Manifests
@@ -40,7 +40,7 @@ namespace SBKube.Core.Engine
                 return;
             }
             session.Log.Verbose($"{s.Namespace}/{s.ReleaseName}: recreating the pods of {string.Join(", ", targets)}.");
-            await session.Kubectl.RolloutRestartAsync(s.Namespace, targets, ct).ConfigureAwait(false);
+            await session.Changes.RestartAsync(s.Namespace, targets, app, ct).ConfigureAwait(false);
         }
     }
 }

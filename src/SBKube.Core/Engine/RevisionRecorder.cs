@@ -144,9 +144,9 @@ namespace SBKube.Core.Engine
             {
                 if (wholeNamespace)
                 {
-                    leases.Add(await session.LockAsync(app.Namespace, null, action, lockTimeout, stopping).ConfigureAwait(false));
+                    leases.Add(await session.Locks.LockAsync(app.Namespace, null, action, lockTimeout, stopping).ConfigureAwait(false));
                 }
-                leases.Add(await session.LockAsync(app.Namespace, app.App, action, lockTimeout, stopping).ConfigureAwait(false));
+                leases.Add(await session.Locks.LockAsync(app.Namespace, app.App, action, lockTimeout, stopping).ConfigureAwait(false));
                 await Reconciler.SettleInterruptedAsync(session, app.Namespace, app.App, stopping).ConfigureAwait(false);
                 stopping.ThrowIfCancellationRequested();
                 return new Leases(leases);

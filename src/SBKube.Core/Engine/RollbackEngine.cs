@@ -151,8 +151,7 @@ namespace SBKube.Core.Engine
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
-                    _session.EnsureLocksHeld(target.Namespace, target.App);
-                    await _session.Helm.RollbackAsync(new HelmRollbackRequest
+                    await _session.Changes.RollbackAsync(new HelmRollbackRequest
                     {
                         Release = target.ReleaseName,
                         Namespace = target.Namespace,
@@ -161,16 +160,16 @@ namespace SBKube.Core.Engine
                         Timeout = snapshot.Timeout,
                         HistoryMax = snapshot.HistoryMax,
                         Apply = snapshot.Apply,
-                    }, ct).ConfigureAwait(false);
+                    }, target.App, ct).ConfigureAwait(false);
                     newHelmRevision = await HelmRevisionAfterRollbackAsync(plan, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    newHelmRevision = (await _session.DeployAsync(snapshot, target.App, description, ct).ConfigureAwait(false)).HelmRevision;
+                    newHelmRevision = (await _session.Changes.DeployAsync(snapshot, target.App, description, ct).ConfigureAwait(false)).HelmRevision;
                 }
                 if (options.Force)
                 {
-                    await RecreatePodsAsync(snapshot, ct).ConfigureAwait(false);
+                    await RecreatePodsAsync(snapshot, target.App, ct).ConfigureAwait(false);
                 }
                 return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description, leftBecause);
             }, () => _session.HelmAfterFailureAsync(snapshot, target.App)).ConfigureAwait(false);
@@ -182,11 +181,11 @@ namespace SBKube.Core.Engine
         /// -Force: the pods are recreated once the rollback is done. The rollback itself succeeded by then,
         /// so a failure here is a warning, not a failed revision.
         /// </summary>
-        private async Task RecreatePodsAsync(RevisionSnapshot snapshot, CancellationToken ct)
+        private async Task RecreatePodsAsync(RevisionSnapshot snapshot, string app, CancellationToken ct)
         {
             try
             {
-                await PodRecreation.RunAsync(_session, snapshot, ct).ConfigureAwait(false);
+                await PodRecreation.RunAsync(_session, snapshot, app, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is KubectlException || e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException)
             {

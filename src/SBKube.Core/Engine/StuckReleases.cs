@@ -107,7 +107,7 @@ namespace SBKube.Core.Engine
         public static async Task<AppResult?> RecoverAsync(EngineSession session, StuckRelease stuck, CancellationToken ct)
         {
             DeploymentRecord row = stuck.Latest;
-            using LockLease appLock = await session.LockAsync(row.Namespace, row.App, "recover", TimeSpan.Zero, ct).ConfigureAwait(false);
+            using LockLease appLock = await session.Locks.LockAsync(row.Namespace, row.App, "recover", TimeSpan.Zero, ct).ConfigureAwait(false);
             DeploymentRecord latest = session.Store.GetLatest(row.Namespace, row.App, row.Context) ?? row;
             StuckRelease? now = await FindAsync(session, latest, ct).ConfigureAwait(false);
             if (now == null)
@@ -139,16 +139,15 @@ namespace SBKube.Core.Engine
             string success = basis != null ? AppOutcome.RolledBack : AppOutcome.Uninstalled;
             await RevisionRecorder.RecordAsync(session, pendingRow, HistoryAction.Recover, result, success, "Recover", async () =>
             {
-                session.EnsureLocksHeld(row.Namespace, row.App);
                 if (now.DeployedHelmRevision is int revision)
                 {
-                    await session.Helm.RollbackAsync(new HelmRollbackRequest { Release = row.ReleaseName, Namespace = row.Namespace, Revision = revision },
-                        CancellationToken.None).ConfigureAwait(false);
+                    await session.Changes.RollbackAsync(new HelmRollbackRequest { Release = row.ReleaseName, Namespace = row.Namespace, Revision = revision },
+                        row.App, CancellationToken.None).ConfigureAwait(false);
                     int? made = (await session.Helm.HistoryOrEmptyAsync(row.ReleaseName, row.Namespace, CancellationToken.None).ConfigureAwait(false))
                         .Select(h => (int?)h.Revision).Max();
                     return new RecordedChange(DeploymentStatus.Deployed, made, description);
                 }
-                await session.Helm.UninstallAsync(row.ReleaseName, row.Namespace, keepHistory: true, CancellationToken.None).ConfigureAwait(false);
+                await session.Changes.UninstallAsync(row.ReleaseName, row.Namespace, row.App, CancellationToken.None).ConfigureAwait(false);
                 return new RecordedChange(DeploymentStatus.Uninstalled, null, description);
             }, () => Task.FromResult(HelmAfterFailure.Unknown)).ConfigureAwait(false);
             return result;

@@ -37,7 +37,7 @@ namespace SBKube.Core.Tests.Engine
                 HistoryMax = 10,
             };
 
-            DeployOutcome outcome = await session.DeployAsync(snapshot, "redis", "Updated values", CancellationToken.None);
+            DeployOutcome outcome = await session.Changes.DeployAsync(snapshot, "redis", "Updated values", CancellationToken.None);
 
             Assert.Equal(2, outcome.HelmRevision);
             string[] args = fake.Last;
