@@ -23,6 +23,7 @@ namespace SBKube.Core.Engine
             result.Outcome = AppOutcome.Failed;
             result.Message = p.Failure;
             result.ErrorId = p.FailureId;
+            result.Next = p.FailureNext;
             return result;
         }
 

@@ -224,7 +224,8 @@ namespace SBKube.Core.Engine
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
                 (string message, string errorId) = _session.Describe(e);
-                return new PlannedApp(app, PlannedAction.Fail, null, null, null, null, message, errorId);
+                return new PlannedApp(app, PlannedAction.Fail, null, null, null, null, message, errorId,
+                    failureNext: (e as GuidedException)?.Next);
             }
         }
 

@@ -26,8 +26,9 @@ namespace SBKube.Core.Engine
     public sealed class PlannedApp
     {
         internal PlannedApp(AppConfig app, string action, string? description, RevisionSnapshot? snapshot, string? configHash,
-            DeploymentRecord? deployed, string? failure = null, string? failureId = null, string? drift = null)
+            DeploymentRecord? deployed, string? failure = null, string? failureId = null, string? drift = null, NextStep? failureNext = null)
         {
+            FailureNext = failureNext;
             Drift = drift;
             App = app;
             Action = action;
@@ -53,6 +54,8 @@ namespace SBKube.Core.Engine
         /// <summary>What Helm shows that SBKube did not record (someone ran helm by hand), or null.</summary>
         public string? Drift { get; }
         public string? FailureId { get; }
+        /// <summary>What to do about the failure, when the error says (a cluster that cannot be reached: check the kube context).</summary>
+        public NextStep? FailureNext { get; }
         internal RevisionSnapshot? Snapshot { get; }
         /// <summary>With a plan that asks Helm: the manifest deployed now (helm get manifest) and the one the change would deploy.</summary>
         internal string? DeployedManifest { get; private set; }

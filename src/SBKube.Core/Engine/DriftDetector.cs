@@ -38,8 +38,9 @@ namespace SBKube.Core.Engine
         /// For an app the store has no deployed revision of: Helm has a newer revision of its release than any the
         /// store recorded (its rows were deleted, or the store was restored from an older copy); null otherwise.
         /// </summary>
+        /// <remarks>A release Helm shows uninstalled (its history kept) has nothing deployed for the store to be behind.</remarks>
         public static string? StoreBehind(HelmListEntry? helm, int? knownHelmRevision) =>
-            helm != null && helm.Revision > (knownHelmRevision ?? 0)
+            helm != null && helm.Status != DeploymentStatus.Uninstalled && helm.Revision > (knownHelmRevision ?? 0)
                 ? $"the state store was behind Helm: Helm is at revision {helm.Revision}, the store knew " +
                   (knownHelmRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")
                 : null;
