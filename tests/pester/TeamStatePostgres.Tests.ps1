@@ -26,12 +26,12 @@ Describe 'Connecting to PostgreSQL' {
     BeforeEach { $s = New-SbkubeSandbox }
     AfterEach { Remove-SbkubeSandbox $s }
 
-    It 'creates its schema and the seed''s three tables on first write, in the schema the connection names' {
+    It 'creates its schema, the seed''s three tables and its own on first write, in the schema the connection names' {
         { Get-SbkubeState } | Should -Throw -ErrorId 'StateStore.NotFound*'   # a read creates nothing
         Remove-SbkubeHistory -KeepLast 1 -Confirm:$false | Should -BeNullOrEmpty
         Get-SbkubeState | Should -BeNullOrEmpty
         Invoke-TestPsql $Server @('-c', "SELECT table_name FROM information_schema.tables WHERE table_schema = '$($s.Schema)' ORDER BY 1") |
-            Should -Be @('deployment_history', 'deployments', 'locks', 'sbkube_schema_version', 'sbkube_settings')
+            Should -Be @('deployment_history', 'deployments', 'locks', 'revision_counters', 'sbkube_schema_version', 'sbkube_settings')
     }
 
     It 'keeps two teams apart: another schema sees none of the revisions' {
