@@ -204,7 +204,7 @@ namespace SBKube.Core.Engine
                 }
                 if (behind != null)
                 {
-                    _session.Log.Warning($"{app.Namespace}/{app.Name}: {behind} (rows deleted, or an older copy restored); " +
+                    _session.Log.Warning($"{app.Namespace}/{app.Name}: {behind} (its rows were deleted, an older copy restored, or helm installed it outside SBKube); " +
                         "this apply records Helm's release as an upgrade with a new revision number.");
                 }
                 // Parsed only for a change: what it changes is described against it.
