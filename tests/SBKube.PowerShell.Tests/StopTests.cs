@@ -12,7 +12,7 @@ namespace SBKube.PowerShell.Tests
 {
     /// <summary>
     /// Ctrl+C (PowerShell.Stop) behaves the same in apply, rollback and delete: it ends a wait for a lock at
-    /// once, and nothing is sent to the cluster or recorded for the app that was waiting.
+    /// once, nothing is sent to the cluster, and the app gets no revision: the stopped attempt is on the record.
     /// </summary>
     [Collection(ClusterEnvironment.Name)]
     public sealed class StopTests : ClusterProject
@@ -55,6 +55,13 @@ namespace SBKube.PowerShell.Tests
             Assert.DoesNotContain(change, Calls());
             Assert.Equal(new[] { 1, 2 }, ps.Store().History("flow", "first").Select(r => r.Revision));
             Assert.DoesNotContain(ps.Store().List(), r => DeploymentStatus.IsPending(r.Status));
+            // The stopped attempt is on the record, without a revision.
+            var audit = new System.Collections.Generic.List<AuditEntry>();
+            ps.Store().StreamAudit(new AuditQuery { Namespace = "flow", App = "first" }, audit.Add);
+            AuditEntry stopped = audit.Last();
+            Assert.Equal((change == "uninstall" ? HistoryAction.Delete : change, AuditOutcome.Cancelled, (int?)null),
+                (stopped.Action, stopped.Outcome, stopped.Revision));
+            Assert.Contains("(CANCELLED: ", stopped.Description, StringComparison.Ordinal);
         }
 
         /// <summary>A live lease of another host's run on the app: waited for, never taken over.</summary>

@@ -1,3 +1,4 @@
+using System;
 using SBKube.Core.Config;
 using SBKube.Core.State;
 
@@ -16,6 +17,17 @@ namespace SBKube.Core.Engine
             result.Description = planned.Description;
             result.Record = deployed;
             return result;
+        }
+
+        /// <summary>An app whose apply failed with <paramref name="e"/>: the result says why and what to do next.</summary>
+        private (string Message, string ErrorId) Fail(AppResult result, Exception e)
+        {
+            (string message, string errorId) = _session.Describe(e);
+            result.Outcome = AppOutcome.Failed;
+            result.Message = message;
+            result.ErrorId = errorId;
+            result.Next = (e as GuidedException)?.Next;
+            return (message, errorId);
         }
 
         private static AppResult FailedPlan(AppResult result, PlannedApp p)

@@ -251,7 +251,7 @@ namespace SBKube.Core.Engine
             var clock = Stopwatch.StartNew();
             AppConfig app = planned.App;
             var result = new AppResult { Namespace = app.Namespace, App = app.Name, ReleaseName = app.ReleaseName, Operation = "apply" };
-            LockLease? appLock = null;
+            IDisposable? appLock = null;
             try
             {
                 if (planned.Action == PlannedAction.Fail)
@@ -264,19 +264,23 @@ namespace SBKube.Core.Engine
                 {
                     return Unchanged(result, planned, current);
                 }
-                // Two runs never deploy the same app at once, with or without -Lock.
+                // Two runs never deploy the same app at once, with or without -Lock. An attempt that ends here is on the record.
                 try
                 {
-                    appLock = await _session.Locks.LockAsync(app.Namespace, app.Name, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false);
+                    appLock = await RevisionRecorder.HoldAsync(_session, (_session.Context, app.Namespace, app.Name),
+                        planned.Action == PlannedAction.Install ? HistoryAction.Deploy : HistoryAction.Upgrade, planned.Description ?? "Apply",
+                        wholeNamespace: false, options.LockTimeout, stopLaunching).ConfigureAwait(false);
                 }
-                catch (SbkubeException) when (stopLaunching.IsCancellationRequested)
+                catch (Exception) when (stopLaunching.IsCancellationRequested)
                 {
                     // Ctrl+C ends a wait for the lock; only a change already under way runs to its end.
-                    await RecordAttemptAsync(planned, planned.Deployed != null, AuditOutcome.Cancelled,
-                        "the run was stopped while this app waited for its lock", null).ConfigureAwait(false);
                     return Skip(app, "Skipped: the run was stopped while this app waited for its lock.");
                 }
-                await Reconciler.SettleInterruptedAsync(_session, app.Namespace, app.Name, default).ConfigureAwait(false);
+                catch (Exception e) when (!(e is StateStoreException) && !(e is OutOfMemoryException))
+                {
+                    Fail(result, e);
+                    return result;
+                }
                 DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
                 if (deployed?.Id != planned.Deployed?.Id && replanOutdated)
                 {
@@ -338,11 +342,7 @@ namespace SBKube.Core.Engine
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                (string message, string errorId) = _session.Describe(e);
-                result.Outcome = AppOutcome.Failed;
-                result.Message = message;
-                result.ErrorId = errorId;
-                result.Next = (e as GuidedException)?.Next;
+                (string message, string errorId) = Fail(result, e);
                 if (!(e is StateStoreException))
                 {
                     await RecordAttemptAsync(planned, planned.Deployed != null, AuditOutcome.Failed, message, errorId).ConfigureAwait(false);

@@ -107,7 +107,7 @@ namespace SBKube.Core.Engine
             string description = "Deleted")
         {
             CancellationToken ct = stopping;
-            using IDisposable appLock = await RevisionRecorder.HoldAsync(_session, deployed, HistoryAction.Delete, description,
+            using IDisposable appLock = await RevisionRecorder.HoldAsync(_session, (deployed.Context, deployed.Namespace, deployed.App), HistoryAction.Delete, description,
                 wholeNamespace: false, lockTimeout, ct).ConfigureAwait(false);
             ct = CancellationToken.None;
             var clock = Stopwatch.StartNew();

@@ -130,14 +130,14 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>
-        /// What a rollback or delete does before it changes an app: take the app's lock (and its namespace's with
+        /// What apply, rollback and delete do before they change an app: take the app's lock (and its namespace's with
         /// <paramref name="wholeNamespace"/>), settle what an interrupted run left, and stop when asked to. An attempt
         /// that ends here (refused by a lock, stopped, a pending row that cannot be settled) goes on the record in the
         /// app's history as <paramref name="action"/>, and its error goes on to the caller.
         /// </summary>
         /// <returns>The leases, released together.</returns>
-        internal static async Task<IDisposable> HoldAsync(EngineSession session, DeploymentRecord app, string action, string description,
-            bool wholeNamespace, TimeSpan lockTimeout, CancellationToken stopping)
+        internal static async Task<IDisposable> HoldAsync(EngineSession session, (string Context, string Namespace, string App) app, string action,
+            string description, bool wholeNamespace, TimeSpan lockTimeout, CancellationToken stopping)
         {
             var leases = new List<LockLease>();
             try

@@ -116,7 +116,7 @@ namespace SBKube.Core.Engine
                 return result;
             }
 
-            using IDisposable locks = await RevisionRecorder.HoldAsync(_session, target, HistoryAction.Rollback, description,
+            using IDisposable locks = await RevisionRecorder.HoldAsync(_session, (target.Context, target.Namespace, target.App), HistoryAction.Rollback, description,
                 options.Lock, options.LockTimeout, ct).ConfigureAwait(false);
             if (helmRevision.HasValue && _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context) != plan.RecordedHelmRevision)
             {
