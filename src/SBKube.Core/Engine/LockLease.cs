@@ -17,14 +17,14 @@ namespace SBKube.Core.Engine
             Environment.GetEnvironmentVariable("SBKUBE_LOCK_LEASE") is { Length: > 0 } text
                 ? DurationText.ParsePositive(text, "SBKUBE_LOCK_LEASE")
                 : TimeSpan.FromMinutes(2);
-        private readonly IStateStore _store;
+        private readonly ILockTable _table;
         private readonly Timer _renewal;
         private readonly TimeSpan _lease;
         private int _disposed;
 
-        private LockLease(IStateStore store, LockRecord record, TimeSpan lease)
+        private LockLease(ILockTable store, LockRecord record, TimeSpan lease)
         {
-            _store = store;
+            _table = store;
             Record = record;
             _lease = lease;
             var period = TimeSpan.FromTicks(lease.Ticks / 3);
@@ -48,7 +48,7 @@ namespace SBKube.Core.Engine
         /// <exception cref="SbkubeException">LockLost.</exception>
         public void EnsureHeld()
         {
-            if (!_store.RenewLock(Record.LockId, _lease))
+            if (!_table.RenewLock(Record.LockId, _lease))
             {
                 string target = Record.App == LockRecord.WholeNamespace ? $"namespace '{Record.Namespace}'" : $"{Record.Namespace}/{Record.App}";
                 throw new SbkubeException(
@@ -63,7 +63,7 @@ namespace SBKube.Core.Engine
         /// <paramref name="waiting"/> hears once that the wait begins and who holds the lock.
         /// </summary>
         /// <exception cref="SbkubeException">LockHeld, naming holder, operation, since when and the lock ID.</exception>
-        public static async Task<LockLease> AcquireAsync(IStateStore store, LockRequest request, TimeSpan timeout,
+        public static async Task<LockLease> AcquireAsync(ILockTable store, LockRequest request, TimeSpan timeout,
             CancellationToken ct, TimeSpan? lease = null, Action<string>? waiting = null)
         {
             TimeSpan leaseLength = lease ?? DefaultLease;
@@ -124,7 +124,7 @@ namespace SBKube.Core.Engine
         {
             try
             {
-                _store.RenewLock(Record.LockId, lease);
+                _table.RenewLock(Record.LockId, lease);
             }
             catch (StateStoreException)
             {
@@ -142,7 +142,7 @@ namespace SBKube.Core.Engine
             Released?.Invoke(this);
             try
             {
-                _store.ReleaseLock(Record.LockId);
+                _table.ReleaseLock(Record.LockId);
             }
             catch (StateStoreException e)
             {

@@ -9,14 +9,14 @@ namespace SBKube.Core.Engine
     /// <summary>The locks one session holds, taken through it so that every change can check it still holds them.</summary>
     public sealed class LockRegistry
     {
-        private readonly IStateStore _store;
+        private readonly ILockTable _table;
         private readonly string _context;
         private readonly IEngineLog _log;
         private readonly ConcurrentDictionary<LockLease, bool> _leases = new ConcurrentDictionary<LockLease, bool>();
 
-        internal LockRegistry(IStateStore store, string context, IEngineLog log)
+        internal LockRegistry(ILockTable store, string context, IEngineLog log)
         {
-            _store = store;
+            _table = store;
             _context = context;
             _log = log;
         }
@@ -24,7 +24,7 @@ namespace SBKube.Core.Engine
         /// <summary>Locks one app (or with <paramref name="app"/> null the whole namespace) for an operation.</summary>
         public async Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default)
         {
-            LockLease lease = await LockLease.AcquireAsync(_store, new LockRequest
+            LockLease lease = await LockLease.AcquireAsync(_table, new LockRequest
             {
                 Context = _context,
                 Namespace = ns,

@@ -9,7 +9,7 @@ namespace SBKube.Core.Engine
     public static class NamespaceLocks
     {
         /// <summary>Freezes a namespace: no apply, rollback or delete until it expires or is unlocked.</summary>
-        public static LockRecord Freeze(IStateStore store, string ns, string? context, string? reason, TimeSpan? duration)
+        public static LockRecord Freeze(ILockTable store, string ns, string? context, string? reason, TimeSpan? duration)
         {
             var request = new LockRequest
             {
@@ -25,7 +25,7 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Releases the caller's own locks on a namespace.</summary>
-        public static IReadOnlyList<LockRecord> UnlockOwn(IStateStore store, string ns)
+        public static IReadOnlyList<LockRecord> UnlockOwn(ILockTable store, string ns)
         {
             IReadOnlyList<LockRecord> all = store.Locks(ns);
             var mine = all.Where(l => l.Owner == CurrentProcess.User).ToList();
@@ -42,7 +42,7 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>Releases a lock by ID; another's lock needs <paramref name="force"/>, and the break is recorded.</summary>
-        public static LockRecord UnlockById(IStateStore store, string lockId, bool force)
+        public static LockRecord UnlockById(ILockTable store, string lockId, bool force)
         {
             LockRecord? record = store.Locks().FirstOrDefault(l => l.LockId == lockId)
                 ?? throw new SbkubeException($"No lock with ID '{lockId}'.", ErrorIds.LockNotFound,

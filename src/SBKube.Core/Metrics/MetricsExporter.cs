@@ -17,7 +17,7 @@ namespace SBKube.Core.Metrics
     {
         public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-        public static string Render(IStateStore store)
+        public static string Render(IStateQueries store)
         {
             if (store == null)
             {
@@ -91,7 +91,7 @@ namespace SBKube.Core.Metrics
         /// Writes the metrics for node_exporter's textfile collector: temp file + rename, so the collector
         /// never reads half a file; world-readable (0644) because the collector runs as another user.
         /// </summary>
-        public static FileInfo WriteFile(IStateStore store, string path)
+        public static FileInfo WriteFile(IStateQueries store, string path)
         {
             string text = Render(store);
             string full = Path.GetFullPath(path);
