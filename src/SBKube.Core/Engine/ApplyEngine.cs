@@ -269,7 +269,7 @@ namespace SBKube.Core.Engine
                 {
                     appLock = await RevisionRecorder.HoldAsync(_session, (_session.Context, app.Namespace, app.Name),
                         planned.Action == PlannedAction.Install ? HistoryAction.Deploy : HistoryAction.Upgrade, planned.Description ?? "Apply",
-                        wholeNamespace: false, options.LockTimeout, stopLaunching).ConfigureAwait(false);
+                        wholeNamespace: false, options.LockTimeout, stopLaunching, operation: "apply").ConfigureAwait(false);
                 }
                 catch (Exception) when (stopLaunching.IsCancellationRequested)
                 {
@@ -328,7 +328,7 @@ namespace SBKube.Core.Engine
                     Config = snapshot.ToJsonString(),
                     ConfigHash = planned.ConfigHash,
                 };
-                await RevisionRecorder.RecordAsync(_session, row, install ? HistoryAction.Deploy : HistoryAction.Upgrade, result,
+                await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, install ? HistoryAction.Deploy : HistoryAction.Upgrade,
                     install ? AppOutcome.Installed : AppOutcome.Upgraded, description, async () =>
                     {
                         DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, description).ConfigureAwait(false);
@@ -338,7 +338,7 @@ namespace SBKube.Core.Engine
                             Chart = outcome.ChartName != null && outcome.ChartVersion != null ? $"{outcome.ChartName}-{outcome.ChartVersion}" : null,
                             ChartVersion = outcome.ChartVersion,
                         };
-                    }, () => _session.HelmAfterFailureAsync(snapshot, app.Name)).ConfigureAwait(false);
+                    }) { HelmAfterFailure = () => _session.HelmAfterFailureAsync(snapshot, app.Name) }).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {

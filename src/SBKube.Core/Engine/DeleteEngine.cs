@@ -160,7 +160,7 @@ namespace SBKube.Core.Engine
                 Config = deployed.Config,
                 ConfigHash = deployed.ConfigHash,
             };
-            await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Delete, result, AppOutcome.Uninstalled, "Delete", async () =>
+            await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, HistoryAction.Delete, AppOutcome.Uninstalled, "Delete", async () =>
             {
                 string done = description;
                 try
@@ -172,7 +172,7 @@ namespace SBKube.Core.Engine
                     done = description + " (the release was already gone from Helm)";
                 }
                 return new RecordedChange(DeploymentStatus.Uninstalled, deployed.HelmRevision, done);
-            }, () => Task.FromResult(HelmAfterFailure.Unknown)).ConfigureAwait(false);
+            })).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

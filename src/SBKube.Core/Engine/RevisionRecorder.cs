@@ -28,6 +28,29 @@ namespace SBKube.Core.Engine
         public string? ChartVersion { get; set; }
     }
 
+    /// <summary>A change to record: the pending row it starts with, its history action and words, and the change itself.</summary>
+    internal sealed class ChangeToRecord
+    {
+        /// <param name="success">The outcome when it works (<see cref="AppOutcome"/>).</param>
+        /// <param name="failedAs">Names the attempt in a failed row's description: "{failedAs} (FAILED: reason)".</param>
+        internal ChangeToRecord(NewDeployment row, string action, string success, string failedAs, Func<Task<RecordedChange>> make)
+        {
+            Row = row;
+            Action = action;
+            Success = success;
+            FailedAs = failedAs;
+            Make = make;
+        }
+
+        public NewDeployment Row { get; }
+        public string Action { get; }
+        public string Success { get; }
+        public string FailedAs { get; }
+        public Func<Task<RecordedChange>> Make { get; }
+        /// <summary>What Helm's history shows once the change failed; unknown unless set (a change Helm cannot be asked about).</summary>
+        public Func<Task<HelmAfterFailure>> HelmAfterFailure { get; set; } = () => Task.FromResult(Engine.HelmAfterFailure.Unknown);
+    }
+
     /// <summary>What Helm's history shows after a failed attempt.</summary>
     internal readonly struct HelmAfterFailure
     {
@@ -62,16 +85,18 @@ namespace SBKube.Core.Engine
     /// </summary>
     internal static class RevisionRecorder
     {
-        /// <param name="failedAs">Names the attempt in a failed row's description: "{failedAs} (FAILED: reason)".</param>
-        /// <param name="helmAfterFailure">What Helm's history shows once the attempt failed.</param>
-        internal static async Task RecordAsync(EngineSession session, NewDeployment row, string action, AppResult result,
-            string success, string failedAs, Func<Task<RecordedChange>> change, Func<Task<HelmAfterFailure>> helmAfterFailure)
+        /// <summary>Records <paramref name="change"/> as it happens, and fills in <paramref name="result"/> with how it ended.</summary>
+        internal static async Task RecordAsync(EngineSession session, AppResult result, ChangeToRecord change)
         {
+            NewDeployment row = change.Row;
+            string action = change.Action;
+            string success = change.Success;
+            string failedAs = change.FailedAs;
             await session.CompleteProvenanceAsync().ConfigureAwait(false);
             DeploymentRecord pending = session.Store.BeginDeployment(row);
             try
             {
-                RecordedChange done = await change().ConfigureAwait(false);
+                RecordedChange done = await change.Make().ConfigureAwait(false);
                 string made = done.HelmRevision is int r ? $"Helm made revision {r} ({done.Status})" : $"Helm's change is made ({done.Status})";
                 DeploymentRecord finished = AfterHelm(row, made, () => session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
                     done.Description, action, supersededFailedBecause: done.SupersededFailedBecause, chart: done.Chart, chartVersion: done.ChartVersion));
@@ -101,7 +126,7 @@ namespace SBKube.Core.Engine
             catch (Exception e) when (!(e is StateStoreException))
             {
                 (string message, string errorId) = session.Describe(e);
-                HelmAfterFailure helm = await helmAfterFailure().ConfigureAwait(false);
+                HelmAfterFailure helm = await change.HelmAfterFailure().ConfigureAwait(false);
                 string failedDescription = $"{failedAs} (FAILED: {message})";
                 if (helm.RecordedNothing)
                 {
@@ -136,17 +161,18 @@ namespace SBKube.Core.Engine
         /// app's history as <paramref name="action"/>, and its error goes on to the caller.
         /// </summary>
         /// <returns>The leases, released together.</returns>
+        /// <param name="operation">What the lock says is under way (apply, rollback, delete); the history action by default.</param>
         internal static async Task<IDisposable> HoldAsync(EngineSession session, (string Context, string Namespace, string App) app, string action,
-            string description, bool wholeNamespace, TimeSpan lockTimeout, CancellationToken stopping)
+            string description, bool wholeNamespace, TimeSpan lockTimeout, CancellationToken stopping, string? operation = null)
         {
             var leases = new List<LockLease>();
             try
             {
                 if (wholeNamespace)
                 {
-                    leases.Add(await session.Locks.LockAsync(app.Namespace, null, action, lockTimeout, stopping).ConfigureAwait(false));
+                    leases.Add(await session.Locks.LockAsync(app.Namespace, null, operation ?? action, lockTimeout, stopping).ConfigureAwait(false));
                 }
-                leases.Add(await session.Locks.LockAsync(app.Namespace, app.App, action, lockTimeout, stopping).ConfigureAwait(false));
+                leases.Add(await session.Locks.LockAsync(app.Namespace, app.App, operation ?? action, lockTimeout, stopping).ConfigureAwait(false));
                 await Reconciler.SettleInterruptedAsync(session, app.Namespace, app.App, stopping).ConfigureAwait(false);
                 stopping.ThrowIfCancellationRequested();
                 return new Leases(leases);

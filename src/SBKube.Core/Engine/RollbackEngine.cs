@@ -142,7 +142,7 @@ namespace SBKube.Core.Engine
                 Config = target.Config,
                 ConfigHash = target.ConfigHash,
             };
-            await RevisionRecorder.RecordAsync(_session, row, HistoryAction.Rollback, result, AppOutcome.RolledBack, description, async () =>
+            await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, HistoryAction.Rollback, AppOutcome.RolledBack, description, async () =>
             {
                 _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Operation}");
                 // The revision left behind was bad, unless the rollback redeploys that very revision.
@@ -172,7 +172,7 @@ namespace SBKube.Core.Engine
                     await RecreatePodsAsync(snapshot, target.App, ct).ConfigureAwait(false);
                 }
                 return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description, leftBecause);
-            }, () => _session.HelmAfterFailureAsync(snapshot, target.App)).ConfigureAwait(false);
+            }) { HelmAfterFailure = () => _session.HelmAfterFailureAsync(snapshot, target.App) }).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }

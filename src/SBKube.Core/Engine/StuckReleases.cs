@@ -137,7 +137,7 @@ namespace SBKube.Core.Engine
                 Description = description, Config = from.Config, ConfigHash = from.ConfigHash,
             };
             string success = basis != null ? AppOutcome.RolledBack : AppOutcome.Uninstalled;
-            await RevisionRecorder.RecordAsync(session, pendingRow, HistoryAction.Recover, result, success, "Recover", async () =>
+            await RevisionRecorder.RecordAsync(session, result, new ChangeToRecord(pendingRow, HistoryAction.Recover, success, "Recover", async () =>
             {
                 if (now.DeployedHelmRevision is int revision)
                 {
@@ -149,7 +149,7 @@ namespace SBKube.Core.Engine
                 }
                 await session.Changes.UninstallAsync(row.ReleaseName, row.Namespace, row.App, CancellationToken.None).ConfigureAwait(false);
                 return new RecordedChange(DeploymentStatus.Uninstalled, null, description);
-            }, () => Task.FromResult(HelmAfterFailure.Unknown)).ConfigureAwait(false);
+            })).ConfigureAwait(false);
             return result;
         }
     }

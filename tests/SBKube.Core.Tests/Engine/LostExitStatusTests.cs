@@ -30,8 +30,8 @@ namespace SBKube.Core.Tests.Engine
         private AppResult Record(Func<Task<RecordedChange>> change)
         {
             var result = new AppResult { Namespace = "state-demo", App = "redis", Operation = "apply" };
-            RevisionRecorder.RecordAsync(_p.Session, Upgrade(), HistoryAction.Upgrade, result, AppOutcome.Upgraded, "Upgrade",
-                change, () => Task.FromResult(HelmAfterFailure.Unknown)).GetAwaiter().GetResult();
+            RevisionRecorder.RecordAsync(_p.Session, result, new ChangeToRecord(Upgrade(), HistoryAction.Upgrade, AppOutcome.Upgraded, "Upgrade", change))
+                .GetAwaiter().GetResult();
             return result;
         }
 
