@@ -26,8 +26,15 @@ Describe 'The first SBKube call of a session, from code with variables of its ow
             "    username: chartuser`n    password: {secret: charts}`n")
         # SecretManagement's command as a vault answers it, defined in the session that makes the call.
         $script:FakeGetSecret = 'function global:Get-Secret { [CmdletBinding()] param($Name, $Vault, [switch] $AsPlainText) if ($Name -eq "charts") { "chart-pass" } }'
+        # A backup to restore into a database of its own (Restore-SbkubeState then asks Helm about it).
+        $env:SBKUBE_RUNSTYLES_BACKUP = Join-Path $s.Dir 'backup.db'
+        Backup-SbkubeState -Destination $env:SBKUBE_RUNSTYLES_BACKUP | Out-Null
+        $env:SBKUBE_RUNSTYLES_RESTORED = Join-Path $s.Dir 'restored/state.db'
     }
-    AfterAll { Remove-SbkubeSandbox $s; Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE, Env:SBKUBE_RUNSTYLES_VAULT }
+    AfterAll {
+        Remove-SbkubeSandbox $s
+        Remove-Item Env:SBKUBE_RUNSTYLES_EXAMPLE, Env:SBKUBE_RUNSTYLES_VAULT, Env:SBKUBE_RUNSTYLES_BACKUP, Env:SBKUBE_RUNSTYLES_RESTORED
+    }
 
     It 'works inside a function that has $path, $app, $namespace and $revision (<Cmdlet>)' -ForEach @(
         @{ Cmdlet = 'Get-SbkubeState -Latest' }
@@ -37,6 +44,7 @@ Describe 'The first SBKube call of a session, from code with variables of its ow
         @{ Cmdlet = 'Repair-SbkubeState -Namespace state-demo' }
         @{ Cmdlet = 'Invoke-SbkubeApply -Path $env:SBKUBE_RUNSTYLES_EXAMPLE -Force -WhatIf' }
         @{ Cmdlet = '$FakeGetSecret; Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_VAULT -Quiet'; Expect = 'True' }
+        @{ Cmdlet = 'Restore-SbkubeState -Source $env:SBKUBE_RUNSTYLES_BACKUP -StatePath $env:SBKUBE_RUNSTYLES_RESTORED -Confirm:$false | Format-List Path, Revisions'; Expect = 'Revisions\s*:\s*1' }
     ) {
         $Cmdlet = $Cmdlet.Replace('$FakeGetSecret', $script:FakeGetSecret)
         $r = Invoke-FirstCall @"
@@ -59,6 +67,7 @@ Show-Deployed
         # -WhatIf renders the forced redeploy with helm template.
         @{ Cmdlet = 'Invoke-SbkubeApply -Path $env:SBKUBE_RUNSTYLES_EXAMPLE -Force -WhatIf -Verbose 4>&1'; Expect = 'helm template' }
         @{ Cmdlet = '$FakeGetSecret; Test-SbkubeConfig -Path $env:SBKUBE_RUNSTYLES_VAULT -Quiet'; Expect = 'True' }
+        @{ Cmdlet = 'Restore-SbkubeState -Source $env:SBKUBE_RUNSTYLES_BACKUP -StatePath $env:SBKUBE_RUNSTYLES_RESTORED -Confirm:$false | Format-List Path, Revisions'; Expect = 'Revisions\s*:\s*1' }
     ) {
         $Cmdlet = $Cmdlet.Replace('$FakeGetSecret', $script:FakeGetSecret)
         $r = Invoke-FirstCall @"
