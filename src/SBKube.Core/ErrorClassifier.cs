@@ -42,6 +42,10 @@ namespace SBKube.Core
             _ => null,
         };
 
+        /// <summary>helm or kubectl failed, could not be started, or its result never arrived: the cluster or a tool, not SBKube.</summary>
+        public static bool IsToolFailure(Exception e) =>
+            e is HelmException || e is KubectlException || e is ToolNotFoundException || e is ToolExitUnknownException;
+
         /// <summary>The kind of a failure known only by its ErrorId (an app's result inside a run).</summary>
         public static ErrorKind KindOf(string errorId) =>
             errorId == ErrorIds.DependencySkipped ? ErrorKind.OperationStopped

@@ -36,7 +36,10 @@ namespace SBKube.PowerShell
                 if (_store == null)
                 {
                     _store = ReadsOnly ? StateStore.OpenExisting(StateLocation) : StateStore.Open(StateLocation);
-                    _store.Provenance.CiRun ??= AutomationJob();
+                    if (!ReadsOnly)
+                    {
+                        _store.Provenance.CiRun ??= AutomationJob();
+                    }
                     foreach (string warning in _store.OpenWarnings)
                     {
                         WriteWarning(warning);

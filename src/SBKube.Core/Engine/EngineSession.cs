@@ -66,7 +66,7 @@ namespace SBKube.Core.Engine
             {
                 p.HelmVersion = await Helm.GetVersionTextAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException || e is FormatException)
+            catch (Exception e) when (ErrorClassifier.IsToolFailure(e) || e is FormatException)
             {
                 p.HelmVersion = null;
             }

@@ -89,9 +89,6 @@ namespace SBKube.Core.Engine
         internal static async Task RecordAsync(EngineSession session, AppResult result, ChangeToRecord change)
         {
             NewDeployment row = change.Row;
-            string action = change.Action;
-            string success = change.Success;
-            string failedAs = change.FailedAs;
             await session.CompleteProvenanceAsync().ConfigureAwait(false);
             DeploymentRecord pending = session.Store.BeginDeployment(row);
             try
@@ -99,8 +96,8 @@ namespace SBKube.Core.Engine
                 RecordedChange done = await change.Make().ConfigureAwait(false);
                 string made = done.HelmRevision is int r ? $"Helm made revision {r} ({done.Status})" : $"Helm's change is made ({done.Status})";
                 DeploymentRecord finished = AfterHelm(row, made, () => session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
-                    done.Description, action, supersededFailedBecause: done.SupersededFailedBecause, chart: done.Chart, chartVersion: done.ChartVersion));
-                result.Outcome = success;
+                    done.Description, change.Action, supersededFailedBecause: done.SupersededFailedBecause, chart: done.Chart, chartVersion: done.ChartVersion));
+                result.Outcome = change.Success;
                 result.Chart = finished.Chart;
                 result.Description = done.Description;
                 result.HelmRevision = finished.HelmRevision;
@@ -115,7 +112,7 @@ namespace SBKube.Core.Engine
                 result.HelmRevision = settled.HelmRevision;
                 if (settled.Status == DeploymentStatus.Deployed || settled.Status == DeploymentStatus.Uninstalled)
                 {
-                    result.Outcome = success;
+                    result.Outcome = change.Success;
                     session.Log.Warning($"{row.Namespace}/{row.App}: {lost.Message} Helm's history shows it {settled.Status}, so it is recorded so.");
                     return;
                 }
@@ -127,19 +124,19 @@ namespace SBKube.Core.Engine
             {
                 (string message, string errorId) = session.Describe(e);
                 HelmAfterFailure helm = await change.HelmAfterFailure().ConfigureAwait(false);
-                string failedDescription = $"{failedAs} (FAILED: {message})";
+                string failedDescription = $"{change.FailedAs} (FAILED: {message})";
                 if (helm.RecordedNothing)
                 {
                     AfterHelm(row, $"Helm's attempt failed ({message})", () =>
                     {
-                        session.Store.DropAttempt(pending.Id, action, failedDescription, errorId);
+                        session.Store.DropAttempt(pending.Id, change.Action, failedDescription, errorId);
                         return pending;
                     });
                 }
                 else
                 {
                     Fill(result, AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
-                        DeploymentStatus.Failed, helm.NewRevision, failedDescription, action, errorId: errorId)));
+                        DeploymentStatus.Failed, helm.NewRevision, failedDescription, change.Action, errorId: errorId)));
                 }
                 result.Outcome = AppOutcome.Failed;
                 result.Message = message;

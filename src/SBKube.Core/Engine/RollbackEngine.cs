@@ -187,7 +187,7 @@ namespace SBKube.Core.Engine
             {
                 await PodRecreation.RunAsync(_session, snapshot, app, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is KubectlException || e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException)
+            catch (Exception e) when (ErrorClassifier.IsToolFailure(e))
             {
                 _session.Log.Warning($"{snapshot.Namespace}/{snapshot.ReleaseName} was rolled back, but its pods could not be recreated: {e.Message}");
             }

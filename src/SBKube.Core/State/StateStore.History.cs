@@ -8,8 +8,13 @@ namespace SBKube.Core.State
 {
     public sealed partial class StateStore
     {
-        /// <summary>Who makes this store's changes, from where and with what; written with every history row.</summary>
-        public RunProvenance Provenance { get; } = RunProvenance.FromEnvironment();
+        private readonly Lazy<RunProvenance> _provenance = new Lazy<RunProvenance>(RunProvenance.FromEnvironment);
+
+        /// <summary>
+        /// Who makes this store's changes, from where and with what; written with every history row. Made on first use, so
+        /// a store that is only read never scans the environment for it.
+        /// </summary>
+        public RunProvenance Provenance => _provenance.Value;
 
         /// <summary>
         /// Puts an attempt that made no revision on the record, as a history row of the app: refused by a lock,

@@ -66,7 +66,7 @@ namespace SBKube.PowerShell.Cmdlets
                 }
                 return ahead;
             }
-            catch (Exception e) when (e is HelmException || e is ToolNotFoundException || e is ToolExitUnknownException)
+            catch (Exception e) when (ErrorClassifier.IsToolFailure(e))
             {
                 WriteWarning($"The state database is restored, but Helm could not be asked whether it is ahead of it ({e.Message}). " +
                     "Run Test-SbkubeDrift once the cluster can be reached.");
