@@ -3,77 +3,167 @@
 # fresh pwsh's start than the rest of the module. Everything here is defined in the module's scope.
 # PowerShell 5.1 compatible: no ternary, no null-coalescing, no pipeline chain operators.
 
-# Every flag the CLI knows, and whether it takes a value. Used to split the command line before the command
-# is known (a global flag such as --state-db may come first).
-$script:ValueFlags = @(
-    'namespace', 'app', 'path', 'revision', 'format', 'limit', 'since', 'older-than', 'keep-last',
-    'port', 'address', 'state-db', 'context', 'lock-timeout', 'reason', 'description', 'action'
-)
-$script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'help', 'latest', 'version')
-$script:GlobalFlags = @('state-db', 'help')
+# The command table: one entry per command, carrying everything about it.
+#   Cmdlet     the cmdlet it runs (messages that name that cmdlet are reworded as this command);
+#   CmdletWhen a flag that makes it run another cmdlet instead (state history --action);
+#   Flags      its flags (besides the global ones), each the cmdlet parameter it sets, as 'Parameter' or
+#              'Parameter:Conversion:...': List (comma-separated), Int:MIN[:MAX], Date, Choice:A:B;
+#              a switch flag sets $true;
+#   Required   flags it cannot run without (Unless: a flag that lifts that); Excludes: flag -> a flag it cannot go with;
+#   Defaults   parameters set when no flag set them (a script block is run for the value);
+#   Live       parameters set unless --dry-run;
+#   Render     turns the cmdlet's output into the seed's text: param($out, $flags, $cmdlet); a command without
+#              one streams the cmdlet's output as it comes (state list prints its own table and JSON).
+# Flags that take no value; every other flag takes one.
+$script:SwitchFlags = @('force', 'dry-run', 'lock', 'show-secrets', 'allow-failed', 'latest', 'help', 'version')
+# Flags every command takes, and the parameter each sets (help is the CLI's own).
+$script:GlobalFlags = [ordered]@{ 'state-db' = 'StatePath'; 'help' = $null }
 
-# Per command: its flags (besides the global ones), the required ones, a usage line, a description and the
-# cmdlet it runs (messages that name that cmdlet are reworded as this command).
+$script:ApplyFlags = [ordered]@{
+    path = 'Path'; namespace = 'Namespace'; app = 'App:List'; force = 'Force'; 'dry-run' = 'WhatIf'; lock = 'Lock'
+    'lock-timeout' = 'LockTimeout'; context = 'KubeContext'; description = 'Description'
+}
+$script:ApplyRender = {
+    param($out, $f)
+    if ($f.Contains('dry-run')) {
+        Format-SbkubeCliPlan $out
+        'Dry run: nothing was deployed or recorded.'
+    } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+}
+$script:CurrentFolder = { (Get-Location -PSProvider FileSystem).ProviderPath }
+
 $script:Commands = [ordered]@{
     'apply'                = @{
-        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
+        Cmdlet = 'Invoke-SbkubeApply'; Flags = $script:ApplyFlags; Required = @()
+        Defaults = @{ Path = $script:CurrentFolder }; Render = $script:ApplyRender
         Usage = 'sbkube apply [--path DIR] [--namespace NS] [--app APP] [--force] [--dry-run] [--lock [--lock-timeout 5m]] [--context CTX] [--description TEXT]'
         Help  = 'Deploy the apps of config.yaml (in --path, default: the current directory). Invoke-SbkubeApply.'
-        Cmdlet = 'Invoke-SbkubeApply'
     }
     'deploy'               = @{
-        Flags = @('namespace', 'app', 'path', 'force', 'dry-run', 'lock', 'lock-timeout', 'context', 'description'); Required = @()
+        Cmdlet = 'Invoke-SbkubeApply'; Flags = $script:ApplyFlags; Required = @()
+        Defaults = @{ Path = $script:CurrentFolder }; Render = $script:ApplyRender
         Usage = 'sbkube deploy [--namespace NS] [--lock] [--path DIR] [--app APP] [--force] [--dry-run] [--description TEXT]'
         Help  = 'Same as apply; with --lock the namespace is locked for the run. Invoke-SbkubeApply -Lock.'
-        Cmdlet = 'Invoke-SbkubeApply'
     }
     'rollback'             = @{
-        Flags = @('namespace', 'app', 'revision', 'reason', 'dry-run', 'force', 'allow-failed', 'lock', 'lock-timeout', 'context'); Required = @('namespace', 'app', 'revision')
+        Cmdlet = 'Invoke-SbkubeRollback'; Required = @('namespace', 'app', 'revision')
+        Flags = [ordered]@{
+            namespace = 'Namespace'; app = 'App'; revision = 'Revision'; reason = 'Reason'; 'dry-run' = 'WhatIf'; force = 'Force'
+            'allow-failed' = 'AllowFailed'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; context = 'KubeContext'
+        }
+        Render = {
+            param($out, $f)
+            if ($f.Contains('dry-run')) {
+                Format-SbkubeCliPlan $out
+                'Dry run: nothing was changed.'
+            } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+        }
         Usage = 'sbkube rollback --namespace NS --app APP --revision N|previous [--reason TEXT] [--dry-run] [--force] [--allow-failed] [--lock]'
         Help  = 'Redeploy a recorded revision as a new revision. Invoke-SbkubeRollback.'
-        Cmdlet = 'Invoke-SbkubeRollback'
     }
     'delete'               = @{
-        Flags = @('namespace', 'app', 'path', 'dry-run', 'lock', 'lock-timeout', 'context'); Required = @()
+        Cmdlet = 'Remove-SbkubeApp'; Required = @('namespace'); Unless = 'path'; Live = @{ PassThru = $true }
+        Flags = [ordered]@{
+            namespace = 'Namespace'; app = 'App:List'; path = 'Path'; 'dry-run' = 'WhatIf'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'
+            context = 'KubeContext'
+        }
+        Render = {
+            param($out, $f)
+            if ($f.Contains('dry-run')) { Format-SbkubeCliPlan $out; 'Dry run: nothing was deleted.' }
+            elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
+            else { 'No deployed apps to delete.' }
+        }
         Usage = 'sbkube delete --namespace NS [--app APP] | sbkube delete --path DIR [--app APP]'
         Help  = 'Uninstall the deployed apps of a namespace (history is kept); no confirmation prompt. Remove-SbkubeApp.'
-        Cmdlet = 'Remove-SbkubeApp'
     }
     'state list'           = @{
-        Flags = @('namespace', 'app', 'format', 'latest', 'context'); Required = @()
+        # No renderer: the cmdlet prints the seed's table or JSON itself, as the rows stream from the store.
+        Cmdlet = 'Get-SbkubeState'; Required = @(); Defaults = @{ Format = 'Table' }
+        Flags = [ordered]@{ namespace = 'Namespace'; app = 'App'; format = 'Format:Choice:Table:Json'; latest = 'Latest'; context = 'KubeContext' }
         Usage = 'sbkube state list [--namespace NS] [--app APP] [--latest] [--format table|json]'
         Help  = 'List recorded revisions. Get-SbkubeState.'
-        Cmdlet = 'Get-SbkubeState'
     }
     'state history'        = @{
-        Flags = @('namespace', 'app', 'limit', 'since', 'context', 'action'); Required = @('namespace', 'app'); Unless = 'action'
+        Cmdlet = 'Get-SbkubeHistory'; CmdletWhen = @{ action = 'Get-SbkubeAuditLog' }
+        Required = @('namespace', 'app'); Unless = 'action'; Excludes = @{ limit = 'action' }
+        Flags = [ordered]@{
+            namespace = 'Namespace'; app = 'App'; limit = 'Limit:Int:1'; since = 'Since:Date'; context = 'KubeContext'; action = 'Action:List'
+        }
+        Render = {
+            param($out, $f, $cmdlet)
+            $rows = New-Object System.Collections.Generic.List[object]
+            if ($cmdlet -eq 'Get-SbkubeAuditLog') {
+                foreach ($r in $out) { $rows.Add(@((Format-SbkubeCliTime $r.Timestamp), $r.Action, $r.Namespace, $r.App, $r.Revision, $r.Outcome, $r.User, $r.Description)) }
+                Format-SbkubeCliTable -Header @('TIME', 'ACTION', 'NAMESPACE', 'APP', 'REVISION', 'OUTCOME', 'USER', 'DESCRIPTION') -Rows $rows.ToArray()
+                return
+            }
+            foreach ($r in $out) { $rows.Add(@($r.Revision, (Format-SbkubeCliTime $r.DeployedAt), $r.Status, $r.Chart, $r.Description)) }
+            Format-SbkubeCliTable -Header @('REVISION', 'DEPLOYED AT', 'STATUS', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
+        }
         Usage = 'sbkube state history --namespace NS --app APP [--limit N] [--since DATE] | sbkube state history --action ACTION [--namespace NS] [--app APP] [--since DATE]'
         Help  = 'Revisions of one app, oldest first (Get-SbkubeHistory); with --action, those actions across apps, the seed''s audit query (Get-SbkubeAuditLog).'
-        Cmdlet = 'Get-SbkubeHistory'
     }
     'state show'           = @{
-        Flags = @('namespace', 'app', 'revision', 'show-secrets', 'context'); Required = @('namespace', 'app')
+        Cmdlet = 'Get-SbkubeDeployment'; Required = @('namespace', 'app'); Defaults = @{ Format = 'Yaml' }
+        Flags = [ordered]@{ namespace = 'Namespace'; app = 'App'; revision = 'Revision'; 'show-secrets' = 'ShowSecrets'; context = 'KubeContext' }
+        Render = { param($out) foreach ($text in $out) { ([string]$text).TrimEnd("`r", "`n") -split "`r?`n" } }
         Usage = 'sbkube state show --namespace NS --app APP [--revision N|current] [--show-secrets]'
         Help  = 'One revision as YAML (secrets masked unless --show-secrets). Get-SbkubeDeployment -Format Yaml.'
-        Cmdlet = 'Get-SbkubeDeployment'
     }
     'state locks'          = @{
-        Flags = @('namespace'); Required = @()
+        Cmdlet = 'Get-SbkubeLock'; Required = @(); Flags = [ordered]@{ namespace = 'Namespace' }
+        Render = {
+            param($out)
+            $rows = New-Object System.Collections.Generic.List[object]
+            foreach ($l in $out) {
+                $op = if ($l.Reason) { '{0} ({1})' -f $l.Operation, $l.Reason } else { $l.Operation }
+                $exp = if ($l.ExpiresAt) { Format-SbkubeCliTime $l.ExpiresAt } else { 'never' }
+                $rows.Add(@($l.LockId, $l.Namespace, $l.App, $l.Owner, $op, (Format-SbkubeCliTime $l.AcquiredAt), $exp))
+            }
+            Format-SbkubeCliTable -Header @('LOCK ID', 'NAMESPACE', 'APP', 'OWNER', 'OPERATION', 'ACQUIRED', 'EXPIRES') -Rows $rows.ToArray()
+        }
         Usage = 'sbkube state locks [--namespace NS]'
         Help  = 'Deployment locks and freezes. Get-SbkubeLock.'
-        Cmdlet = 'Get-SbkubeLock'
     }
     'state prune'          = @{
-        Flags = @('older-than', 'keep-last', 'namespace', 'app', 'dry-run', 'context'); Required = @()
+        Cmdlet = 'Remove-SbkubeHistory'; Required = @('older-than'); Unless = 'keep-last'; Live = @{ PassThru = $true }
+        Flags = [ordered]@{
+            'older-than' = 'OlderThan'; 'keep-last' = 'KeepLast:Int:1'; namespace = 'Namespace'; app = 'App'; 'dry-run' = 'WhatIf'
+            context = 'KubeContext'
+        }
+        Render = {
+            param($out, $f)
+            # One line per app (how many revisions, which range, which dates), not one per revision.
+            $total = if ($out.Count -gt 0) { ($out | Measure-Object -Property Revisions -Sum).Sum } else { 0 }
+            if ($out.Count -gt 0) {
+                $rows = New-Object System.Collections.Generic.List[object]
+                foreach ($r in $out) {
+                    $rows.Add(@($r.Namespace, $r.App, $r.Revisions, ('{0}-{1}' -f $r.FirstRevision, $r.LastRevision), (Format-SbkubeCliTime $r.Oldest), (Format-SbkubeCliTime $r.Newest)))
+                }
+                Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'REVISIONS', 'RANGE', 'OLDEST', 'NEWEST') -Rows $rows.ToArray()
+            }
+            if ($f.Contains('dry-run')) { "Dry run: would prune $([int]$total) revision(s); nothing was changed." }
+            else { "Pruned $([int]$total) revision(s)." }
+        }
         Usage = 'sbkube state prune --older-than 30d [--keep-last N] [--namespace NS] [--app APP] [--dry-run]'
-        Help  = 'Delete old revisions (never the deployed one). Remove-SbkubeHistory.'
-        Cmdlet = 'Remove-SbkubeHistory'
+        Help  = 'Delete old revisions (never the deployed one): --older-than, --keep-last N, or both. Remove-SbkubeHistory.'
     }
     'state export-metrics' = @{
-        Flags = @('port', 'address'); Required = @()
+        Cmdlet = 'Start-SbkubeMetricsServer'; Required = @(); Defaults = @{ Wait = $true }
+        Flags = [ordered]@{ port = 'Port:Int:0:65535'; address = 'Address' }
+        Render = { param($out) }
         Usage = 'sbkube state export-metrics [--port 9090] [--address 127.0.0.1]'
         Help  = 'Serve Prometheus metrics at http://ADDRESS:PORT/metrics until Ctrl+C. Start-SbkubeMetricsServer.'
-        Cmdlet = 'Start-SbkubeMetricsServer'
+    }
+}
+
+# Derived from the table: the flags that take a value, and the flag of each parameter (for rewording messages).
+$script:ValueFlags = @(@($script:Commands.Values | ForEach-Object { $_.Flags.Keys }) + @($script:GlobalFlags.Keys) |
+    Where-Object { $script:SwitchFlags -notcontains $_ } | Select-Object -Unique)
+$script:FlagOfParameter = @{}
+foreach ($c in @($script:Commands.Values) + @(@{ Flags = $script:GlobalFlags })) {
+    foreach ($flag in $c.Flags.Keys) {
+        if ($c.Flags[$flag]) { $script:FlagOfParameter[($c.Flags[$flag] -split ':')[0]] = $flag }
     }
 }
 
@@ -129,7 +219,7 @@ function script:Invoke-SbkubeCli {
         }
 
         $spec = $script:Commands[$command]
-        $allowed = @($spec.Flags) + $script:GlobalFlags
+        $allowed = @($spec.Flags.Keys) + @($script:GlobalFlags.Keys)
         $validList = ($allowed | Sort-Object | ForEach-Object { "--$_" }) -join ', '
         foreach ($u in $parsed.Unknown) {
             throw (New-SbkubeCliError -Id 'UnknownFlag' -Message "Unknown flag '$u' for 'sbkube $command'. Valid flags: $validList." -Target $u)
@@ -152,165 +242,42 @@ function script:Invoke-SbkubeCli {
                 throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube $command' needs --$req$or. Usage: $($spec.Usage)" -Target "--$req")
             }
         }
-        if ($command -eq 'delete' -and -not $f.Contains('namespace') -and -not $f.Contains('path')) {
-            throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube delete' needs --namespace (or --path to a config). Usage: $($spec.Usage)" -Target '--namespace')
+        if ($spec.Contains('Excludes')) {
+            foreach ($flag in $spec.Excludes.Keys) {
+                if ($f.Contains($flag) -and $f.Contains($spec.Excludes[$flag])) {
+                    throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$flag does not go with --$($spec.Excludes[$flag]). Usage: $($spec.Usage)" -Target "--$flag")
+                }
+            }
         }
 
-        # Build the cmdlet call.
+        # The cmdlet call, from the table.
+        $cmdlet = $spec.Cmdlet
+        if ($spec.Contains('CmdletWhen')) {
+            foreach ($flag in $spec.CmdletWhen.Keys) { if ($f.Contains($flag)) { $cmdlet = $spec.CmdletWhen[$flag] } }
+        }
         $p = @{}
-        if ($f.Contains('state-db')) { $p.StatePath = $f['state-db'] }
-        if ($f.Contains('context')) { $p.KubeContext = $f['context'] }
-        $cmdlet = $null
-        $render = $null
-        $streamed = $false
-        switch ($command) {
-            { $_ -eq 'apply' -or $_ -eq 'deploy' } {
-                $cmdlet = 'Invoke-SbkubeApply'
-                $p.Path = if ($f.Contains('path')) { $f['path'] } else { (Get-Location -PSProvider FileSystem).ProviderPath }
-                if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
-                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; force = 'Force'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf'; description = 'Description' }
-                $render = {
-                    param($out)
-                    if ($f.Contains('dry-run')) {
-                        Format-SbkubeCliPlan $out
-                        'Dry run: nothing was deployed or recorded.'
-                    }
-                    elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
-                }
+        foreach ($flag in $f.Keys) {
+            $mapping = if ($spec.Flags.Contains($flag)) { $spec.Flags[$flag] } else { $script:GlobalFlags[$flag] }
+            if ($mapping) {
+                $p[($mapping -split ':')[0]] = ConvertFrom-SbkubeCliFlag -Flag $flag -Mapping $mapping -Value $f[$flag]
             }
-            'rollback' {
-                $cmdlet = 'Invoke-SbkubeRollback'
-                Copy-SbkubeCliFlag $f $p @{ namespace = 'Namespace'; app = 'App'; revision = 'Revision'; reason = 'Reason'; force = 'Force'
-                    'allow-failed' = 'AllowFailed'; lock = 'Lock'; 'lock-timeout' = 'LockTimeout'; 'dry-run' = 'WhatIf' }
-                $render = {
-                    param($out)
-                    if ($f.Contains('dry-run')) {
-                        Format-SbkubeCliPlan $out
-                        'Dry run: nothing was changed.'
-                    } elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
-                }
-            }
-            'delete' {
-                $cmdlet = 'Remove-SbkubeApp'
-                if ($f.Contains('path')) { $p.Path = $f['path'] }
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
-                if ($f.Contains('app')) { $p.App = @(([string]$f['app']).Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
-                if ($f.Contains('lock')) { $p.Lock = $true }
-                if ($f.Contains('lock-timeout')) { $p.LockTimeout = $f['lock-timeout'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true } else { $p.PassThru = $true }
-                $render = {
-                    param($out)
-                    if ($f.Contains('dry-run')) { Format-SbkubeCliPlan $out; 'Dry run: nothing was deleted.' }
-                    elseif ($out.Count -gt 0) { Format-SbkubeCliResult $out }
-                    else { 'No deployed apps to delete.' }
-                }
-            }
-            'state list' {
-                $cmdlet = 'Get-SbkubeState'
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
-                if ($f.Contains('app')) { $p.App = $f['app'] }
-                if ($f.Contains('latest')) { $p.Latest = $true }
-                $format = 'table'
-                if ($f.Contains('format')) { $format = ([string]$f['format']).ToLowerInvariant() }
-                if ($format -ne 'table' -and $format -ne 'json') {
-                    throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--format expects 'table' or 'json'; got '$($f['format'])'." -Target '--format')
-                }
-                # Both print as the rows stream from the store.
-                $p.Format = if ($format -eq 'json') { 'Json' } else { 'Table' }
-                $streamed = $true
-            }
-            'state history' {
-                $cmdlet = 'Get-SbkubeHistory'
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
-                if ($f.Contains('app')) { $p.App = $f['app'] }
-                if ($f.Contains('action')) {
-                    $cmdlet = 'Get-SbkubeAuditLog'
-                    $p.Action = @(([string]$f['action']) -split ',')
-                    if ($f.Contains('limit')) { throw (New-SbkubeCliError -Id 'InvalidValue' -Message '--limit does not go with --action; use --since.' -Target '--limit') }
-                }
-                if ($f.Contains('limit')) { $p.Limit = Get-SbkubeCliInt $f 'limit' 1 }
-                if ($f.Contains('since')) {
-                    $since = [datetime]::MinValue
-                    $styles = [System.Globalization.DateTimeStyles]::AssumeLocal
-                    if (-not [datetime]::TryParse([string]$f['since'], [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$since)) {
-                        throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--since expects a date or date and time such as 2025-10-24 or '2025-10-24 12:00:00' (local time); got '$($f['since'])'." -Target '--since')
-                    }
-                    $p.Since = $since
-                }
-                $render = {
-                    param($out)
-                    $rows = New-Object System.Collections.Generic.List[object]
-                    if ($cmdlet -eq 'Get-SbkubeAuditLog') {
-                        foreach ($r in $out) { $rows.Add(@((Format-SbkubeCliTime $r.Timestamp), $r.Action, $r.Namespace, $r.App, $r.Revision, $r.Outcome, $r.User, $r.Description)) }
-                        Format-SbkubeCliTable -Header @('TIME', 'ACTION', 'NAMESPACE', 'APP', 'REVISION', 'OUTCOME', 'USER', 'DESCRIPTION') -Rows $rows.ToArray()
-                        return
-                    }
-                    foreach ($r in $out) { $rows.Add(@($r.Revision, (Format-SbkubeCliTime $r.DeployedAt), $r.Status, $r.Chart, $r.Description)) }
-                    Format-SbkubeCliTable -Header @('REVISION', 'DEPLOYED AT', 'STATUS', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
-                }
-            }
-            'state show' {
-                $cmdlet = 'Get-SbkubeDeployment'
-                $p.Namespace = $f['namespace']; $p.App = $f['app']; $p.Format = 'Yaml'
-                if ($f.Contains('revision')) { $p.Revision = $f['revision'] }
-                if ($f.Contains('show-secrets')) { $p.ShowSecrets = $true }
-                $render = { param($out) foreach ($text in $out) { ([string]$text).TrimEnd("`r", "`n") -split "`r?`n" } }
-            }
-            'state locks' {
-                $cmdlet = 'Get-SbkubeLock'
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
-                $render = {
-                    param($out)
-                    $rows = New-Object System.Collections.Generic.List[object]
-                    foreach ($l in $out) {
-                        $op = if ($l.Reason) { '{0} ({1})' -f $l.Operation, $l.Reason } else { $l.Operation }
-                        $exp = if ($l.ExpiresAt) { Format-SbkubeCliTime $l.ExpiresAt } else { 'never' }
-                        $rows.Add(@($l.LockId, $l.Namespace, $l.App, $l.Owner, $op, (Format-SbkubeCliTime $l.AcquiredAt), $exp))
-                    }
-                    Format-SbkubeCliTable -Header @('LOCK ID', 'NAMESPACE', 'APP', 'OWNER', 'OPERATION', 'ACQUIRED', 'EXPIRES') -Rows $rows.ToArray()
-                }
-            }
-            'state prune' {
-                $cmdlet = 'Remove-SbkubeHistory'
-                if (-not $f.Contains('older-than') -and -not $f.Contains('keep-last')) {
-                    throw (New-SbkubeCliError -Id 'MissingFlag' -Message "'sbkube state prune' needs --older-than (e.g. 30d), --keep-last N, or both. Usage: $($spec.Usage)" -Target '--older-than')
-                }
-                if ($f.Contains('older-than')) { $p.OlderThan = $f['older-than'] }
-                if ($f.Contains('keep-last')) { $p.KeepLast = Get-SbkubeCliInt $f 'keep-last' 1 }
-                if ($f.Contains('namespace')) { $p.Namespace = $f['namespace'] }
-                if ($f.Contains('app')) { $p.App = $f['app'] }
-                if ($f.Contains('dry-run')) { $p.WhatIf = $true } else { $p.PassThru = $true }
-                $render = {
-                    param($out)
-                    # One line per app (how many revisions, which range, which dates), not one per revision.
-                    $total = if ($out.Count -gt 0) { ($out | Measure-Object -Property Revisions -Sum).Sum } else { 0 }
-                    if ($out.Count -gt 0) {
-                        $rows = New-Object System.Collections.Generic.List[object]
-                        foreach ($r in $out) {
-                            $rows.Add(@($r.Namespace, $r.App, $r.Revisions, ('{0}-{1}' -f $r.FirstRevision, $r.LastRevision), (Format-SbkubeCliTime $r.Oldest), (Format-SbkubeCliTime $r.Newest)))
-                        }
-                        Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'REVISIONS', 'RANGE', 'OLDEST', 'NEWEST') -Rows $rows.ToArray()
-                    }
-                    if ($f.Contains('dry-run')) { "Dry run: would prune $([int]$total) revision(s); nothing was changed." }
-                    else { "Pruned $([int]$total) revision(s)." }
-                }
-            }
-            'state export-metrics' {
-                $cmdlet = 'Start-SbkubeMetricsServer'
-                if ($f.Contains('port')) { $p.Port = Get-SbkubeCliInt $f 'port' 0 65535 }
-                if ($f.Contains('address')) { $p.Address = $f['address'] }
-                $p.Wait = $true
-                $render = { param($out) }
+        }
+        $defaults = @{}
+        if ($spec.Contains('Defaults')) { $defaults += $spec.Defaults }
+        if ($spec.Contains('Live') -and -not $f.Contains('dry-run')) { $defaults += $spec.Live }
+        foreach ($name in $defaults.Keys) {
+            if (-not $p.ContainsKey($name)) {
+                $p[$name] = if ($defaults[$name] -is [scriptblock]) { & $defaults[$name] } else { $defaults[$name] }
             }
         }
 
         # Run it. Non-terminating errors are re-emitted by this function so that $? is $false afterwards.
         $cliErrors = $null
         $cliWarnings = $null
-        if ($streamed) { & $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors -WarningAction SilentlyContinue -WarningVariable cliWarnings }
+        if (-not $spec.Contains('Render')) { & $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors -WarningAction SilentlyContinue -WarningVariable cliWarnings }
         else {
             $out = @(& $cmdlet @p -ErrorAction SilentlyContinue -ErrorVariable cliErrors -WarningAction SilentlyContinue -WarningVariable cliWarnings)
-            & $render $out
+            & $spec.Render $out $f $cmdlet
         }
         foreach ($w in @($cliWarnings)) { if ($w) { $Caller.WriteWarning((ConvertTo-SbkubeCliWording $w.Message)) } }
         if ($cliErrors -and $cliErrors.Count -gt 0) {
@@ -343,7 +310,7 @@ function script:Get-SbkubeCliCompletion {
         if ($previous -eq 'format') { $candidates = @('table', 'json') } else { return }
     } elseif ($wordToComplete -like '-*') {
         $command = if ($words.Count -ge 2 -and $words[0] -eq 'state') { "state $($words[1])" } elseif ($words.Count -ge 1) { $words[0] } else { $null }
-        $flags = if ($command -and $script:Commands.Contains($command)) { @($script:Commands[$command].Flags) + $script:GlobalFlags } else { $script:GlobalFlags + 'version' }
+        $flags = if ($command -and $script:Commands.Contains($command)) { @($script:Commands[$command].Flags.Keys) + @($script:GlobalFlags.Keys) } else { @($script:GlobalFlags.Keys) + 'version' }
         $candidates = @($flags | Where-Object { $typed -notcontains "--$_" } | ForEach-Object { "--$_" })
     } elseif ($words.Count -eq 0) {
         $candidates = @($script:Commands.Keys | ForEach-Object { ($_ -split ' ')[0] } | Select-Object -Unique)

@@ -12,7 +12,7 @@ function script:Get-SbkubeCliUsage {
     if ($Command -and $script:Commands.Contains($Command)) {
         $c = $script:Commands[$Command]
         $lines = @("Usage: $($c.Usage)", '', $c.Help, '', 'Flags:')
-        foreach ($f in @($c.Flags) + @('state-db', 'help')) {
+        foreach ($f in @($c.Flags.Keys) + @($script:GlobalFlags.Keys)) {
             $form = if ($script:ValueFlags -contains $f) { "--$f VALUE" } else { "--$f" }
             if ($f -eq 'help') { $form = '--help, -h' }
             $req = if ($c.Required -contains $f -and $c.Contains('Unless')) { " (required unless --$($c.Unless))" }
@@ -145,29 +145,48 @@ function script:Format-SbkubeCliResult {
     Format-SbkubeCliTable -Header @('NAMESPACE', 'APP', 'OUTCOME', 'REVISION', 'CHART', 'DESCRIPTION') -Rows $rows.ToArray()
 }
 
-function script:Get-SbkubeCliInt {
-    param([hashtable] $Flags, [string] $Name, [int] $Min, [int] $Max = [int]::MaxValue)
-    $n = 0
-    $text = [string]$Flags[$Name]
-    if (-not [int]::TryParse($text, [System.Globalization.NumberStyles]::Integer, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$n) -or $n -lt $Min -or $n -gt $Max) {
-        throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Name expects a whole number from $Min to $Max; got '$text'." -Target "--$Name")
+# A flag's value as the parameter its table entry names wants it ('Parameter:Conversion:...', see the table).
+function script:ConvertFrom-SbkubeCliFlag {
+    param([string] $Flag, [string] $Mapping, $Value)
+    $parts = @($Mapping -split ':')
+    $conversion = if ($parts.Count -gt 1) { $parts[1] } else { '' }
+    $text = [string]$Value
+    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+    switch ($conversion) {
+        'List' { return , [string[]]@($text.Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) }
+        'Int' {
+            $min = [int]$parts[2]
+            $max = if ($parts.Count -gt 3) { [int]$parts[3] } else { [int]::MaxValue }
+            $n = 0
+            if (-not [int]::TryParse($text, [System.Globalization.NumberStyles]::Integer, $invariant, [ref]$n) -or $n -lt $min -or $n -gt $max) {
+                throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Flag expects a whole number from $min to $max; got '$text'." -Target "--$Flag")
+            }
+            return $n
+        }
+        'Date' {
+            $date = [datetime]::MinValue
+            if (-not [datetime]::TryParse($text, $invariant, [System.Globalization.DateTimeStyles]::AssumeLocal, [ref]$date)) {
+                throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Flag expects a date or date and time such as 2025-10-24 or '2025-10-24 12:00:00' (local time); got '$text'." -Target "--$Flag")
+            }
+            return $date
+        }
+        'Choice' {
+            $choices = @($parts | Select-Object -Skip 2)
+            $choice = $choices | Where-Object { $_ -eq $text } | Select-Object -First 1
+            if (-not $choice) {
+                $named = ($choices | ForEach-Object { "'$($_.ToLowerInvariant())'" }) -join ' or '
+                throw (New-SbkubeCliError -Id 'InvalidValue' -Message "--$Flag expects $named; got '$text'." -Target "--$Flag")
+            }
+            return $choice
+        }
     }
-    $n
-}
-
-# Copies the flags that were given to the cmdlet parameters they map to (switch flags hold $true).
-function script:Copy-SbkubeCliFlag($Flags, [hashtable] $Parameters, [hashtable] $Map) {
-    foreach ($flag in $Map.Keys) {
-        if ($Flags.Contains($flag)) { $Parameters[$Map[$flag]] = $Flags[$flag] }
-    }
+    $Value
 }
 
 # A cmdlet parameter's flag ("LockTimeout" -> "--lock-timeout"), or nothing when the CLI has no such flag.
 function script:ConvertTo-SbkubeCliFlag([string] $Parameter) {
-    $special = @{ KubeContext = 'context'; StatePath = 'state-db'; WhatIf = 'dry-run' }
-    $flag = $special[$Parameter]
-    if (-not $flag) { $flag = ($Parameter -creplace '(?<=[a-z])([A-Z])', '-$1').ToLowerInvariant() }
-    if ($script:ValueFlags -contains $flag -or $script:SwitchFlags -contains $flag) { '--' + $flag }
+    $flag = $script:FlagOfParameter[$Parameter]
+    if ($flag) { '--' + $flag }
 }
 
 # A message in the sbkube function's own words: "Invoke-SbkubeRollback -Revision 3" becomes "sbkube rollback

@@ -240,6 +240,43 @@ Describe 'sbkube: command-line errors, help and --state-db' {
         & $say 'state-demo/redis: -Duration 3d, -LockId x' | Should -Be 'state-demo/redis: -Duration 3d, -LockId x'
     }
 
+    It 'each command''s table entry names its cmdlet''s real parameters: a flag added there reaches the cmdlet' {
+        sbkube state list --namespace none | Out-Null   # the CLI's helpers load on first use
+        $cli = (Get-Module SBKube).NestedModules | Where-Object Name -EQ 'SBKube.Commands'
+        $commands = & $cli { $script:Commands }
+        $missing = foreach ($name in $commands.Keys) {
+            $spec = $commands[$name]
+            $cmdlets = @($spec.Cmdlet) + @(if ($spec.Contains('CmdletWhen')) { $spec.CmdletWhen.Values })
+            foreach ($cmdlet in $cmdlets) {
+                $parameters = (Get-Command $cmdlet).Parameters
+                foreach ($flag in $spec.Flags.Keys) {
+                    $parameter = ($spec.Flags[$flag] -split ':')[0]
+                    # The flag choosing the other cmdlet, and one that cannot go with it, never reach the first or the other.
+                    $chooser = $spec.Contains('CmdletWhen') -and $spec.CmdletWhen.Contains($flag) -and $cmdlet -eq $spec.Cmdlet
+                    $excluded = $chooser -or ($spec.Contains('Excludes') -and $spec.Excludes[$flag] -and $cmdlet -ne $spec.Cmdlet)
+                    if (-not $excluded -and -not $parameters.ContainsKey($parameter)) { "sbkube $name --$flag -> $cmdlet -$parameter" }
+                }
+                foreach ($parameter in @(if ($spec.Contains('Defaults')) { $spec.Defaults.Keys }) + @(if ($spec.Contains('Live')) { $spec.Live.Keys })) {
+                    if (-not $parameters.ContainsKey($parameter)) { "sbkube $name (default) -> $cmdlet -$parameter" }
+                }
+            }
+        }
+        @($missing) | Should -BeNullOrEmpty
+        $commands.Count | Should -BeGreaterThan 9
+    }
+
+    It 'a list flag takes comma-separated names and an invalid value names the flag and what it expects' {
+        try { sbkube apply --path $s.Example --app ' redis , nope' --dry-run } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'UnknownApp*'
+        "$e" | Should -BeLike "*no app named 'nope'*"
+        (sbkube apply --path $s.Example --app ' redis ,' --dry-run)[0] | Should -BeLike 'state-demo/redis: *' -Because 'the names are trimmed and empty ones dropped' 
+        try { sbkube state export-metrics --port 70000 } catch { $e = $_ }
+        "$e" | Should -Be "--port expects a whole number from 0 to 65535; got '70000'."
+        try { sbkube state history --action upgrade --limit 2 } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'SbkubeCli.InvalidValue*'
+        "$e" | Should -BeLike '--limit does not go with --action.*'
+    }
+
     It 'cmdlet errors pass through with their ErrorId' {
         { sbkube state history --namespace state-demo --app nope } | Should -Throw -ErrorId 'AppNotFound*'
         { sbkube state show --namespace state-demo --app redis --revision 0 } | Should -Throw -ErrorId 'InvalidRevision*'
