@@ -16,8 +16,6 @@ namespace SBKube.Core.Engine
         public const string Uninstalled = nameof(Uninstalled);
         public const string Failed = nameof(Failed);
         public const string Skipped = nameof(Skipped);
-        /// <summary>-WhatIf: what would happen; nothing was recorded.</summary>
-        public const string Planned = nameof(Planned);
     }
 
     /// <summary>What happened to one app in an apply, rollback or delete.</summary>

@@ -22,7 +22,7 @@ namespace SBKube.Core.Engine
         /// <summary>An app whose apply failed with <paramref name="e"/>: the result says why and what to do next.</summary>
         private (string Message, string ErrorId) Fail(AppResult result, Exception e)
         {
-            (string message, string errorId) = _session.Describe(e);
+            (string message, string errorId) = Session.Describe(e);
             result.Outcome = AppOutcome.Failed;
             result.Message = message;
             result.ErrorId = errorId;
@@ -36,35 +36,6 @@ namespace SBKube.Core.Engine
             result.Message = p.Failure;
             result.ErrorId = p.FailureId;
             result.Next = p.FailureNext;
-            return result;
-        }
-
-        /// <summary>A plan entry as a result, for -WhatIf: nothing recorded.</summary>
-        private static AppResult PlannedResult(PlannedApp p)
-        {
-            var result = new AppResult
-            {
-                Namespace = p.Namespace, App = p.Name, ReleaseName = p.App.ReleaseName, Operation = "apply",
-                Description = p.Description, Chart = p.Snapshot != null ? ChartLabel(p.Snapshot) : null,
-            };
-            switch (p.Action)
-            {
-                case PlannedAction.Unchanged:
-                    result.Outcome = AppOutcome.Unchanged;
-                    result.Revision = p.Deployed!.Revision;
-                    result.HelmRevision = p.Deployed.HelmRevision;
-                    result.Status = p.Deployed.Status;
-                    result.Chart = p.Deployed.Chart;
-                    result.Record = p.Deployed;
-                    break;
-                case PlannedAction.Fail:
-                    FailedPlan(result, p);
-                    break;
-                default:
-                    result.Outcome = AppOutcome.Planned;
-                    result.Message = p.Message;
-                    break;
-            }
             return result;
         }
 

@@ -19,15 +19,15 @@ namespace SBKube.Core.Engine
         {
             try
             {
-                return await _session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
+                return await Session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind == HelmErrorKind.ChartNotFound && e.HelmMessage.Contains("helm repo update")
                 && snapshot.ChartPath == null && snapshot.ChartRef != null && snapshot.ChartRef.Contains("/") && !snapshot.ChartRef.StartsWith("oci://", StringComparison.Ordinal))
             {
                 string repo = snapshot.ChartRef.Substring(0, snapshot.ChartRef.IndexOf('/'));
-                _session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
-                await _session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
-                return await _session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
+                Session.Log.Verbose($"Chart version {snapshot.ChartVersion} not in the local index of '{repo}'; updating it.");
+                await Session.Helm.RepoUpdateAsync(new[] { repo }).ConfigureAwait(false);
+                return await Session.Changes.DeployAsync(snapshot, app, description, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
@@ -42,15 +42,15 @@ namespace SBKube.Core.Engine
             foreach (OciRegistry registry in apps.Where(a => a.Type == AppType.Helm && !string.IsNullOrEmpty(a.Registry?.Username))
                 .Select(a => a.Registry!).Distinct())
             {
-                _session.Log.Verbose($"Logging in to OCI registry '{registry.Host}' as {registry.Username}.");
-                _session.Redactor.LearnValue(registry.Password);
-                await _session.Helm.RegistryLoginAsync(registry.Host, registry.Username!, registry.Password, ChartAccess.Of(registry)).ConfigureAwait(false);
+                Session.Log.Verbose($"Logging in to OCI registry '{registry.Host}' as {registry.Username}.");
+                Session.Redactor.LearnValue(registry.Password);
+                await Session.Helm.RegistryLoginAsync(registry.Host, registry.Username!, registry.Password, ChartAccess.Of(registry)).ConfigureAwait(false);
             }
             if (config.Sources.HelmRepos.Count == 0)
             {
                 return;
             }
-            IReadOnlyList<HelmRepoEntry> known = await _session.Helm.RepoListAsync().ConfigureAwait(false);
+            IReadOnlyList<HelmRepoEntry> known = await Session.Helm.RepoListAsync().ConfigureAwait(false);
             foreach (HelmRepository repo in config.Sources.HelmRepos)
             {
                 HelmRepoEntry? existing = known.FirstOrDefault(k => k.Name == repo.Name);
@@ -65,9 +65,9 @@ namespace SBKube.Core.Engine
                 {
                     continue;
                 }
-                _session.Log.Verbose($"Adding helm repository '{repo.Name}' ({url}).");
-                _session.Redactor.LearnValue(password);
-                await _session.Helm.RepoAddAsync(new HelmRepoAdd
+                Session.Log.Verbose($"Adding helm repository '{repo.Name}' ({url}).");
+                Session.Redactor.LearnValue(password);
+                await Session.Helm.RepoAddAsync(new HelmRepoAdd
                 {
                     Name = repo.Name,
                     Url = url,
@@ -83,8 +83,8 @@ namespace SBKube.Core.Engine
                 .ToList();
             if (refresh && used.Count > 0)
             {
-                _session.Log.Verbose($"Fetching the index of {string.Join(", ", used)} again, as a forced apply does.");
-                await _session.Helm.RepoUpdateAsync(used).ConfigureAwait(false);
+                Session.Log.Verbose($"Fetching the index of {string.Join(", ", used)} again, as a forced apply does.");
+                await Session.Helm.RepoUpdateAsync(used).ConfigureAwait(false);
             }
         }
 
@@ -100,11 +100,11 @@ namespace SBKube.Core.Engine
             try
             {
                 releases = await _helmReleases.GetOrAdd(app.Namespace,
-                    ns => new Lazy<Task<IReadOnlyList<HelmListEntry>>>(() => _session.Helm.ListAsync(ns))).Value.ConfigureAwait(false);
+                    ns => new Lazy<Task<IReadOnlyList<HelmListEntry>>>(() => Session.Helm.ListAsync(ns))).Value.ConfigureAwait(false);
             }
             catch (HelmException e) when (e.Kind != HelmErrorKind.ClusterUnreachable)
             {
-                _session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
+                Session.Log.Warning($"Cannot list Helm releases in '{app.Namespace}' to check for drift: {e.HelmMessage}");
                 return (null, null);
             }
             HelmListEntry? release = releases.FirstOrDefault(r => r.Name == app.ReleaseName);
@@ -112,7 +112,7 @@ namespace SBKube.Core.Engine
             {
                 return (null, null);
             }
-            int? known = _session.Store.MaxHelmRevision(app.Namespace, app.Name, _session.Context);
+            int? known = Session.Deployments.MaxHelmRevision(app.Namespace, app.Name, Session.Context);
             return deployed != null
                 ? (DriftDetector.Compare(deployed, release, known), null)
                 : (null, DriftDetector.StoreBehind(release, known));
@@ -180,7 +180,7 @@ namespace SBKube.Core.Engine
             string action = planned.Action == PlannedAction.Install || (planned.Action == PlannedAction.Fail && !deployedBefore)
                 ? HistoryAction.Deploy : HistoryAction.Upgrade;
             string ended = outcome == AuditOutcome.Cancelled ? "CANCELLED" : "FAILED";
-            return RevisionRecorder.RecordAttemptAsync(_session, _session.Context, planned.Namespace, planned.Name, action,
+            return RevisionRecorder.RecordAttemptAsync(Session, Session.Context, planned.Namespace, planned.Name, action,
                 $"{planned.Description ?? "Apply"} ({ended}: {why})", outcome, errorId);
         }
     }

@@ -12,22 +12,16 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
-    public sealed class ApplyOptions
+    public sealed class ApplyOptions : ChangeOptions
     {
         /// <summary>Only these apps (by name); null = all enabled apps.</summary>
         public IReadOnlyCollection<string>? Apps { get; set; }
         /// <summary>The seed's apply --force: fetch the charts' repository indexes again and redeploy even when nothing changed (never Helm's resource-replacing --force).</summary>
         public bool Force { get; set; }
         public string? Description { get; set; }
-        /// <summary>Plan only: decide per app, record nothing, call no upgrade.</summary>
-        public bool WhatIf { get; set; }
         /// <summary>The plan asks Helm: each changed Helm app is rendered (helm template), so its errors and object changes show.</summary>
         public bool RenderPlan { get; set; }
         public int ThrottleLimit { get; set; } = 4;
-        /// <summary>Hold a lock on every namespace of the run for the whole run.</summary>
-        public bool Lock { get; set; }
-        /// <summary>How long to wait for a lock someone else holds (zero = fail at once).</summary>
-        public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
     }
 
     /// <summary>
@@ -36,41 +30,22 @@ namespace SBKube.Core.Engine
     /// everything it depends on succeeded; independent apps run concurrently up to the throttle limit.
     /// Results are reported as they finish.
     /// </summary>
-    public sealed partial class ApplyEngine
+    public sealed partial class ApplyEngine : ChangeEngine<SbkubeConfig, ApplyOptions, ApplyPlan>
     {
-        private readonly EngineSession _session;
         private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<HelmListEntry>>>> _helmReleases =
             new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<HelmListEntry>>>>();
         private Lazy<Task>? _repos;
 
         public ApplyEngine(EngineSession session)
+            : base(session)
         {
-            _session = session;
-        }
-
-        /// <summary>Plans and executes the whole plan; with <see cref="ApplyOptions.WhatIf"/> reports the plan only.</summary>
-        /// <param name="stopLaunching">Cancelled on Ctrl+C: apps not yet started are skipped, running ones finish.</param>
-        public async Task RunAsync(SbkubeConfig config, ApplyOptions options, Action<AppResult> onResult,
-            CancellationToken stopLaunching)
-        {
-            ApplyPlan plan = await PlanAsync(config, options).ConfigureAwait(false);
-            if (options.WhatIf)
-            {
-                foreach (PlannedApp p in plan.Apps)
-                {
-                    onResult(PlannedResult(p));
-                }
-                return;
-            }
-            // Nobody reviewed this plan, so an app another run deployed meanwhile is planned again under its lock.
-            await ExecuteAsync(plan, options, onResult, stopLaunching, replanOutdated: true).ConfigureAwait(false);
         }
 
         /// <summary>
         /// Decides per app what an apply would do, from the store and Helm's release list (read once per
         /// namespace); records nothing and changes nothing. Unknown <see cref="ApplyOptions.Apps"/> are an error.
         /// </summary>
-        public async Task<ApplyPlan> PlanAsync(SbkubeConfig config, ApplyOptions options)
+        public override async Task<ApplyPlan> PlanAsync(SbkubeConfig config, ApplyOptions options, CancellationToken ct)
         {
             IReadOnlyList<AppConfig> ordered = config.InDependencyOrder();
             if (options.Apps != null)
@@ -85,42 +60,28 @@ namespace SBKube.Core.Engine
                 }
                 ordered = ordered.Where(a => options.Apps.Contains(a.Name)).ToList();
             }
-            var reads = new NamespaceReads(_session.Store, _session.Context);
+            var reads = new NamespaceReads(Session);
             PlannedApp[] planned = await Task.WhenAll(ordered.Select(a => PlanAppAsync(a, options, reads))).ConfigureAwait(false);
             if (options.RenderPlan)
             {
                 var sources = new Lazy<Task>(() => EnsureSourcesAsync(config, planned.Where(p => p.ChangesCluster).Select(p => p.App).ToList(), options.Force));
-                planned = await Task.WhenAll(planned.Select(p => PlanRenderer.RenderAsync(_session, p, () => sources.Value))).ConfigureAwait(false);
+                planned = await Task.WhenAll(planned.Select(p => PlanRenderer.RenderAsync(Session, p, () => sources.Value))).ConfigureAwait(false);
             }
-            return new ApplyPlan(config, planned);
+            return new ApplyPlan(config, planned, options);
         }
 
         /// <summary>
         /// Carries out a plan: each app under its lock, after checking the plan still holds for it. An app
-        /// deployed by another run since planning fails as PlanOutdated (what was confirmed is no longer what
-        /// would happen), or with <paramref name="replanOutdated"/> is planned again under its lock.
+        /// deployed by another run since planning fails as PlanOutdated when the plan was confirmed (what was
+        /// confirmed is no longer what would happen); a plan nobody reviewed is made again for it under its lock.
         /// </summary>
-        public async Task ExecuteAsync(ApplyPlan plan, ApplyOptions options, Action<AppResult> onResult, CancellationToken stopLaunching,
-            bool replanOutdated = false)
+        public override async Task ExecuteAsync(ApplyPlan plan, Action<AppResult> onResult, CancellationToken stopLaunching)
         {
-            _repos = new Lazy<Task>(() => EnsureSourcesAsync(plan.Config, plan.Apps.Select(a => a.App).ToList(), options.Force));
-            _session.ConfigFolder = plan.Config.Directory;
-            var leases = new List<LockLease>();
-            try
-            {
-                if (options.Lock)
-                {
-                    foreach (string ns in plan.Apps.Select(a => a.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
-                    {
-                        leases.Add(await _session.Locks.LockAsync(ns, null, "apply", options.LockTimeout, stopLaunching).ConfigureAwait(false));
-                    }
-                }
-                await RunAppsAsync(plan.Apps, options, onResult, replanOutdated, stopLaunching).ConfigureAwait(false);
-            }
-            finally
-            {
-                leases.ForEach(l => l.Dispose());
-            }
+            _repos = new Lazy<Task>(() => EnsureSourcesAsync(plan.Config, plan.Apps.Select(a => a.App).ToList(), plan.Options.Force));
+            Session.ConfigFolder = plan.Config.Directory;
+            using IDisposable namespaces = await HoldNamespacesAsync(plan.Apps.Select(a => a.Namespace), "apply", plan.Options, stopLaunching)
+                .ConfigureAwait(false);
+            await RunAppsAsync(plan.Apps, plan.Options, onResult, replanOutdated: !plan.Confirmed, stopLaunching).ConfigureAwait(false);
         }
 
         private async Task RunAppsAsync(IReadOnlyList<PlannedApp> ordered, ApplyOptions options,
@@ -131,7 +92,7 @@ namespace SBKube.Core.Engine
             var running = new ConcurrentDictionary<string, bool>();
             int done = 0;
             using var throttle = new SemaphoreSlim(Math.Max(1, options.ThrottleLimit));
-            var reads = new NamespaceReads(_session.Store, _session.Context);
+            var reads = new NamespaceReads(Session);
             object report = new object();
 
             void Report(AppResult r)
@@ -140,7 +101,7 @@ namespace SBKube.Core.Engine
                 {
                     done++;
                     onResult(r);
-                    _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
+                    Session.Log.Progress(done, ordered.Count, running.Keys.ToList());
                 }
             }
 
@@ -170,7 +131,7 @@ namespace SBKube.Core.Engine
                             else
                             {
                                 running[planned.Name] = true;
-                                _session.Log.Progress(done, ordered.Count, running.Keys.ToList());
+                                Session.Log.Progress(done, ordered.Count, running.Keys.ToList());
                                 result = await ApplyAppAsync(planned, options, replanOutdated, reads, stopLaunching).ConfigureAwait(false);
                                 running.TryRemove(planned.Name, out _);
                             }
@@ -192,7 +153,7 @@ namespace SBKube.Core.Engine
             try
             {
                 RevisionSnapshot snapshot = SnapshotBuilder.Build(app);
-                _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
+                Session.Redactor.Learn(snapshot.Values, snapshot.Rules);
                 string hash = snapshot.ComputeHash();
                 DeploymentRecord? deployed = reads.Deployed(app.Namespace, app.Name);
                 (string? drift, string? behind) = app.Type == AppType.Helm
@@ -204,12 +165,12 @@ namespace SBKube.Core.Engine
                 }
                 if (behind != null)
                 {
-                    _session.Log.Warning($"{app.Namespace}/{app.Name}: {behind} (its rows were deleted, an older copy restored, or helm installed it outside SBKube); " +
+                    Session.Log.Warning($"{app.Namespace}/{app.Name}: {behind} (its rows were deleted, an older copy restored, or helm installed it outside SBKube); " +
                         "this apply records Helm's release as an upgrade with a new revision number.");
                 }
                 // Parsed only for a change: what it changes is described against it.
                 RevisionSnapshot? previous = deployed?.Config != null ? RevisionSnapshot.FromJson(deployed.Config) : null;
-                string description = _session.Redactor.RedactText(options.Description
+                string description = Session.Redactor.RedactText(options.Description
                     ?? (behind != null ? char.ToUpperInvariant(behind[0]) + behind.Substring(1) : Describe(previous, snapshot, deployed?.ConfigHash == hash, drift)))!;
                 string action = deployed == null && behind == null ? PlannedAction.Install
                     : deployed != null && deployed.ConfigHash == hash && drift != null ? PlannedAction.Redeploy
@@ -217,13 +178,13 @@ namespace SBKube.Core.Engine
                 if (app.Type == AppType.Helm)
                 {
                     // An option this Helm lacks fails the plan, so -WhatIf shows it too.
-                    await _session.Helm.EnsureSupportedAsync(snapshot.Apply, $"{app.Namespace}/{app.Name}").ConfigureAwait(false);
+                    await Session.Helm.EnsureSupportedAsync(snapshot.Apply, $"{app.Namespace}/{app.Name}").ConfigureAwait(false);
                 }
                 return new PlannedApp(app, action, description, snapshot, hash, deployed, drift: drift);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
-                (string message, string errorId) = _session.Describe(e);
+                (string message, string errorId) = Session.Describe(e);
                 return new PlannedApp(app, PlannedAction.Fail, null, null, null, null, message, errorId,
                     failureNext: (e as GuidedException)?.Next);
             }
@@ -267,7 +228,7 @@ namespace SBKube.Core.Engine
                 // Two runs never deploy the same app at once, with or without -Lock. An attempt that ends here is on the record.
                 try
                 {
-                    appLock = await RevisionRecorder.HoldAsync(_session, (_session.Context, app.Namespace, app.Name),
+                    appLock = await RevisionRecorder.HoldAsync(Session, (Session.Context, app.Namespace, app.Name),
                         planned.Action == PlannedAction.Install ? HistoryAction.Deploy : HistoryAction.Upgrade, planned.Description ?? "Apply",
                         wholeNamespace: false, options.LockTimeout, stopLaunching, operation: "apply").ConfigureAwait(false);
                 }
@@ -281,12 +242,12 @@ namespace SBKube.Core.Engine
                     Fail(result, e);
                     return result;
                 }
-                DeploymentRecord? deployed = _session.Store.GetDeployed(app.Namespace, app.Name, _session.Context);
+                DeploymentRecord? deployed = Session.Deployments.GetDeployed(app.Namespace, app.Name, Session.Context);
                 if (deployed?.Id != planned.Deployed?.Id && replanOutdated)
                 {
                     // Helm's list read for the plan predates that run: read it again for the drift check.
                     _helmReleases.TryRemove(app.Namespace, out _);
-                    planned = await PlanAppAsync(app, options, new NamespaceReads(_session.Store, _session.Context)).ConfigureAwait(false);
+                    planned = await PlanAppAsync(app, options, new NamespaceReads(Session)).ConfigureAwait(false);
                     if (planned.Action == PlannedAction.Fail)
                     {
                         await RecordAttemptAsync(planned, deployed != null, AuditOutcome.Failed, planned.Failure ?? "", planned.FailureId).ConfigureAwait(false);
@@ -315,7 +276,7 @@ namespace SBKube.Core.Engine
                 string description = planned.Description!;
                 var row = new NewDeployment
                 {
-                    Context = _session.Context,
+                    Context = Session.Context,
                     Namespace = app.Namespace,
                     App = app.Name,
                     ReleaseName = app.ReleaseName,
@@ -328,7 +289,7 @@ namespace SBKube.Core.Engine
                     Config = snapshot.ToJsonString(),
                     ConfigHash = planned.ConfigHash,
                 };
-                await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, install ? HistoryAction.Deploy : HistoryAction.Upgrade,
+                await RevisionRecorder.RecordAsync(Session, result, new ChangeToRecord(row, install ? HistoryAction.Deploy : HistoryAction.Upgrade,
                     install ? AppOutcome.Installed : AppOutcome.Upgraded, description, async () =>
                     {
                         DeployOutcome outcome = await DeployWithRepoRetryAsync(snapshot, app.Name, description).ConfigureAwait(false);
@@ -338,7 +299,7 @@ namespace SBKube.Core.Engine
                             Chart = outcome.ChartName != null && outcome.ChartVersion != null ? $"{outcome.ChartName}-{outcome.ChartVersion}" : null,
                             ChartVersion = outcome.ChartVersion,
                         };
-                    }) { HelmAfterFailure = () => _session.HelmAfterFailureAsync(snapshot, app.Name) }).ConfigureAwait(false);
+                    }) { HelmAfterFailure = () => Session.HelmAfterFailureAsync(snapshot, app.Name) }).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {

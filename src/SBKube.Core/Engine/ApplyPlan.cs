@@ -90,16 +90,26 @@ namespace SBKube.Core.Engine
     /// <summary>What an apply would do, app by app in dependency order.</summary>
     public sealed class ApplyPlan
     {
-        internal ApplyPlan(SbkubeConfig config, IReadOnlyList<PlannedApp> apps)
+        internal ApplyPlan(SbkubeConfig config, IReadOnlyList<PlannedApp> apps, ApplyOptions options, bool confirmed = false)
         {
             Config = config;
             Apps = apps;
+            Options = options;
+            Confirmed = confirmed;
         }
 
         public SbkubeConfig Config { get; }
         public IReadOnlyList<PlannedApp> Apps { get; }
+        public ApplyOptions Options { get; }
 
-        /// <summary>The same plan limited to <paramref name="names"/> (the ones confirmed).</summary>
-        public ApplyPlan Only(IReadOnlyCollection<string> names) => new ApplyPlan(Config, Apps.Where(a => names.Contains(a.Name)).ToList());
+        /// <summary>
+        /// Someone confirmed this plan: an app that changed since is refused (PlanOutdated) rather than planned
+        /// again, because what they confirmed is no longer what would happen.
+        /// </summary>
+        public bool Confirmed { get; }
+
+        /// <summary>The plan as confirmed: limited to <paramref name="names"/>, the apps someone said yes to.</summary>
+        public ApplyPlan ConfirmedFor(IReadOnlyCollection<string> names) =>
+            new ApplyPlan(Config, Apps.Where(a => names.Contains(a.Name)).ToList(), Options, confirmed: true);
     }
 }

@@ -10,67 +10,75 @@ using SBKube.Core.State;
 
 namespace SBKube.Core.Engine
 {
+    public sealed class DeleteOptions : ChangeOptions
+    {
+        /// <summary>The description of each uninstalled revision.</summary>
+        public string Description { get; set; } = "Deleted";
+    }
+
+    /// <summary>The deployed revisions a delete removes, in removal order (dependents first).</summary>
+    public sealed class DeletePlan
+    {
+        public DeletePlan(IReadOnlyList<DeploymentRecord> removals, DeleteOptions options)
+        {
+            Removals = removals;
+            Options = options;
+        }
+
+        public IReadOnlyList<DeploymentRecord> Removals { get; }
+        public DeleteOptions Options { get; }
+
+        /// <summary>The plan limited to the removals someone confirmed.</summary>
+        public DeletePlan ConfirmedFor(IReadOnlyCollection<DeploymentRecord> confirmed) =>
+            new DeletePlan(Removals.Where(confirmed.Contains).ToList(), Options);
+    }
+
     /// <summary>
     /// Uninstalls deployed apps (dependents first) and records an <c>uninstalled</c> revision for each;
     /// history stays, so a later rollback re-installs from the snapshot.
     /// </summary>
-    public sealed class DeleteEngine
+    public sealed class DeleteEngine : ChangeEngine<IEnumerable<(string Namespace, string App)>, DeleteOptions, DeletePlan>
     {
-        private readonly EngineSession _session;
-
         public DeleteEngine(EngineSession session)
+            : base(session)
         {
-            _session = session;
         }
 
-        /// <summary>The deployed revisions to remove, in removal order (reverse of <paramref name="dependencyOrder"/>).</summary>
-        public IReadOnlyList<DeploymentRecord> Plan(IEnumerable<(string Namespace, string App)> dependencyOrder)
+        /// <summary>The deployed revisions of the apps in <paramref name="dependencyOrder"/>, to remove in its reverse.</summary>
+        public override Task<DeletePlan> PlanAsync(IEnumerable<(string Namespace, string App)> dependencyOrder, DeleteOptions options,
+            CancellationToken ct)
         {
             var list = new List<DeploymentRecord>();
             foreach ((string ns, string app) in dependencyOrder.Reverse())
             {
-                DeploymentRecord? deployed = _session.Store.GetDeployed(ns, app, _session.Context.Length == 0 ? null : _session.Context);
+                DeploymentRecord? deployed = Session.Deployments.GetDeployed(ns, app, Session.Context.Length == 0 ? null : Session.Context);
                 if (deployed != null)
                 {
                     list.Add(deployed);
                 }
                 else
                 {
-                    _session.Log.Verbose($"{ns}/{app} is not deployed; nothing to delete.");
+                    Session.Log.Verbose($"{ns}/{app} is not deployed; nothing to delete.");
                 }
             }
-            return list;
+            return Task.FromResult(new DeletePlan(list, options));
         }
 
         /// <summary>
-        /// Deletes the planned apps one by one in order; with <paramref name="lockNamespaces"/> their
-        /// namespaces stay locked for the whole run. Stops starting new deletes when <paramref name="stop"/> fires.
+        /// Deletes the planned apps one by one in order; with <see cref="ChangeOptions.Lock"/> their namespaces stay
+        /// locked for the whole run. Starts no new delete once <paramref name="stopLaunching"/> fires.
         /// </summary>
-        public async Task RunAsync(IReadOnlyList<DeploymentRecord> plan, bool lockNamespaces, TimeSpan lockWait,
-            Action<AppResult> onResult, CancellationToken stop)
+        public override async Task ExecuteAsync(DeletePlan plan, Action<AppResult> onResult, CancellationToken stopLaunching)
         {
-            var namespaceLocks = new List<LockLease>();
-            try
+            using IDisposable namespaces = await HoldNamespacesAsync(plan.Removals.Select(d => d.Namespace), "delete", plan.Options, stopLaunching)
+                .ConfigureAwait(false);
+            foreach (DeploymentRecord d in plan.Removals)
             {
-                if (lockNamespaces)
+                if (stopLaunching.IsCancellationRequested)
                 {
-                    foreach (string ns in plan.Select(d => d.Namespace).Distinct().OrderBy(n => n, StringComparer.Ordinal))
-                    {
-                        namespaceLocks.Add(await _session.Locks.LockAsync(ns, null, "delete", lockWait, stop).ConfigureAwait(false));
-                    }
+                    break;
                 }
-                foreach (DeploymentRecord d in plan)
-                {
-                    if (stop.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    onResult(await DeleteAsync(d, lockWait, stop).ConfigureAwait(false));
-                }
-            }
-            finally
-            {
-                namespaceLocks.ForEach(l => l.Dispose());
+                onResult(await DeleteAsync(d, plan.Options, stopLaunching).ConfigureAwait(false));
             }
         }
 
@@ -78,7 +86,7 @@ namespace SBKube.Core.Engine
         /// Apps named on the command line or the pipeline, dependencies first, using the depends_on
         /// recorded in their deployed snapshots (a delete from state has no config to read).
         /// </summary>
-        public static IReadOnlyList<(string Namespace, string App)> DependencyOrderFromState(IStateStore store,
+        public static IReadOnlyList<(string Namespace, string App)> DependencyOrderFromState(IDeploymentLog store,
             IReadOnlyList<(string Namespace, string App)> targets, string? context)
         {
             var deps = new Dictionary<(string, string), IReadOnlyList<string>>();
@@ -103,12 +111,12 @@ namespace SBKube.Core.Engine
         /// Uninstalls one app. <paramref name="stopping"/> ends the waits (its lock, settling a pending row);
         /// once the uninstall is sent it runs to its end and is recorded.
         /// </summary>
-        public async Task<AppResult> DeleteAsync(DeploymentRecord deployed, TimeSpan lockTimeout, CancellationToken stopping,
-            string description = "Deleted")
+        private async Task<AppResult> DeleteAsync(DeploymentRecord deployed, DeleteOptions options, CancellationToken stopping)
         {
             CancellationToken ct = stopping;
-            using IDisposable appLock = await RevisionRecorder.HoldAsync(_session, (deployed.Context, deployed.Namespace, deployed.App), HistoryAction.Delete, description,
-                wholeNamespace: false, lockTimeout, ct).ConfigureAwait(false);
+            string description = options.Description;
+            using IDisposable appLock = await RevisionRecorder.HoldAsync(Session, (deployed.Context, deployed.Namespace, deployed.App), HistoryAction.Delete, description,
+                wholeNamespace: false, options.LockTimeout, ct).ConfigureAwait(false);
             ct = CancellationToken.None;
             var clock = Stopwatch.StartNew();
             var result = new AppResult
@@ -124,7 +132,7 @@ namespace SBKube.Core.Engine
             // run may have deployed a newer revision, or deleted the app, meanwhile). A revert may pass a failed
             // install, which has no deployed row and is uninstalled as it is.
             DeploymentRecord? current = deployed.Status == DeploymentStatus.Deployed
-                ? _session.Store.GetDeployed(deployed.Namespace, deployed.App, deployed.Context)
+                ? Session.Deployments.GetDeployed(deployed.Namespace, deployed.App, deployed.Context)
                 : deployed;
             if (current == null)
             {
@@ -135,7 +143,7 @@ namespace SBKube.Core.Engine
             }
             if (current.Id != deployed.Id)
             {
-                _session.Log.Verbose($"{deployed.Namespace}/{deployed.App}: revision {current.Revision} was deployed since planning; it is the one removed.");
+                Session.Log.Verbose($"{deployed.Namespace}/{deployed.App}: revision {current.Revision} was deployed since planning; it is the one removed.");
                 deployed = current;
             }
             RevisionSnapshot snapshot = RevisionSnapshot.FromJson(deployed.Config ?? "{}");
@@ -160,12 +168,12 @@ namespace SBKube.Core.Engine
                 Config = deployed.Config,
                 ConfigHash = deployed.ConfigHash,
             };
-            await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, HistoryAction.Delete, AppOutcome.Uninstalled, "Delete", async () =>
+            await RevisionRecorder.RecordAsync(Session, result, new ChangeToRecord(row, HistoryAction.Delete, AppOutcome.Uninstalled, "Delete", async () =>
             {
                 string done = description;
                 try
                 {
-                    await _session.Changes.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
+                    await Session.Changes.RemoveAsync(snapshot, deployed.App, ct).ConfigureAwait(false);
                 }
                 catch (HelmException e) when (e.Kind == HelmErrorKind.ReleaseNotFound)
                 {

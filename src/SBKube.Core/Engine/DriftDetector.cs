@@ -48,9 +48,9 @@ namespace SBKube.Core.Engine
         private static int? Max(int? a, int? b) => a.HasValue && b.HasValue ? Math.Max(a.Value, b.Value) : a ?? b;
 
         /// <summary>Every deployed Helm app (optionally of one namespace/app) whose release drifted; reads helm list once per namespace.</summary>
-        public static Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, string? ns, string? app,
+        public static Task<IReadOnlyList<DriftReport>> FindAsync(EngineSession session, IStateQueries state, string? ns, string? app,
             CancellationToken ct = default) =>
-            ReportAsync(session, session.Store.List(ns, app, ContextFilter(session), latestOnly: false)
+            ReportAsync(session, state.List(ns, app, ContextFilter(session), latestOnly: false)
                 .Where(r => r.Status == DeploymentStatus.Deployed && r.Kind == AppType.Helm),
                 (deployed, helm, known) => Compare(deployed, helm, known), ct);
 
@@ -58,8 +58,8 @@ namespace SBKube.Core.Engine
         /// Every Helm app of the session's context whose release Helm has moved past the newest Helm revision the
         /// store recorded (after a restore of an older copy, or rows deleted by hand); reads helm list once per namespace.
         /// </summary>
-        public static Task<IReadOnlyList<DriftReport>> FindHelmAheadAsync(EngineSession session, CancellationToken ct = default) =>
-            ReportAsync(session, session.Store.List(null, null, ContextFilter(session), latestOnly: true).Where(r => r.Kind == AppType.Helm),
+        public static Task<IReadOnlyList<DriftReport>> FindHelmAheadAsync(EngineSession session, IStateQueries state, CancellationToken ct = default) =>
+            ReportAsync(session, state.List(null, null, ContextFilter(session), latestOnly: true).Where(r => r.Kind == AppType.Helm),
                 (_, helm, known) => StoreBehind(helm, known), ct);
 
         private static string? ContextFilter(EngineSession session) => session.Context.Length == 0 ? null : session.Context;
@@ -75,7 +75,7 @@ namespace SBKube.Core.Engine
                 foreach (DeploymentRecord row in group)
                 {
                     HelmListEntry? helm = releases.FirstOrDefault(r => r.Name == row.ReleaseName);
-                    int? known = session.Store.MaxHelmRevision(row.Namespace, row.App, row.Context);
+                    int? known = session.Deployments.MaxHelmRevision(row.Namespace, row.App, row.Context);
                     if (differs(row, helm, known) is string drift)
                     {
                         reports.Add(new DriftReport

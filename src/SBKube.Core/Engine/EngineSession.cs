@@ -13,23 +13,27 @@ using SBKube.Core.Tools;
 
 namespace SBKube.Core.Engine
 {
-    /// <summary>Everything one operation needs: the store, the cluster tools, the redactor and the log.</summary>
+    /// <summary>
+    /// Everything one operation needs: the revisions it reads and writes, its locks, the cluster tools, the redactor
+    /// and the log. Of the store it sees two roles only (<see cref="IDeploymentLog"/>, <see cref="ILockTable"/>).
+    /// </summary>
     public sealed class EngineSession
     {
-        public EngineSession(IStateStore store, string context, HelmClient helm, KubectlClient kubectl,
+        public EngineSession(IDeploymentLog deployments, ILockTable locks, string context, HelmClient helm, KubectlClient kubectl,
             SecretRedactor redactor, IEngineLog log)
         {
-            Store = store;
+            Deployments = deployments;
             Context = context;
             Helm = helm;
             Kubectl = kubectl;
             Redactor = redactor;
             Log = log;
-            Locks = new LockRegistry(store, context, log);
+            Locks = new LockRegistry(locks, context, log);
             Changes = new ClusterChanges(helm, kubectl, Locks);
         }
 
-        public IStateStore Store { get; }
+        /// <summary>The app revisions in the state store.</summary>
+        public IDeploymentLog Deployments { get; }
         /// <summary>The kube context recorded with each revision ('' when unknown).</summary>
         public string Context { get; }
         public HelmClient Helm { get; }
@@ -61,7 +65,7 @@ namespace SBKube.Core.Engine
 
         private async Task FillProvenanceAsync()
         {
-            RunProvenance p = Store.Provenance;
+            RunProvenance p = Deployments.Provenance;
             try
             {
                 p.HelmVersion = await Helm.GetVersionTextAsync().ConfigureAwait(false);
@@ -74,11 +78,9 @@ namespace SBKube.Core.Engine
         }
 
 
-        /// <summary>Builds a session whose tools log through <paramref name="log"/> with secrets masked.</summary>
-        public static EngineSession Create(IStateStore store, string? kubeContext, string? kubeconfig, IEngineLog log)
+        /// <summary>Builds a session whose tools log through <paramref name="log"/> with secrets masked by <paramref name="redactor"/>.</summary>
+        public static EngineSession Create(IStateStore store, string? kubeContext, string? kubeconfig, IEngineLog log, SecretRedactor redactor)
         {
-            var redactor = SecretRedactor.FromEnvironment();
-            redactor.FingerprintKey = store.FingerprintKey();
             var helm = new HelmClient(new HelmOptions
             {
                 KubeContext = kubeContext,
@@ -94,7 +96,7 @@ namespace SBKube.Core.Engine
                 Debug = m => log.Debug(redactor.RedactText(m) ?? ""),
             });
             string context = kubeContext ?? KubeconfigReader.CurrentContext(kubeconfig) ?? "";
-            return new EngineSession(store, context, helm, kubectl, redactor, log);
+            return new EngineSession(store, store, context, helm, kubectl, redactor, log);
         }
 
         /// <summary>
@@ -112,7 +114,7 @@ namespace SBKube.Core.Engine
             {
                 IReadOnlyList<HelmHistoryEntry> history = await Helm.HistoryOrEmptyAsync(s.ReleaseName, s.Namespace).ConfigureAwait(false);
                 int latest = history.Count == 0 ? 0 : history.Max(h => h.Revision);
-                return latest > (Store.MaxHelmRevision(s.Namespace, app, Context) ?? 0) ? HelmAfterFailure.Made(latest) : HelmAfterFailure.Nothing;
+                return latest > (Deployments.MaxHelmRevision(s.Namespace, app, Context) ?? 0) ? HelmAfterFailure.Made(latest) : HelmAfterFailure.Nothing;
             }
             catch (HelmException)
             {

@@ -21,6 +21,9 @@ namespace SBKube.Core.Engine
             _log = log;
         }
 
+        /// <summary>The locks anyone holds in <paramref name="ns"/> (null: everywhere), as the store has them now.</summary>
+        public System.Collections.Generic.IReadOnlyList<LockRecord> InNamespace(string? ns) => _table.Locks(ns);
+
         /// <summary>Locks one app (or with <paramref name="app"/> null the whole namespace) for an operation.</summary>
         public async Task<LockLease> LockAsync(string ns, string? app, string operation, TimeSpan timeout, CancellationToken ct = default)
         {

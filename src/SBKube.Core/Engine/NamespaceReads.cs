@@ -13,31 +13,29 @@ namespace SBKube.Core.Engine
     /// </summary>
     internal sealed class NamespaceReads
     {
-        private readonly IStateStore _store;
-        private readonly string _context;
+        private readonly EngineSession _session;
         private readonly ConcurrentDictionary<string, Lazy<Dictionary<string, DeploymentRecord>>> _deployed =
             new ConcurrentDictionary<string, Lazy<Dictionary<string, DeploymentRecord>>>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Lazy<Func<string, bool>>> _busy =
             new ConcurrentDictionary<string, Lazy<Func<string, bool>>>(StringComparer.Ordinal);
 
-        internal NamespaceReads(IStateStore store, string context)
+        internal NamespaceReads(EngineSession session)
         {
-            _store = store;
-            _context = context;
+            _session = session;
         }
 
         /// <summary>The app's deployed revision in the session's kube context, or null.</summary>
         internal DeploymentRecord? Deployed(string ns, string app) =>
             _deployed.GetOrAdd(ns, n => new Lazy<Dictionary<string, DeploymentRecord>>(() =>
-                    _store.DeployedIn(n, _context).ToDictionary(r => r.App, StringComparer.Ordinal)))
+                    _session.Deployments.DeployedIn(n, _session.Context).ToDictionary(r => r.App, StringComparer.Ordinal)))
                 .Value.TryGetValue(app, out DeploymentRecord? row) ? row : null;
 
         /// <summary>True when a revision of the app is pending (to settle) or a lock or freeze is on it or its namespace.</summary>
         internal bool Busy(string ns, string app) =>
             _busy.GetOrAdd(ns, n => new Lazy<Func<string, bool>>(() =>
             {
-                var pending = new HashSet<string>(Reconciler.Inspect(_store, _context, n).Select(p => p.Record.App), StringComparer.Ordinal);
-                IReadOnlyList<LockRecord> locks = _store.Locks(n);
+                var pending = new HashSet<string>(Reconciler.Inspect(_session, n).Select(p => p.Record.App), StringComparer.Ordinal);
+                IReadOnlyList<LockRecord> locks = _session.Locks.InNamespace(n);
                 bool wholeNamespace = locks.Any(l => l.App == LockRecord.WholeNamespace);
                 var lockedApps = new HashSet<string>(locks.Select(l => l.App), StringComparer.Ordinal);
                 return a => wholeNamespace || pending.Contains(a) || lockedApps.Contains(a);

@@ -31,17 +31,17 @@ namespace SBKube.Core.Engine
     public static class Reconciler
     {
         /// <summary>
-        /// Pending rows of one kube context (optionally one namespace or app), each with what keeps it
+        /// Pending rows of the session's kube context (optionally one namespace or app), each with what keeps it
         /// from being settled now. Reads the store and /proc only: no Helm call, no write.
         /// </summary>
-        public static IReadOnlyList<PendingRevision> Inspect(IStateStore store, string context, string? ns = null, string? app = null)
+        public static IReadOnlyList<PendingRevision> Inspect(EngineSession session, string? ns = null, string? app = null)
         {
-            var rows = store.Pending(ns).Where(r => r.Context == context && (app == null || r.App == app)).ToList();
+            var rows = session.Deployments.Pending(ns).Where(r => r.Context == session.Context && (app == null || r.App == app)).ToList();
             if (rows.Count == 0)
             {
                 return Array.Empty<PendingRevision>();
             }
-            IReadOnlyList<LockRecord> locks = store.Locks(ns);
+            IReadOnlyList<LockRecord> locks = session.Locks.InNamespace(ns);
             DateTime now = DateTime.UtcNow;
             return rows.Select(r => new PendingRevision(r, BusyBecause(r, locks, now))).ToList();
         }
@@ -52,7 +52,7 @@ namespace SBKube.Core.Engine
         /// </summary>
         public static async Task SettleInterruptedAsync(EngineSession session, string ns, string app, CancellationToken ct)
         {
-            foreach (PendingRevision p in Inspect(session.Store, session.Context, ns, app))
+            foreach (PendingRevision p in Inspect(session, ns, app))
             {
                 if (p.IsBusy)
                 {
@@ -122,7 +122,7 @@ namespace SBKube.Core.Engine
                 return row;
             }
             HelmHistoryEntry? latest = history.OrderBy(h => h.Revision).LastOrDefault();
-            int previousHelmRevision = session.Store.History(row.Namespace, row.App, row.Context)
+            int previousHelmRevision = session.Deployments.History(row.Namespace, row.App, row.Context)
                 .Where(r => r.Id != row.Id && r.HelmRevision.HasValue)
                 .Select(r => r.HelmRevision!.Value)
                 .DefaultIfEmpty(0)
@@ -155,7 +155,7 @@ namespace SBKube.Core.Engine
         private static DeploymentRecord Finish(EngineSession session, DeploymentRecord row, string status, int? helmRevision, string description)
         {
             session.Log.Verbose($"Reconciled {row.Namespace}/{row.App} revision {row.Revision}: {row.Status} → {status}.");
-            return session.Store.FinishDeployment(row.Id, status, helmRevision, description, HistoryAction.Reconcile);
+            return session.Deployments.FinishDeployment(row.Id, status, helmRevision, description, HistoryAction.Reconcile);
         }
     }
 }

@@ -90,12 +90,12 @@ namespace SBKube.Core.Engine
         {
             NewDeployment row = change.Row;
             await session.CompleteProvenanceAsync().ConfigureAwait(false);
-            DeploymentRecord pending = session.Store.BeginDeployment(row);
+            DeploymentRecord pending = session.Deployments.BeginDeployment(row);
             try
             {
                 RecordedChange done = await change.Make().ConfigureAwait(false);
                 string made = done.HelmRevision is int r ? $"Helm made revision {r} ({done.Status})" : $"Helm's change is made ({done.Status})";
-                DeploymentRecord finished = AfterHelm(row, made, () => session.Store.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
+                DeploymentRecord finished = AfterHelm(row, made, () => session.Deployments.FinishDeployment(pending.Id, done.Status, done.HelmRevision,
                     done.Description, change.Action, supersededFailedBecause: done.SupersededFailedBecause, chart: done.Chart, chartVersion: done.ChartVersion));
                 result.Outcome = change.Success;
                 result.Chart = finished.Chart;
@@ -129,13 +129,13 @@ namespace SBKube.Core.Engine
                 {
                     AfterHelm(row, $"Helm's attempt failed ({message})", () =>
                     {
-                        session.Store.DropAttempt(pending.Id, change.Action, failedDescription, errorId);
+                        session.Deployments.DropAttempt(pending.Id, change.Action, failedDescription, errorId);
                         return pending;
                     });
                 }
                 else
                 {
-                    Fill(result, AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Store.FinishDeployment(pending.Id,
+                    Fill(result, AfterHelm(row, $"Helm's attempt failed ({message})", () => session.Deployments.FinishDeployment(pending.Id,
                         DeploymentStatus.Failed, helm.NewRevision, failedDescription, change.Action, errorId: errorId)));
                 }
                 result.Outcome = AppOutcome.Failed;
@@ -212,7 +212,7 @@ namespace SBKube.Core.Engine
             try
             {
                 await session.CompleteProvenanceAsync().ConfigureAwait(false);
-                session.Store.RecordAttempt(context, ns, app, action, description, outcome, errorId);
+                session.Deployments.RecordAttempt(context, ns, app, action, description, outcome, errorId);
             }
             catch (StateStoreException store)
             {

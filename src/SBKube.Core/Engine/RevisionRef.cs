@@ -47,7 +47,7 @@ namespace SBKube.Core.Engine
         }
 
         /// <summary>The record this reference names; a clear ObjectNotFound error otherwise.</summary>
-        public DeploymentRecord Resolve(IStateStore store, string ns, string app, string? context)
+        public DeploymentRecord Resolve(IDeploymentLog store, string ns, string app, string? context)
         {
             if (IsPrevious)
             {
@@ -71,7 +71,7 @@ namespace SBKube.Core.Engine
                 ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, $"{ns}/{app}");
         }
 
-        private static DeploymentRecord ResolvePrevious(IStateStore store, string ns, string app, string? context)
+        private static DeploymentRecord ResolvePrevious(IDeploymentLog store, string ns, string app, string? context)
         {
             DeploymentRecord deployed = store.GetDeployed(ns, app, context)
                 ?? (store.GetLatest(ns, app, context) == null ? throw AppNotFound(ns, app) : throw new SbkubeException(

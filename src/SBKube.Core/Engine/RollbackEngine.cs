@@ -12,16 +12,12 @@ using SBKube.Core.Tools;
 
 namespace SBKube.Core.Engine
 {
-    public sealed class RollbackOptions
+    public sealed class RollbackOptions : ChangeOptions
     {
         /// <summary>The seed's 강제 롤백: once rolled back, the app's pods are recreated (kubectl rollout restart).</summary>
         public bool Force { get; set; }
         /// <summary>Roll back to a revision whose deployment failed.</summary>
         public bool AllowFailed { get; set; }
-        public bool WhatIf { get; set; }
-        /// <summary>Hold the namespace lock, not only the app's.</summary>
-        public bool Lock { get; set; }
-        public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
         /// <summary>Why the rollback happens, recorded in its description: Rollback to revision N (reason).</summary>
         public string? Reason { get; set; }
         /// <summary>The revision rolled back from was bad: it is recorded as failed with the reason (the seed's "(FAILED)").</summary>
@@ -32,24 +28,38 @@ namespace SBKube.Core.Engine
     /// Rolls an app back to any recorded revision: <c>helm rollback</c> while Helm still has that
     /// revision, otherwise a redeploy of the stored snapshot (past Helm's history limit, after a delete).
     /// </summary>
-    public sealed class RollbackEngine
+    /// <summary>What a rollback names: an app and the recorded revision it returns to.</summary>
+    public sealed class RollbackTarget
     {
-        private readonly EngineSession _session;
-
-        public RollbackEngine(EngineSession session)
+        public RollbackTarget(string ns, string app, RevisionRef revision)
         {
-            _session = session;
+            Namespace = ns;
+            App = app;
+            Revision = revision;
+        }
+
+        public string Namespace { get; }
+        public string App { get; }
+        public RevisionRef Revision { get; }
+    }
+
+    public sealed class RollbackEngine : ChangeEngine<RollbackTarget, RollbackOptions, RollbackPlan>
+    {
+        public RollbackEngine(EngineSession session)
+            : base(session)
+        {
         }
 
         /// <summary>
         /// Checks the target and decides how to return to it, asking Helm once (its history): a
         /// <c>helm rollback</c> while Helm still holds the target revision, else a redeploy of the
         /// stored snapshot. Throws <see cref="SbkubeException"/> for a bad target. The plan is what
-        /// -WhatIf shows and what <see cref="RunAsync"/> carries out, without planning again.
+        /// -WhatIf shows and what <see cref="ExecuteAsync"/> carries out, without planning again.
         /// </summary>
-        public async Task<RollbackPlan> PlanAsync(string ns, string app, RevisionRef revision, RollbackOptions options, CancellationToken ct)
+        public override async Task<RollbackPlan> PlanAsync(RollbackTarget request, RollbackOptions options, CancellationToken ct)
         {
-            DeploymentRecord target = revision.Resolve(_session.Store, ns, app, NullIfEmpty(_session.Context));
+            (string ns, string app) = (request.Namespace, request.App);
+            DeploymentRecord target = request.Revision.Resolve(Session.Deployments, ns, app, NullIfEmpty(Session.Context));
             if (target.Status == DeploymentStatus.Failed && !options.AllowFailed)
             {
                 throw new SbkubeException(
@@ -74,29 +84,33 @@ namespace SBKube.Core.Engine
                 throw new SbkubeException($"Revision {target.Revision} of {ns}/{app} cannot be redeployed: {wrong}.",
                     ErrorIds.SnapshotMismatch, ErrorKind.InvalidData, target);
             }
-            int? recordedHelm = _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context);
+            int? recordedHelm = Session.Deployments.MaxHelmRevision(target.Namespace, target.App, target.Context);
             (int? helmRevision, int? helmLatest) = snapshot.Kind == AppType.Helm
                 ? await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false)
                 : (null, null);
             string method = helmRevision.HasValue
                 ? $"helm rollback {target.ReleaseName} {helmRevision}"
                 : $"redeploy the stored snapshot of revision {target.Revision}";
-            return new RollbackPlan(target, snapshot, helmRevision, helmLatest, recordedHelm,
+            return new RollbackPlan(target, snapshot, helmRevision, helmLatest, recordedHelm, options,
                 $"Roll back {target.Namespace}/{target.App} to revision {target.Revision} ({target.Chart}): {method}.");
         }
 
         /// <summary>
-        /// Carries out <paramref name="plan"/>. <paramref name="stopping"/> ends the waits (locks, settling a
+        /// Carries out <paramref name="plan"/>. <paramref name="stopLaunching"/> ends the waits (locks, settling a
         /// pending row); once Helm is asked to roll back, the change runs to its end and is recorded, because a
         /// rollback stopped halfway leaves the release pending-rollback.
         /// </summary>
-        public async Task<AppResult> RunAsync(RollbackPlan plan, RollbackOptions options, CancellationToken stopping)
+        public override async Task ExecuteAsync(RollbackPlan plan, Action<AppResult> onResult, CancellationToken stopLaunching) =>
+            onResult(await RollBackAsync(plan, stopLaunching).ConfigureAwait(false));
+
+        private async Task<AppResult> RollBackAsync(RollbackPlan plan, CancellationToken stopping)
         {
             CancellationToken ct = stopping;
+            RollbackOptions options = plan.Options;
             var clock = Stopwatch.StartNew();
             DeploymentRecord target = plan.Target;
             RevisionSnapshot snapshot = plan.Snapshot;
-            _session.Redactor.Learn(snapshot.Values, snapshot.Rules);
+            Session.Redactor.Learn(snapshot.Values, snapshot.Rules);
             string description = $"Rollback to revision {target.Revision}" + (options.Reason == null ? "" : $" ({options.Reason})");
             var result = new AppResult
             {
@@ -109,21 +123,14 @@ namespace SBKube.Core.Engine
             };
 
             int? helmRevision = plan.HelmRevision;
-            if (options.WhatIf)
-            {
-                result.Outcome = AppOutcome.Planned;
-                result.Message = plan.Description;
-                return result;
-            }
-
-            using IDisposable locks = await RevisionRecorder.HoldAsync(_session, (target.Context, target.Namespace, target.App), HistoryAction.Rollback, description,
+            using IDisposable locks = await RevisionRecorder.HoldAsync(Session, (target.Context, target.Namespace, target.App), HistoryAction.Rollback, description,
                 options.Lock, options.LockTimeout, ct).ConfigureAwait(false);
-            if (helmRevision.HasValue && _session.Store.MaxHelmRevision(target.Namespace, target.App, target.Context) != plan.RecordedHelmRevision)
+            if (helmRevision.HasValue && Session.Deployments.MaxHelmRevision(target.Namespace, target.App, target.Context) != plan.RecordedHelmRevision)
             {
                 // Another run changed the release while this one waited for the lock: its history may have dropped
                 // the target (history_max), so Helm is asked again, under the lock, whether it still has it.
                 (helmRevision, _) = await HelmRevisionStillAvailableAsync(target, ct).ConfigureAwait(false);
-                _session.Log.Verbose($"{target.Namespace}/{target.App} changed while this rollback waited; " +
+                Session.Log.Verbose($"{target.Namespace}/{target.App} changed while this rollback waited; " +
                     (helmRevision.HasValue ? $"Helm still has revision {helmRevision}." : "Helm no longer has it, so the stored snapshot is redeployed."));
             }
             ct = CancellationToken.None;
@@ -142,16 +149,16 @@ namespace SBKube.Core.Engine
                 Config = target.Config,
                 ConfigHash = target.ConfigHash,
             };
-            await RevisionRecorder.RecordAsync(_session, result, new ChangeToRecord(row, HistoryAction.Rollback, AppOutcome.RolledBack, description, async () =>
+            await RevisionRecorder.RecordAsync(Session, result, new ChangeToRecord(row, HistoryAction.Rollback, AppOutcome.RolledBack, description, async () =>
             {
-                _session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Operation}");
+                Session.Log.Verbose($"{target.Namespace}/{target.App}: {plan.Operation}");
                 // The revision left behind was bad, unless the rollback redeploys that very revision.
                 string? leftBecause = options.MarkLeftFailed
-                    && _session.Store.GetDeployed(target.Namespace, target.App, target.Context)?.Revision != target.Revision ? options.Reason : null;
+                    && Session.Deployments.GetDeployed(target.Namespace, target.App, target.Context)?.Revision != target.Revision ? options.Reason : null;
                 int? newHelmRevision;
                 if (helmRevision.HasValue)
                 {
-                    await _session.Changes.RollbackAsync(new HelmRollbackRequest
+                    await Session.Changes.RollbackAsync(new HelmRollbackRequest
                     {
                         Release = target.ReleaseName,
                         Namespace = target.Namespace,
@@ -165,14 +172,14 @@ namespace SBKube.Core.Engine
                 }
                 else
                 {
-                    newHelmRevision = (await _session.Changes.DeployAsync(snapshot, target.App, description, ct).ConfigureAwait(false)).HelmRevision;
+                    newHelmRevision = (await Session.Changes.DeployAsync(snapshot, target.App, description, ct).ConfigureAwait(false)).HelmRevision;
                 }
                 if (options.Force)
                 {
                     await RecreatePodsAsync(snapshot, target.App, ct).ConfigureAwait(false);
                 }
                 return new RecordedChange(DeploymentStatus.Deployed, newHelmRevision, description, leftBecause);
-            }) { HelmAfterFailure = () => _session.HelmAfterFailureAsync(snapshot, target.App) }).ConfigureAwait(false);
+            }) { HelmAfterFailure = () => Session.HelmAfterFailureAsync(snapshot, target.App) }).ConfigureAwait(false);
             result.Duration = clock.Elapsed;
             return result;
         }
@@ -185,11 +192,11 @@ namespace SBKube.Core.Engine
         {
             try
             {
-                await PodRecreation.RunAsync(_session, snapshot, app, ct).ConfigureAwait(false);
+                await PodRecreation.RunAsync(Session, snapshot, app, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (ErrorClassifier.IsToolFailure(e))
             {
-                _session.Log.Warning($"{snapshot.Namespace}/{snapshot.ReleaseName} was rolled back, but its pods could not be recreated: {e.Message}");
+                Session.Log.Warning($"{snapshot.Namespace}/{snapshot.ReleaseName} was rolled back, but its pods could not be recreated: {e.Message}");
             }
         }
 
@@ -205,14 +212,14 @@ namespace SBKube.Core.Engine
             }
             // Helm counts again from 1 after an uninstall without --keep-history: when a later revision we
             // recorded has a Helm revision not above the target's, Helm's number now names another release.
-            bool renumbered = _session.Store.History(target.Namespace, target.App, target.Context)
+            bool renumbered = Session.Deployments.History(target.Namespace, target.App, target.Context)
                 .Any(r => r.Revision > target.Revision && r.Status != DeploymentStatus.Uninstalled
                           && r.HelmRevision.HasValue && r.HelmRevision.Value <= target.HelmRevision.Value);
             if (renumbered)
             {
                 return (null, null);
             }
-            IReadOnlyList<HelmHistoryEntry> history = await _session.Helm.HistoryOrEmptyAsync(target.ReleaseName, target.Namespace, ct)
+            IReadOnlyList<HelmHistoryEntry> history = await Session.Helm.HistoryOrEmptyAsync(target.ReleaseName, target.Namespace, ct)
                 .ConfigureAwait(false);
             HelmHistoryEntry? entry = history.FirstOrDefault(h => h.Revision == target.HelmRevision.Value);
             int? latest = history.Count > 0 ? history.Max(h => h.Revision) : (int?)null;
@@ -227,11 +234,11 @@ namespace SBKube.Core.Engine
         private async Task<int?> HelmRevisionAfterRollbackAsync(RollbackPlan plan, CancellationToken ct)
         {
             DeploymentRecord t = plan.Target;
-            if (plan.HelmLatest.HasValue && _session.Store.MaxHelmRevision(t.Namespace, t.App, t.Context) == plan.RecordedHelmRevision)
+            if (plan.HelmLatest.HasValue && Session.Deployments.MaxHelmRevision(t.Namespace, t.App, t.Context) == plan.RecordedHelmRevision)
             {
                 return plan.HelmLatest.Value + 1;
             }
-            IReadOnlyList<HelmHistoryEntry> after = await _session.Helm.HistoryAsync(t.ReleaseName, t.Namespace, ct).ConfigureAwait(false);
+            IReadOnlyList<HelmHistoryEntry> after = await Session.Helm.HistoryAsync(t.ReleaseName, t.Namespace, ct).ConfigureAwait(false);
             return after.Count > 0 ? after.Max(h => h.Revision) : (int?)null;
         }
 
@@ -241,9 +248,10 @@ namespace SBKube.Core.Engine
     /// <summary>A checked rollback: its target, the snapshot to return to, and how (decided once, from one helm history).</summary>
     public sealed class RollbackPlan
     {
-        public RollbackPlan(DeploymentRecord target, RevisionSnapshot snapshot, int? helmRevision, int? helmLatest,
-            int? recordedHelmRevision, string operation)
+        internal RollbackPlan(DeploymentRecord target, RevisionSnapshot snapshot, int? helmRevision, int? helmLatest,
+            int? recordedHelmRevision, RollbackOptions options, string operation)
         {
+            Options = options;
             Target = target;
             Snapshot = snapshot;
             HelmRevision = helmRevision;
@@ -262,6 +270,7 @@ namespace SBKube.Core.Engine
         public int? RecordedHelmRevision { get; }
         /// <summary>The change as ShouldProcess names the operation (also in its -Verbose line, so no "Would").</summary>
         public string Operation { get; }
+        public RollbackOptions Options { get; }
 
         /// <summary>What the plan says it would do (the -WhatIf object and sbkube --dry-run).</summary>
         public string Description => PlannedApp.Would(Operation);

@@ -84,19 +84,26 @@ namespace SBKube.Core.Engine
         {
             DeploymentRecord before = step.Before!;
             var options = new RollbackOptions { Reason = why, AllowFailed = false };
-            var engine = new RollbackEngine(_session);
-            RollbackPlan plan = await engine.PlanAsync(before.Namespace, before.App, RevisionRef.Of(before.Revision), options, ct)
-                .ConfigureAwait(false);
-            return await engine.RunAsync(plan, options, ct).ConfigureAwait(false);
+            var target = new RollbackTarget(before.Namespace, before.App, RevisionRef.Of(before.Revision));
+            return await ResultOfAsync(onResult => new RollbackEngine(_session).RunAsync(target, options, onResult, ct), ct).ConfigureAwait(false);
         }
 
         private async Task<AppResult> UninstallAsync(RevertStep step, string why, CancellationToken ct)
         {
-            DeploymentRecord installed = _session.Store.Get(step.Changed.Namespace, step.Changed.App, step.Changed.Revision!.Value, _session.Context)
+            DeploymentRecord installed = _session.Deployments.Get(step.Changed.Namespace, step.Changed.App, step.Changed.Revision!.Value, _session.Context)
                 ?? throw new SbkubeException($"{step.Changed.Namespace}/{step.Changed.App}: revision {step.Changed.Revision} is no longer recorded.",
                     ErrorIds.RevisionNotFound, ErrorKind.ObjectNotFound, step.Changed.App);
-            return await new DeleteEngine(_session).DeleteAsync(installed, TimeSpan.Zero, ct,
-                $"Uninstalled: it had no revision before the run ({why})").ConfigureAwait(false);
+            // The revision this run installed, which may have failed and so is not the deployed one a delete would plan.
+            var plan = new DeletePlan(new[] { installed }, new DeleteOptions { Description = $"Uninstalled: it had no revision before the run ({why})" });
+            return await ResultOfAsync(onResult => new DeleteEngine(_session).ExecuteAsync(plan, onResult, ct), ct).ConfigureAwait(false);
+        }
+
+        /// <summary>The one app's result of an engine's run; none means it was stopped before it began.</summary>
+        private static async Task<AppResult> ResultOfAsync(Func<Action<AppResult>, Task> run, CancellationToken ct)
+        {
+            AppResult? result = null;
+            await run(r => result = r).ConfigureAwait(false);
+            return result ?? throw new OperationCanceledException(ct);
         }
 
         /// <summary>
@@ -105,7 +112,7 @@ namespace SBKube.Core.Engine
         /// </summary>
         private DeploymentRecord? DeployedBefore(AppResult changed)
         {
-            foreach (DeploymentRecord r in _session.Store.History(changed.Namespace, changed.App, _session.Context)
+            foreach (DeploymentRecord r in _session.Deployments.History(changed.Namespace, changed.App, _session.Context)
                          .Where(r => r.Revision < changed.Revision!.Value).OrderByDescending(r => r.Revision))
             {
                 if (r.Status == DeploymentStatus.Deployed || r.Status == DeploymentStatus.Superseded)

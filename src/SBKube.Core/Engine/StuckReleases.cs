@@ -75,14 +75,14 @@ namespace SBKube.Core.Engine
         private static string? BusyBecause(EngineSession session, DeploymentRecord latest, HelmHistoryEntry pending)
         {
             DateTime now = DateTime.UtcNow;
-            LockRecord? held = session.Store.Locks(latest.Namespace).FirstOrDefault(l => l.Context == latest.Context
+            LockRecord? held = session.Locks.InNamespace(latest.Namespace).FirstOrDefault(l => l.Context == latest.Context
                 && (l.App == latest.App || l.App == LockRecord.WholeNamespace) && !l.IsFreeze && l.StaleBecause(now) == null
                 && !CurrentProcess.IsThis(l.Pid, l.Host, l.Instance));
             if (held != null)
             {
                 return $"an SBKube run holds {held}";
             }
-            PendingRevision? working = Reconciler.Inspect(session.Store, latest.Context, latest.Namespace, latest.App).FirstOrDefault(p => p.IsBusy);
+            PendingRevision? working = Reconciler.Inspect(session, latest.Namespace, latest.App).FirstOrDefault(p => p.IsBusy);
             if (working != null)
             {
                 return $"{working.Record}: {working.BusyBecause}";
@@ -90,7 +90,7 @@ namespace SBKube.Core.Engine
             // An interrupted SBKube run accounts for it: a row of the app, pending or settled as interrupted, that
             // began shortly before Helm wrote the pending revision (SBKube writes its row first, then runs helm).
             TimeSpan age = pending.Updated is DateTime at ? now - at : TimeSpan.Zero;
-            bool ours = pending.Updated is DateTime written && session.Store.History(latest.Namespace, latest.App, latest.Context, limit: 20)
+            bool ours = pending.Updated is DateTime written && session.Deployments.History(latest.Namespace, latest.App, latest.Context, limit: 20)
                 .Any(r => (DeploymentStatus.IsPending(r.Status) || (r.Description ?? "").EndsWith("(FAILED: interrupted)", StringComparison.Ordinal))
                     && written - r.DeployedAtUtc > TimeSpan.FromMinutes(-1) && written - r.DeployedAtUtc < ForeignHelmTimeout);
             return ours || age > ForeignHelmTimeout
@@ -108,7 +108,7 @@ namespace SBKube.Core.Engine
         {
             DeploymentRecord row = stuck.Latest;
             using LockLease appLock = await session.Locks.LockAsync(row.Namespace, row.App, "recover", TimeSpan.Zero, ct).ConfigureAwait(false);
-            DeploymentRecord latest = session.Store.GetLatest(row.Namespace, row.App, row.Context) ?? row;
+            DeploymentRecord latest = session.Deployments.GetLatest(row.Namespace, row.App, row.Context) ?? row;
             StuckRelease? now = await FindAsync(session, latest, ct).ConfigureAwait(false);
             if (now == null)
             {
@@ -119,8 +119,8 @@ namespace SBKube.Core.Engine
                 throw new SbkubeException($"{now} and is left alone: {now.BusyBecause}.", ErrorIds.ReleaseBusy, ErrorKind.ResourceBusy, row.App);
             }
             DeploymentRecord? basis = now.DeployedHelmRevision is int target
-                ? session.Store.History(row.Namespace, row.App, row.Context).LastOrDefault(r => r.HelmRevision == target)
-                    ?? session.Store.GetDeployed(row.Namespace, row.App, row.Context)
+                ? session.Deployments.History(row.Namespace, row.App, row.Context).LastOrDefault(r => r.HelmRevision == target)
+                    ?? session.Deployments.GetDeployed(row.Namespace, row.App, row.Context)
                 : null;
             DeploymentRecord from = basis ?? latest;
             string description = $"Recovered from {now.Pending.Status} (Helm revision {now.Pending.Revision.ToString(CultureInfo.InvariantCulture)}): {now.Recovery}";

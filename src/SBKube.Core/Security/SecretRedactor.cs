@@ -48,6 +48,14 @@ namespace SBKube.Core.Security
         public static SecretRedactor FromEnvironment() =>
             new SecretRedactor(Environment.GetEnvironmentVariable("SBKUBE_SECRET_KEYS") is { Length: > 0 } p ? p : null);
 
+        /// <summary>The redactor of a store's records: the environment's secret keys, the store's fingerprint key.</summary>
+        public static SecretRedactor ForStore(State.IStateArchive store)
+        {
+            SecretRedactor redactor = FromEnvironment();
+            redactor.FingerprintKey = store.FingerprintKey();
+            return redactor;
+        }
+
         /// <summary>
         /// Keys that match the pattern but name a Secret object, a key inside one, a switch or a file,
         /// not a secret value (existingSecret, tlsSecretName, passwordSecretKey, usePasswordFiles, and the

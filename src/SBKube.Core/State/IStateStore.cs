@@ -4,7 +4,10 @@ using System.IO;
 
 namespace SBKube.Core.State
 {
-    /// <summary>The revisions an operation writes: a pending row before Helm runs, finished after.</summary>
+    /// <summary>
+    /// The revisions an operation reads and writes (a pending row before Helm runs, finished after): all that the
+    /// engines see of the store, besides the locks.
+    /// </summary>
     public interface IDeploymentLog
     {
         DeploymentRecord BeginDeployment(NewDeployment d);
@@ -28,6 +31,8 @@ namespace SBKube.Core.State
         IReadOnlyList<DeploymentRecord> DeployedIn(string ns, string context);
         DeploymentRecord? GetLatest(string ns, string app, string? context = null);
         int? MaxHelmRevision(string ns, string app, string? context = null);
+        /// <summary>One app's revisions, oldest first.</summary>
+        IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null, DateTime? since = null);
         IReadOnlyList<DeploymentRecord> Pending(string? ns = null);
     }
 
@@ -47,7 +52,6 @@ namespace SBKube.Core.State
         void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null, bool latestOnly = false,
             bool snapshots = true);
         StateListWidths ListWidths(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
-        IReadOnlyList<DeploymentRecord> History(string ns, string app, string? context = null, int? limit = null, DateTime? since = null);
         IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null);
         void StreamAudit(AuditQuery query, Action<AuditEntry> onRow);
         IReadOnlyList<(string Context, string Namespace, string App)> Apps();

@@ -89,11 +89,9 @@ namespace SBKube.PowerShell.Cmdlets
                 // The plan someone reads asks Helm to render each change; an apply finds the same errors by deploying.
                 RenderPlan = WhatIfRequested,
             };
-            string? context = KubeContext ?? config.Sources.KubeContext;
-            string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : config.Sources.Kubeconfig;
             // -WhatIf records nothing, so it creates no store either: a plan before the first apply reads an empty one.
             using ScratchStore? scratch = WhatIfRequested ? ScratchStore.IfMissing(StateLocation) : null;
-            EngineSession session = EngineSession.Create(scratch?.Store ?? Store, context, kubeconfig, EngineLog);
+            EngineSession session = NewSession(config.Sources.KubeContext, config.Sources.Kubeconfig, scratch?.Store);
             var engine = new ApplyEngine(session);
             var results = new List<AppResult>();
             void Emit(AppResult r)
@@ -112,7 +110,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             // Plan once, confirm each change here on the pipeline thread, execute the confirmed part of that plan.
             // -WhatIf returns the plan: one object per app with its action and differences.
-            ApplyPlan plan = await engine.PlanAsync(config, options);
+            ApplyPlan plan = await engine.PlanAsync(config, options, stopping);
             bool whatIf = WhatIfRequested;
             var confirmed = new List<string>();
             foreach (PlannedApp p in plan.Apps)
@@ -132,7 +130,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             if (confirmed.Count > 0)
             {
-                await engine.ExecuteAsync(plan.Only(confirmed), options, Emit, stopping);
+                await engine.ExecuteAsync(plan.ConfirmedFor(confirmed), Emit, stopping);
             }
             if (!whatIf)
             {

@@ -60,11 +60,10 @@ namespace SBKube.PowerShell.Cmdlets
                 Lock = Lock.IsPresent,
                 LockTimeout = LockWait,
             };
-            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
             // Plan once (one helm history), confirm, execute that plan.
-            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
+            EngineSession session = NewSession();
             var engine = new RollbackEngine(session);
-            RollbackPlan plan = await engine.PlanAsync(Namespace, App, target, options, stopping);
+            RollbackPlan plan = await engine.PlanAsync(new RollbackTarget(Namespace, App, target), options, stopping);
             if (!ShouldProcess($"{Namespace}/{App}", plan.Operation))
             {
                 if (WhatIfRequested)
@@ -76,7 +75,7 @@ namespace SBKube.PowerShell.Cmdlets
                 return;
             }
             // Ctrl+C ends the lock wait; a rollback Helm has started runs to its end (see RunAsync).
-            EmitResult(await engine.RunAsync(plan, options, stopping));
+            await engine.ExecuteAsync(plan, r => PostOutput(() => EmitResult(r)), stopping);
         }
     }
 }

@@ -66,11 +66,10 @@ namespace SBKube.PowerShell.Cmdlets
             IReadOnlyList<(string, string)> order = _config != null
                 ? _config.InDependencyOrder().Where(a => App == null || App.Contains(a.Name)).Select(a => (a.Namespace, a.Name)).ToList()
                 : DeleteEngine.DependencyOrderFromState(Store, _targets, KubeContext);
-            string? context = KubeContext ?? _config?.Sources.KubeContext;
-            string? kubeconfig = Kubeconfig != null ? ResolvePath(Kubeconfig) : _config?.Sources.Kubeconfig;
-            var engine = new DeleteEngine(EngineSession.Create(Store, context, kubeconfig, EngineLog));
+            var engine = new DeleteEngine(NewSession(_config?.Sources.KubeContext, _config?.Sources.Kubeconfig));
+            DeletePlan plan = await engine.PlanAsync(order, new DeleteOptions { Lock = Lock.IsPresent, LockTimeout = LockWait }, stopping);
             var confirmed = new List<DeploymentRecord>();
-            foreach (DeploymentRecord d in engine.Plan(order))
+            foreach (DeploymentRecord d in plan.Removals)
             {
                 string action = $"helm uninstall {d.ReleaseName} (revision {d.Revision}, {d.Chart}); history is kept";
                 if (ShouldProcessUnlessForced(Force, $"{d.Namespace}/{d.App}", action))
@@ -85,7 +84,7 @@ namespace SBKube.PowerShell.Cmdlets
             }
             if (confirmed.Count > 0)
             {
-                await engine.RunAsync(confirmed, Lock.IsPresent, LockWait, r => PostOutput(() => EmitResult(r, PassThru)), stopping);
+                await engine.ExecuteAsync(plan.ConfirmedFor(confirmed), r => PostOutput(() => EmitResult(r, PassThru)), stopping);
             }
         }
     }

@@ -36,11 +36,10 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
-            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            EngineSession session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
+            EngineSession session = NewSession();
             // Plan from the store alone, confirm each row, then ask Helm only about the confirmed ones.
             var confirmed = new List<DeploymentRecord>();
-            foreach (PendingRevision p in Reconciler.Inspect(Store, session.Context, Namespace, App))
+            foreach (PendingRevision p in Reconciler.Inspect(session, Namespace, App))
             {
                 if (p.IsBusy)
                 {

@@ -55,9 +55,8 @@ namespace SBKube.PowerShell.Cmdlets
         {
             try
             {
-                string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-                var session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
-                IReadOnlyList<DriftReport> ahead = await DriftDetector.FindHelmAheadAsync(session, stopping).ConfigureAwait(true);
+                var session = NewSession();
+                IReadOnlyList<DriftReport> ahead = await DriftDetector.FindHelmAheadAsync(session, Store, stopping).ConfigureAwait(true);
                 foreach (DriftReport r in ahead)
                 {
                     WriteWarning($"{r.Namespace}/{r.App}: Helm is at revision {r.HelmRevision}, the restored store knew " +

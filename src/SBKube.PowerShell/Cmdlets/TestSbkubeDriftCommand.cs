@@ -30,9 +30,8 @@ namespace SBKube.PowerShell.Cmdlets
 
         protected override async Task ProcessRecordAsync(CancellationToken stopping)
         {
-            string? kubeconfig = Kubeconfig == null ? null : ResolvePath(Kubeconfig);
-            var session = EngineSession.Create(Store, KubeContext, kubeconfig, EngineLog);
-            WriteObject(await DriftDetector.FindAsync(session, Namespace, App, stopping), enumerateCollection: true);
+            var session = NewSession();
+            WriteObject(await DriftDetector.FindAsync(session, Store, Namespace, App, stopping), enumerateCollection: true);
         }
     }
 }

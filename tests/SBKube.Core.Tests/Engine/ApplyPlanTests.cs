@@ -17,12 +17,14 @@ namespace SBKube.Core.Tests.Engine
 
         public void Dispose() => _p.Dispose();
 
-        private static async Task<List<AppResult>> Execute(ApplyEngine engine, ApplyPlan plan, bool replanOutdated = false)
+        private static async Task<List<AppResult>> Execute(ApplyEngine engine, ApplyPlan plan)
         {
             var results = new List<AppResult>();
-            await engine.ExecuteAsync(plan, new ApplyOptions(), r => { lock (results) results.Add(r); }, CancellationToken.None, replanOutdated);
+            await engine.ExecuteAsync(plan, r => { lock (results) results.Add(r); }, CancellationToken.None);
             return results;
         }
+
+        private static ApplyPlan ConfirmedWhole(ApplyPlan plan) => plan.ConfirmedFor(plan.Apps.Select(a => a.Name).ToList());
 
         [ClusterFact]
         public async Task A_plan_says_what_each_app_would_get_and_changes_nothing()
@@ -30,7 +32,7 @@ namespace SBKube.Core.Tests.Engine
             _p.Redis();
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
-            ApplyPlan plan = await new ApplyEngine(_p.Session).PlanAsync(_p.Load(), new ApplyOptions());
+            ApplyPlan plan = await new ApplyEngine(_p.Session).PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None);
 
             PlannedApp redis = Assert.Single(plan.Apps);
             Assert.Equal(PlannedAction.Upgrade, redis.Action);
@@ -48,9 +50,9 @@ namespace SBKube.Core.Tests.Engine
             _p.Redis(size: "2Gi");
             int listsBefore = _p.Count("list");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None);
 
-            AppResult r = Assert.Single(await Execute(engine, plan.Only(new[] { "redis" })));
+            AppResult r = Assert.Single(await Execute(engine, plan.ConfirmedFor(new[] { "redis" })));
 
             Assert.Equal(AppOutcome.Upgraded, r.Outcome);
             Assert.Equal(2, r.Revision);
@@ -65,12 +67,12 @@ namespace SBKube.Core.Tests.Engine
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None);
             // Meanwhile someone else applies another change.
             _p.Redis(size: "3Gi");
             Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome);
 
-            AppResult r = Assert.Single(await Execute(engine, plan));
+            AppResult r = Assert.Single(await Execute(engine, ConfirmedWhole(plan)));
 
             Assert.Equal(AppOutcome.Failed, r.Outcome);
             Assert.Equal("PlanOutdated", r.ErrorId);
@@ -86,10 +88,10 @@ namespace SBKube.Core.Tests.Engine
             _p.ApplyOne();
             _p.Redis(size: "2Gi");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None);
             Assert.Equal(AppOutcome.Upgraded, _p.ApplyOne().Outcome); // the same change, by another run
 
-            AppResult r = Assert.Single(await Execute(engine, plan, replanOutdated: true));
+            AppResult r = Assert.Single(await Execute(engine, plan));
 
             Assert.Equal(AppOutcome.Unchanged, r.Outcome);
             Assert.Equal(2, r.Revision);
@@ -103,10 +105,10 @@ namespace SBKube.Core.Tests.Engine
             _p.Write("config.yaml", "namespace: state-demo\napps:\n  redis:\n    chart: bitnami/redis\n    version: 17.13.2\n" +
                 "  web:\n    chart: bitnami/nginx\n    version: 15.0.0\n");
             var engine = new ApplyEngine(_p.Session);
-            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions());
+            ApplyPlan plan = await engine.PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None);
             Assert.Equal(new[] { PlannedAction.Install, PlannedAction.Install }, plan.Apps.Select(a => a.Action));
 
-            AppResult r = Assert.Single(await Execute(engine, plan.Only(new[] { "web" })));
+            AppResult r = Assert.Single(await Execute(engine, plan.ConfirmedFor(new[] { "web" })));
 
             Assert.Equal("web", r.App);
             Assert.Equal(AppOutcome.Installed, r.Outcome);

@@ -54,7 +54,7 @@ namespace SBKube.Core.Tests.Engine
         public EngineSession Session { get; private set; }
         public List<string> Warnings { get; } = new List<string>();
 
-        public EngineSession NewSession(IStateStore? store = null) => Session = new EngineSession(store ?? Store, "",
+        public EngineSession NewSession(IStateStore? store = null) => Session = new EngineSession(store ?? Store, store ?? Store, "",
             new HelmClient(new HelmOptions { Executable = _cluster.HelmExe }),
             new KubectlClient(new KubectlOptions { Executable = _cluster.KubectlExe }),
             new SecretRedactor(), new ListLog(Warnings));
@@ -108,14 +108,24 @@ namespace SBKube.Core.Tests.Engine
 
         public AppResult Rollback(string app, string revision, RollbackOptions? options = null, string ns = "state-demo")
         {
-            var engine = new RollbackEngine(Session);
-            options ??= new RollbackOptions();
-            RollbackPlan plan = engine.PlanAsync(ns, app, RevisionRef.Parse(revision, "revision"), options, CancellationToken.None).GetAwaiter().GetResult();
-            return engine.RunAsync(plan, options, CancellationToken.None).GetAwaiter().GetResult();
+            var results = new List<AppResult>();
+            new RollbackEngine(Session).RunAsync(new RollbackTarget(ns, app, RevisionRef.Parse(revision, "revision")), options ?? new RollbackOptions(),
+                results.Add, CancellationToken.None).GetAwaiter().GetResult();
+            return Assert.Single(results);
         }
 
-        public AppResult Delete(DeploymentRecord deployed) =>
-            new DeleteEngine(Session).DeleteAsync(deployed, TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
+        /// <summary>What a delete of <paramref name="apps"/> (in dependency order) would remove.</summary>
+        public IReadOnlyList<DeploymentRecord> PlanDelete(params (string Namespace, string App)[] apps) =>
+            new DeleteEngine(Session).PlanAsync(apps, new DeleteOptions(), CancellationToken.None).GetAwaiter().GetResult().Removals;
+
+        /// <summary>Deletes one revision as planned earlier (a plan another run may have overtaken).</summary>
+        public AppResult Delete(DeploymentRecord deployed)
+        {
+            var results = new List<AppResult>();
+            new DeleteEngine(Session).ExecuteAsync(new DeletePlan(new[] { deployed }, new DeleteOptions()), results.Add, CancellationToken.None)
+                .GetAwaiter().GetResult();
+            return Assert.Single(results);
+        }
 
         /// <summary>Writes the stand-in's faults (tests/KubeStandIn/Faults.cs); null clears them.</summary>
         public void Faults(string? json) => _cluster.Faults(json);

@@ -136,8 +136,7 @@ namespace SBKube.Core.Tests.Engine
         {
             _p.Redis();
             _p.ApplyOne();
-            var engine = new DeleteEngine(_p.Session);
-            IReadOnlyList<DeploymentRecord> plan = engine.Plan(new[] { ("state-demo", "redis") });
+            IReadOnlyList<DeploymentRecord> plan = _p.PlanDelete(("state-demo", "redis"));
             DeploymentRecord target = Assert.Single(plan);
 
             AppResult deleted = _p.Delete(target);
@@ -148,7 +147,7 @@ namespace SBKube.Core.Tests.Engine
             Assert.Equal(DeploymentStatus.Uninstalled, _p.Store.GetLatest("state-demo", "redis")!.Status);
             Assert.Equal("delete", Assert.Single(_p.Store.HistoryEntries(action: "delete")).Action);
             Assert.Equal(1, _p.Count("uninstall"));
-            Assert.Empty(engine.Plan(new[] { ("state-demo", "redis") }));
+            Assert.Empty(_p.PlanDelete(("state-demo", "redis")));
 
             AppResult back = _p.Rollback("redis", "1");
 
@@ -164,8 +163,7 @@ namespace SBKube.Core.Tests.Engine
         {
             _p.Redis();
             _p.ApplyOne();
-            var engine = new DeleteEngine(_p.Session);
-            DeploymentRecord planned = engine.Plan(new[] { ("state-demo", "redis") }).Single();
+            DeploymentRecord planned = _p.PlanDelete(("state-demo", "redis")).Single();
             _p.Redis(size: "2Gi");
             _p.ApplyOne(); // another run deploys revision 2 after the delete was planned
 
@@ -189,9 +187,8 @@ namespace SBKube.Core.Tests.Engine
             _p.Redis();
             _p.ApplyOne();
             Assert.Equal(0, _p.Helm("uninstall", "redis", "-n", "state-demo").Code);
-            var engine = new DeleteEngine(_p.Session);
 
-            AppResult deleted = _p.Delete(engine.Plan(new[] { ("state-demo", "redis") }).Single());
+            AppResult deleted = _p.Delete(_p.PlanDelete(("state-demo", "redis")).Single());
 
             Assert.Equal(AppOutcome.Uninstalled, deleted.Outcome);
             Assert.Contains("already gone", deleted.Description);

@@ -131,8 +131,9 @@ namespace SBKube.Core.Tests.Engine
         public void Apply_WhatIf_RecordsNothing_AndCallsNoUpgrade()
         {
             _p.Redis();
-            AppResult planned = _p.ApplyOne(new ApplyOptions { WhatIf = true });
-            Assert.Equal(AppOutcome.Planned, planned.Outcome);
+            PlannedApp planned = Assert.Single(new ApplyEngine(_p.Session).PlanAsync(_p.Load(), new ApplyOptions(), CancellationToken.None)
+                .GetAwaiter().GetResult().Apps);
+            Assert.Equal(PlannedAction.Install, planned.Action);
             Assert.Contains("install", planned.Message, StringComparison.OrdinalIgnoreCase);
             Assert.Empty(_p.Store.List());
             Assert.Equal(0, _p.Count("upgrade"));
@@ -286,7 +287,7 @@ namespace SBKube.Core.Tests.Engine
             Environment.SetEnvironmentVariable("SBKUBE_HELM", _p.HelmExe);
             try
             {
-                EngineSession session = EngineSession.Create(_p.Store, kubeContext: null, kubeconfig: null, NullEngineLog.Instance);
+                EngineSession session = EngineSession.Create(_p.Store, kubeContext: null, kubeconfig: null, NullEngineLog.Instance, SBKube.Core.Security.SecretRedactor.ForStore(_p.Store));
                 Assert.Equal(_p.HelmExe, session.Helm.Options.Executable);
                 _p.Redis();
                 AppResult r = Assert.Single(_p.ApplyWith(session));

@@ -22,7 +22,8 @@ namespace SBKube.Core.Tests.Engine
         {
             using var fake = new FakeHelm();
             using var db = new TempDb();
-            var session = new EngineSession(db.Open(), "", new HelmClient(new HelmOptions { Executable = fake.Executable }),
+            IStateStore store = db.Open();
+            var session = new EngineSession(store, store, "", new HelmClient(new HelmOptions { Executable = fake.Executable }),
                 new KubectlClient(new KubectlOptions { Executable = "kubectl" }), new SecretRedactor(), NullEngineLog.Instance);
             var snapshot = new RevisionSnapshot
             {
