@@ -97,13 +97,9 @@ namespace SBKube.PowerShell
                     throw new PipelineStoppedException();
                 }
             }
-            catch (PipelineStoppedException)
+            catch (Exception e) when (Known(e, ErrorTarget, out ErrorRecord? record))
             {
-                throw;
-            }
-            catch (Exception e) when (ErrorMapper.TryMap(e, ErrorTarget, out ErrorRecord? record))
-            {
-                ThrowTerminatingError(record!);
+                Report(e, record!);
             }
         }
 

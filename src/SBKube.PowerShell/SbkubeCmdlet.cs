@@ -96,26 +96,38 @@ namespace SBKube.PowerShell
         /// </summary>
         protected virtual bool NotFoundGoesOn => false;
 
-        /// <summary>Runs the cmdlet body, turning known engine exceptions into ErrorRecords (terminating, but see <see cref="NotFoundGoesOn"/>).</summary>
+        /// <summary>Runs the cmdlet body, turning known engine exceptions into ErrorRecords (see <see cref="Report"/>).</summary>
         protected void Guard(Action body, object? target = null)
         {
             try
             {
                 body();
             }
-            catch (PipelineStoppedException)
+            catch (Exception e) when (Known(e, target, out ErrorRecord? record))
             {
-                throw;
+                Report(e, record!);
             }
-            catch (SBKube.Core.SbkubeException e) when (NotFoundGoesOn && e.Kind == SBKube.Core.ErrorKind.ObjectNotFound
-                && ErrorMapper.TryMap(e, target, out ErrorRecord? missing))
+        }
+
+        /// <summary>
+        /// True for an exception this module has an ErrorRecord for; any other (and a stopped pipeline) propagates
+        /// as it is. Every cmdlet's failures pass through here and <see cref="Report"/>, synchronous or not.
+        /// </summary>
+        private protected static bool Known(Exception e, object? target, out ErrorRecord? record)
+        {
+            record = null;
+            return !(e is PipelineStoppedException) && ErrorMapper.TryMap(e, target, out record);
+        }
+
+        /// <summary>Writes the failure's ErrorRecord: terminating, except what is not found for a Get-* cmdlet (<see cref="NotFoundGoesOn"/>).</summary>
+        private protected void Report(Exception e, ErrorRecord record)
+        {
+            if (NotFoundGoesOn && e is SBKube.Core.SbkubeException { Kind: SBKube.Core.ErrorKind.ObjectNotFound })
             {
-                WriteError(missing!);
+                WriteError(record);
+                return;
             }
-            catch (Exception e) when (ErrorMapper.TryMap(e, target, out ErrorRecord? record))
-            {
-                ThrowTerminatingError(record!);
-            }
+            ThrowTerminatingError(record);
         }
 
         protected void WriteNonTerminating(Exception e, object? target)
@@ -235,14 +247,7 @@ namespace SBKube.PowerShell
         private SBKube.Core.Security.SecretRedactor? _redactor;
 
         /// <summary>Masks secrets, with the fingerprints of this store's key.</summary>
-        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= StoreRedactor();
-
-        private SBKube.Core.Security.SecretRedactor StoreRedactor()
-        {
-            var redactor = SBKube.Core.Security.SecretRedactor.FromEnvironment();
-            redactor.FingerprintKey = Store.FingerprintKey();
-            return redactor;
-        }
+        protected SBKube.Core.Security.SecretRedactor Redactor => _redactor ??= SBKube.Core.Security.SecretRedactor.ForStore(Store);
 
         /// <summary>
         /// Records leave the cmdlet with their snapshot values masked: Select-Object * must not show secrets.
