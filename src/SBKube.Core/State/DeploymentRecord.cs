@@ -66,8 +66,15 @@ namespace SBKube.Core.State
         public DeploymentRecord WithMaskedConfig(Func<string?, string?> mask)
         {
             var copy = (DeploymentRecord)MemberwiseClone();
-            copy._mask = _mask == null ? mask : (c => mask(_mask(c)));
+            copy.MaskConfig(mask);
             return copy;
+        }
+
+        /// <summary>Masks this record's snapshot text itself: for a record nobody else holds yet (a listing's fresh row).</summary>
+        internal void MaskConfig(Func<string?, string?> mask)
+        {
+            Func<string?, string?>? before = _mask;
+            _mask = before == null ? mask : (c => mask(before(c)));
         }
 
         public override string ToString() => $"{Namespace}/{App} revision {Revision} ({Status})";

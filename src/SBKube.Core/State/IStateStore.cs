@@ -50,7 +50,7 @@ namespace SBKube.Core.State
     {
         IReadOnlyList<DeploymentRecord> List(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
         void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null, bool latestOnly = false,
-            bool snapshots = true);
+            bool snapshots = true, Func<string?, string?>? maskSnapshot = null);
         StateListWidths ListWidths(string? ns = null, string? app = null, string? context = null, bool latestOnly = false);
         IReadOnlyList<HistoryEntry> HistoryEntries(long? deploymentId = null, string? action = null);
         void StreamAudit(AuditQuery query, Action<AuditEntry> onRow);

@@ -144,10 +144,11 @@ namespace SBKube.Core.State
         /// The rows of <see cref="List"/>, handed to <paramref name="onRow"/> as they are read, so a million
         /// revisions never sit in memory at once. A failure after the first row is not retried (that would
         /// hand out rows twice). Without <paramref name="snapshots"/> the rows come without their snapshot
-        /// (Config is null): a table or JSON listing never shows it, and it is the widest column.
+        /// (Config is null): a table or JSON listing never shows it, and it is the widest column. With
+        /// <paramref name="maskSnapshot"/> each row's snapshot is masked when first read, without a copy of the row.
         /// </summary>
         public void Stream(Action<DeploymentRecord> onRow, string? ns = null, string? app = null, string? context = null,
-            bool latestOnly = false, bool snapshots = true)
+            bool latestOnly = false, bool snapshots = true, Func<string?, string?>? maskSnapshot = null)
         {
             var p = new List<(string, object?)>();
             string where = ListWhere(p, ns, app, context, latestOnly);
@@ -157,7 +158,12 @@ namespace SBKube.Core.State
                 using IRowReader r = _backend.Query(conn, $"SELECT {columns} FROM deployments {where} ORDER BY namespace, app, context, revision", p.ToArray());
                 while (r.Read())
                 {
-                    onRow(ReadRecord(r));
+                    DeploymentRecord row = ReadRecord(r);
+                    if (maskSnapshot != null)
+                    {
+                        row.MaskConfig(maskSnapshot);
+                    }
+                    onRow(row);
                 }
                 return 0;
             });

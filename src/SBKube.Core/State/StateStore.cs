@@ -154,10 +154,55 @@ namespace SBKube.Core.State
             {
                 return DateTime.MinValue;
             }
+            if (TryParseOwnTime(text!, out DateTime own))
+            {
+                return own;
+            }
             return DateTime.TryParse(text, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime t)
                 ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
                 : DateTime.MinValue;
+        }
+
+        /// <summary>
+        /// "yyyy-MM-dd HH:mm:ss" with or without ".fff", as SBKube and SQLite's CURRENT_TIMESTAMP write it, read digit
+        /// by digit: a listing reads one per revision, and the general parser costs a million of them a quarter second.
+        /// False for any other text, which the general parser then reads.
+        /// </summary>
+        private static bool TryParseOwnTime(string t, out DateTime utc)
+        {
+            utc = default;
+            if ((t.Length != 19 && t.Length != 23) || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':'
+                || (t.Length == 23 && t[19] != '.'))
+            {
+                return false;
+            }
+            int year = Digits(t, 0, 4), month = Digits(t, 5, 2), day = Digits(t, 8, 2);
+            int hour = Digits(t, 11, 2), minute = Digits(t, 14, 2), second = Digits(t, 17, 2);
+            int millisecond = t.Length == 23 ? Digits(t, 20, 3) : 0;
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+                || (hour | minute | second | millisecond) < 0 || hour > 23 || minute > 59 || second > 59)
+            {
+                return false;
+            }
+            utc = new DateTime(year, month, day, hour, minute, second, millisecond, DateTimeKind.Utc);
+            return true;
+        }
+
+        /// <summary>The number <paramref name="count"/> ASCII digits at <paramref name="start"/> spell; -1 for anything else.</summary>
+        private static int Digits(string t, int start, int count)
+        {
+            int value = 0;
+            for (int i = start; i < start + count; i++)
+            {
+                int d = t[i] - '0';
+                if (d < 0 || d > 9)
+                {
+                    return -1;
+                }
+                value = value * 10 + d;
+            }
+            return value;
         }
 
         /// <summary>A time column: text in SQLite, a timestamp in PostgreSQL; MinValue when empty or unreadable.</summary>

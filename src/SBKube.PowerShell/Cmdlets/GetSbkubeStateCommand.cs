@@ -85,7 +85,8 @@ namespace SBKube.PowerShell.Cmdlets
                     Store.Stream(r => WriteObject(table.Row(r)), Namespace, App, KubeContext, Latest.IsPresent, snapshots: false);
                     break;
                 default:
-                    Store.Stream(r => WriteObject(Masked(r)), Namespace, App, KubeContext, Latest.IsPresent);
+                    // Select-Object * must not show secrets: each row's snapshot is masked when first read.
+                    Store.Stream(WriteObject, Namespace, App, KubeContext, Latest.IsPresent, maskSnapshot: Redactor.RedactSnapshot);
                     break;
             }
         });
