@@ -13,8 +13,8 @@ namespace SBKube.Core.Config
     internal sealed class ConfigAppsReader
     {
         private static readonly string[] CommonKeys = { "type", "enabled", "namespace", "depends_on" };
-        private static readonly string[] HelmKeys = { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic", "create_namespace", "history_max", "sensitive", "not_sensitive",
-            "wait_for_jobs", "server_side", "force_conflicts", "take_ownership" };
+        private static readonly string[] HelmKeys = new[] { "chart", "version", "values", "set", "release_name", "wait", "timeout", "atomic",
+            "create_namespace", "history_max", "sensitive", "not_sensitive", "server_side" }.Concat(HelmApplyOptions.Switches.Select(s => s.Key)).ToArray();
         private static readonly string[] YamlKeys = { "manifests" };
 
         private const string ReleaseRule = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
@@ -202,9 +202,6 @@ namespace SBKube.Core.Config
                         if (strategy != null) (app.Wait, app.Apply.WaitStrategy) = (true, strategy);
                         break;
                     }
-                    case "wait_for_jobs":
-                        if (_f.ReadBool(v, key, where) is bool jobs) app.Apply.WaitForJobs = jobs;
-                        break;
                     case "server_side":
                     {
                         // auto is Helm 4's own choice, the same as not saying.
@@ -212,11 +209,8 @@ namespace SBKube.Core.Config
                         app.Apply.ServerSide = flag is bool ss ? (ss ? "true" : "false") : null;
                         break;
                     }
-                    case "force_conflicts":
-                        if (_f.ReadBool(v, key, where) is bool fc) app.Apply.ForceConflicts = fc;
-                        break;
-                    case "take_ownership":
-                        if (_f.ReadBool(v, key, where) is bool to) app.Apply.TakeOwnership = to;
+                    case string switchKey when HelmApplyOptions.Switches.Any(s => s.Key == switchKey):
+                        if (_f.ReadBool(v, key, where) is bool on) app.Apply.Set(switchKey, on);
                         break;
                     case "atomic":
                         if (_f.ReadBool(v, key, where) is bool a) app.Atomic = a;

@@ -79,7 +79,7 @@ namespace SBKube.Core.Config
         public bool Atomic { get; set; }
         public bool CreateNamespace { get; set; } = true;
         public int? HistoryMax { get; set; }
-        /// <summary>wait's strategy, wait_for_jobs, server_side, force_conflicts, take_ownership.</summary>
+        /// <summary>wait's strategy, server_side and the on/off options of <see cref="Helm.HelmApplyOptions.Switches"/>.</summary>
         public Helm.HelmApplyOptions Apply { get; set; } = new Helm.HelmApplyOptions();
 
         // ---- yaml ----

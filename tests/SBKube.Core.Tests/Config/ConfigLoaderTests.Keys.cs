@@ -123,7 +123,7 @@ namespace SBKube.Core.Tests.Config
             Assert.True(app.Wait);
             Assert.Equal("hookOnly", app.Apply.WaitStrategy);
             Assert.Null(app.Apply.ServerSide);
-            Assert.True(app.Apply.ForceConflicts && app.Apply.TakeOwnership && app.Apply.WaitForJobs);
+            Assert.True(app.Apply.IsOn("force_conflicts") && app.Apply.IsOn("take_ownership") && app.Apply.IsOn("wait_for_jobs"));
             Assert.Equal(new[] { "wait: hookOnly", "force_conflicts" }, app.Apply.Helm4Only());
 
             p.Config("apps:\n  redis:\n    chart: bitnami/redis\n    server_side: maybe\n");
