@@ -293,7 +293,7 @@ namespace SBKube.Core.State
             {
                 return Time(t);
             }
-            return BackendImpl is SqliteBackend
+            return BackendImpl.TimeColumnsKeepText
                 ? text
                 : throw Invalid(source, $"{where} has a {field} '{text}' that is not a time");
         }

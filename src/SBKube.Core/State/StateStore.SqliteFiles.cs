@@ -19,7 +19,7 @@ namespace SBKube.Core.State
         /// </summary>
         public FileInfo Backup(string destination, bool overwrite = false)
         {
-            if (!(BackendImpl is SqliteBackend))
+            if (!(BackendImpl is IFileBackend file))
             {
                 throw new StateStoreException(StateStoreErrorKind.NotSupported, Path,
                     $"A backup copies an SQLite file; the state in {Path} is on PostgreSQL.",
@@ -52,13 +52,7 @@ namespace SBKube.Core.State
                 UnixPermissions.Set(temp, AtomicFile.Private);
                 Run(conn =>
                 {
-                    using (var target = new SqliteConnection(SqliteBackend.ConnectionString(temp, SqliteOpenMode.ReadWrite)))
-                    {
-                        target.Open();
-                        ((SqliteConnection)conn).BackupDatabase(target);
-                        // Self-contained copy: rollback journal mode leaves no -wal beside the backup.
-                        Execute(target, "PRAGMA journal_mode=DELETE;");
-                    }
+                    file.CopyTo(conn, temp);
                     return 0;
                 });
                 AtomicFile.TryDelete(temp + "-journal");

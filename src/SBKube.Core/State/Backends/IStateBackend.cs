@@ -56,7 +56,17 @@ namespace SBKube.Core.State.Backends
         /// <summary>A time as the column stores it.</summary>
         object Time(DateTime utc);
 
+        /// <summary>A time column keeps text it cannot read as a time (SQLite's columns are text; a timestamp column refuses it).</summary>
+        bool TimeColumnsKeepText { get; }
+
         /// <summary>Bytes the state takes on disk.</summary>
         long DatabaseBytes(DbConnection conn);
+    }
+
+    /// <summary>A backend whose database is one file on this machine, so that it can be backed up as a file.</summary>
+    internal interface IFileBackend : IStateBackend
+    {
+        /// <summary>Copies the database open on <paramref name="conn"/> into the file <paramref name="path"/>: consistent even while others write.</summary>
+        void CopyTo(DbConnection conn, string path);
     }
 }

@@ -37,6 +37,8 @@ namespace SBKube.Core.State.Backends
 
         public string Name => "postgres";
 
+        public bool TimeColumnsKeepText => false;
+
         public string Location => _connection.Display;
 
         public string Schema => _connection.Schema;

@@ -12,7 +12,7 @@ namespace SBKube.Core.State.Backends
     /// (IMMEDIATE) and are followed by a checkpoint, so a plain copy of the file is a full backup
     /// between operations. Times are UTC text so that <c>deployed_at &lt; '2025-01-01'</c> works.
     /// </summary>
-    internal sealed class SqliteBackend : IStateBackend
+    internal sealed class SqliteBackend : IFileBackend
     {
         private readonly string _connectionString;
         private readonly string _readOnlyConnectionString;
@@ -26,6 +26,19 @@ namespace SBKube.Core.State.Backends
         }
 
         public string Name => "sqlite";
+
+        public bool TimeColumnsKeepText => true;
+
+        /// <summary>SQLite's online backup API; the copy uses a rollback journal, so no -wal file belongs to it.</summary>
+        public void CopyTo(DbConnection conn, string path)
+        {
+            using var target = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadWrite));
+            target.Open();
+            ((SqliteConnection)conn).BackupDatabase(target);
+            using DbCommand journal = target.CreateCommand();
+            journal.CommandText = "PRAGMA journal_mode=DELETE;";
+            journal.ExecuteNonQuery();
+        }
 
         private readonly List<string> _warnings = new List<string>();
 
