@@ -38,35 +38,37 @@ namespace SBKube.Core.Metrics
                 }
             }
 
+            // An app with only failed attempts has no revision to describe: it is in sbkube_failed_attempts alone.
+            List<AppMetrics> recorded = apps.Where(a => a.HasRevisions).ToList();
             var sb = new StringBuilder();
             Family(sb, "sbkube_deployments_total", "counter", "Revisions ever recorded per app (the newest revision number; pruning does not lower it).");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_deployments_total", a, null, a.Total);
             }
             Family(sb, "sbkube_deployment_status", "gauge",
                 "1 for the status (Helm's words) of the app's latest revision.");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_deployment_status", a, a.Status, 1);
             }
             Family(sb, "sbkube_last_deployment_time", "gauge", "Unix time in seconds of the app's latest revision.");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_last_deployment_time", a, null, UnixSeconds(a.LastDeployedAt));
             }
             Family(sb, "sbkube_rollbacks", "gauge", "Rollbacks among the revisions still recorded per app (pruning lowers it).");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_rollbacks", a, null, a.Rollbacks);
             }
             Family(sb, "sbkube_recoveries", "gauge", "Releases stuck pending that were recovered (action recover), among the revisions still recorded per app (pruning lowers it).");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_recoveries", a, null, a.Recoveries);
             }
             Family(sb, "sbkube_failed_deployments", "gauge", "Revisions still recorded that ended in status failed, per app (pruning lowers it).");
-            foreach (AppMetrics a in apps)
+            foreach (AppMetrics a in recorded)
             {
                 Sample(sb, "sbkube_failed_deployments", a, null, a.Failed);
             }

@@ -22,6 +22,8 @@ namespace SBKube.Core.State
         public DateTime? LastDeployedAt { get; set; }
         /// <summary>Status of the latest revision (<c>unknown</c> when empty).</summary>
         public string Status { get; set; } = "";
+        /// <summary>False for an app whose every attempt failed before it made a revision: it has only failed attempts to count.</summary>
+        public bool HasRevisions => Total > 0;
     }
 
     /// <summary>Everything a scrape needs, read from one snapshot so the families agree.</summary>
@@ -123,16 +125,26 @@ namespace SBKube.Core.State
             }
             r.Close();
             // Rows written before outcomes were stored are attempts that failed: nothing else made a row without a revision.
+            // An app whose attempts all failed before a revision (a first install refused by a lock) is counted too.
+            bool added = false;
             using DbCommand attempts = Command(conn,
                 "SELECT namespace, app, COUNT(*) FROM deployment_history WHERE deployment_id IS NULL AND app IS NOT NULL " +
                 "AND COALESCE(outcome, @failed) = @failed GROUP BY namespace, app", tx, ("@failed", AuditOutcome.Failed));
             using DbDataReader f = attempts.ExecuteReader();
             while (f.Read())
             {
-                if (byApp.TryGetValue((f.GetString(0), f.GetString(1)), out AppMetrics? a))
+                var key = (f.GetString(0), f.GetString(1));
+                if (!byApp.TryGetValue(key, out AppMetrics? a))
                 {
-                    a.FailedAttempts = Convert.ToInt64(f.GetValue(2), CultureInfo.InvariantCulture);
+                    byApp[key] = a = new AppMetrics { Namespace = key.Item1, App = key.Item2 };
+                    apps.Add(a);
+                    added = true;
                 }
+                a.FailedAttempts = Convert.ToInt64(f.GetValue(2), CultureInfo.InvariantCulture);
+            }
+            if (added)
+            {
+                apps.Sort((x, y) => string.CompareOrdinal(x.Namespace, y.Namespace) is int c && c != 0 ? c : string.CompareOrdinal(x.App, y.App));
             }
         }
 

@@ -181,6 +181,29 @@ namespace SBKube.Core.Tests.Ops
         }
 
         [Fact]
+        public void An_app_whose_only_attempts_failed_before_a_revision_is_counted_in_failed_attempts_alone()
+        {
+            using var db = new OpsDb();
+            Populate(db);
+            // A first install refused twice by a lock (and once cancelled): the app has no revision at all.
+            db.Store.RecordAttempt("", "billing", "api", HistoryAction.Deploy, "Initial deployment (FAILED: locked)", AuditOutcome.Failed, ErrorIds.LockHeld);
+            db.Store.RecordAttempt("", "billing", "api", HistoryAction.Deploy, "Initial deployment (FAILED: locked)", AuditOutcome.Failed, ErrorIds.LockHeld);
+            db.Store.RecordAttempt("", "billing", "api", HistoryAction.Deploy, "Initial deployment (CANCELLED: stopped)", AuditOutcome.Cancelled, null);
+
+            string text = MetricsExporter.Render(db.Store);
+
+            Assert.Contains("sbkube_failed_attempts{namespace=\"billing\",app=\"api\"} 2\n", text);
+            // Listed first, in name order, before production/web.
+            Assert.True(text.IndexOf("sbkube_failed_attempts{namespace=\"billing\"", StringComparison.Ordinal)
+                < text.IndexOf("sbkube_failed_attempts{namespace=\"production\"", StringComparison.Ordinal));
+            // The families about revisions do not invent one for it.
+            Assert.DoesNotContain("app=\"api\"} 0\n", text.Replace("sbkube_failed_attempts{namespace=\"billing\",app=\"api\"} 2\n", ""));
+            Assert.DoesNotContain("sbkube_deployment_status{namespace=\"billing\"", text);
+            Assert.DoesNotContain("sbkube_deployments_total{namespace=\"billing\"", text);
+            PromtoolAccepts(text);
+        }
+
+        [Fact]
         public void Promtool_accepts_the_output()
         {
             using var db = new OpsDb();
