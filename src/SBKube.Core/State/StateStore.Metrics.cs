@@ -44,7 +44,7 @@ namespace SBKube.Core.State
             {
                 List<AppMetrics> apps = ReadAppMetrics(conn, tx);
                 ReadActionCounts(conn, tx, apps);
-                metrics.Apps = apps;
+                metrics.Apps = apps.OrderBy(a => a.Namespace, StringComparer.Ordinal).ThenBy(a => a.App, StringComparer.Ordinal).ToList();
                 metrics.LockedNamespaces = LockedNamespaces(conn, tx);
                 return 0;
             });
@@ -100,10 +100,7 @@ namespace SBKube.Core.State
                     }
                 }
             }
-            return byApp.Values
-                .OrderBy(a => a.Namespace, StringComparer.Ordinal)
-                .ThenBy(a => a.App, StringComparer.Ordinal)
-                .ToList();
+            return byApp.Values.ToList();
         }
 
         /// <summary>Rollbacks, recoveries and failed attempts per app, from the history rows still recorded.</summary>
@@ -126,7 +123,6 @@ namespace SBKube.Core.State
             r.Close();
             // Rows written before outcomes were stored are attempts that failed: nothing else made a row without a revision.
             // An app whose attempts all failed before a revision (a first install refused by a lock) is counted too.
-            bool added = false;
             using DbCommand attempts = Command(conn,
                 "SELECT namespace, app, COUNT(*) FROM deployment_history WHERE deployment_id IS NULL AND app IS NOT NULL " +
                 "AND COALESCE(outcome, @failed) = @failed GROUP BY namespace, app", tx, ("@failed", AuditOutcome.Failed));
@@ -138,13 +134,8 @@ namespace SBKube.Core.State
                 {
                     byApp[key] = a = new AppMetrics { Namespace = key.Item1, App = key.Item2 };
                     apps.Add(a);
-                    added = true;
                 }
                 a.FailedAttempts = Convert.ToInt64(f.GetValue(2), CultureInfo.InvariantCulture);
-            }
-            if (added)
-            {
-                apps.Sort((x, y) => string.CompareOrdinal(x.Namespace, y.Namespace) is int c && c != 0 ? c : string.CompareOrdinal(x.App, y.App));
             }
         }
 
